@@ -1,0 +1,29 @@
+/// One running counter of a campaign's aggregates: how many responses fall in `bucket` of
+/// `question`, within `dimension`.
+///
+/// The server keeps one row per key in its `tallies` table and adds or subtracts what each response
+/// contributes (``Tally/contributions(of:form:street:area:)``), so aggregates never scan responses.
+public struct TallyKey: Hashable, Codable, Sendable {
+    /// `"all"`, `"street:<name>"` or `"area:<name>"`.
+    public var dimension: String
+    /// A question name, or ``Tally/responseQuestion`` for counts of whole responses.
+    public var question: String
+    /// A choice name, a numeric value as text, a month `YYYY-MM`, ``Tally/answeredBucket``, ...
+    public var bucket: String
+
+    /// Creates a key.
+    public init(dimension: String, question: String, bucket: String) {
+        self.dimension = dimension
+        self.question = question
+        self.bucket = bucket
+    }
+
+    /// The dimension that counts every response of the campaign.
+    public static let allDimension = "all"
+
+    /// The dimension of one street of the walk list.
+    public static func streetDimension(_ street: String) -> String { "street:" + street }
+
+    /// The dimension of one area of the walk list.
+    public static func areaDimension(_ area: String) -> String { "area:" + area }
+}

@@ -1,0 +1,155 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// One set of settings for every target, so every `public import` is a choice.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Doorstep",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "doorstep", targets: ["doorstep"]),
+        .executable(name: "doorstep-server", targets: ["doorstep-server"]),
+        .executable(name: "doorstep-bench", targets: ["doorstep-bench"]),
+        .library(name: "DoorstepCore", targets: ["DoorstepCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: Shared core: pure values and rules, no I/O.
+        .target(
+            name: "DoorstepCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // MARK: The organiser's report: aggregates in, self-contained HTML out (pure).
+        .target(
+            name: "DoorstepReport",
+            dependencies: ["DoorstepCore"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Client side.
+        .target(
+            name: "DoorstepStore",
+            dependencies: ["DoorstepCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "DoorstepTransport",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DoorstepSync",
+            dependencies: [
+                "DoorstepCore", "DoorstepStore", "DoorstepTransport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "doorstep",
+            dependencies: [
+                "DoorstepCore", "DoorstepStore", "DoorstepTransport", "DoorstepSync",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The companion server.
+        .target(
+            name: "DoorstepServer",
+            dependencies: [
+                "DoorstepCore", "DoorstepReport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "sync-server/Sources/DoorstepServer",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "doorstep-server",
+            dependencies: [
+                "DoorstepServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "sync-server/Sources/doorstep-server",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Benchmark.
+        .executableTarget(
+            name: "doorstep-bench",
+            dependencies: [
+                "DoorstepCore", "DoorstepStore", "DoorstepTransport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests.
+        .target(
+            name: "DoorstepTestSupport",
+            dependencies: ["DoorstepCore"],
+            path: "Tests/DoorstepTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DoorstepCoreTests",
+            dependencies: ["DoorstepCore", "DoorstepReport", "DoorstepTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DoorstepStoreTests",
+            dependencies: ["DoorstepCore", "DoorstepStore", "DoorstepTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DoorstepCLITests",
+            dependencies: ["DoorstepCore", "DoorstepStore", "DoorstepTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DoorstepTransportTests",
+            dependencies: ["DoorstepTransport", "DoorstepTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DoorstepServerTests",
+            dependencies: [
+                "DoorstepServer", "DoorstepCore", "DoorstepTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "sync-server/Tests/DoorstepServerTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["DoorstepCore", "DoorstepStore", "DoorstepTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

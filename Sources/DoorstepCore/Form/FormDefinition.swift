@@ -1,0 +1,149 @@
+/// A questionnaire: one version of a form, as written in YAML by its author.
+///
+/// Forms are immutable once published; a change is a new `version`. See `docs/forms.md` for the
+/// language. Parse one with ``FormDefinition/parse(yaml:)``.
+public struct FormDefinition: Sendable, Hashable, Identifiable {
+    /// The form's id, stable across versions.
+    public var id: String
+    /// The version, as the author wrote it (`3`, `2026-11-01`).
+    public var version: String
+    /// The title officers see.
+    public var title: String
+    /// Every question in order, groups flattened; each names its group.
+    public var questions: [Question]
+    /// Named choice lists.
+    public var choiceLists: [String: [Choice]]
+    /// The groups (sections) in the order they open; a question names its innermost one.
+    public var groups: [QuestionGroup]
+
+    /// Creates a form from its parts; ``parse(yaml:)`` is the usual way.
+    public init(
+        id: String, version: String, title: String, questions: [Question], choiceLists: [String: [Choice]],
+        groups: [QuestionGroup] = []
+    ) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.questions = questions
+        self.choiceLists = choiceLists
+        self.groups = groups
+    }
+
+    /// The group called `name`, if any.
+    public func group(named name: String) -> QuestionGroup? {
+        groups.first { $0.name == name }
+    }
+
+    /// The question called `name`, if any.
+    public func question(named name: String) -> Question? {
+        questions.first { $0.name == name }
+    }
+
+    /// Names of questions marked `sensitive: true` (personal data).
+    public var sensitiveQuestionNames: Set<String> {
+        Set(questions.filter(\.sensitive).map(\.name))
+    }
+}
+
+/// A section of a form: a heading, and skip logic shared by every question inside it.
+public struct QuestionGroup: Sendable, Hashable {
+    public var name: String
+    public var label: String
+    public var hint: String?
+    /// XLSForm expression: the group's questions are asked only when it is true.
+    public var relevant: String?
+    /// The group this one sits in, if any.
+    public var parent: String?
+
+    public init(name: String, label: String, hint: String? = nil, relevant: String? = nil, parent: String? = nil) {
+        self.name = name
+        self.label = label
+        self.hint = hint
+        self.relevant = relevant
+        self.parent = parent
+    }
+}
+
+/// One question of a form.
+public struct Question: Sendable, Hashable {
+    public var name: String
+    public var type: QuestionType
+    public var label: String
+    public var hint: String?
+    public var required: Bool
+    /// XLSForm expression: the question is asked only when it is true.
+    public var relevant: String?
+    /// XLSForm expression over `.`: the answer is valid only when it is true.
+    public var constraint: String?
+    public var constraintMessage: String?
+    /// The answer given when the officer gives none, as text.
+    public var defaultValue: String?
+    /// XLSForm expression computing the value of a `calculate` question.
+    public var calculate: String?
+    /// Personal data: erased on request, never aggregated, only for organisers.
+    public var sensitive: Bool
+    /// An answer here (`yes`, a non-empty choice, a true flag) marks a safeguarding concern.
+    public var safeguarding: Bool
+    /// The name of the group (section) the question sits in, if any.
+    public var group: String?
+    /// The choices of a select question, resolved from its list.
+    public var choices: [Choice]
+
+    public init(
+        name: String, type: QuestionType, label: String, hint: String? = nil, required: Bool = false,
+        relevant: String? = nil, constraint: String? = nil, constraintMessage: String? = nil,
+        defaultValue: String? = nil, calculate: String? = nil, sensitive: Bool = false,
+        safeguarding: Bool = false, group: String? = nil, choices: [Choice] = []
+    ) {
+        self.name = name
+        self.type = type
+        self.label = label
+        self.hint = hint
+        self.required = required
+        self.relevant = relevant
+        self.constraint = constraint
+        self.constraintMessage = constraintMessage
+        self.defaultValue = defaultValue
+        self.calculate = calculate
+        self.sensitive = sensitive
+        self.safeguarding = safeguarding
+        self.group = group
+        self.choices = choices
+    }
+}
+
+/// The kinds of question, with XLSForm's names.
+public enum QuestionType: Sendable, Hashable {
+    case text
+    case integer
+    case decimal
+    /// A calendar date, answered as `YYYY-MM-DD`.
+    case date
+    /// One choice from the named list.
+    case selectOne(list: String)
+    /// Any number of choices from the named list.
+    case selectMultiple(list: String)
+    /// Text shown to the officer; takes no answer.
+    case note
+    /// A value computed from other answers; never asked.
+    case calculate
+
+    /// Whether an officer types or picks an answer to it.
+    public var takesInput: Bool {
+        switch self {
+        case .note, .calculate: false
+        default: true
+        }
+    }
+}
+
+/// One choice of a list: the stored name and the label officers see.
+public struct Choice: Sendable, Hashable {
+    public var name: String
+    public var label: String
+
+    public init(name: String, label: String) {
+        self.name = name
+        self.label = label
+    }
+}

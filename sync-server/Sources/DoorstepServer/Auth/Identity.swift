@@ -1,0 +1,16 @@
+/// Who made a request: the token's name and id, and its role.
+public struct Identity: Sendable, Hashable {
+    /// The name given when the token was created (a person or a laptop).
+    public var name: String
+    /// The token's id (never the token itself).
+    public var tokenID: String
+    /// What the token may do.
+    public var role: Role
+
+    /// Creates an identity.
+    public init(name: String, tokenID: String, role: Role) {
+        self.name = name
+        self.tokenID = tokenID
+        self.role = role
+    }
+}

@@ -1,0 +1,41 @@
+public import DoorstepCore
+import Foundation
+import GRDB
+
+extension ServerDatabase {
+    /// Every published form version, in publishing order.
+    public func publishedForms() async throws -> [PublishedForm] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, version, source FROM forms ORDER BY published_seq").map(Self.publishedForm)
+        }
+    }
+
+    /// Every campaign with its walk list, in creation order.
+    public func campaigns() async throws -> [CampaignInfo] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM campaigns ORDER BY changed_seq")
+            return try rows.map { try Self.campaign($0, db) }
+        }
+    }
+
+    static func publishedForm(_ row: Row) -> PublishedForm {
+        PublishedForm(id: row["id"], version: row["version"], source: row["source"])
+    }
+
+    /// A campaign row and its addresses as the wire type.
+    static func campaign(_ row: Row, _ db: Database) throws -> CampaignInfo {
+        let id: String = row["id"]
+        let addresses = try Row.fetchAll(
+            db, sql: "SELECT * FROM addresses WHERE campaign = ? ORDER BY position", arguments: [id]
+        ).map { address in
+            let notes = (address["notes_json"] as String?).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+            return WalkListAddress(
+                id: address["id"], address: address["address"], postcode: address["postcode"],
+                street: address["street"], area: address["area"], uprn: address["uprn"], notes: notes ?? [:]
+            )
+        }
+        return CampaignInfo(
+            id: id, name: row["name"], form: row["form"], date: row["date"], area: row["area"], addresses: addresses
+        )
+    }
+}

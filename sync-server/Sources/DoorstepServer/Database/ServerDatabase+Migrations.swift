@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+
+extension ServerDatabase {
+    /// The schema, one named migration per shipped change; never edit a shipped migration.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta(
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE tokens(
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('collector', 'organiser', 'viewer', 'admin')),
+                    hash TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL,
+                    revoked_at TEXT
+                );
+
+                CREATE TABLE forms(
+                    id TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    published_seq INTEGER NOT NULL,
+                    published_at TEXT NOT NULL,
+                    PRIMARY KEY (id, version)
+                );
+                CREATE INDEX forms_seq ON forms(published_seq);
+
+                CREATE TABLE campaigns(
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    form TEXT NOT NULL,
+                    date TEXT,
+                    area TEXT,
+                    suppression_threshold INTEGER NOT NULL DEFAULT 5,
+                    created_at TEXT NOT NULL,
+                    changed_seq INTEGER NOT NULL
+                );
+                CREATE INDEX campaigns_seq ON campaigns(changed_seq);
+
+                CREATE TABLE addresses(
+                    campaign TEXT NOT NULL REFERENCES campaigns(id),
+                    id TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    postcode TEXT,
+                    street TEXT,
+                    area TEXT,
+                    uprn TEXT,
+                    notes_json TEXT NOT NULL DEFAULT '{}',
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (campaign, id)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE visits(
+                    id TEXT PRIMARY KEY NOT NULL,
+                    campaign TEXT NOT NULL REFERENCES campaigns(id),
+                    address TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    note TEXT,
+                    at TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    token_id TEXT NOT NULL,
+                    stamp TEXT NOT NULL,
+                    changed_seq INTEGER NOT NULL
+                );
+                CREATE INDEX visits_seq ON visits(changed_seq);
+                CREATE INDEX visits_address ON visits(campaign, address);
+
+                CREATE TABLE responses(
+                    id TEXT PRIMARY KEY NOT NULL,
+                    campaign TEXT NOT NULL REFERENCES campaigns(id),
+                    address TEXT NOT NULL,
+                    form TEXT NOT NULL,
+                    form_version TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    token_id TEXT NOT NULL,
+                    erased TEXT CHECK (erased IN ('sensitive', 'all')),
+                    answers_json TEXT NOT NULL,
+                    fields_json TEXT NOT NULL,
+                    changed_seq INTEGER NOT NULL
+                );
+                CREATE INDEX responses_seq ON responses(changed_seq);
+                CREATE INDEX responses_token_seq ON responses(token_id, changed_seq);
+                CREATE INDEX responses_campaign ON responses(campaign);
+
+                CREATE TABLE field_writes(
+                    response TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    stamp TEXT NOT NULL,
+                    aliases_json TEXT,
+                    base TEXT,
+                    resolves_json TEXT,
+                    value_json TEXT,
+                    device TEXT NOT NULL,
+                    operation TEXT NOT NULL,
+                    PRIMARY KEY (response, field, stamp)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE conflicts(
+                    id TEXT PRIMARY KEY NOT NULL,
+                    response TEXT NOT NULL,
+                    campaign TEXT NOT NULL,
+                    field TEXT NOT NULL,
+                    stamp TEXT NOT NULL,
+                    value_json TEXT,
+                    device TEXT NOT NULL
+                );
+                CREATE INDEX conflicts_campaign ON conflicts(campaign);
+                CREATE INDEX conflicts_field ON conflicts(response, field);
+
+                CREATE TABLE tallies(
+                    campaign TEXT NOT NULL,
+                    dimension TEXT NOT NULL,
+                    question TEXT NOT NULL,
+                    bucket TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (campaign, dimension, question, bucket)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE operations(
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    received_at TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    token_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    stamp TEXT NOT NULL,
+                    applied_stamp TEXT NOT NULL,
+                    response TEXT,
+                    payload_json TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('applied', 'rejected')),
+                    reason TEXT,
+                    conflicts INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX operations_response ON operations(response);
+                CREATE TRIGGER operations_append_only BEFORE DELETE ON operations
+                BEGIN
+                    SELECT RAISE(ABORT, 'The operation log is append-only.');
+                END;
+
+                CREATE TABLE audit_log(
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    token_name TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    campaign TEXT,
+                    detail TEXT
+                );
+                """)
+            try db.execute(
+                sql: "INSERT INTO meta(key, value) VALUES ('epoch', ?), ('seq', '0')",
+                arguments: [UUID().uuidString.lowercased()]
+            )
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,95 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// A token as listed by `doorstep-server token list`: never the token itself.
+public struct TokenSummary: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var role: Role
+    public var createdAt: String
+    public var revokedAt: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, role
+        case createdAt = "created_at", revokedAt = "revoked_at"
+    }
+}
+
+extension ServerDatabase {
+    /// Creates a token for `name` with `role` and returns it; only its SHA-256 hash is stored.
+    ///
+    /// - Returns: The token's id and the token, which cannot be shown again.
+    public func createToken(name: String, role: Role) throws -> (id: String, token: String) {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = generator.next() }
+        let token = "dst_" + bytes.map { String(format: "%02x", $0) }.joined()
+        let id = String(UUID().uuidString.lowercased().prefix(8))
+        try writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO tokens(id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [id, name, role.rawValue, Self.hash(token: token), Timestamps.now()]
+            )
+        }
+        return (id, token)
+    }
+
+    /// Revokes a token, given the token itself or its id; it stops working at once.
+    ///
+    /// - Returns: `false` when no live token matched.
+    public func revokeToken(_ tokenOrID: String) throws -> Bool {
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE tokens SET revoked_at = ? WHERE (hash = ? OR id = ?) AND revoked_at IS NULL",
+                arguments: [Timestamps.now(), Self.hash(token: tokenOrID), tokenOrID]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    /// Every token ever created, oldest first.
+    public func tokens() throws -> [TokenSummary] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id")
+                .map { row in
+                    TokenSummary(
+                        id: row["id"], name: row["name"], role: Role(rawValue: row["role"]) ?? .viewer,
+                        createdAt: row["created_at"], revokedAt: row["revoked_at"]
+                    )
+                }
+        }
+    }
+
+    /// The identity behind a live token, or `nil` for an unknown or revoked one.
+    public func identity(forToken token: String) async throws -> Identity? {
+        let hash = Self.hash(token: token)
+        return try await writer.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT id, name, role FROM tokens WHERE hash = ? AND revoked_at IS NULL", arguments: [hash]
+            ), let role = Role(rawValue: row["role"]) else { return nil }
+            return Identity(name: row["name"], tokenID: row["id"], role: role)
+        }
+    }
+
+    /// The stored form of a token: its SHA-256 digest in hex.
+    static func hash(token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Timestamps as the server stores them: ISO 8601 in UTC with milliseconds.
+enum Timestamps {
+    static func now() -> String { string(Date()) }
+
+    static func string(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    /// Today's date as `YYYY-MM-DD` in UTC, for `today()` in form expressions.
+    static func today() -> String {
+        String(string(Date()).prefix(10))
+    }
+}

@@ -1,0 +1,55 @@
+import DoorstepCore
+public import Hummingbird
+import Logging
+
+/// Turns every error a route throws into a JSON ``DoorstepCore/ErrorBody`` response.
+///
+/// The one place where domain errors become HTTP: ``APIError`` keeps its status and code,
+/// Hummingbird's own errors (unknown route, body too large) get a code for their status, and
+/// anything else is logged and answered with a 500 that reveals nothing.
+public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Creates the middleware.
+    public init() {}
+
+    public func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let apiError = Self.apiError(for: error)
+            if apiError.status == .internalServerError {
+                context.logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))")
+            }
+            return Response.json(ErrorBody(error: apiError.code, message: apiError.message), status: apiError.status)
+        }
+    }
+
+    /// The API error that stands for `error`.
+    static func apiError(for error: any Error) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as any HTTPResponseError:
+            let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
+            switch error.status {
+            case .notFound: return .notFound("There is no such endpoint.")
+            case .methodNotAllowed:
+                return APIError(status: .methodNotAllowed, code: "method_not_allowed", message: "This endpoint does not take that method.")
+            case .contentTooLarge:
+                return .payloadTooLarge("The request body is larger than the server's limit of \(AppRequestContext.maximumBodySize / 1_048_576) MiB.")
+            case .badRequest: return .badRequest(message)
+            case .unauthorized: return .unauthorized(message)
+            case .forbidden: return .forbidden(message)
+            default:
+                if error.status.code < 500 {
+                    return APIError(status: error.status, code: "http_\(error.status.code)", message: message)
+                }
+                return .internalError()
+            }
+        default:
+            return .internalError()
+        }
+    }
+}

@@ -1,0 +1,33 @@
+public import Hummingbird
+import Logging
+import NIOCore
+
+/// Logs one line per request: method, path, status and duration in milliseconds.
+public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Creates the middleware.
+    public init() {}
+
+    public func handle(
+        _ request: Request, context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        do {
+            let response = try await next(request, context)
+            log(request, status: response.status.code, since: start, context: context)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            log(request, status: status, since: start, context: context)
+            throw error
+        }
+    }
+
+    private func log(_ request: Request, status: Int, since start: ContinuousClock.Instant, context: Context) {
+        let elapsed = ContinuousClock.now - start
+        let milliseconds = Double(elapsed.components.seconds) * 1_000
+            + Double(elapsed.components.attoseconds) / 1e15
+        let duration = (milliseconds * 10).rounded() / 10
+        context.logger.info("\(request.method) \(request.uri.path) \(status) \(duration)ms")
+    }
+}

@@ -135,6 +135,7 @@ let package = Package(
         .testTarget(
             name: "DoorstepTransportTests",
             dependencies: ["DoorstepTransport", "DoorstepTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

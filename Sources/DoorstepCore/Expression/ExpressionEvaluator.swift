@@ -1,0 +1,118 @@
+import Foundation
+
+/// Evaluates parsed expressions over a response's answers. Pure: `today` is given, not read.
+struct ExpressionEvaluator: Sendable {
+    /// The answers `${name}` reads; a missing answer reads as empty text.
+    var answers: Answers
+    /// The answer `.` reads (in a constraint).
+    var current: AnswerValue?
+    /// What `today()` returns, `YYYY-MM-DD`.
+    var today: String
+    /// Regular expressions compiled ahead, by pattern; others are compiled when met.
+    var patterns: [String: NSRegularExpression] = [:]
+
+    func evaluate(_ expression: FormExpression) -> ExpressionValue {
+        switch expression {
+        case .number(let value):
+            return .number(value)
+        case .string(let value):
+            return .string(value)
+        case .reference(let name, _):
+            return ExpressionValue(answers[name])
+        case .current:
+            return ExpressionValue(current)
+        case .negate(let operand, _):
+            return .number(-evaluate(operand).asNumber)
+        case .binary(let op, let left, let right, _):
+            return binary(op, left, right)
+        case .call(let function, let arguments, _):
+            return call(function, arguments)
+        }
+    }
+
+    private func binary(_ op: BinaryOperator, _ leftExpression: FormExpression, _ rightExpression: FormExpression) -> ExpressionValue {
+        switch op {
+        case .or:
+            return .boolean(evaluate(leftExpression).asBoolean || evaluate(rightExpression).asBoolean)
+        case .and:
+            return .boolean(evaluate(leftExpression).asBoolean && evaluate(rightExpression).asBoolean)
+        default:
+            break
+        }
+        let left = evaluate(leftExpression)
+        let right = evaluate(rightExpression)
+        switch op {
+        case .equal: return .boolean(Self.equal(left, right))
+        case .notEqual: return .boolean(!Self.equal(left, right))
+        case .less: return .boolean(left.asNumber < right.asNumber)
+        case .lessOrEqual: return .boolean(left.asNumber <= right.asNumber)
+        case .greater: return .boolean(left.asNumber > right.asNumber)
+        case .greaterOrEqual: return .boolean(left.asNumber >= right.asNumber)
+        case .plus: return .number(left.asNumber + right.asNumber)
+        case .minus: return .number(left.asNumber - right.asNumber)
+        case .times: return .number(left.asNumber * right.asNumber)
+        case .divide: return .number(left.asNumber / right.asNumber)
+        case .modulo: return .number(fmod(left.asNumber, right.asNumber))
+        case .or, .and: return .boolean(false)
+        }
+    }
+
+    /// XPath equality: booleans if either side is one, else numbers if either side is one,
+    /// else text. An empty answer is empty text, so `${x} = ''` tests for no answer.
+    static func equal(_ left: ExpressionValue, _ right: ExpressionValue) -> Bool {
+        switch (left, right) {
+        case (.boolean, _), (_, .boolean):
+            return left.asBoolean == right.asBoolean
+        case (.number, _), (_, .number):
+            return left.asNumber == right.asNumber
+        default:
+            return left.asString == right.asString
+        }
+    }
+
+    private func call(_ function: ExpressionFunction, _ arguments: [FormExpression]) -> ExpressionValue {
+        switch function {
+        case .not:
+            return .boolean(!evaluate(arguments[0]).asBoolean)
+        case .selected:
+            let chosen = Self.choices(in: evaluate(arguments[0]).asString)
+            let wanted = evaluate(arguments[1]).asString.trimmingWhitespace()
+            return .boolean(chosen.contains(wanted))
+        case .countSelected:
+            return .number(Double(Self.choices(in: evaluate(arguments[0]).asString).count))
+        case .stringLength:
+            return .number(Double(evaluate(arguments[0]).asString.count))
+        case .regex:
+            let subject = evaluate(arguments[0]).asString
+            let pattern = evaluate(arguments[1]).asString
+            guard let regex = patterns[pattern] ?? (try? NSRegularExpression(pattern: pattern)) else {
+                return .boolean(false)
+            }
+            let range = NSRange(subject.startIndex..., in: subject)
+            return .boolean(regex.firstMatch(in: subject, range: range) != nil)
+        case .if:
+            return evaluate(arguments[0]).asBoolean ? evaluate(arguments[1]) : evaluate(arguments[2])
+        case .today:
+            return .string(today)
+        case .coalesce:
+            let first = evaluate(arguments[0])
+            return first.isEmpty ? evaluate(arguments[1]) : first
+        case .true:
+            return .boolean(true)
+        case .false:
+            return .boolean(false)
+        case .concat:
+            return .string(arguments.map { evaluate($0).asString }.joined())
+        case .number:
+            return .number(evaluate(arguments[0]).asNumber)
+        case .int:
+            let value = evaluate(arguments[0]).asNumber
+            return .number(value.isFinite ? value.rounded(.towardZero) : value)
+        }
+    }
+
+    /// The choice names of a multi-select answer as text: words separated by spaces.
+    static func choices(in text: String) -> [String] {
+        text.split(whereSeparator: \.isWhitespace).map(String.init)
+    }
+}

@@ -1,0 +1,263 @@
+import Foundation
+
+/// Checks a form read from YAML: names, choice lists, keys that do not fit a type, defaults,
+/// expressions and their references, and cycles among calculations.
+struct FormChecker {
+    let form: FormDefinition
+    private(set) var faults: [String] = []
+
+    /// Questions and groups by name (the first of a repeated name).
+    private var questions: [String: Question] = [:]
+    private var groups: [String: QuestionGroup] = [:]
+
+    init(_ form: FormDefinition) {
+        self.form = form
+        for question in form.questions where questions[question.name] == nil { questions[question.name] = question }
+        for group in form.groups where groups[group.name] == nil { groups[group.name] = group }
+    }
+
+    mutating func check() -> [String] {
+        checkNames()
+        let validator = AnswerValidator(form: form, today: "2000-01-01")
+        for question in form.questions {
+            checkShape(question, validator: validator)
+            checkExpression(question.relevant, field: "relevant", owner: .question(question))
+            checkExpression(question.constraint, field: "constraint", owner: .question(question))
+            if question.type == .calculate {
+                checkExpression(question.calculate, field: "calculate", owner: .question(question))
+            }
+        }
+        for group in form.groups {
+            checkExpression(group.relevant, field: "relevant", owner: .group(group))
+        }
+        checkCycles()
+        return faults
+    }
+
+    // MARK: Names
+
+    private mutating func checkNames() {
+        var seen: Set<String> = []
+        var reported: Set<String> = []
+        let names = form.groups.map { ($0.name, "Group") } + form.questions.map { ($0.name, "Question") }
+        for (name, kind) in names {
+            if !FormNames.isValid(name) {
+                faults.append(
+                    "\(kind) name '\(name)' must be letters, digits and '_', starting with a letter (such as \(Self.suggestedName(name)))."
+                )
+            }
+            if !seen.insert(name).inserted, reported.insert(name).inserted {
+                faults.append("The name '\(name)' is used by more than one question or group; each name must be unique.")
+            }
+        }
+    }
+
+    /// A snake_case version of a name, for the message.
+    static func suggestedName(_ name: String) -> String {
+        var result = ""
+        for scalar in name.lowercased().unicodeScalars {
+            if scalar.isASCIILetter || ("0"..."9").contains(scalar) {
+                result.unicodeScalars.append(scalar)
+            } else if !result.hasSuffix("_") {
+                result.append("_")
+            }
+        }
+        result = String(result.drop { $0 == "_" || $0.isASCIIDigit })
+        while result.hasSuffix("_") { result.removeLast() }
+        return result.isEmpty ? "question_1" : result
+    }
+
+    // MARK: Keys that must fit the type
+
+    private mutating func checkShape(_ question: Question, validator: AnswerValidator) {
+        let who = "Question '\(question.name)'"
+        switch question.type {
+        case .note, .calculate:
+            let kind = question.type == .note ? "a note" : "a calculation"
+            if question.required { faults.append("\(who) is \(kind) and cannot be required.") }
+            if question.constraint != nil { faults.append("\(who) is \(kind) and cannot have a constraint.") }
+            if question.defaultValue != nil { faults.append("\(who) is \(kind) and cannot have a default.") }
+            if question.type == .note {
+                if question.label.isEmpty { faults.append("\(who) is a note with no label.") }
+                if question.safeguarding { faults.append("\(who) is a note and cannot flag safeguarding; mark the question that records it.") }
+                if question.sensitive { faults.append("\(who) is a note and holds no personal data, so it cannot be sensitive.") }
+            } else if question.calculate == nil {
+                faults.append("\(who) is a calculation with no calculate expression.")
+            }
+        case .selectOne(let list), .selectMultiple(let list):
+            if form.choiceLists[list] == nil {
+                faults.append("\(who) uses choice list '\(list)', which is not defined under choices.")
+            }
+            fallthrough
+        default:
+            if question.label.isEmpty { faults.append("\(who) has no label.") }
+            if question.calculate != nil {
+                faults.append("\(who) has a calculate, but only a question of type calculate may have one.")
+            }
+            if let text = question.defaultValue, !question.choices.isEmpty || !Self.isSelect(question.type),
+                case .failure(let problem) = validator.coerce(text, for: question)
+            {
+                faults.append("\(who) has default '\(text)', which is not a valid answer: \(problem.message)")
+            }
+        }
+        if question.constraintMessage != nil, question.constraint == nil {
+            faults.append("\(who) has a constraint_message but no constraint.")
+        }
+    }
+
+    static func isSelect(_ type: QuestionType) -> Bool {
+        switch type {
+        case .selectOne, .selectMultiple: true
+        default: false
+        }
+    }
+
+    // MARK: Expressions
+
+    private enum Owner {
+        case question(Question)
+        case group(QuestionGroup)
+
+        var who: String {
+            switch self {
+            case .question(let question): "Question '\(question.name)'"
+            case .group(let group): "Group '\(group.name)'"
+            }
+        }
+    }
+
+    private mutating func checkExpression(_ source: String?, field: String, owner: Owner) {
+        guard let source else { return }
+        let who = owner.who
+        let expression: FormExpression
+        do {
+            expression = try FormExpression.parse(source)
+        } catch {
+            faults.append("\(who) has a bad \(field) '\(source)': at column \(error.column), \(error.message).")
+            return
+        }
+        if field != "constraint", let column = expression.currentColumns.first {
+            faults.append(
+                "\(who) uses '.' in its \(field) (column \(column)); '.' is the question's own answer and belongs only in a constraint."
+            )
+        }
+        for (name, column) in expression.references {
+            let place = "\(who) refers to ${\(name)} in its \(field) (column \(column))"
+            if let referenced = questions[name] {
+                if referenced.type == .note {
+                    faults.append("\(place), but '\(name)' is a note, which holds no answer.")
+                }
+                switch owner {
+                case .question(let question) where field == "relevant" && question.name == name:
+                    faults.append("\(place); a question cannot decide from its own answer whether it is asked.")
+                case .group(let group) where field == "relevant" && isInside(referenced, group: group.name):
+                    faults.append("\(place), but '\(name)' is inside the group, so it cannot decide whether the group is asked.")
+                default:
+                    break
+                }
+            } else if groups[name] != nil {
+                faults.append("\(place), but '\(name)' is a group, not a question.")
+            } else {
+                faults.append("\(place), but there is no question '\(name)'.")
+            }
+        }
+        for node in expression.allNodes {
+            checkChoiceLiteral(node, field: field, owner: owner)
+            if case .call(.regex, let arguments, let column) = node, case .string(let pattern) = arguments[1],
+                (try? NSRegularExpression(pattern: pattern)) == nil
+            {
+                faults.append("\(who) has regex pattern '\(pattern)' in its \(field) (column \(column)), which is not a valid regular expression.")
+            }
+        }
+    }
+
+    /// `${q} = 'x'`, `'x' != ${q}`, `selected(${q}, 'x')`: `x` must be a choice of the select `q`.
+    private mutating func checkChoiceLiteral(_ node: FormExpression, field: String, owner: Owner) {
+        let pairs: [(FormExpression, String, Int)]
+        switch node {
+        case .binary(.equal, let left, .string(let text), let column), .binary(.notEqual, let left, .string(let text), let column),
+            .binary(.equal, .string(let text), let left, let column), .binary(.notEqual, .string(let text), let left, let column):
+            pairs = [(left, text, column)]
+        case .call(.selected, let arguments, let column):
+            guard case .string(let text) = arguments[1] else { return }
+            pairs = [(arguments[0], text, column)]
+        default:
+            return
+        }
+        for (subject, text, column) in pairs {
+            let question: Question?
+            switch (subject, owner) {
+            case (.reference(let name, _), _): question = questions[name]
+            case (.current, .question(let own)): question = own
+            default: question = nil
+            }
+            guard let question, Self.isSelect(question.type), !question.choices.isEmpty else { continue }
+            // A multi-select's whole answer may be several names: only selected() names one.
+            if Self.isMultiple(question.type), !node.isSelectedCall { continue }
+            let name = node.isSelectedCall ? text.trimmingWhitespace() : text
+            if !name.isEmpty, !question.choices.contains(where: { $0.name == name }) {
+                faults.append(
+                    "\(owner.who) compares \(question.name) with '\(name)' in its \(field) (column \(column)), but '\(name)' is not a choice of \(question.name)."
+                )
+            }
+        }
+    }
+
+    static func isMultiple(_ type: QuestionType) -> Bool {
+        if case .selectMultiple = type { return true }
+        return false
+    }
+
+    private func isInside(_ question: Question, group: String) -> Bool {
+        var current = question.group
+        var seen: Set<String> = []
+        while let name = current, seen.insert(name).inserted {
+            if name == group { return true }
+            current = groups[name]?.parent
+        }
+        return false
+    }
+
+    // MARK: Cycles
+
+    private mutating func checkCycles() {
+        var edges: [String: [String]] = [:]
+        var order: [String] = []
+        for question in form.questions where question.type == .calculate {
+            guard let source = question.calculate, let expression = try? FormExpression.parse(source) else { continue }
+            order.append(question.name)
+            var targets: [String] = []
+            for reference in expression.references
+            where questions[reference.name]?.type == .calculate && !targets.contains(reference.name) {
+                targets.append(reference.name)
+            }
+            edges[question.name] = targets
+        }
+        var done: Set<String> = []
+        var reported: Set<Set<String>> = []
+        var stack: [String] = []
+        func visit(_ name: String) {
+            if let start = stack.firstIndex(of: name) {
+                let cycle = Array(stack[start...])
+                if reported.insert(Set(cycle)).inserted {
+                    let path = (cycle + [name]).joined(separator: " → ")
+                    faults.append("Question '\(cycle[0])' is part of a cycle of calculations: \(path).")
+                }
+                return
+            }
+            guard !done.contains(name) else { return }
+            stack.append(name)
+            for target in edges[name] ?? [] { visit(target) }
+            stack.removeLast()
+            done.insert(name)
+        }
+        for name in order { visit(name) }
+    }
+}
+
+extension FormExpression {
+    var isSelectedCall: Bool {
+        if case .call(.selected, _, _) = self { return true }
+        return false
+    }
+}

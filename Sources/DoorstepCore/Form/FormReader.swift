@@ -1,0 +1,304 @@
+import Foundation
+import Yams
+
+/// Reads the YAML of a form into the model, collecting a fault for every key it cannot use.
+///
+/// Only the shape is checked here (keys, types, booleans, lists); names, references and
+/// expressions are checked afterwards by ``FormChecker`` on the model this produces.
+struct FormReader {
+    /// The faults found so far, one sentence each.
+    private(set) var faults: [String] = []
+
+    static let formKeys: Set<String> = ["id", "version", "title", "questions", "choices"]
+    static let questionKeys: Set<String> = [
+        "name", "type", "label", "hint", "required", "relevant", "constraint", "constraint_message",
+        "default", "calculate", "sensitive", "safeguarding",
+    ]
+    static let groupKeys: Set<String> = ["name", "type", "label", "hint", "relevant", "questions"]
+    static let choiceKeys: Set<String> = ["name", "label"]
+
+    /// Reads `yaml`; returns nil when it is not a YAML mapping at all.
+    mutating func read(_ yaml: String) -> FormDefinition? {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            faults.append(Self.describe(error))
+            return nil
+        } catch {
+            faults.append("The form cannot be read as YAML: \(error).")
+            return nil
+        }
+        guard let root, case .mapping(let mapping) = root else {
+            faults.append("The form must be a YAML mapping with id, version, title, questions and choices.")
+            return nil
+        }
+        for key in unknownKeys(mapping, allowed: Self.formKeys) {
+            faults.append("The form has unknown key '\(key)'; use id, version, title, questions and choices.")
+        }
+        let id = text(mapping["id"])
+        let version = text(mapping["version"])
+        if id == nil { faults.append("The form has no id.") }
+        if version == nil { faults.append("The form has no version.") }
+        if let id, !FormNames.isValid(id, allowingHyphen: true) {
+            faults.append("The form id '\(id)' must be letters, digits, '_' or '-', starting with a letter.")
+        }
+        let title = text(mapping["title"]) ?? id ?? ""
+
+        let choiceLists = readChoiceLists(mapping["choices"])
+        var questions: [Question] = []
+        var groups: [QuestionGroup] = []
+        if let questionsNode = mapping["questions"] {
+            readQuestions(questionsNode, group: nil, into: &questions, groups: &groups, choiceLists: choiceLists)
+        }
+        if Self.isEmptyList(mapping["questions"]) {
+            faults.append("The form has no questions.")
+        }
+        return FormDefinition(
+            id: id ?? "", version: version ?? "", title: title, questions: questions,
+            choiceLists: choiceLists, groups: groups
+        )
+    }
+
+    // MARK: Questions
+
+    private mutating func readQuestions(
+        _ node: Node, group: String?, into questions: inout [Question], groups: inout [QuestionGroup],
+        choiceLists: [String: [Choice]]
+    ) {
+        guard case .sequence(let sequence) = node else {
+            let owner = group.map { "Group '\($0)'" } ?? "The form"
+            faults.append("\(owner) must list its questions as a YAML sequence (lines starting with '-')\(Self.at(node)).")
+            return
+        }
+        for item in sequence {
+            guard case .mapping(let mapping) = item else {
+                faults.append("The question\(Self.at(item)) must be a mapping with name, type and label.")
+                continue
+            }
+            let name = text(mapping["name"])
+            let who = name.map { "Question '\($0)'" } ?? "The question\(Self.at(item))"
+            if name == nil { faults.append("The question\(Self.at(item)) has no name.") }
+            guard let typeText = text(mapping["type"]) else {
+                faults.append("\(who) has no type.")
+                continue
+            }
+            if typeText == "group" {
+                readGroup(mapping, name: name, who: who, parent: group, into: &questions, groups: &groups, choiceLists: choiceLists)
+                continue
+            }
+            for key in unknownKeys(mapping, allowed: Self.questionKeys) {
+                let hint = key == "questions" ? " (only a question of type group holds questions)" : ""
+                faults.append("\(who) has unknown key '\(key)'\(hint).")
+            }
+            guard let type = questionType(typeText, who: who) else { continue }
+            var choices: [Choice] = []
+            switch type {
+            case .selectOne(let list), .selectMultiple(let list):
+                choices = choiceLists[list] ?? []
+            default:
+                break
+            }
+            let question = Question(
+                name: name ?? "",
+                type: type,
+                label: text(mapping["label"]) ?? "",
+                hint: text(mapping["hint"]),
+                required: flag(mapping["required"], key: "required", who: who),
+                relevant: text(mapping["relevant"]),
+                constraint: text(mapping["constraint"]),
+                constraintMessage: text(mapping["constraint_message"]),
+                defaultValue: text(mapping["default"]),
+                calculate: text(mapping["calculate"]),
+                sensitive: flag(mapping["sensitive"], key: "sensitive", who: who),
+                safeguarding: flag(mapping["safeguarding"], key: "safeguarding", who: who),
+                group: group,
+                choices: choices
+            )
+            if name != nil { questions.append(question) }
+        }
+    }
+
+    private mutating func readGroup(
+        _ mapping: Node.Mapping, name: String?, who: String, parent: String?,
+        into questions: inout [Question], groups: inout [QuestionGroup], choiceLists: [String: [Choice]]
+    ) {
+        let who = name.map { "Group '\($0)'" } ?? who
+        for key in unknownKeys(mapping, allowed: Self.groupKeys) {
+            faults.append("\(who) has unknown key '\(key)'; a group takes name, label, hint, relevant and questions.")
+        }
+        let label = text(mapping["label"])
+        if label == nil { faults.append("\(who) has no label.") }
+        if let name {
+            groups.append(QuestionGroup(
+                name: name, label: label ?? "", hint: text(mapping["hint"]), relevant: text(mapping["relevant"]),
+                parent: parent
+            ))
+        }
+        if Self.isEmptyList(mapping["questions"]) {
+            faults.append("\(who) has no questions.")
+        } else if let inner = mapping["questions"] {
+            readQuestions(inner, group: name, into: &questions, groups: &groups, choiceLists: choiceLists)
+        }
+    }
+
+    private mutating func questionType(_ text: String, who: String) -> QuestionType? {
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        switch words.first ?? "" {
+        case "text": if words.count == 1 { return .text }
+        case "integer": if words.count == 1 { return .integer }
+        case "decimal": if words.count == 1 { return .decimal }
+        case "date": if words.count == 1 { return .date }
+        case "note": if words.count == 1 { return .note }
+        case "calculate": if words.count == 1 { return .calculate }
+        case "select_one", "select_multiple":
+            let kind = words[0]
+            guard words.count == 2 else {
+                if words.count == 1 {
+                    faults.append("\(who) is a \(kind) with no choice list; write 'type: \(kind) LIST'.")
+                } else {
+                    faults.append("\(who) has type '\(text)'; write 'type: \(kind) LIST' with one list name.")
+                }
+                return nil
+            }
+            return kind == "select_one" ? .selectOne(list: words[1]) : .selectMultiple(list: words[1])
+        default:
+            break
+        }
+        faults.append(
+            "\(who) has unknown type '\(text)'; use text, integer, decimal, date, select_one LIST, "
+                + "select_multiple LIST, note, calculate or group."
+        )
+        return nil
+    }
+
+    // MARK: Choices
+
+    private mutating func readChoiceLists(_ node: Node?) -> [String: [Choice]] {
+        guard let node, !Self.isNull(node) else { return [:] }
+        guard case .mapping(let mapping) = node else {
+            faults.append("The form's choices must be a mapping from list name to its choices\(Self.at(node)).")
+            return [:]
+        }
+        var lists: [String: [Choice]] = [:]
+        for (keyNode, listNode) in mapping {
+            guard let list = text(keyNode) else { continue }
+            if !FormNames.isValid(list) {
+                faults.append("Choice list '\(list)' must be named with letters, digits and '_', starting with a letter.")
+            }
+            guard case .sequence(let sequence) = listNode, !sequence.isEmpty else {
+                faults.append("Choice list '\(list)' has no choices; list them as '- name: ...' with a label each.")
+                lists[list] = []
+                continue
+            }
+            var choices: [Choice] = []
+            var seen: Set<String> = []
+            for item in sequence {
+                guard case .mapping(let choiceMapping) = item else {
+                    faults.append("Choice list '\(list)' has an entry\(Self.at(item)) that is not a mapping with name and label.")
+                    continue
+                }
+                for key in unknownKeys(choiceMapping, allowed: Self.choiceKeys) {
+                    faults.append("Choice list '\(list)' has a choice with unknown key '\(key)'; a choice takes name and label.")
+                }
+                guard let name = text(choiceMapping["name"]) else {
+                    faults.append("Choice list '\(list)' has a choice\(Self.at(item)) with no name.")
+                    continue
+                }
+                if name.contains(where: \.isWhitespace) {
+                    faults.append("Choice '\(name)' of list '\(list)' has a space in its name; use '_' instead.")
+                }
+                if !seen.insert(name).inserted {
+                    faults.append("Choice list '\(list)' has the choice '\(name)' twice.")
+                    continue
+                }
+                let label = text(choiceMapping["label"])
+                if label == nil { faults.append("Choice '\(name)' of list '\(list)' has no label.") }
+                choices.append(Choice(name: name, label: label ?? name))
+            }
+            lists[list] = choices
+        }
+        return lists
+    }
+
+    // MARK: Scalars
+
+    /// A scalar's text as written (so `version: 3` is "3"), or nil when absent or null.
+    private mutating func text(_ node: Node?) -> String? {
+        guard let node, !Self.isNull(node) else { return nil }
+        guard case .scalar(let scalar) = node else {
+            faults.append("Expected a single value\(Self.at(node)), found a list or mapping.")
+            return nil
+        }
+        let value = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        return value.isEmpty ? nil : value
+    }
+
+    private mutating func flag(_ node: Node?, key: String, who: String) -> Bool {
+        guard let raw = text(node) else { return false }
+        switch raw.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            faults.append("\(who) has \(key) '\(raw)'; use true or false.")
+            return false
+        }
+    }
+
+    private func unknownKeys(_ mapping: Node.Mapping, allowed: Set<String>) -> [String] {
+        mapping.keys.compactMap { key in
+            let name = key.scalar?.string ?? "?"
+            return allowed.contains(name) ? nil : name
+        }
+    }
+
+    /// Whether a `questions` key is missing, null or an empty sequence.
+    static func isEmptyList(_ node: Node?) -> Bool {
+        guard let node, !isNull(node) else { return true }
+        return node.sequence?.isEmpty ?? false
+    }
+
+    static func isNull(_ node: Node) -> Bool {
+        if case .scalar(let scalar) = node {
+            return scalar.style == .plain || scalar.style == .any ? ["", "~", "null", "Null", "NULL"].contains(scalar.string) : false
+        }
+        return false
+    }
+
+    /// " (line N)" for a node that knows where it is.
+    static func at(_ node: Node) -> String {
+        node.mark.map { " (line \($0.line))" } ?? ""
+    }
+
+    static func describe(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return "The form is not valid YAML at line \(mark.line), column \(mark.column): \(problem)."
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return "The form repeats the key \(keys) in one mapping (line \(context.mark.line))."
+        case .reader(let problem, _, _, _):
+            return "The form cannot be read as text: \(problem)."
+        default:
+            return "The form cannot be read as YAML: \(error)."
+        }
+    }
+}
+
+/// The rules for names in a form.
+enum FormNames {
+    /// Letters, digits and `_` (and `-` where allowed), starting with a letter or `_`.
+    static func isValid(_ name: String, allowingHyphen: Bool = false) -> Bool {
+        guard let first = name.unicodeScalars.first, first.isASCIILetter || first == "_" else { return false }
+        return name.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCIILetter || ("0"..."9").contains(scalar) || scalar == "_" || (allowingHyphen && scalar == "-")
+        }
+    }
+}
+
+extension Unicode.Scalar {
+    var isASCIILetter: Bool {
+        ("a"..."z").contains(self) || ("A"..."Z").contains(self)
+    }
+}

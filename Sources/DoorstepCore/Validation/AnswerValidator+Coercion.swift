@@ -1,0 +1,154 @@
+extension AnswerValidator {
+    /// Parses what an officer typed (or `--set NAME=VALUE`) into the question's answer type.
+    ///
+    /// Surrounding spaces are ignored; empty input is no answer (`.text("")`, or `.list([])` for a
+    /// multi-select). A date may be typed `today`. A choice may be typed by its name, its label
+    /// (any case) or its number in the list; a multi-select takes several, separated by spaces or
+    /// commas, and stores them in the list's order without repeats.
+    public func coerce(_ input: String, for question: Question) -> Result<AnswerValue, AnswerProblem> {
+        let text = input.trimmingWhitespace()
+        func problem(_ message: String) -> Result<AnswerValue, AnswerProblem> {
+            .failure(AnswerProblem(question: question.name, message: message))
+        }
+        switch question.type {
+        case .note, .calculate:
+            return problem("This question is not asked; it takes no answer.")
+        case .selectMultiple:
+            if text.isEmpty { return .success(.list([])) }
+            var names: [String] = []
+            for token in text.split(whereSeparator: { $0 == "," || $0.isWhitespace }) {
+                guard let choice = resolveChoice(String(token), in: question.choices) else {
+                    return problem(Self.notAChoice(String(token), question))
+                }
+                names.append(choice.name)
+            }
+            return .success(.list(Self.inListOrder(names, question.choices)))
+        case .selectOne:
+            if text.isEmpty { return .success(.text("")) }
+            guard let choice = resolveChoice(text, in: question.choices) else {
+                return problem(Self.notAChoice(text, question))
+            }
+            return .success(.text(choice.name))
+        case .date:
+            if text.lowercased() == "today" { return .success(.text(today)) }
+            return normalize(.text(text), for: question)
+        case .text, .integer, .decimal:
+            return normalize(.text(text), for: question)
+        }
+    }
+
+    /// An answer in the question's canonical form: `.integer` for integers, `.decimal` for
+    /// decimals, `.text` for text, dates and single choices, `.list` in choice-list order for
+    /// multi-selects. Loose JSON is accepted: numbers as text, a whole decimal for an integer, a
+    /// multi-select as one space-separated string. Empty answers come back unchanged.
+    ///
+    /// The server stores what this returns for a `response.update` field.
+    public func normalize(_ value: AnswerValue, for question: Question) -> Result<AnswerValue, AnswerProblem> {
+        if value.isEmptyAnswer {
+            if case .selectMultiple = question.type { return .success(.list([])) }
+            return .success(value)
+        }
+        func problem(_ message: String) -> Result<AnswerValue, AnswerProblem> {
+            .failure(AnswerProblem(question: question.name, message: message))
+        }
+        switch question.type {
+        case .note, .calculate:
+            return problem("This question is not asked; it takes no answer.")
+
+        case .text:
+            switch value {
+            case .text(let text): return .success(.text(text.trimmingWhitespace()))
+            case .integer, .decimal: return .success(.text(value.description))
+            case .list: return problem("Enter text, not a list.")
+            }
+
+        case .integer:
+            switch value {
+            case .integer: return .success(value)
+            case .decimal(let number):
+                if number.isFinite, number.rounded() == number, abs(number) < 1e15 { return .success(.integer(Int(number))) }
+                return problem("Enter a whole number, such as 3, not \(value).")
+            case .text(let raw):
+                let text = raw.trimmingWhitespace()
+                let digits = text.hasPrefix("-") || text.hasPrefix("+") ? text.dropFirst() : Substring(text)
+                guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let number = Int(text) else {
+                    return problem("Enter a whole number, such as 3, not '\(text)'.")
+                }
+                return .success(.integer(number))
+            case .list: return problem("Enter a whole number, such as 3, not a list.")
+            }
+
+        case .decimal:
+            switch value {
+            case .integer(let number): return .success(.decimal(Double(number)))
+            case .decimal(let number):
+                guard number.isFinite else { return problem("Enter a number, such as 2.5.") }
+                return .success(value)
+            case .text(let raw):
+                let text = raw.trimmingWhitespace()
+                guard let number = ExpressionValue.decimal(text), number.isFinite else {
+                    return problem("Enter a number, such as 2.5, not '\(text)'.")
+                }
+                return .success(.decimal(number))
+            case .list: return problem("Enter a number, such as 2.5, not a list.")
+            }
+
+        case .date:
+            guard case .text(let raw) = value else {
+                return problem("Enter a date as YYYY-MM-DD, such as 2025-03-14, not \(value).")
+            }
+            let text = raw.trimmingWhitespace()
+            guard CalendarDate(text) != nil else {
+                return problem("Enter a real date as YYYY-MM-DD, such as 2025-03-14, not '\(text)'.")
+            }
+            return .success(.text(text))
+
+        case .selectOne:
+            let name: String
+            switch value {
+            case .text(let text): name = text.trimmingWhitespace()
+            case .integer, .decimal: name = value.description
+            case .list(let names):
+                guard names.count == 1 else { return problem("Choose only one answer.") }
+                name = names[0]
+            }
+            guard question.choices.contains(where: { $0.name == name }) else {
+                return problem(Self.notAChoice(name, question))
+            }
+            return .success(.text(name))
+
+        case .selectMultiple:
+            let names: [String]
+            switch value {
+            case .text(let text): names = ExpressionEvaluator.choices(in: text)
+            case .integer, .decimal: names = [value.description]
+            case .list(let list): names = list
+            }
+            for name in names where !question.choices.contains(where: { $0.name == name }) {
+                return problem(Self.notAChoice(name, question))
+            }
+            return .success(.list(Self.inListOrder(names, question.choices)))
+        }
+    }
+
+    /// The choice `token` names: its exact name, its number in the list, or its name or label
+    /// in any case.
+    private func resolveChoice(_ token: String, in choices: [Choice]) -> Choice? {
+        if let exact = choices.first(where: { $0.name == token }) { return exact }
+        if token.allSatisfy(\.isASCIIDigit), let number = Int(token), number >= 1, number <= choices.count {
+            return choices[number - 1]
+        }
+        let lowered = token.lowercased()
+        return choices.first { $0.name.lowercased() == lowered || $0.label.lowercased() == lowered }
+    }
+
+    static func inListOrder(_ names: [String], _ choices: [Choice]) -> [String] {
+        let chosen = Set(names)
+        return choices.map(\.name).filter(chosen.contains)
+    }
+
+    static func notAChoice(_ name: String, _ question: Question) -> String {
+        let names = question.choices.map(\.name).joined(separator: ", ")
+        return "'\(name)' is not one of the choices (\(names))."
+    }
+}

@@ -1,0 +1,135 @@
+public import DoorstepCore
+import Foundation
+import GRDB
+
+extension ClientStore {
+    /// Adds a campaign and its walk list, for a laptop that runs a day without a server.
+    ///
+    /// - Throws: ``ClientStoreError/campaignExists(_:)``, or ``ClientStoreError/unknownForm(id:version:)``
+    ///   when its form is not stored.
+    public func addCampaign(_ campaign: CampaignInfo) throws {
+        try pool.write { db in
+            _ = try fetchForm(id: campaign.form, version: nil, db)
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM campaigns WHERE id = ?", arguments: [campaign.id]) == true {
+                throw ClientStoreError.campaignExists(campaign.id)
+            }
+            try saveCampaign(campaign, db)
+        }
+    }
+
+    /// Inserts or replaces a campaign and makes its walk list exactly `campaign.addresses`.
+    func saveCampaign(_ campaign: CampaignInfo, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO campaigns (id, name, form, date, area) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, form = excluded.form,
+                    date = excluded.date, area = excluded.area
+                """,
+            arguments: [campaign.id, campaign.name, campaign.form, campaign.date, campaign.area]
+        )
+        try db.execute(sql: "DELETE FROM addresses WHERE campaign = ?", arguments: [campaign.id])
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO addresses (campaign, id, position, address, postcode, street, area, uprn, notes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (position, address) in campaign.addresses.enumerated() {
+            try insert.execute(arguments: [
+                campaign.id, address.id, position, address.address, address.postcode, address.street,
+                address.area, address.uprn, try Self.json(address.notes),
+            ])
+        }
+    }
+
+    /// Every campaign on this laptop, by date then id.
+    public func campaigns() throws -> [Campaign] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.id, c.name, c.form, c.date, c.area,
+                    (SELECT COUNT(*) FROM addresses a WHERE a.campaign = c.id) AS addresses,
+                    (SELECT COUNT(*) FROM responses r WHERE r.campaign = c.id) AS responses
+                FROM campaigns c ORDER BY c.date, c.id
+                """).map(Self.campaign)
+        }
+    }
+
+    /// One campaign.
+    ///
+    /// - Throws: ``ClientStoreError/unknownCampaign(_:)``.
+    public func campaign(id: String) throws -> Campaign {
+        try pool.read { db in try fetchCampaign(id: id, db) }
+    }
+
+    func fetchCampaign(id: String, _ db: Database) throws -> Campaign {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT c.id, c.name, c.form, c.date, c.area,
+                (SELECT COUNT(*) FROM addresses a WHERE a.campaign = c.id) AS addresses,
+                (SELECT COUNT(*) FROM responses r WHERE r.campaign = c.id) AS responses
+            FROM campaigns c WHERE c.id = ?
+            """, arguments: [id])
+        else { throw ClientStoreError.unknownCampaign(id) }
+        return Self.campaign(row)
+    }
+
+    /// One address of a campaign's walk list.
+    ///
+    /// - Throws: ``ClientStoreError/unknownCampaign(_:)`` or ``ClientStoreError/unknownAddress(campaign:address:)``.
+    public func address(campaign: String, id: String) throws -> WalkListAddress {
+        try pool.read { db in try fetchAddress(campaign: campaign, id: id, db) }
+    }
+
+    func fetchAddress(campaign: String, id: String, _ db: Database) throws -> WalkListAddress {
+        _ = try fetchCampaign(id: campaign, db)
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT * FROM addresses WHERE campaign = ? AND id = ?", arguments: [campaign, id]
+        ) else { throw ClientStoreError.unknownAddress(campaign: campaign, address: id) }
+        return try Self.walkListAddress(row)
+    }
+
+    /// The walk list of a campaign in list order, each door with the status its knocks give it.
+    ///
+    /// - Throws: ``ClientStoreError/unknownCampaign(_:)``.
+    public func addresses(campaign: String) throws -> [AddressState] {
+        try pool.read { db in
+            _ = try fetchCampaign(id: campaign, db)
+            var outcomes: [String: [VisitOutcome]] = [:]
+            var last: [String: (at: String, note: String?)] = [:]
+            let visits = try Row.fetchCursor(db, sql: """
+                SELECT address, outcome, at, note FROM visits WHERE campaign = ? ORDER BY address, stamp
+                """, arguments: [campaign])
+            while let visit = try visits.next() {
+                let address: String = visit["address"]
+                if let outcome = VisitOutcome(rawValue: visit["outcome"]) { outcomes[address, default: []].append(outcome) }
+                let note: String? = visit["note"]
+                last[address] = (visit["at"], note ?? last[address]?.note)
+            }
+            let surveyed = Set(try String.fetchAll(
+                db, sql: "SELECT DISTINCT address FROM responses WHERE campaign = ?", arguments: [campaign]
+            ))
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM addresses WHERE campaign = ? ORDER BY position", arguments: [campaign]
+            ).map { row in
+                let address = try Self.walkListAddress(row)
+                let knocks = outcomes[address.id] ?? []
+                return AddressState(
+                    address: address,
+                    status: DoorStatus(outcomesOldestFirst: knocks, hasResponse: surveyed.contains(address.id)),
+                    visits: knocks.count, lastVisit: last[address.id]?.at, lastNote: last[address.id]?.note
+                )
+            }
+        }
+    }
+
+    static func campaign(_ row: Row) -> Campaign {
+        Campaign(
+            id: row["id"], name: row["name"], form: row["form"], date: row["date"], area: row["area"],
+            addresses: row["addresses"], responses: row["responses"]
+        )
+    }
+
+    static func walkListAddress(_ row: Row) throws -> WalkListAddress {
+        WalkListAddress(
+            id: row["id"], address: row["address"], postcode: row["postcode"], street: row["street"],
+            area: row["area"], uprn: row["uprn"], notes: try decode([String: String].self, row["notes"])
+        )
+    }
+}

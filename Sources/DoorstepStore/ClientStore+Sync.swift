@@ -1,0 +1,129 @@
+public import DoorstepCore
+public import Foundation
+import GRDB
+
+/// The API the sync engine drives: the outbox, the settings, and applying pulled pages.
+extension ClientStore {
+    // MARK: Outbox
+
+    func enqueue(_ operation: SyncOperation, response: UUID?, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO outbox (id, kind, response, operation, urgent, created_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                operation.id.uuidString, operation.kind, response?.uuidString, try Self.json(operation),
+                operation.isUrgent, Self.timestamp(now()),
+            ]
+        )
+    }
+
+    /// Operations waiting to be pushed: those carrying a safeguarding concern first, then the oldest.
+    ///
+    /// - Parameter limit: The most to return (a push batch).
+    public func pendingOperations(limit: Int) throws -> [SyncOperation] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT operation FROM outbox WHERE state = 'pending' ORDER BY urgent DESC, seq LIMIT ?
+                """, arguments: [limit]).map { try Self.decode(SyncOperation.self, $0) }
+        }
+    }
+
+    /// How many operations wait to be pushed.
+    public func pendingCount() throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
+        }
+    }
+
+    /// Records the server's answers to a push, in one transaction: applied operations become
+    /// `sent`, rejected ones are set aside with the server's reason. Ids not in the outbox are ignored.
+    public func acknowledge(_ results: [OperationResult]) throws {
+        try pool.write { db in
+            let sentAt = Self.timestamp(now())
+            for result in results {
+                switch result.status {
+                case .applied:
+                    try db.execute(
+                        sql: "UPDATE outbox SET state = 'sent', reason = NULL, sent_at = ? WHERE id = ?",
+                        arguments: [sentAt, result.id.uuidString]
+                    )
+                case .rejected:
+                    try db.execute(
+                        sql: "UPDATE outbox SET state = 'rejected', reason = ?, sent_at = ? WHERE id = ?",
+                        arguments: [result.reason ?? "The server gave no reason.", sentAt, result.id.uuidString]
+                    )
+                }
+            }
+        }
+    }
+
+    /// Operations the server refused, oldest first, each with the server's reason.
+    public func rejectedOperations() throws -> [(SyncOperation, String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT operation, reason FROM outbox WHERE state = 'rejected' ORDER BY seq")
+                .map { row in (try Self.decode(SyncOperation.self, row["operation"]), row["reason"] ?? "") }
+        }
+    }
+
+    /// After the server announced a new epoch (it was restored from a backup): every operation it
+    /// had acknowledged goes back to pending, and the cursor restarts at 0 in the new epoch.
+    /// Rejected operations stay set aside.
+    public func resendAllForNewEpoch(_ epoch: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'pending', sent_at = NULL WHERE state = 'sent'")
+            try db.execute(sql: "UPDATE device SET cursor = 0, epoch = ? WHERE id = 1", arguments: [epoch])
+        }
+    }
+
+    // MARK: Settings
+
+    /// The server, token, cursor, epoch, last sync and device id.
+    public func syncSettings() throws -> SyncSettings {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM device WHERE id = 1") else {
+                throw ClientStoreError.corrupt("the device settings")
+            }
+            return SyncSettings(
+                server: row["server"], token: row["token"], role: row["role"], cursor: row["cursor"],
+                epoch: row["epoch"], lastSync: (row["last_sync"] as String?).flatMap { try? Date($0, strategy: .iso8601) },
+                device: row["device_id"]
+            )
+        }
+    }
+
+    /// Stores the server and token after a successful login. Logging in to another server than
+    /// the stored one restarts the cursor.
+    public func saveLogin(server: String, token: String, role: String) throws {
+        try pool.write { db in
+            let previous = try String.fetchOne(db, sql: "SELECT server FROM device WHERE id = 1")
+            if previous != server {
+                try db.execute(sql: "UPDATE device SET cursor = 0, epoch = NULL WHERE id = 1")
+            }
+            try db.execute(
+                sql: "UPDATE device SET server = ?, token = ?, role = ? WHERE id = 1",
+                arguments: [server, token, role]
+            )
+        }
+    }
+
+    /// Forgets the token and role (the server stays, for `status`); the outbox is kept.
+    public func forgetLogin() throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE device SET token = NULL, role = NULL WHERE id = 1")
+        }
+    }
+
+    /// Notes that a sync finished at `date`.
+    public func recordSyncCompleted(at date: Date) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE device SET last_sync = ? WHERE id = 1", arguments: [Self.timestamp(date)])
+        }
+    }
+
+    /// Moves the persisted clock past the server's, so this laptop's next stamps are later.
+    public func observeServerTime(_ stamp: HLCTimestamp) throws {
+        try pool.write { db in try observe(stamp, db) }
+    }
+}

@@ -1,0 +1,56 @@
+public import Foundation
+
+/// Why the store refused a request. Each case reads as one sentence.
+public enum ClientStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The home folder cannot hold a store.
+    case homeUnusable(path: String, reason: String)
+    /// No form with this id (and version, when given) is in the store.
+    case unknownForm(id: String, version: String?)
+    /// A form version with this id and version is already stored with other content.
+    case formVersionExists(id: String, version: String)
+    /// No campaign with this id is in the store.
+    case unknownCampaign(String)
+    /// A campaign with this id is already in the store.
+    case campaignExists(String)
+    /// The campaign's walk list has no address with this id.
+    case unknownAddress(campaign: String, address: String)
+    /// No response with this id is in the store.
+    case unknownResponse(UUID)
+    /// The response was erased at the resident's request and cannot be changed.
+    case responseErased(UUID)
+    /// No draft with this id is in the store.
+    case unknownDraft(UUID)
+    /// A pulled page belongs to another server epoch than the stored cursor.
+    case epochMismatch(stored: String, received: String)
+    /// A stored value could not be read back.
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .homeUnusable(let path, let reason):
+            "The Doorstep home \(path) cannot be used: \(reason)."
+        case .unknownForm(let id, nil):
+            "There is no form \"\(id)\" on this laptop; add it with doorstep forms add FILE or sync."
+        case .unknownForm(let id, let version?):
+            "There is no version \(version) of form \"\(id)\" on this laptop."
+        case .formVersionExists(let id, let version):
+            "Form \"\(id)\" version \(version) is already stored with different content; give the changed form a new version."
+        case .unknownCampaign(let id):
+            "There is no campaign \"\(id)\" on this laptop; see doorstep campaigns."
+        case .campaignExists(let id):
+            "A campaign \"\(id)\" already exists on this laptop."
+        case .unknownAddress(let campaign, let address):
+            "Campaign \"\(campaign)\" has no address \"\(address)\" on its walk list; see doorstep addresses --campaign \(campaign)."
+        case .unknownResponse(let id):
+            "There is no response \(id.uuidString) on this laptop."
+        case .responseErased(let id):
+            "Response \(id.uuidString) was erased at the resident's request and cannot be changed."
+        case .unknownDraft(let id):
+            "There is no draft \(id.uuidString) on this laptop."
+        case .epochMismatch(let stored, let received):
+            "The server's epoch changed from \(stored) to \(received); re-send everything before pulling."
+        case .corrupt(let what):
+            "The store holds a value it cannot read: \(what)."
+        }
+    }
+}

@@ -1,0 +1,74 @@
+public import DoorstepCore
+public import Foundation
+
+/// A response as this laptop holds it: its answers and the clock stamp of each field's last write.
+public struct StoredResponse: Sendable, Hashable {
+    public var id: UUID
+    public var campaign: String
+    /// The address id on the campaign's walk list.
+    public var address: String
+    public var form: String
+    public var formVersion: String
+    /// The device that recorded it.
+    public var device: String
+    /// When it was saved, ISO 8601.
+    public var recordedAt: String
+    /// Set when the resident withdrew consent.
+    public var erased: Erasure.Scope?
+    /// Every field written, with its value (`nil` when cleared) and stamp.
+    public var fields: [String: FieldValue]
+    /// Operations about this response that wait to be pushed.
+    public var pendingChanges: Int
+
+    /// The answers: every field that holds a value.
+    public var answers: Answers {
+        fields.compactMapValues(\.value)
+    }
+}
+
+/// A line of the responses list.
+public struct ResponseSummary: Sendable, Hashable {
+    public var id: UUID
+    public var campaign: String
+    public var address: String
+    /// The address as written on the walk list, when the address is on it.
+    public var addressLine: String?
+    public var form: String
+    public var formVersion: String
+    public var recordedAt: String
+    public var erased: Erasure.Scope?
+    /// Operations about this response that wait to be pushed.
+    public var pendingChanges: Int
+}
+
+/// A questionnaire in progress, saved after every answer so nothing is lost.
+public struct Draft: Sendable, Hashable {
+    public var id: UUID
+    public var campaign: String
+    public var address: String
+    public var form: String
+    public var formVersion: String
+    /// The answers given so far.
+    public var answers: Answers
+    /// The question to ask next, if the officer was part way through.
+    public var position: String?
+    /// When the questionnaire was started and last saved, ISO 8601.
+    public var startedAt: String
+    public var updatedAt: String
+
+    /// Creates a draft.
+    public init(
+        id: UUID = UUID(), campaign: String, address: String, form: String, formVersion: String,
+        answers: Answers = [:], position: String? = nil, startedAt: String = "", updatedAt: String = ""
+    ) {
+        self.id = id
+        self.campaign = campaign
+        self.address = address
+        self.form = form
+        self.formVersion = formVersion
+        self.answers = answers
+        self.position = position
+        self.startedAt = startedAt
+        self.updatedAt = updatedAt
+    }
+}

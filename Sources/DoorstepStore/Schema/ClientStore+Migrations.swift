@@ -1,0 +1,125 @@
+import GRDB
+
+extension ClientStore {
+    /// The store's schema, one named migration after another. Shipped migrations are never edited:
+    /// a change is a new migration (<https://swiftpackageindex.com/groue/grdb.swift/documentation/grdb/migrations>).
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-client-store") { db in
+            // This laptop: its device id, the persisted clock and what sync needs. Exactly one row.
+            try db.execute(sql: """
+                CREATE TABLE device (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    device_id TEXT NOT NULL,
+                    clock TEXT NOT NULL,
+                    server TEXT,
+                    token TEXT,
+                    role TEXT,
+                    cursor INTEGER NOT NULL DEFAULT 0,
+                    epoch TEXT,
+                    last_sync TEXT
+                );
+
+                -- Every version of every form, with the YAML it was parsed from.
+                CREATE TABLE forms (
+                    id TEXT NOT NULL,
+                    version TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    added_at TEXT NOT NULL,
+                    PRIMARY KEY (id, version)
+                ) WITHOUT ROWID;
+
+                -- Days of action.
+                CREATE TABLE campaigns (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    form TEXT NOT NULL,
+                    date TEXT,
+                    area TEXT
+                ) WITHOUT ROWID;
+
+                -- Walk lists: the doors of each campaign, in the order of the list.
+                CREATE TABLE addresses (
+                    campaign TEXT NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+                    id TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    address TEXT NOT NULL,
+                    postcode TEXT,
+                    street TEXT,
+                    area TEXT,
+                    uprn TEXT,
+                    notes TEXT NOT NULL DEFAULT '{}',
+                    PRIMARY KEY (campaign, id)
+                ) WITHOUT ROWID;
+                CREATE INDEX addresses_by_position ON addresses(campaign, position);
+
+                -- Knocks on doors, by any team: append-only.
+                CREATE TABLE visits (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    campaign TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('no-answer', 'refused', 'card-left', 'revisit', 'surveyed')),
+                    note TEXT,
+                    at TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    stamp TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX visits_by_address ON visits(campaign, address, stamp);
+
+                -- Questionnaire responses; the answers are in response_fields.
+                CREATE TABLE responses (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    campaign TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    form TEXT NOT NULL,
+                    form_version TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    erased TEXT CHECK (erased IN ('sensitive', 'all'))
+                );
+                CREATE INDEX responses_by_campaign ON responses(campaign, recorded_at);
+                CREATE INDEX responses_by_address ON responses(campaign, address);
+
+                -- Each field's current value (JSON, NULL when cleared) and the stamp of its last write.
+                CREATE TABLE response_fields (
+                    response TEXT NOT NULL REFERENCES responses(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    value TEXT,
+                    stamp TEXT NOT NULL,
+                    PRIMARY KEY (response, name)
+                ) WITHOUT ROWID;
+
+                -- Questionnaires in progress, saved after every answer.
+                CREATE TABLE drafts (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    campaign TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    form TEXT NOT NULL,
+                    form_version TEXT NOT NULL,
+                    answers TEXT NOT NULL,
+                    position TEXT,
+                    started_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                -- Every operation made here, kept for good so a restored server can be sent all again.
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    response TEXT,
+                    operation TEXT NOT NULL,
+                    urgent INTEGER NOT NULL DEFAULT 0,
+                    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'rejected')),
+                    reason TEXT,
+                    created_at TEXT NOT NULL,
+                    sent_at TEXT
+                );
+                CREATE INDEX outbox_queue ON outbox(state, urgent DESC, seq);
+                CREATE INDEX outbox_by_response ON outbox(response, state) WHERE response IS NOT NULL;
+                """)
+        }
+        return migrator
+    }
+}

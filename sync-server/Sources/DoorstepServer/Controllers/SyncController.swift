@@ -19,6 +19,10 @@ public struct SyncController: Sendable {
         group.get("whoami", use: whoami)
         group.get("forms", use: forms)
         group.get("campaigns", use: campaigns)
+        group.post("push", use: push)
+        group.get("pull", use: pull)
+        group.get("conflicts", use: conflicts)
+        group.post("conflicts/:id/resolve", use: resolve)
     }
 
     /// `GET /v1/whoami`.
@@ -48,5 +52,70 @@ public struct SyncController: Sendable {
     @Sendable func campaigns(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(in: Set(Role.allCases))
         return .json(try await database.campaigns())
+    }
+
+    @Sendable func push(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireRole(.collector, .organiser, .admin)
+        let push = try await request.decodeJSON(as: PushRequest.self, context: context)
+        guard !push.device.isEmpty else {
+            throw APIError.unprocessable("The push names no device.")
+        }
+        guard push.operations.count <= configuration.maxBatchSize else {
+            throw APIError.payloadTooLarge(
+                "The push carries \(push.operations.count) operations; the limit is \(configuration.maxBatchSize) per request."
+            )
+        }
+        let answer = try await database.push(push, by: identity, maxClockDrift: configuration.maxClockDrift)
+        return .json(answer)
+    }
+
+    @Sendable func pull(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireRole(in: Set(Role.allCases))
+        let query = request.uri.queryParameters
+        var cursor: Int64 = 0
+        if let text = query["cursor"] {
+            guard let value = Int64(String(text)), value >= 0 else {
+                throw APIError.badRequest("The cursor must be a whole number of 0 or more.")
+            }
+            cursor = value
+        }
+        var limit = 1_000
+        if let text = query["limit"] {
+            guard let value = Int(String(text)), value >= 1 else {
+                throw APIError.badRequest("The limit must be a whole number of 1 or more.")
+            }
+            limit = min(value, configuration.maxPullLimit)
+        }
+        return .json(try await database.pull(after: cursor, limit: limit, for: identity))
+    }
+
+    @Sendable func conflicts(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireRole(.organiser, .admin)
+        let campaign = request.uri.queryParameters["campaign"].map(String.init)
+        return .json(try await database.conflicts(campaign: campaign))
+    }
+
+    /// `POST /v1/conflicts/{id}/resolve` body: the settled value, `null` to clear the field.
+    struct Resolution: Decodable {
+        var value: AnswerValue?
+
+        private enum CodingKeys: String, CodingKey { case value }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            guard container.contains(.value) else {
+                throw DecodingError.keyNotFound(
+                    CodingKeys.value, .init(codingPath: [], debugDescription: "The body needs a value (null clears the field).")
+                )
+            }
+            value = try container.decodeNil(forKey: .value) ? nil : container.decode(AnswerValue.self, forKey: .value)
+        }
+    }
+
+    @Sendable func resolve(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireRole(.organiser, .admin)
+        let id = try context.parameters.require("id")
+        let resolution = try await request.decodeJSON(as: Resolution.self, context: context)
+        return .json(try await database.resolveConflict(id, value: resolution.value, by: identity))
     }
 }

@@ -16,6 +16,8 @@ public struct ServerDatabase: Sendable {
     public let writer: DatabasePool
     /// The data directory.
     public let directory: URL
+    /// Parsed form versions, by id and version (forms are immutable once published).
+    let forms: FormCache
     /// The server's hybrid logical clock.
     let clock: ServerClock
 
@@ -36,6 +38,7 @@ public struct ServerDatabase: Sendable {
         }
         writer = try DatabasePool(path: directory.appendingPathComponent(Self.fileName).path, configuration: configuration)
         try Self.migrator.migrate(writer)
+        forms = FormCache()
         let last = try writer.read { db in
             try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'clock'").flatMap { HLCTimestamp($0) }
         }

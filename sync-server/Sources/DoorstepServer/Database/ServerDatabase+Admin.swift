@@ -1,0 +1,134 @@
+public import DoorstepCore
+public import Foundation
+import GRDB
+
+/// An administration command that cannot be carried out with the data given.
+public struct AdminError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// One sentence (or one per fault, on separate lines).
+    public var message: String
+
+    /// Creates an error with its message.
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+extension ServerDatabase {
+    /// Publishes a form version from its YAML source.
+    ///
+    /// Publishing the same source again changes nothing; a different source under a version
+    /// already published is refused, since versions are immutable.
+    /// - Returns: The form as published, and whether it was new.
+    /// - Throws: `FormError` for a form with faults, ``AdminError`` for a changed version.
+    @discardableResult
+    public func publishForm(source: String) throws -> (form: PublishedForm, isNew: Bool) {
+        let definition = try FormDefinition.parse(yaml: source)
+        return try writer.write { db in
+            let published = PublishedForm(id: definition.id, version: definition.version, source: source)
+            if let existing = try String.fetchOne(
+                db, sql: "SELECT source FROM forms WHERE id = ? AND version = ?", arguments: [definition.id, definition.version]
+            ) {
+                guard existing == source else {
+                    throw AdminError(
+                        "Form \(definition.id) version \(definition.version) is already published with other content; give the form a new version."
+                    )
+                }
+                return (published, false)
+            }
+            let sequence = try Self.sequence(db) + 1
+            try db.execute(
+                sql: "INSERT INTO forms(id, version, source, published_seq, published_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [definition.id, definition.version, source, sequence, Timestamps.now()]
+            )
+            try Self.setSequence(db, sequence)
+            return (published, true)
+        }
+    }
+
+    /// Creates a day of action with its walk list.
+    ///
+    /// - Throws: ``AdminError`` when the id is taken, the form is not published or the walk list is empty.
+    public func createCampaign(
+        id: String, name: String, form: String, date: String? = nil, area: String? = nil,
+        suppressionThreshold: Int = 5, addresses: [WalkListAddress]
+    ) throws {
+        guard !id.isEmpty, !name.isEmpty else { throw AdminError("A campaign needs a non-empty id and name.") }
+        guard suppressionThreshold >= 0 else { throw AdminError("The suppression threshold cannot be negative.") }
+        try writer.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM forms WHERE id = ?", arguments: [form]) != nil else {
+                throw AdminError("Form \(form) is not published; publish it with `doorstep-server forms publish` first.")
+            }
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM campaigns WHERE id = ?", arguments: [id]) == nil else {
+                throw AdminError("Campaign \(id) already exists.")
+            }
+            let sequence = try Self.sequence(db) + 1
+            try db.execute(
+                sql: """
+                    INSERT INTO campaigns(id, name, form, date, area, suppression_threshold, created_at, changed_seq)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [id, name, form, date, area, suppressionThreshold, Timestamps.now(), sequence]
+            )
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            for (position, address) in addresses.enumerated() {
+                let notes = String(decoding: try encoder.encode(address.notes), as: UTF8.self)
+                try db.execute(
+                    sql: """
+                        INSERT INTO addresses(campaign, id, address, postcode, street, area, uprn, notes_json, position)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [id, address.id, address.address, address.postcode, address.street, address.area,
+                                address.uprn, notes, position]
+                )
+            }
+            try Self.setSequence(db, sequence)
+        }
+    }
+
+    /// Copies the live database to `file` with SQLite's online backup, while the server may run.
+    ///
+    /// See <https://www.sqlite.org/backup.html>.
+    public func backup(to file: URL) throws {
+        if FileManager.default.fileExists(atPath: file.path) {
+            throw AdminError("\(file.path) already exists; choose a new file for the backup.")
+        }
+        let destination = try DatabaseQueue(path: file.path)
+        try writer.backup(to: destination)
+        try destination.close()
+    }
+
+    /// Replaces the data directory's database with a backup and gives it a new epoch.
+    ///
+    /// Run it with the server stopped. Devices that see the new epoch re-send every operation
+    /// they have, so whatever happened after the backup was taken comes back.
+    /// - Returns: The new epoch.
+    /// - Throws: ``AdminError`` when `file` is not a Doorstep server backup.
+    @discardableResult
+    public static func restore(from file: URL, into directory: URL) throws -> String {
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw AdminError("\(file.path) does not exist.")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let source = try DatabaseQueue(path: file.path, configuration: configuration)
+        let isBackup = try source.read { db in
+            try db.tableExists("meta") && db.tableExists("operations") && ServerDatabase.epoch(db) != ""
+        }
+        guard isBackup else {
+            throw AdminError("\(file.path) is not a doorstep-server backup.")
+        }
+        let database = try ServerDatabase(directory: directory)
+        try source.backup(to: database.writer)
+        try source.close()
+        try migrator.migrate(database.writer)
+        let epoch = UUID().uuidString.lowercased()
+        try database.writer.write { db in
+            try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'epoch'", arguments: [epoch])
+        }
+        try database.close()
+        return epoch
+    }
+}

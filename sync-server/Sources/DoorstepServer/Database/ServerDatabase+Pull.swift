@@ -1,0 +1,99 @@
+public import DoorstepCore
+import Foundation
+import GRDB
+
+extension ServerDatabase {
+    /// A page of everything `identity` should see after `cursor`, oldest change first.
+    ///
+    /// Every change (a form published, a campaign created, a visit, a response's merged state
+    /// changing) takes the next number of one server-wide sequence; a page holds the first `limit`
+    /// visible items after `cursor`, and its cursor is the last one's number, or the newest number of
+    /// all when nothing visible is left (so a device skips changes it may not see).
+    ///
+    /// - Parameters:
+    ///   - cursor: The cursor of the previous page; 0 for everything.
+    ///   - limit: The most items (forms, campaigns, visits, responses) in the page.
+    ///   - identity: Collectors see their own token's responses, organisers and admins every
+    ///     response, viewers none.
+    public func pull(after cursor: Int64, limit: Int, for identity: Identity) async throws -> PullResponse {
+        let page = try await writer.read { db in
+            try Self.page(db, after: cursor, limit: limit, identity: identity)
+        }
+        return PullResponse(
+            cursor: page.cursor, more: page.more, epoch: page.epoch, serverTime: clock.tick(),
+            forms: page.forms, campaigns: page.campaigns, visits: page.visits, responses: page.responses
+        )
+    }
+
+    private struct Page: Sendable {
+        var cursor: Int64
+        var more: Bool
+        var epoch: String
+        var forms: [PublishedForm] = []
+        var campaigns: [CampaignInfo] = []
+        var visits: [VisitEvent] = []
+        var responses: [ResponseState] = []
+    }
+
+    private enum Item {
+        case form(PublishedForm)
+        case campaign(CampaignInfo)
+        case visit(VisitEvent)
+        case response(ResponseState)
+    }
+
+    private static func page(_ db: Database, after cursor: Int64, limit: Int, identity: Identity) throws -> Page {
+        let newest = try sequence(db)
+        let fetch = limit + 1
+        var items: [(seq: Int64, item: Item)] = []
+        items += try Row.fetchAll(
+            db, sql: "SELECT id, version, source, published_seq FROM forms WHERE published_seq > ? ORDER BY published_seq LIMIT ?",
+            arguments: [cursor, fetch]
+        ).map { ($0["published_seq"], .form(publishedForm($0))) }
+        items += try Row.fetchAll(
+            db, sql: "SELECT * FROM campaigns WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?", arguments: [cursor, fetch]
+        ).map { ($0["changed_seq"], .campaign(try campaign($0, db))) }
+        items += try Row.fetchAll(
+            db, sql: "SELECT * FROM visits WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?", arguments: [cursor, fetch]
+        ).compactMap { row in visitEvent(row).map { (row["changed_seq"], .visit($0)) } }
+        let responseRows: [Row]
+        switch identity.role {
+        case .viewer:
+            responseRows = []
+        case .collector:
+            responseRows = try Row.fetchAll(
+                db, sql: "SELECT * FROM responses WHERE token_id = ? AND changed_seq > ? ORDER BY changed_seq LIMIT ?",
+                arguments: [identity.tokenID, cursor, fetch]
+            )
+        case .organiser, .admin:
+            responseRows = try Row.fetchAll(
+                db, sql: "SELECT * FROM responses WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?", arguments: [cursor, fetch]
+            )
+        }
+        items += responseRows.map { ($0["changed_seq"], .response(ResponseRow(row: $0, id: $0["id"]).state)) }
+        items.sort { $0.seq < $1.seq }
+
+        let more = items.count > limit
+        let taken = items.prefix(limit)
+        var page = Page(cursor: more ? taken.last?.seq ?? cursor : max(newest, cursor), more: more, epoch: try epoch(db))
+        for (_, item) in taken {
+            switch item {
+            case .form(let form): page.forms.append(form)
+            case .campaign(let campaign): page.campaigns.append(campaign)
+            case .visit(let visit): page.visits.append(visit)
+            case .response(let response): page.responses.append(response)
+            }
+        }
+        return page
+    }
+
+    static func visitEvent(_ row: Row) -> VisitEvent? {
+        guard let id = UUID(uuidString: row["id"]), let outcome = VisitOutcome(rawValue: row["outcome"]),
+              let stamp = HLCTimestamp(row["stamp"] as String)
+        else { return nil }
+        let visit = Visit(
+            visit: id, campaign: row["campaign"], address: row["address"], outcome: outcome, note: row["note"], at: row["at"]
+        )
+        return VisitEvent(visit: visit, device: row["device"], stamp: stamp)
+    }
+}

@@ -1,0 +1,491 @@
+public import DoorstepCore
+import Foundation
+import GRDB
+
+/// An operation refused for good; its reason goes back to the device and into the log.
+struct Rejection: Error {
+    var reason: String
+}
+
+extension ServerDatabase {
+    /// Applies a push and answers with one result per operation, after committing.
+    ///
+    /// The whole batch is one SQLite write transaction and each operation runs inside its own
+    /// SAVEPOINT: an operation is applied entirely or (when rejected) not at all, and the batch is
+    /// made durable by a single commit (one fsync) before the server answers. An operation id seen
+    /// before gets its stored result again and changes nothing.
+    ///
+    /// - Parameters:
+    ///   - request: The device's batch.
+    ///   - identity: The token that sent it.
+    ///   - maxClockDrift: How far ahead of the server clock a stamp may be before it is re-stamped.
+    /// - Throws: A database error; then nothing of the batch is stored.
+    public func push(_ request: PushRequest, by identity: Identity, maxClockDrift: Duration) async throws -> PushResponse {
+        let drift = maxClockDrift.components.seconds * 1_000 + maxClockDrift.components.attoseconds / 1_000_000_000_000_000
+        let (results, epoch) = try await writer.write { db in
+            var batch = try PushBatch(db: db, database: self, identity: identity, maxDriftMilliseconds: drift)
+            let results = try batch.apply(request.operations)
+            try batch.finish()
+            return (results, try Self.epoch(db))
+        }
+        return PushResponse(results: results, serverTime: clock.tick(), epoch: epoch)
+    }
+}
+
+/// One push being applied inside one write transaction.
+struct PushBatch {
+    let db: Database
+    let database: ServerDatabase
+    let identity: Identity
+    let maxDriftMilliseconds: Int64
+    let receivedAt = Timestamps.now()
+    let today = Timestamps.today()
+    /// The last change sequence number handed out.
+    var sequence: Int64
+    /// Tally changes, in order; folded and written by ``finish()``. A rejected operation's
+    /// entries are cut off again.
+    var tallyChanges: [(campaign: String, key: TallyKey, delta: Int)] = []
+    var validators: [FormVersionKey: AnswerValidator] = [:]
+    var campaignForms: [String: String?] = [:]
+    var addresses: [AddressKey: AddressInfo?] = [:]
+
+    init(db: Database, database: ServerDatabase, identity: Identity, maxDriftMilliseconds: Int64) throws {
+        self.db = db
+        self.database = database
+        self.identity = identity
+        self.maxDriftMilliseconds = maxDriftMilliseconds
+        sequence = try ServerDatabase.sequence(db)
+    }
+
+    /// Applies every operation in order.
+    mutating func apply(_ operations: [SyncOperation]) throws -> [OperationResult] {
+        var results: [OperationResult] = []
+        results.reserveCapacity(operations.count)
+        var seen: [UUID: OperationResult] = [:]
+        for operation in operations {
+            if let result = seen[operation.id] {
+                results.append(result)
+                continue
+            }
+            let result = try storedResult(operation.id) ?? applyNew(operation)
+            seen[operation.id] = result
+            results.append(result)
+        }
+        return results
+    }
+
+    /// Writes the tallies, the sequence and the clock; the transaction then commits.
+    mutating func finish() throws {
+        var folded: [CampaignTallyKey: Int] = [:]
+        for change in tallyChanges {
+            folded[CampaignTallyKey(campaign: change.campaign, key: change.key), default: 0] += change.delta
+        }
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO tallies(campaign, dimension, question, bucket, count) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(campaign, dimension, question, bucket) DO UPDATE SET count = count + excluded.count
+            """)
+        var touched = false
+        for (key, delta) in folded where delta != 0 {
+            try upsert.execute(arguments: [key.campaign, key.key.dimension, key.key.question, key.key.bucket, delta])
+            touched = true
+        }
+        if touched { try db.execute(sql: "DELETE FROM tallies WHERE count = 0") }
+        try ServerDatabase.setSequence(db, sequence)
+        try database.clock.save(db)
+    }
+
+    // MARK: One operation
+
+    private func storedResult(_ id: UUID) throws -> OperationResult? {
+        let statement = try db.cachedStatement(sql: "SELECT status, reason, conflicts FROM operations WHERE id = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [id.uuidString]) else { return nil }
+        let status = OperationResult.Status(rawValue: row["status"]) ?? .rejected
+        return OperationResult(id: id, status: status, reason: row["reason"], conflicts: row["conflicts"])
+    }
+
+    private mutating func applyNew(_ operation: SyncOperation) throws -> OperationResult {
+        let (stamp, aliases) = clamp(operation.stamp)
+        let tallyMark = tallyChanges.count
+        let sequenceMark = sequence
+        var outcome = Outcome()
+        var rejection: String?
+        try db.inSavepoint {
+            do {
+                outcome = try perform(operation, stamp: stamp, aliases: aliases)
+                try log(operation, stamp: stamp, outcome: outcome, status: .applied, reason: nil)
+                return .commit
+            } catch let refused as Rejection {
+                rejection = refused.reason
+                return .rollback
+            }
+        }
+        guard let rejection else {
+            return OperationResult(id: operation.id, status: .applied, conflicts: outcome.conflicts)
+        }
+        tallyChanges.removeSubrange(tallyMark...)
+        sequence = sequenceMark
+        try log(operation, stamp: stamp, outcome: Outcome(response: outcome.response), status: .rejected, reason: rejection)
+        return OperationResult(id: operation.id, status: .rejected, reason: rejection)
+    }
+
+    /// The stamp the server applies: the device's, or a fresh server stamp when the device's is
+    /// too far ahead (the device's stamp then stays an alias of the write).
+    private func clamp(_ stamp: HLCTimestamp) -> (HLCTimestamp, [HLCTimestamp]) {
+        if stamp.physical > ServerClock.wallMilliseconds() + maxDriftMilliseconds {
+            return (database.clock.tick(), [stamp])
+        }
+        database.clock.observe(stamp)
+        return (stamp, [])
+    }
+
+    /// What applying one operation did.
+    struct Outcome {
+        /// The response it touched, for the log's index.
+        var response: String?
+        /// Open conflicts left on the fields it wrote.
+        var conflicts = 0
+        /// The payload as stored, when erasure removed some of it.
+        var storedOperation: SyncOperation?
+    }
+
+    private mutating func perform(_ operation: SyncOperation, stamp: HLCTimestamp, aliases: [HLCTimestamp]) throws -> Outcome {
+        guard !operation.device.isEmpty else { throw Rejection(reason: "The operation names no device.") }
+        switch operation.body {
+        case .createResponse(let new):
+            return try create(new, operation: operation, stamp: stamp, aliases: aliases)
+        case .updateResponse(let update):
+            return try self.update(update, operation: operation, stamp: stamp, aliases: aliases)
+        case .recordVisit(let visit):
+            try record(visit, operation: operation, stamp: stamp)
+            return Outcome()
+        case .eraseResponse(let erasure):
+            return try erase(erasure, operation: operation)
+        }
+    }
+
+    private func log(
+        _ operation: SyncOperation, stamp: HLCTimestamp, outcome: Outcome,
+        status: OperationResult.Status, reason: String?
+    ) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO operations(id, received_at, device, token_id, type, stamp, applied_stamp, response,
+                                   payload_json, status, reason, conflicts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [
+            operation.id.uuidString, receivedAt, operation.device, identity.tokenID, operation.kind,
+            operation.stamp.description, stamp.description, outcome.response ?? operation.responseID?.uuidString,
+            JSONText.operation(outcome.storedOperation ?? operation), status.rawValue, reason, outcome.conflicts,
+        ])
+    }
+
+    // MARK: Kinds of operation
+
+    private mutating func create(
+        _ new: NewResponse, operation: SyncOperation, stamp: HLCTimestamp, aliases: [HLCTimestamp]
+    ) throws -> Outcome {
+        let form = try checkedForm(campaign: new.campaign, address: new.address, form: new.form, version: new.formVersion)
+        let answers: Answers
+        switch validator(for: form).validate(new.answers) {
+        case .success(let valid): answers = valid
+        case .failure(let problems): throw Rejection(reason: problems.description)
+        }
+        let id = new.response.uuidString
+        if var row = try ResponseRow.fetch(db, id: id) {
+            guard row.campaign == new.campaign, row.address == new.address, row.form == new.form else {
+                throw Rejection(reason: "Response \(id) already exists for another campaign, address or form.")
+            }
+            let changes = answers.map { FieldChange(name: $0.key, value: $0.value, base: nil) }
+            let (conflicts, stored) = try merge(&row, changes: changes, operation: operation, stamp: stamp, aliases: aliases)
+            let storedOperation = stored.map { kept in
+                var copy = operation
+                var scrubbed = new
+                scrubbed.answers = new.answers.filter { kept.contains($0.key) }
+                copy.body = .createResponse(scrubbed)
+                return copy
+            }
+            return Outcome(response: id, conflicts: conflicts, storedOperation: storedOperation)
+        }
+        sequence += 1
+        let fields = answers.mapValues { FieldValue(value: $0, stamp: stamp) }
+        let insertResponse = try db.cachedStatement(sql: """
+            INSERT INTO responses(id, campaign, address, form, form_version, recorded_at, device, token_id,
+                                  erased, answers_json, fields_json, changed_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)
+            """)
+        try insertResponse.execute(arguments: [
+            id, new.campaign, new.address, new.form, new.formVersion, new.recordedAt, operation.device,
+            identity.tokenID, JSONText.answers(answers), JSONText.fields(fields), sequence,
+        ])
+        let aliasesJSON = JSONText.stamps(aliases)
+        let insertWrite = try fieldWriteStatement()
+        for (name, value) in answers {
+            try insertWrite.execute(arguments: [
+                id, name, stamp.description, aliasesJSON, nil, nil, JSONText.answer(value), operation.device,
+                operation.id.uuidString,
+            ])
+        }
+        try retally(campaign: new.campaign, address: new.address, form: form, from: nil, to: answers)
+        return Outcome(response: id)
+    }
+
+    private mutating func update(
+        _ update: ResponseUpdate, operation: SyncOperation, stamp: HLCTimestamp, aliases: [HLCTimestamp]
+    ) throws -> Outcome {
+        let id = update.response.uuidString
+        guard var row = try ResponseRow.fetch(db, id: id) else {
+            throw Rejection(reason: "Response \(id) is unknown to the server.")
+        }
+        try checkOwner(row)
+        guard let form = try database.forms.definition(id: row.form, version: row.formVersion, db) else {
+            throw Rejection(reason: "Form \(row.form) version \(row.formVersion) is not published.")
+        }
+        let checker = validator(for: form)
+        for change in update.fields {
+            guard let question = form.question(named: change.name) else {
+                throw Rejection(reason: "There is no question \(change.name) in form \(row.form) version \(row.formVersion).")
+            }
+            if question.type == .note {
+                throw Rejection(reason: "Question \(change.name) is a note and takes no answer.")
+            }
+            if let value = change.value, let problem = checker.checkType(value, for: question) {
+                throw Rejection(reason: problem.description)
+            }
+        }
+        let (conflicts, stored) = try merge(&row, changes: update.fields, operation: operation, stamp: stamp, aliases: aliases)
+        let storedOperation = stored.map { kept in
+            var copy = operation
+            var scrubbed = update
+            scrubbed.fields = update.fields.map { change in
+                var change = change
+                if !kept.contains(change.name) { change.value = nil }
+                return change
+            }
+            copy.body = .updateResponse(scrubbed)
+            return copy
+        }
+        return Outcome(response: id, conflicts: conflicts, storedOperation: storedOperation)
+    }
+
+    private mutating func record(_ visit: Visit, operation: SyncOperation, stamp: HLCTimestamp) throws {
+        guard try campaignForm(visit.campaign) != nil else {
+            throw Rejection(reason: "Campaign \(visit.campaign) is unknown to the server.")
+        }
+        guard try address(campaign: visit.campaign, id: visit.address) != nil else {
+            throw Rejection(reason: "Address \(visit.address) is not on the walk list of campaign \(visit.campaign).")
+        }
+        sequence += 1
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO visits(id, campaign, address, outcome, note, at, device, token_id, stamp, changed_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+            """)
+        try statement.execute(arguments: [
+            visit.visit.uuidString, visit.campaign, visit.address, visit.outcome.rawValue, visit.note, visit.at,
+            operation.device, identity.tokenID, stamp.description, sequence,
+        ])
+    }
+
+    private mutating func erase(_ erasure: Erasure, operation: SyncOperation) throws -> Outcome {
+        let id = erasure.response.uuidString
+        guard var row = try ResponseRow.fetch(db, id: id) else {
+            throw Rejection(reason: "Response \(id) is unknown to the server.")
+        }
+        try checkOwner(row)
+        guard let form = try database.forms.definition(id: row.form, version: row.formVersion, db) else {
+            throw Rejection(reason: "Form \(row.form) version \(row.formVersion) is not published.")
+        }
+        let scope: Erasure.Scope = row.erased == .all || erasure.scope == .all ? .all : .sensitive
+        let before = row
+        let erasedNames: Set<String>? = scope == .all ? nil : form.sensitiveQuestionNames
+        try Erasing.scrub(db, response: id, fields: erasedNames)
+        if let erasedNames {
+            for name in erasedNames { row.fields[name] = nil }
+        } else {
+            row.fields = [:]
+        }
+        row.erased = scope
+        try save(row, before: before, form: form)
+        return Outcome(response: id)
+    }
+
+    // MARK: Merge
+
+    /// Adds one write per change to the fields' histories and moves each field to its winner.
+    ///
+    /// - Returns: The open conflicts left on the written fields, and (when the response is erased)
+    ///   the names whose values may be kept in the log; `nil` when all may.
+    private mutating func merge(
+        _ row: inout ResponseRow, changes: [FieldChange], operation: SyncOperation,
+        stamp: HLCTimestamp, aliases: [HLCTimestamp]
+    ) throws -> (conflicts: Int, kept: Set<String>?) {
+        guard let form = try database.forms.definition(id: row.form, version: row.formVersion, db) else {
+            throw Rejection(reason: "Form \(row.form) version \(row.formVersion) is not published.")
+        }
+        var kept: Set<String>?
+        var writable = changes
+        switch row.erased {
+        case .all:
+            return (0, [])
+        case .sensitive:
+            let sensitive = form.sensitiveQuestionNames
+            writable = changes.filter { !sensitive.contains($0.name) }
+            kept = Set(writable.map(\.name))
+        case nil:
+            break
+        }
+        let before = row
+        var conflicts = 0
+        let insertWrite = try fieldWriteStatement()
+        let aliasesJSON = JSONText.stamps(aliases)
+        for change in writable {
+            var history = try FieldHistory(Self.writes(db, response: row.id, field: change.name))
+            let write = FieldHistory.Write(
+                stamp: stamp, aliases: aliases, base: change.base, resolves: change.resolves,
+                value: change.value, device: operation.device
+            )
+            guard history.insert(write) else { continue }
+            try insertWrite.execute(arguments: [
+                row.id, change.name, stamp.description, aliasesJSON, change.base?.description,
+                JSONText.stamps(change.resolves), JSONText.answer(change.value), operation.device,
+                operation.id.uuidString,
+            ])
+            if let winner = history.winner {
+                row.fields[change.name] = FieldValue(value: winner.value, stamp: winner.stamp)
+            }
+            let open = history.conflicts
+            conflicts += open.count
+            if history.writes.count > 1 {
+                try ConflictRows.replace(db, response: row.id, campaign: row.campaign, field: change.name, with: open)
+            }
+        }
+        if row.fields != before.fields {
+            try save(row, before: before, form: form)
+        }
+        return (conflicts, kept)
+    }
+
+    /// Every write to one field, from the history table.
+    static func writes(_ db: Database, response: String, field: String) throws -> [FieldHistory.Write] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT stamp, aliases_json, base, resolves_json, value_json, device
+            FROM field_writes WHERE response = ? AND field = ?
+            """)
+        return try Row.fetchAll(statement, arguments: [response, field]).compactMap(FieldWriteRow.write)
+    }
+
+    /// Rewrites the response's merged state and moves its tallies from `before` to `row`.
+    private mutating func save(_ row: ResponseRow, before: ResponseRow, form: FormDefinition) throws {
+        sequence += 1
+        let statement = try db.cachedStatement(sql: """
+            UPDATE responses SET erased = ?, answers_json = ?, fields_json = ?, changed_seq = ? WHERE id = ?
+            """)
+        let answers = row.answers
+        try statement.execute(arguments: [
+            row.erased?.rawValue, JSONText.answers(answers), JSONText.fields(row.fields), sequence, row.id,
+        ])
+        try retally(
+            campaign: row.campaign, address: row.address, form: form,
+            from: before.erased == .all ? nil : before.answers, to: row.erased == .all ? nil : answers
+        )
+    }
+
+    private func fieldWriteStatement() throws -> Statement {
+        try db.cachedStatement(sql: """
+            INSERT INTO field_writes(response, field, stamp, aliases_json, base, resolves_json, value_json, device, operation)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """)
+    }
+
+    // MARK: Checks and lookups
+
+    private func checkOwner(_ row: ResponseRow) throws {
+        if identity.role == .collector, row.tokenID != identity.tokenID {
+            throw Rejection(reason: "A collector may only change responses recorded with its own token.")
+        }
+    }
+
+    private mutating func checkedForm(campaign: String, address: String, form: String, version: String) throws -> FormDefinition {
+        guard let campaignForm = try campaignForm(campaign) else {
+            throw Rejection(reason: "Campaign \(campaign) is unknown to the server.")
+        }
+        guard campaignForm == form else {
+            throw Rejection(reason: "Campaign \(campaign) uses form \(campaignForm), not \(form).")
+        }
+        guard try self.address(campaign: campaign, id: address) != nil else {
+            throw Rejection(reason: "Address \(address) is not on the walk list of campaign \(campaign).")
+        }
+        guard let definition = try database.forms.definition(id: form, version: version, db) else {
+            throw Rejection(reason: "Form \(form) version \(version) is not published.")
+        }
+        return definition
+    }
+
+    private mutating func validator(for form: FormDefinition) -> AnswerValidator {
+        let key = FormVersionKey(id: form.id, version: form.version)
+        if let validator = validators[key] { return validator }
+        let validator = AnswerValidator(form: form, today: today)
+        validators[key] = validator
+        return validator
+    }
+
+    private mutating func campaignForm(_ id: String) throws -> String? {
+        if let cached = campaignForms[id] { return cached }
+        let form = try String.fetchOne(db, sql: "SELECT form FROM campaigns WHERE id = ?", arguments: [id])
+        campaignForms[id] = form
+        return form
+    }
+
+    private mutating func address(campaign: String, id: String) throws -> AddressInfo? {
+        let key = AddressKey(campaign: campaign, id: id)
+        if let cached = addresses[key] { return cached }
+        let statement = try db.cachedStatement(sql: "SELECT street, area FROM addresses WHERE campaign = ? AND id = ?")
+        let info = try Row.fetchOne(statement, arguments: [campaign, id]).map { AddressInfo(street: $0["street"], area: $0["area"]) }
+        addresses[key] = info
+        return info
+    }
+
+    private mutating func retally(campaign: String, address: String, form: FormDefinition, from old: Answers?, to new: Answers?) throws {
+        guard old != new else { return }
+        let place = try self.address(campaign: campaign, id: address)
+        if let old {
+            for key in Tally.contributions(of: old, form: form, street: place?.street, area: place?.area) {
+                tallyChanges.append((campaign, key, -1))
+            }
+        }
+        if let new {
+            for key in Tally.contributions(of: new, form: form, street: place?.street, area: place?.area) {
+                tallyChanges.append((campaign, key, 1))
+            }
+        }
+    }
+}
+
+/// A walk-list address by campaign and id.
+struct AddressKey: Hashable {
+    var campaign: String
+    var id: String
+}
+
+/// What the tallies need of an address.
+struct AddressInfo {
+    var street: String?
+    var area: String?
+}
+
+/// A tally row's key.
+struct CampaignTallyKey: Hashable {
+    var campaign: String
+    var key: TallyKey
+}
+
+extension SyncOperation {
+    /// The response an operation is about, if any.
+    var responseID: UUID? {
+        switch body {
+        case .createResponse(let new): new.response
+        case .updateResponse(let update): update.response
+        case .eraseResponse(let erasure): erasure.response
+        case .recordVisit: nil
+        }
+    }
+}

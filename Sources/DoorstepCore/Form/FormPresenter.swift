@@ -1,0 +1,134 @@
+/// Shows a form as an officer will see it: sections, numbered questions, hints, numbered
+/// choices, required marks and skip logic in words. Pure: `doorstep forms show` prints it.
+public enum FormPresenter {
+    /// The widest line it writes, except for words longer than that.
+    static let width = 88
+
+    /// The whole form as plain text, one question after another.
+    ///
+    /// - Parameter form: A form, usually from ``FormDefinition/parse(yaml:)``.
+    /// - Returns: Text ending with a newline.
+    public static func render(_ form: FormDefinition) -> String {
+        var numbers: [String: Int] = [:]
+        for question in form.questions where question.type.takesInput && numbers[question.name] == nil {
+            numbers[question.name] = numbers.count + 1
+        }
+        let words = ExpressionWords(form: form, numbers: numbers)
+        var groups: [String: QuestionGroup] = [:]
+        for group in form.groups where groups[group.name] == nil { groups[group.name] = group }
+
+        var lines: [String] = []
+        lines += wrap(form.title, indent: "")
+        lines.append("Form \(form.id), version \(form.version). * required, [personal] personal data, [safeguarding] safeguarding flag.")
+
+        var openGroups: [String] = []
+        for question in form.questions {
+            let path = groupPath(question.group, groups: groups)
+            if path != openGroups {
+                let common = zip(path, openGroups).prefix { $0 == $1 }.count
+                if common == path.count {
+                    // Back in an enclosing section (or outside every section).
+                    lines.append("")
+                    lines.append(path.isEmpty ? "==" : "== \(title(of: path, groups: groups)) (continued) ==")
+                }
+                for depth in common..<path.count {
+                    guard let group = groups[path[depth]] else { continue }
+                    lines.append("")
+                    lines.append("== \(title(of: Array(path[...depth]), groups: groups)) ==")
+                    if let hint = group.hint { lines += wrap(hint, indent: "") }
+                    if let relevant = group.relevant {
+                        lines += wrap("This section is asked only if \(words.describe(relevant)).", indent: "")
+                    }
+                }
+                openGroups = path
+            }
+            lines.append("")
+            lines += present(question, number: numbers[question.name], words: words)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func present(_ question: Question, number: Int?, words: ExpressionWords) -> [String] {
+        var lines: [String] = []
+        let indent = "    "
+        switch question.type {
+        case .note:
+            lines += wrap("Note: \(question.label)", indent: indent, first: indent)
+        case .calculate:
+            lines += wrap(
+                "Calculated, not asked: \(question.name) = \(question.calculate ?? "")", indent: indent + "  ", first: indent
+            )
+        default:
+            var marks: [String] = []
+            if question.required { marks.append("*") }
+            if question.sensitive { marks.append("[personal]") }
+            if question.safeguarding { marks.append("[safeguarding]") }
+            let heading = "\(number.map { "\($0)." } ?? "-") \(question.label)\(marks.isEmpty ? "" : " " + marks.joined(separator: " "))"
+            let numberWidth = number.map { String($0).count + 2 } ?? 2
+            lines += wrap(heading, indent: String(repeating: " ", count: max(4, numberWidth)), first: "")
+            lines += wrap("(\(question.name), \(answerKind(question.type)))", indent: indent, first: indent)
+            if let hint = question.hint { lines += wrap("Hint: \(hint)", indent: indent + "  ", first: indent) }
+            for (offset, choice) in question.choices.enumerated() {
+                lines += wrap("\(offset + 1)) \(choice.label)", indent: indent + "     ", first: indent + "  ")
+            }
+            if let defaultValue = question.defaultValue {
+                lines.append("\(indent)Default: \(defaultValue)")
+            }
+            if let constraint = question.constraint {
+                let rule = question.constraintMessage ?? words.describe(constraint, subject: question.name)
+                lines += wrap("Rule: \(rule)", indent: indent + "  ", first: indent)
+            }
+        }
+        if let relevant = question.relevant {
+            lines += wrap("Only if \(words.describe(relevant)).", indent: indent + "  ", first: indent)
+        }
+        return lines
+    }
+
+    private static func answerKind(_ type: QuestionType) -> String {
+        switch type {
+        case .text: "text"
+        case .integer: "a whole number"
+        case .decimal: "a number"
+        case .date: "a date, YYYY-MM-DD or today"
+        case .selectOne: "choose one"
+        case .selectMultiple: "choose any, numbers separated by spaces"
+        case .note: "note"
+        case .calculate: "calculated"
+        }
+    }
+
+    /// "Outer › Inner": the labels of a group and those around it.
+    private static func title(of path: [String], groups: [String: QuestionGroup]) -> String {
+        path.compactMap { groups[$0]?.label }.joined(separator: " › ")
+    }
+
+    /// The groups from the outermost to `name`.
+    private static func groupPath(_ name: String?, groups: [String: QuestionGroup]) -> [String] {
+        var path: [String] = []
+        var current = name
+        while let group = current, !path.contains(group) {
+            path.insert(group, at: 0)
+            current = groups[group]?.parent
+        }
+        return path
+    }
+
+    /// Word-wraps `text` to ``width``; the first line starts with `first`, the others with `indent`.
+    static func wrap(_ text: String, indent: String, first: String? = nil) -> [String] {
+        var lines: [String] = []
+        var line = first ?? indent
+        var lineHasWord = false
+        for word in text.split(whereSeparator: \.isWhitespace) {
+            if lineHasWord, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = indent
+                lineHasWord = false
+            }
+            line += (lineHasWord ? " " : "") + word
+            lineHasWord = true
+        }
+        lines.append(line)
+        return lines
+    }
+}

@@ -23,7 +23,7 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// A single attempt.
-    public static let none = RetryPolicy(maximumAttempts: 1, initialDelay: .zero, maximumDelay: .zero, totalBudget: .zero)
+    public static let never = RetryPolicy(maximumAttempts: 1, initialDelay: .zero, maximumDelay: .zero, totalBudget: .zero)
 
     /// Up to 8 attempts within two minutes, delays from 0.5 s up to 15 s: what an overnight job
     /// on a flaky connection needs.

@@ -1,0 +1,169 @@
+public import DoorstepCore
+public import DoorstepTransport
+public import Foundation
+
+/// Who the server says a token belongs to (`GET /v1/whoami`).
+public struct ServerIdentity: Codable, Sendable, Hashable {
+    public var name: String
+    public var role: String
+    public var epoch: String
+    public var serverTime: HLCTimestamp
+
+    public init(name: String, role: String, epoch: String, serverTime: HLCTimestamp) {
+        self.name = name
+        self.role = role
+        self.epoch = epoch
+        self.serverTime = serverTime
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, role, epoch
+        case serverTime = "server_time"
+    }
+}
+
+/// The Doorstep server's HTTP API as typed calls over the libcurl transport.
+///
+/// Every call sends the bearer token and maps the answer: 2xx decoded, 401/403 to
+/// ``SyncError/unauthorized(message:)`` / ``SyncError/forbidden(message:)``, other 4xx to
+/// ``SyncError/refused(status:message:)`` or ``SyncError/notFound(message:)``, 5xx and transient
+/// transport failures (after the retries of ``retry``) to ``SyncError/serverUnavailable(status:message:)``
+/// and ``SyncError/unreachable(_:)``. The routes are documented in `docs/sync-protocol.md`.
+public struct ServerAPI: Sendable {
+    /// The server's base URL, such as `https://doorstep.example.org`.
+    public let server: URL
+    private let token: String
+    private let transport: HTTPClient
+    /// How requests that are safe to repeat are retried.
+    public let retry: RetryPolicy
+
+    /// Creates the API client.
+    /// - Parameters:
+    ///   - server: the base URL.
+    ///   - token: the bearer token.
+    ///   - transport: the HTTP client (its configuration holds the CA file and timeouts).
+    ///   - retry: the retry policy for idempotent requests.
+    public init(server: URL, token: String, transport: HTTPClient, retry: RetryPolicy = .standard) {
+        self.server = server
+        self.token = token
+        self.transport = transport
+        self.retry = retry
+    }
+
+    /// `GET /v1/whoami`: checks the token and learns the role, the epoch and the server's clock.
+    public func whoami() async throws(SyncError) -> ServerIdentity {
+        try decode(ServerIdentity.self, from: await send(.get, "/v1/whoami"))
+    }
+
+    /// `POST /v1/push`: one batch; safe to retry, as the server applies each operation id once.
+    /// - Parameter body: the encoded ``PushRequest``.
+    public func push(encoded body: Data) async throws(SyncError) -> PushResponse {
+        try decode(PushResponse.self, from: await send(.post, "/v1/push", body: body))
+    }
+
+    /// `GET /v1/pull`: the page after `cursor`.
+    public func pull(cursor: Int64, limit: Int) async throws(SyncError) -> PullResponse {
+        try decode(
+            PullResponse.self,
+            from: await send(.get, "/v1/pull", query: [("cursor", String(cursor)), ("limit", String(limit))])
+        )
+    }
+
+    /// `GET /v1/conflicts`: values kept because they were overwritten concurrently.
+    public func conflicts(campaign: String?) async throws(SyncError) -> [ConflictInfo] {
+        try decode([ConflictInfo].self, from: await send(.get, "/v1/conflicts", query: campaign.map { [("campaign", $0)] } ?? []))
+    }
+
+    /// `POST /v1/conflicts/{id}/resolve`: settles a conflict with `value` (`nil` clears the field).
+    /// Not retried: a repeated resolution would write the value twice.
+    /// - Returns: the server's answer body, as JSON.
+    public func resolve(conflict id: String, value: AnswerValue?) async throws(SyncError) -> Data {
+        struct Resolution: Encodable {
+            var value: AnswerValue?
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(value, forKey: .value)
+            }
+            enum CodingKeys: String, CodingKey { case value }
+        }
+        let body = try encode(Resolution(value: value))
+        return try await send(.post, "/v1/conflicts/\(Self.pathComponent(id))/resolve", body: body, retry: .never)
+    }
+
+    /// `GET /v1/campaigns/{id}/export?format=csv|json`: every response of a campaign (audited).
+    public func export(campaign: String, format: String) async throws(SyncError) -> Data {
+        try await send(.get, "/v1/campaigns/\(Self.pathComponent(campaign))/export", query: [("format", format)])
+    }
+
+    /// `GET /v1/campaigns/{id}/aggregates[?format=csv]`: a campaign's tallies.
+    public func aggregates(campaign: String, format: String) async throws(SyncError) -> Data {
+        try await send(
+            .get, "/v1/campaigns/\(Self.pathComponent(campaign))/aggregates",
+            query: format == "json" ? [] : [("format", format)]
+        )
+    }
+
+    /// `GET /v1/campaigns/{id}/report[?compare=ID2]`: the organisers' HTML report.
+    public func report(campaign: String, compare: String?) async throws(SyncError) -> Data {
+        try await send(
+            .get, "/v1/campaigns/\(Self.pathComponent(campaign))/report", query: compare.map { [("compare", $0)] } ?? []
+        )
+    }
+
+    // MARK: Plumbing
+
+    private static func pathComponent(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? text
+    }
+
+    private func url(_ path: String, query: [(String, String)]) -> URL {
+        var base = server.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        var components = URLComponents(string: base + path)!
+        if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        return components.url!
+    }
+
+    /// Sends one request and returns the body of a 2xx answer, or throws the mapped error.
+    private func send(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: Data? = nil, retry: RetryPolicy? = nil
+    ) async throws(SyncError) -> Data {
+        var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        let request = HTTPRequest(method: method, url: url(path, query: query), headers: headers, body: body)
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request, retry: retry ?? self.retry)
+        } catch let error as TransportError {
+            throw error.isTransient ? .unreachable(error) : .connectionRefused(error)
+        } catch {
+            throw .unreachable(.failed(host: server.absoluteString, code: 42, detail: "cancelled"))
+        }
+        if response.isSuccess { return response.body }
+        let message = (try? JSONDecoder().decode(ErrorBody.self, from: response.body))?.message
+            ?? "HTTP \(response.status) from \(server.absoluteString)\(path)"
+        switch response.status {
+        case 401: throw .unauthorized(message: message)
+        case 403: throw .forbidden(message: message)
+        case 404: throw .notFound(message: message)
+        case 500...: throw .serverUnavailable(status: response.status, message: message)
+        default: throw .refused(status: response.status, message: message)
+        }
+    }
+
+    private func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws(SyncError) -> Value {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw .badAnswer("\(error)")
+        }
+    }
+
+    private func encode(_ value: some Encodable) throws(SyncError) -> Data {
+        do {
+            return try JSONEncoder().encode(value)
+        } catch {
+            throw .badAnswer("\(error)")
+        }
+    }
+}

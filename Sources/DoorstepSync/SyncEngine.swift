@@ -1,0 +1,231 @@
+import DoorstepCore
+public import DoorstepStore
+import Foundation
+public import Logging
+
+/// Pushes the outbox, then pulls everything new, as one `doorstep sync`.
+///
+/// The order of events is what makes an interrupted sync safe to run again:
+/// * an operation is marked sent only after the server answered for it (the server answers only
+///   after it committed), so a kill before the answer just sends it again, and the server's
+///   per-id idempotency applies it once;
+/// * a pulled page and its cursor commit in one transaction, so a kill between pages resumes at
+///   the next page;
+/// * a new server epoch (the server was restored from a backup) sends every operation again and
+///   pulls from the start.
+///
+/// Rejected operations are set aside with the server's reason and never hold back the others.
+/// Safeguarding operations go first (the store's queue order).
+public struct SyncEngine: Sendable {
+    /// Batch and page sizes.
+    public struct Options: Sendable, Hashable {
+        /// Operations per push request.
+        public var batchSize: Int
+        /// A push request body over this many bytes is split (the server refuses more than 16 MiB).
+        public var maximumBatchBytes: Int
+        /// Records per pull page.
+        public var pageSize: Int
+
+        /// Creates options; the defaults push 100,000 responses in well under ten seconds on loopback.
+        public init(batchSize: Int = 2000, maximumBatchBytes: Int = 8 << 20, pageSize: Int = 2000) {
+            self.batchSize = max(1, batchSize)
+            self.maximumBatchBytes = maximumBatchBytes
+            self.pageSize = max(1, pageSize)
+        }
+    }
+
+    private let store: ClientStore
+    private let api: ServerAPI
+    private let options: Options
+    private let logger: Logger
+    /// The most epoch changes one sync follows before giving up.
+    private static let maximumEpochChanges = 3
+
+    /// Creates an engine.
+    /// - Parameters:
+    ///   - store: the local store (its outbox, cursor and epoch).
+    ///   - api: the server, with the token.
+    ///   - options: batch and page sizes.
+    ///   - logger: where progress and retries are logged.
+    public init(store: ClientStore, api: ServerAPI, options: Options = Options(), logger: Logger) {
+        self.store = store
+        self.api = api
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Runs one sync: checks the token, pushes every pending operation, pulls until nothing more.
+    /// - Parameter progress: called after every batch and page.
+    /// - Returns: what was pushed, pulled, kept in conflict and rejected.
+    /// - Throws: ``SyncError`` for the server's and the network's failures; the store's errors.
+    public func run(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncSummary {
+        let identity = try await api.whoami()
+        try store.observeServerTime(identity.serverTime)
+        var state = RunState(epoch: identity.epoch)
+        let stored = try store.syncSettings().epoch
+        if stored != identity.epoch {
+            if stored != nil {
+                logger.notice("The server has a new epoch (it was restored); every operation will be sent again.")
+                state.summary.resent = true
+            }
+            try store.resendAllForNewEpoch(identity.epoch)
+        }
+        logger.info("Syncing.", metadata: ["server": "\(api.server)", "as": "\(identity.name) (\(identity.role))"])
+        var finished = false
+        while !finished {
+            try await push(&state, progress: progress)
+            finished = try await pull(&state, progress: progress)
+        }
+        let now = Date()
+        try store.recordSyncCompleted(at: now)
+        state.summary.pending = try store.pendingCount()
+        state.summary.finishedAt = now.formatted(.iso8601)
+        logger.notice(
+            "Sync finished.",
+            metadata: [
+                "pushed": "\(state.summary.pushed)", "pulled": "\(state.summary.pulled)",
+                "conflicts": "\(state.summary.conflicts)", "rejected": "\(state.summary.rejected.count)",
+            ]
+        )
+        return state.summary
+    }
+
+    /// What one run carries between its phases.
+    private struct RunState {
+        var epoch: String
+        var epochChanges = 0
+        var summary = SyncSummary()
+
+        /// Follows the server to a new epoch; refuses after too many.
+        mutating func changeEpoch(to epoch: String) throws(SyncError) {
+            epochChanges += 1
+            guard epochChanges <= SyncEngine.maximumEpochChanges else { throw .epochUnstable }
+            self.epoch = epoch
+            summary.resent = true
+        }
+    }
+
+    // MARK: Push
+
+    private func push(_ state: inout RunState, progress: @Sendable (SyncProgress) -> Void) async throws {
+        var total = try store.pendingCount()
+        guard total > 0 else { return }
+        var done = 0
+        var batchSize = options.batchSize
+        progress(.pushing(done: 0, total: total))
+        while true {
+            var batch = try store.pendingOperations(limit: batchSize)
+            guard !batch.isEmpty else { break }
+            var body = try encode(batch)
+            while body.count > options.maximumBatchBytes && batch.count > 1 {
+                batch = Array(batch.prefix(batch.count / 2))
+                body = try encode(batch)
+            }
+            let started = ContinuousClock.now
+            let response: PushResponse
+            switch await pushOnce(body) {
+            case .success(let answer):
+                response = answer
+            case .failure(.refused(status: 413, let message)):
+                if batch.count > 1 {
+                    batchSize = max(1, batch.count / 2)
+                    logger.info("The server refused a batch as too large; sending smaller ones.", metadata: ["size": "\(batchSize)"])
+                    continue
+                }
+                // One operation larger than the server accepts: set it aside rather than block the queue.
+                response = PushResponse(
+                    results: [OperationResult(id: batch[0].id, status: .rejected, reason: "The operation is larger than the server accepts: \(message)")],
+                    serverTime: try store.clock(), epoch: state.epoch
+                )
+            case .failure(let error):
+                throw error
+            }
+            try check(response, answers: batch)
+            if response.epoch != state.epoch {
+                logger.notice("The server was restored during the sync; every operation will be sent again.")
+                try state.changeEpoch(to: response.epoch)
+                try store.resendAllForNewEpoch(response.epoch)
+                total = try store.pendingCount() + done
+            }
+            try store.acknowledge(response.results)
+            try store.observeServerTime(response.serverTime)
+            let byID = Dictionary(batch.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            for result in response.results {
+                state.summary.conflicts += result.conflicts
+                switch result.status {
+                case .applied:
+                    state.summary.pushed += 1
+                case .rejected:
+                    let operation = byID[result.id]
+                    let reason = result.reason ?? "The server refused the operation."
+                    state.summary.rejected.append(
+                        RejectedOperation(id: result.id, type: operation?.kind ?? "unknown", response: operation.flatMap(Self.response(of:)), reason: reason)
+                    )
+                    logger.warning("The server refused an operation; it is set aside.", metadata: ["operation": "\(result.id)", "reason": "\(reason)"])
+                }
+            }
+            done += batch.count
+            total = max(total, done)
+            progress(.pushing(done: done, total: total))
+            logger.info(
+                "Pushed a batch.",
+                metadata: ["operations": "\(batch.count)", "bytes": "\(body.count)", "took": "\(ContinuousClock.now - started)"]
+            )
+        }
+    }
+
+    private func pushOnce(_ body: Data) async -> Result<PushResponse, SyncError> {
+        do {
+            return .success(try await api.push(encoded: body))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The server must answer once for every operation of the batch, or nothing is acknowledged.
+    private func check(_ response: PushResponse, answers batch: [SyncOperation]) throws(SyncError) {
+        let sent = Set(batch.map(\.id))
+        let answered = Set(response.results.map(\.id))
+        guard sent == answered, response.results.count == batch.count else {
+            throw .badAnswer("the push answer does not match the \(batch.count) operations sent")
+        }
+    }
+
+    private func encode(_ batch: [SyncOperation]) throws -> Data {
+        try JSONEncoder().encode(PushRequest(device: store.deviceID, operations: batch))
+    }
+
+    private static func response(of operation: SyncOperation) -> UUID? {
+        switch operation.body {
+        case .createResponse(let response): response.response
+        case .updateResponse(let update): update.response
+        case .eraseResponse(let erasure): erasure.response
+        case .recordVisit: nil
+        }
+    }
+
+    // MARK: Pull
+
+    /// Pulls pages until the server has no more; returns `false` when a new epoch means pushing again.
+    private func pull(_ state: inout RunState, progress: @Sendable (SyncProgress) -> Void) async throws -> Bool {
+        var cursor = try store.syncSettings().cursor
+        while true {
+            let page = try await api.pull(cursor: cursor, limit: options.pageSize)
+            if page.epoch != state.epoch {
+                logger.notice("The server was restored during the sync; every operation will be sent again.")
+                try state.changeEpoch(to: page.epoch)
+                try store.resendAllForNewEpoch(page.epoch)
+                return false
+            }
+            guard !page.more || page.cursor > cursor else {
+                throw SyncError.badAnswer("the pull cursor did not move forward from \(cursor)")
+            }
+            try store.applyPulledPage(page)
+            cursor = page.cursor
+            state.summary.pages += 1
+            state.summary.pulled += page.forms.count + page.campaigns.count + page.visits.count + page.responses.count
+            progress(.pulling(pages: state.summary.pages, records: state.summary.pulled))
+            if !page.more { return true }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+public import Foundation
+
+/// What one sync did, as `doorstep sync --json` prints it.
+public struct SyncSummary: Codable, Sendable, Hashable {
+    /// Operations the server accepted in this sync.
+    public var pushed: Int
+    /// Records pulled: forms, campaigns, visits and responses.
+    public var pulled: Int
+    /// Field values the server kept in conflict because of operations pushed in this sync.
+    public var conflicts: Int
+    /// Operations the server refused in this sync, set aside with its reasons.
+    public var rejected: [RejectedOperation]
+    /// Operations still waiting (recorded while the sync ran).
+    public var pending: Int
+    /// Whether the server announced a new epoch (it was restored) and everything was sent again.
+    public var resent: Bool
+    /// Pull pages applied.
+    public var pages: Int
+    /// When the sync finished, ISO 8601.
+    public var finishedAt: String
+
+    /// Creates a summary.
+    public init(
+        pushed: Int = 0, pulled: Int = 0, conflicts: Int = 0, rejected: [RejectedOperation] = [], pending: Int = 0,
+        resent: Bool = false, pages: Int = 0, finishedAt: String = ""
+    ) {
+        self.pushed = pushed
+        self.pulled = pulled
+        self.conflicts = conflicts
+        self.rejected = rejected
+        self.pending = pending
+        self.resent = resent
+        self.pages = pages
+        self.finishedAt = finishedAt
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case pushed, pulled, conflicts, rejected, pending, resent, pages
+        case finishedAt = "finished_at"
+    }
+}
+
+/// An operation the server refused for good, and why.
+public struct RejectedOperation: Codable, Sendable, Hashable {
+    /// The operation's id.
+    public var id: UUID
+    /// Its kind, such as `response.create`.
+    public var type: String
+    /// The response it concerns, if any.
+    public var response: UUID?
+    /// The server's sentence.
+    public var reason: String
+
+    /// Creates a rejected-operation record.
+    public init(id: UUID, type: String, response: UUID?, reason: String) {
+        self.id = id
+        self.type = type
+        self.response = response
+        self.reason = reason
+    }
+}
+
+/// How far a sync got, for a progress bar.
+public enum SyncProgress: Sendable, Hashable {
+    /// Pushing: operations answered by the server so far, of `total` waiting when the push began.
+    case pushing(done: Int, total: Int)
+    /// Pulling: pages and records applied so far (the total is not known in advance).
+    case pulling(pages: Int, records: Int)
+}

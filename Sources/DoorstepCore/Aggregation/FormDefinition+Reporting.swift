@@ -53,21 +53,12 @@ extension FormDefinition {
 }
 
 extension Tally {
-    /// Whether these answers flag a safeguarding concern: a `safeguarding: true` question answered
-    /// with something other than a refusal (a `yes`, a choice, a non-zero number, a non-empty list).
+    /// Whether these merged answers flag a safeguarding concern: a `safeguarding: true` question
+    /// answered truthily, by the same rule as ``AnswerValidator/flagsSafeguarding(_:)`` (merged
+    /// answers are validated already: calculations done, answers that are not relevant dropped).
     static func flagsSafeguarding(_ answers: Answers, form: FormDefinition) -> Bool {
         form.questions.contains { question in
-            guard question.safeguarding, let value = answers[question.name] else { return false }
-            switch value {
-            case .text(let text):
-                return !text.isEmpty && !FormDefinition.isNegativeChoice(text)
-            case .integer(let number):
-                return number != 0
-            case .decimal(let number):
-                return number != 0
-            case .list(let list):
-                return list.contains { !$0.isEmpty && !FormDefinition.isNegativeChoice($0) }
-            }
+            question.safeguarding && answers[question.name]?.isTruthy == true
         }
     }
 }

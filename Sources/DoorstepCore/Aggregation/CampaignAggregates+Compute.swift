@@ -1,0 +1,180 @@
+extension CampaignAggregates {
+    /// The campaign's figures from its running tallies and visit funnels, nothing suppressed.
+    ///
+    /// Questions are labelled and ordered by the newest form version; questions and choices found
+    /// only in older versions (still answered by responses recorded on them) follow.
+    /// - Parameters:
+    ///   - campaign: The campaign's id.
+    ///   - name: The campaign's name.
+    ///   - date: The day of action, if known.
+    ///   - forms: The campaign form's versions, oldest first; must not be empty.
+    ///   - tallies: The campaign's tallies (``Tally/contributions(of:form:street:area:)`` summed).
+    ///   - funnels: Visit funnels by dimension, from ``VisitFunnel/compute(addresses:visits:respondedAddresses:)``.
+    ///   - threshold: The campaign's small-cell threshold, applied by ``suppressed()``.
+    public static func compute(
+        campaign: String, name: String, date: String?, forms: [FormDefinition],
+        tallies: [TallyKey: Int], funnels: [String: VisitFunnel], threshold: Int = 5
+    ) -> CampaignAggregates {
+        var byDimension: [String: [String: [String: Int]]] = [:]
+        for (key, count) in tallies where count > 0 {
+            byDimension[key.dimension, default: [:]][key.question, default: [:]][key.bucket] = count
+        }
+        let all = byDimension[TallyKey.allDimension] ?? [:]
+        var catalogue = QuestionCatalogue(forms: forms)
+        // A calculation is shown only when it gives numbers.
+        catalogue.questions.removeAll { $0.type == .calculate && all[$0.name] == nil }
+        let responses = all[Tally.responseQuestion]?[Tally.responsesBucket] ?? 0
+
+        var agencies: [BucketCount] = []
+        for question in catalogue.followUpQuestions {
+            for choice in catalogue.choices(of: question, seen: all[question.name] ?? [:])
+            where !FormDefinition.isNegativeChoice(choice.name) {
+                let count = all[question.name]?[choice.name] ?? 0
+                if let index = agencies.firstIndex(where: { $0.name == choice.name }) {
+                    agencies[index].count = (agencies[index].count ?? 0) + count
+                } else {
+                    agencies.append(BucketCount(name: choice.name, label: choice.label, count: count, percent: nil))
+                }
+            }
+        }
+        for index in agencies.indices {
+            agencies[index].percent = percent(agencies[index].count ?? 0, of: responses)
+        }
+
+        func breakdowns(prefix: String) -> [Breakdown] {
+            let dimensions = Set(byDimension.keys).union(funnels.keys).filter { $0.hasPrefix(prefix) }
+            return dimensions.sorted().map { dimension in
+                let tallies = byDimension[dimension] ?? [:]
+                return Breakdown(
+                    name: String(dimension.dropFirst(prefix.count)),
+                    responses: tallies[Tally.responseQuestion]?[Tally.responsesBucket] ?? 0,
+                    safeguardingConcerns: tallies[Tally.responseQuestion]?[Tally.safeguardingBucket] ?? 0,
+                    followUps: tallies[Tally.responseQuestion]?[Tally.followUpBucket] ?? 0,
+                    funnel: funnels[dimension] ?? .empty,
+                    questions: catalogue.aggregates(from: tallies)
+                )
+            }
+        }
+
+        let newest = forms.last
+        return CampaignAggregates(
+            campaign: campaign, name: name, date: date,
+            form: newest?.id ?? "", formVersion: newest?.version ?? "", formTitle: newest?.title ?? "",
+            suppression: Suppression(applied: false, threshold: threshold),
+            responses: responses,
+            headline: Headline(
+                safeguardingConcerns: all[Tally.responseQuestion]?[Tally.safeguardingBucket] ?? 0,
+                followUps: all[Tally.responseQuestion]?[Tally.followUpBucket] ?? 0,
+                followUpsByAgency: agencies
+            ),
+            funnel: funnels[TallyKey.allDimension] ?? .empty,
+            questions: catalogue.aggregates(from: all),
+            streets: breakdowns(prefix: TallyKey.streetDimension("")),
+            areas: breakdowns(prefix: TallyKey.areaDimension(""))
+        )
+    }
+
+    /// `count` as a percentage of `base`, rounded to one decimal; `nil` when the base is 0.
+    static func percent(_ count: Int, of base: Int) -> Double? {
+        guard base > 0 else { return nil }
+        return (Double(count) * 1000 / Double(base)).rounded() / 10
+    }
+}
+
+/// The aggregated questions of every version of a form, newest definition first.
+struct QuestionCatalogue {
+    var questions: [Question] = []
+    var followUpQuestions: [Question] = []
+
+    init(forms: [FormDefinition]) {
+        var index: [String: Int] = [:]
+        for form in forms.reversed() {
+            let followUps = Set(form.followUpQuestions.map(\.name))
+            for question in form.aggregatedQuestions {
+                if let position = index[question.name] {
+                    // An older version may list choices the newest one dropped: keep them, after.
+                    for choice in question.choices
+                    where !questions[position].choices.contains(where: { $0.name == choice.name }) {
+                        questions[position].choices.append(choice)
+                    }
+                } else {
+                    index[question.name] = questions.count
+                    questions.append(question)
+                    if followUps.contains(question.name) { followUpQuestions.append(question) }
+                }
+            }
+        }
+        followUpQuestions = followUpQuestions.compactMap { question in index[question.name].map { questions[$0] } }
+    }
+
+    /// The question's choices in list order, then any other choice names the tallies hold.
+    func choices(of question: Question, seen buckets: [String: Int]) -> [Choice] {
+        var choices = question.choices
+        let known = Set(choices.map(\.name))
+        for name in buckets.keys.sorted() where name != Tally.answeredBucket && !known.contains(name) {
+            choices.append(Choice(name: name, label: name))
+        }
+        return choices
+    }
+
+    /// Every question's figures from one dimension's tallies (question → bucket → count).
+    func aggregates(from tallies: [String: [String: Int]]) -> [QuestionAggregate] {
+        questions.map { question in
+            let buckets = tallies[question.name] ?? [:]
+            let answered = buckets[Tally.answeredBucket] ?? 0
+            var aggregate = QuestionAggregate(
+                name: question.name, label: question.label, kind: question.type.reportKind,
+                group: question.group, answered: answered, choices: [], distribution: [], summary: nil
+            )
+            switch question.type {
+            case .selectOne, .selectMultiple:
+                aggregate.choices = choices(of: question, seen: buckets).map { choice in
+                    let count = buckets[choice.name] ?? 0
+                    return BucketCount(
+                        name: choice.name, label: choice.label, count: count,
+                        percent: CampaignAggregates.percent(count, of: answered)
+                    )
+                }
+            case .integer, .decimal, .calculate:
+                let values = buckets.compactMap { name, count -> (name: String, value: Double, count: Int)? in
+                    guard name != Tally.answeredBucket, let value = Double(name) else { return nil }
+                    return (name, value, count)
+                }.sorted { $0.value < $1.value }
+                aggregate.distribution = values.map {
+                    BucketCount(
+                        name: $0.name, label: $0.name, count: $0.count,
+                        percent: CampaignAggregates.percent($0.count, of: answered)
+                    )
+                }
+                aggregate.summary = NumericSummary.of(values.map { ($0.value, $0.count) })
+            case .date:
+                aggregate.distribution = buckets.keys.filter { $0 != Tally.answeredBucket }.sorted().map { month in
+                    let count = buckets[month] ?? 0
+                    return BucketCount(
+                        name: month, label: month, count: count,
+                        percent: CampaignAggregates.percent(count, of: answered)
+                    )
+                }
+            case .text, .note:
+                break
+            }
+            return aggregate
+        }
+    }
+}
+
+extension QuestionType {
+    /// The type's name in aggregates: XLSForm's, without the list.
+    var reportKind: String {
+        switch self {
+        case .text: "text"
+        case .integer: "integer"
+        case .decimal: "decimal"
+        case .date: "date"
+        case .selectOne: "select_one"
+        case .selectMultiple: "select_multiple"
+        case .note: "note"
+        case .calculate: "calculate"
+        }
+    }
+}

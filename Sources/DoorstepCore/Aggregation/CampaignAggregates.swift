@@ -1,0 +1,236 @@
+/// What residents said in one campaign (day of action), counted: the figures organisers download
+/// and the report draws.
+///
+/// Built from the server's running tallies with ``compute(campaign:name:date:forms:tallies:funnels:)``;
+/// for viewers ``suppressed(threshold:)`` hides small counts and every figure that could reveal one.
+/// A count that is `nil` is suppressed. Free text and sensitive questions never appear.
+/// JSON keys are snake_case, as the rest of the HTTP API.
+public struct CampaignAggregates: Codable, Sendable, Hashable {
+    /// The campaign's id.
+    public var campaign: String
+    /// The campaign's name.
+    public var name: String
+    /// The day of action, `YYYY-MM-DD`, when known.
+    public var date: String?
+    /// The form's id.
+    public var form: String
+    /// The newest form version the figures are labelled with.
+    public var formVersion: String
+    /// The newest form version's title.
+    public var formTitle: String
+    /// Whether and how small counts were hidden.
+    public var suppression: Suppression
+    /// Responses counted (erased ones excluded).
+    public var responses: Int?
+    /// Safeguarding concerns and follow-ups.
+    public var headline: Headline
+    /// Doors on the walk list, knocked, answered, surveyed, refused and to revisit.
+    public var funnel: VisitFunnel
+    /// One entry per aggregated question, in form order.
+    public var questions: [QuestionAggregate]
+    /// The same figures street by street, by name.
+    public var streets: [Breakdown]
+    /// The same figures area by area, by name.
+    public var areas: [Breakdown]
+
+    /// Creates aggregates from their parts; ``compute(campaign:name:date:forms:tallies:funnels:)`` is the usual way.
+    public init(
+        campaign: String, name: String, date: String?, form: String, formVersion: String, formTitle: String,
+        suppression: Suppression, responses: Int?, headline: Headline, funnel: VisitFunnel,
+        questions: [QuestionAggregate], streets: [Breakdown], areas: [Breakdown]
+    ) {
+        self.campaign = campaign
+        self.name = name
+        self.date = date
+        self.form = form
+        self.formVersion = formVersion
+        self.formTitle = formTitle
+        self.suppression = suppression
+        self.responses = responses
+        self.headline = headline
+        self.funnel = funnel
+        self.questions = questions
+        self.streets = streets
+        self.areas = areas
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case campaign, name, date, form, suppression, responses, headline, funnel, questions, streets, areas
+        case formVersion = "form_version", formTitle = "form_title"
+    }
+
+    /// Whether small counts were hidden, and below what.
+    public struct Suppression: Codable, Sendable, Hashable {
+        /// Small counts were hidden (the reader is a viewer).
+        public var applied: Bool
+        /// Counts from 1 to `threshold - 1` are hidden when applied.
+        public var threshold: Int
+
+        /// Creates a suppression note.
+        public init(applied: Bool, threshold: Int) {
+            self.applied = applied
+            self.threshold = threshold
+        }
+    }
+
+    /// The figures a board asks about first.
+    public struct Headline: Codable, Sendable, Hashable {
+        /// Responses flagging a safeguarding concern.
+        public var safeguardingConcerns: Int?
+        /// Responses asking at least one agency to follow up.
+        public var followUps: Int?
+        /// Follow-ups by agency (choice of a follow-up question); percentages are of responses.
+        public var followUpsByAgency: [BucketCount]
+
+        /// Creates headline figures.
+        public init(safeguardingConcerns: Int?, followUps: Int?, followUpsByAgency: [BucketCount]) {
+            self.safeguardingConcerns = safeguardingConcerns
+            self.followUps = followUps
+            self.followUpsByAgency = followUpsByAgency
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case safeguardingConcerns = "safeguarding_concerns"
+            case followUps = "follow_ups"
+            case followUpsByAgency = "follow_ups_by_agency"
+        }
+    }
+
+    /// The figures of one street or one area.
+    public struct Breakdown: Codable, Sendable, Hashable {
+        /// The street's or area's name as on the walk list.
+        public var name: String
+        /// Responses from addresses there.
+        public var responses: Int?
+        /// Responses there flagging a safeguarding concern.
+        public var safeguardingConcerns: Int?
+        /// Responses there asking for a follow-up.
+        public var followUps: Int?
+        /// The visit funnel there.
+        public var funnel: VisitFunnel
+        /// Each aggregated question, answered there.
+        public var questions: [QuestionAggregate]
+
+        /// Creates a breakdown.
+        public init(
+            name: String, responses: Int?, safeguardingConcerns: Int?, followUps: Int?,
+            funnel: VisitFunnel, questions: [QuestionAggregate]
+        ) {
+            self.name = name
+            self.responses = responses
+            self.safeguardingConcerns = safeguardingConcerns
+            self.followUps = followUps
+            self.funnel = funnel
+            self.questions = questions
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case name, responses, funnel, questions
+            case safeguardingConcerns = "safeguarding_concerns"
+            case followUps = "follow_ups"
+        }
+    }
+}
+
+/// The figures of one question.
+public struct QuestionAggregate: Codable, Sendable, Hashable {
+    /// The question's name.
+    public var name: String
+    /// The question's label, as officers read it.
+    public var label: String
+    /// `select_one`, `select_multiple`, `integer`, `decimal`, `date` or `calculate`.
+    public var kind: String
+    /// The group (section) the question sits in, if any.
+    public var group: String?
+    /// Responses that answered it.
+    public var answered: Int?
+    /// For select questions: each choice in list order, percentages of those who answered (they add
+    /// up to more than 100 for a multi-select).
+    public var choices: [BucketCount]
+    /// For numbers: each value given, in numeric order; for dates: each month. Percentages of `answered`.
+    public var distribution: [BucketCount]
+    /// For numbers: n, mean, median, minimum and maximum.
+    public var summary: NumericSummary?
+
+    /// Creates a question's figures.
+    public init(
+        name: String, label: String, kind: String, group: String?, answered: Int?,
+        choices: [BucketCount], distribution: [BucketCount], summary: NumericSummary?
+    ) {
+        self.name = name
+        self.label = label
+        self.kind = kind
+        self.group = group
+        self.answered = answered
+        self.choices = choices
+        self.distribution = distribution
+        self.summary = summary
+    }
+
+    /// Whether the question takes numbers, so its figures are a distribution and a summary.
+    public var isNumeric: Bool { summary != nil || kind == "integer" || kind == "decimal" }
+}
+
+/// How many gave one answer, and what share that is.
+public struct BucketCount: Codable, Sendable, Hashable {
+    /// The choice name, the number as text or the month `YYYY-MM`.
+    public var name: String
+    /// The choice's label (the name again for numbers and months).
+    public var label: String
+    /// How many; `nil` when suppressed.
+    public var count: Int?
+    /// The share of the base, 0–100 rounded to one decimal; `nil` when suppressed or the base is 0.
+    public var percent: Double?
+
+    /// Creates a count.
+    public init(name: String, label: String, count: Int?, percent: Double?) {
+        self.name = name
+        self.label = label
+        self.count = count
+        self.percent = percent
+    }
+}
+
+/// A summary of the numbers given to one question, computed from its value buckets.
+public struct NumericSummary: Codable, Sendable, Hashable {
+    /// How many numbers.
+    public var n: Int?
+    /// The average; `nil` when there are no numbers or it could reveal a suppressed count.
+    public var mean: Double?
+    /// The middle value (the average of the two middle ones for an even n).
+    public var median: Double?
+    /// The smallest value; `nil` for viewers when fewer than the threshold gave it.
+    public var min: Double?
+    /// The largest value; `nil` for viewers when fewer than the threshold gave it.
+    public var max: Double?
+
+    /// Creates a summary.
+    public init(n: Int?, mean: Double?, median: Double?, min: Double?, max: Double?) {
+        self.n = n
+        self.mean = mean
+        self.median = median
+        self.min = min
+        self.max = max
+    }
+
+    /// The summary of values given as (value, how many), in any order; `nil` figures when empty.
+    public static func of(_ buckets: [(value: Double, count: Int)]) -> NumericSummary {
+        let sorted = buckets.filter { $0.count > 0 }.sorted { $0.value < $1.value }
+        let n = sorted.reduce(0) { $0 + $1.count }
+        guard n > 0, let first = sorted.first, let last = sorted.last else {
+            return NumericSummary(n: 0, mean: nil, median: nil, min: nil, max: nil)
+        }
+        let total = sorted.reduce(0.0) { $0 + $1.value * Double($1.count) }
+        /// The value at a 0-based position among the n values in order.
+        func value(at position: Int) -> Double {
+            var seen = 0
+            for bucket in sorted {
+                seen += bucket.count
+                if position < seen { return bucket.value }
+            }
+            return last.value
+        }
+        let median = n % 2 == 1 ? value(at: n / 2) : (value(at: n / 2 - 1) + value(at: n / 2)) / 2
+        return NumericSummary(n: n, mean: total / Double(n), median: median, min: first.value, max: last.value)
+    }
+}

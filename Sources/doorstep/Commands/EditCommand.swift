@@ -1,0 +1,66 @@
+import ArgumentParser
+import DoorstepCore
+import DoorstepStore
+import Foundation
+
+/// `doorstep edit RESPONSE_ID --set NAME=VALUE...`: correct a response.
+struct EditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "edit",
+        abstract: "Correct answers of a response.",
+        discussion: """
+            VALUE is typed as at the door: a choice's name, label or number; several for a multi-select, \
+            separated by spaces or commas; an empty VALUE clears the answer. The whole response is \
+            validated after the change (skip logic may clear answers that no longer apply, calculations \
+            are redone); if it is invalid nothing is changed and the problems are printed (exit 65).
+            """
+    )
+
+    @OptionGroup var home: HomeOptions
+    @Argument(help: "The response id.") var responseID: String
+    @Option(name: .customLong("set"), help: ArgumentHelp("An answer to change.", valueName: "name=value"))
+    var assignments: [String] = []
+
+    func validate() throws {
+        if UUID(uuidString: responseID) == nil { throw ValidationError("'\(responseID)' is not a response id.") }
+        if assignments.isEmpty { throw ValidationError("Say what to change with --set NAME=VALUE.") }
+        for assignment in assignments where !assignment.contains("=") {
+            throw ValidationError("'\(assignment)' is not NAME=VALUE.")
+        }
+    }
+
+    func run() throws {
+        guard let id = UUID(uuidString: responseID) else { return }
+        let store = try home.openStore()
+        let stored = try store.response(id: id)
+        let form = try store.form(id: stored.form, version: stored.formVersion).definition()
+        let validator = AnswerValidator(form: form, today: Console.today())
+        let update = try store.editResponse(id: id) { current in
+            var answers = current.answers
+            for assignment in assignments {
+                let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = String(parts[0]).trimmingWhitespace()
+                guard let question = form.question(named: name), question.type.takesInput else {
+                    throw CLIError(.dataError, "\(name): There is no question to answer by that name in form \(form.id) version \(form.version).")
+                }
+                if current.erased == .sensitive && question.sensitive {
+                    throw CLIError(.dataError, "\(name): The resident's personal answers were erased and cannot be written again.")
+                }
+                switch validator.coerce(String(parts[1]), for: question) {
+                case .failure(let problem): throw AnswerProblems(problems: [problem])
+                case .success(let value): answers[name] = value
+                }
+            }
+            switch validator.validate(answers) {
+            case .success(let clean): return clean
+            case .failure(let problems): throw problems
+            }
+        }
+        guard let update else {
+            Console.out("Nothing changed: response \(id.uuidString) already holds these answers.")
+            return
+        }
+        let changed = update.fields.map { $0.value == nil ? "\($0.name) (cleared)" : $0.name }
+        Console.out("Changed \(changed.joined(separator: ", ")) of response \(id.uuidString).")
+    }
+}

@@ -1,0 +1,166 @@
+import ArgumentParser
+import DoorstepCore
+import DoorstepStore
+import Foundation
+
+/// `doorstep responses`: the responses on this laptop.
+struct ResponsesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "responses",
+        abstract: "List the responses on this laptop, oldest first."
+    )
+
+    @OptionGroup var home: HomeOptions
+    @Option(help: "Only this campaign's responses.") var campaign: String?
+    @Flag(name: .long, help: "Print JSON on stdout.") var json = false
+
+    func run() throws {
+        let responses = try home.openStore().responses(campaign: campaign)
+        if json {
+            try Console.json(responses.map(ResponseSummaryJSON.init))
+        } else if responses.isEmpty {
+            Console.error("No responses yet.")
+        } else {
+            Console.table(
+                ["RESPONSE", "CAMPAIGN", "ADDRESS", "RECORDED", "SYNC"],
+                responses.map {
+                    [$0.id.uuidString, $0.campaign, $0.addressLine ?? $0.address, $0.recordedAt, Self.syncState($0)]
+                }
+            )
+        }
+    }
+
+    static func syncState(_ response: ResponseSummary) -> String {
+        if let erased = response.erased { return erased == .all ? "erased" : "personal data erased" }
+        return response.pendingChanges == 0 ? "synced" : "pending"
+    }
+}
+
+/// A line of `responses --json`.
+struct ResponseSummaryJSON: Encodable {
+    var id: String
+    var campaign: String
+    var address: String
+    var form: String
+    var formVersion: String
+    var recordedAt: String
+    var erased: String?
+    var pendingChanges: Int
+
+    init(_ summary: ResponseSummary) {
+        id = summary.id.uuidString
+        campaign = summary.campaign
+        address = summary.address
+        form = summary.form
+        formVersion = summary.formVersion
+        recordedAt = summary.recordedAt
+        erased = summary.erased?.rawValue
+        pendingChanges = summary.pendingChanges
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, campaign, address, form, erased
+        case formVersion = "form_version", recordedAt = "recorded_at", pendingChanges = "pending_changes"
+    }
+}
+
+/// `doorstep show RESPONSE_ID`: one response.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one response.",
+        discussion: """
+            --json prints an object with id, campaign, address, form, form_version, recorded_at, device, \
+            erased, pending_changes, answers ({question name: value}, arrays for multi-selects) and \
+            fields (each value with the clock stamp of its last write).
+            """
+    )
+
+    @OptionGroup var home: HomeOptions
+    @Argument(help: "The response id.") var responseID: String
+    @Flag(name: .long, help: "Print JSON on stdout.") var json = false
+
+    func validate() throws {
+        if UUID(uuidString: responseID) == nil { throw ValidationError("'\(responseID)' is not a response id.") }
+    }
+
+    func run() throws {
+        guard let id = UUID(uuidString: responseID) else { return }
+        let store = try home.openStore()
+        let response = try store.response(id: id)
+        if json {
+            try Console.json(ResponseJSON(response))
+            return
+        }
+        let form = try? store.form(id: response.form, version: response.formVersion).definition()
+        let door = try? store.address(campaign: response.campaign, id: response.address)
+        Console.out("Response  \(response.id.uuidString)")
+        Console.out("Campaign  \(response.campaign)")
+        Console.out("Address   \(response.address)\(door.map { " — \($0.address)" } ?? "")")
+        Console.out("Form      \(response.form) version \(response.formVersion)")
+        Console.out("Recorded  \(response.recordedAt) by device \(response.device)")
+        Console.out("Sync      \(response.pendingChanges == 0 ? "synced" : "\(response.pendingChanges) change(s) waiting to be pushed")")
+        if let erased = response.erased {
+            Console.out("Erased    \(erased == .all ? "every answer" : "personal answers"), at the resident's request")
+        }
+        Console.out()
+        let answers = response.answers
+        let ordered = (form?.questions.map(\.name) ?? []) + answers.keys.sorted()
+        var shown: Set<String> = []
+        for name in ordered where shown.insert(name).inserted {
+            guard let value = answers[name] else { continue }
+            let question = form?.question(named: name)
+            Console.out("\(question?.label ?? name)")
+            Console.out("    \(Self.display(value, question))")
+        }
+    }
+
+    static func display(_ value: AnswerValue, _ question: Question?) -> String {
+        guard let question, !question.choices.isEmpty else { return value.description }
+        func label(_ name: String) -> String { question.choices.first { $0.name == name }?.label ?? name }
+        switch value {
+        case .text(let name): return label(name)
+        case .list(let names): return names.map(label).joined(separator: "; ")
+        default: return value.description
+        }
+    }
+}
+
+/// `show --json`.
+struct ResponseJSON: Encodable {
+    struct Field: Encodable {
+        var value: AnswerValue?
+        var stamp: String
+    }
+
+    var id: String
+    var campaign: String
+    var address: String
+    var form: String
+    var formVersion: String
+    var recordedAt: String
+    var device: String
+    var erased: String?
+    var pendingChanges: Int
+    var answers: Answers
+    var fields: [String: Field]
+
+    init(_ response: StoredResponse) {
+        id = response.id.uuidString
+        campaign = response.campaign
+        address = response.address
+        form = response.form
+        formVersion = response.formVersion
+        recordedAt = response.recordedAt
+        device = response.device
+        erased = response.erased?.rawValue
+        pendingChanges = response.pendingChanges
+        answers = response.answers
+        fields = response.fields.mapValues { Field(value: $0.value, stamp: $0.stamp.description) }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, campaign, address, form, device, erased, answers, fields
+        case formVersion = "form_version", recordedAt = "recorded_at", pendingChanges = "pending_changes"
+    }
+}

@@ -1,0 +1,307 @@
+import DoorstepCore
+import DoorstepStore
+
+/// The questionnaire at the door: asks a form's questions one by one on a terminal or from piped
+/// input, applies skip logic as answers change, checks each answer, lets the officer go back and
+/// review, and saves the draft after every answer so an interruption loses nothing.
+///
+/// Input is read a line at a time; everything shown goes to stderr, so stdout carries only the
+/// new response id.
+struct Questionnaire {
+    /// How the questionnaire ended.
+    enum Outcome {
+        /// The officer confirmed the review: the validated answers to store.
+        case completed(Answers)
+        /// Input ended or the officer stopped; the draft is kept.
+        case stopped
+    }
+
+    /// Whether the walk goes through every question or only to questions still unanswered
+    /// (after changing one answer from the review).
+    private enum Mode {
+        case forward
+        case changing
+    }
+
+    let form: FormDefinition
+    let validator: AnswerValidator
+    private(set) var draft: Draft
+    private let saveDraft: (Draft) throws -> Draft
+    private let read: () -> String?
+    private let write: (String) -> Void
+    /// Numbers of the input questions, as `doorstep forms show` numbers them.
+    private let numbers: [String: Int]
+    private var mode = Mode.forward
+    private var shownGroup: String?
+
+    /// Prepares a questionnaire that continues `draft` (empty for a new one).
+    init(
+        form: FormDefinition, validator: AnswerValidator, draft: Draft,
+        saveDraft: @escaping (Draft) throws -> Draft,
+        read: @escaping () -> String? = Console.readLine, write: @escaping (String) -> Void = Console.prompt
+    ) {
+        self.form = form
+        self.validator = validator
+        self.draft = draft
+        self.saveDraft = saveDraft
+        self.read = read
+        self.write = write
+        var numbers: [String: Int] = [:]
+        for question in form.questions where question.type.takesInput { numbers[question.name] = numbers.count + 1 }
+        self.numbers = numbers
+    }
+
+    static let help = """
+        Type the answer and press Enter. For choices type a number (several, separated by spaces, \
+        where more than one may be chosen). Enter alone skips an optional question or keeps the \
+        answer shown. Type < to go back, - to clear an answer, ? for this help. Ctrl-C or Ctrl-D \
+        stops; every answer so far is kept as a draft for doorstep record --resume.
+        """
+
+    // MARK: The walk
+
+    /// Runs the questionnaire until the officer saves or stops.
+    mutating func run() throws -> Outcome {
+        say(Self.help)
+        var current = startIndex()
+        while true {
+            guard let index = current else {
+                switch try review() {
+                case .some(.completed(let answers)): return .completed(answers)
+                case .some(.stopped): return .stopped
+                case .none:
+                    current = jumpFromReview
+                    continue
+                }
+            }
+            let question = form.questions[index]
+            if question.type == .note {
+                showGroup(of: question)
+                say("\n  Note: \(question.label)")
+                current = next(after: index)
+                continue
+            }
+            switch try ask(question) {
+            case .answered:
+                current = next(after: index)
+                try save(position: current)
+            case .back:
+                if let previous = previous(before: index) {
+                    current = previous
+                } else {
+                    say("  This is the first question.")
+                }
+            case .stopped:
+                return .stopped
+            }
+        }
+    }
+
+    /// Where to start: the question the draft stopped at, else the first one not yet answered,
+    /// else the review.
+    private func startIndex() -> Int? {
+        if let position = draft.position, let index = form.questions.firstIndex(where: { $0.name == position }),
+           isShown(index) {
+            return index
+        }
+        if draft.answers.isEmpty { return next(after: nil) }
+        return form.questions.indices.first { isAsked($0) && draft.answers[form.questions[$0].name] == nil }
+    }
+
+    private var context: Answers { validator.withCalculations(draft.answers) }
+
+    /// Whether a question takes an answer and its skip logic asks it now.
+    private func isAsked(_ index: Int) -> Bool {
+        let question = form.questions[index]
+        return question.type.takesInput && validator.isRelevant(question, given: context)
+    }
+
+    /// Whether the walk stops at a question: asked, or a note that applies.
+    private func isShown(_ index: Int) -> Bool {
+        let question = form.questions[index]
+        if question.type == .note { return validator.isRelevant(question, given: context) }
+        return isAsked(index)
+    }
+
+    private func next(after index: Int?) -> Int? {
+        let start = index.map { $0 + 1 } ?? 0
+        return (start..<form.questions.count).first { candidate in
+            switch mode {
+            case .forward: isShown(candidate)
+            case .changing: isAsked(candidate) && draft.answers[form.questions[candidate].name] == nil
+            }
+        }
+    }
+
+    private func previous(before index: Int) -> Int? {
+        (0..<index).last(where: isAsked)
+    }
+
+    private mutating func save(position: Int?) throws {
+        draft.position = position.map { form.questions[$0].name }
+        draft = try saveDraft(draft)
+    }
+
+    // MARK: One question
+
+    private enum Step {
+        case answered
+        case back
+        case stopped
+    }
+
+    private mutating func ask(_ question: Question) throws -> Step {
+        showGroup(of: question)
+        let number = numbers[question.name].map(String.init) ?? "-"
+        var heading = "\n[\(number)/\(numbers.count)] \(question.label)"
+        if question.required { heading += " *" }
+        say(heading)
+        if let hint = question.hint { say("      \(hint)") }
+        for (offset, choice) in question.choices.enumerated() { say("   \(offset + 1)) \(choice.label)") }
+        if case .selectMultiple = question.type { say("      Choose one or more numbers, separated by spaces.") }
+        if case .date = question.type { say("      A date as YYYY-MM-DD, or today.") }
+        let existing = draft.answers[question.name]
+        if let existing {
+            say("      Answer: \(display(existing, for: question)). Enter keeps it.")
+        } else if let defaultValue = question.defaultValue {
+            say("      Enter gives: \(defaultValue).")
+        }
+
+        while true {
+            prompt()
+            guard let line = read() else { return .stopped }
+            let input = line.trimmingWhitespace()
+            switch input {
+            case "<":
+                return .back
+            case "?":
+                say(Self.help)
+                continue
+            case "-":
+                if question.required {
+                    say("  ! An answer is required.")
+                    continue
+                }
+                draft.answers[question.name] = nil
+                return .answered
+            case "":
+                if existing != nil { return .answered }
+                if let defaultValue = question.defaultValue, accept(defaultValue, for: question) { return .answered }
+                if question.required {
+                    say("  ! An answer is required.")
+                    continue
+                }
+                return .answered
+            default:
+                if accept(input, for: question) { return .answered }
+            }
+        }
+    }
+
+    /// Coerces and checks what was typed; stores it and returns `true` if it is a valid answer,
+    /// else shows why and returns `false`.
+    private mutating func accept(_ input: String, for question: Question) -> Bool {
+        switch validator.coerce(input, for: question) {
+        case .failure(let problem):
+            say("  ! \(problem.message)")
+            return false
+        case .success(let value):
+            if let problem = validator.check(value, for: question, given: context) {
+                say("  ! \(problem.message)")
+                return false
+            }
+            draft.answers[question.name] = value
+            return true
+        }
+    }
+
+    private mutating func showGroup(of question: Question) {
+        guard question.group != shownGroup else { return }
+        shownGroup = question.group
+        if let name = question.group, let group = form.group(named: name) {
+            say("\n== \(group.label) ==")
+            if let hint = group.hint { say(hint) }
+        }
+    }
+
+    // MARK: Review
+
+    private var jumpFromReview: Int?
+
+    /// Shows every answer and asks to save; `nil` means the officer chose a question to change.
+    private mutating func review() throws -> Outcome? {
+        let asked = form.questions.indices.filter(isAsked)
+        say("\n== Review ==")
+        for (offset, index) in asked.enumerated() {
+            let question = form.questions[index]
+            let answer = draft.answers[question.name].map { display($0, for: question) } ?? "(no answer)"
+            say(" \(offset + 1). \(question.label)\n      \(answer)")
+        }
+        let calculated = context
+        for question in form.questions where question.type == .calculate {
+            if let value = calculated[question.name] { say("    \(question.name) = \(value) (calculated)") }
+        }
+        let result = validator.validate(draft.answers)
+        if case .failure(let problems) = result {
+            for problem in problems.problems {
+                let label = form.question(named: problem.question)?.label ?? problem.question
+                say("  ! \(label): \(problem.message)")
+            }
+        }
+        while true {
+            say("Enter saves; a number changes that answer; < goes back; q stops and keeps the draft.")
+            prompt()
+            guard let line = read() else { return .stopped }
+            let input = line.trimmingWhitespace().lowercased()
+            switch input {
+            case "", "y", "yes", "s", "save":
+                switch result {
+                case .success(let answers): return .completed(answers)
+                case .failure: say("  ! Change the answers marked ! before saving.")
+                }
+            case "q", "quit", "stop":
+                return .stopped
+            case "<":
+                mode = .forward
+                jumpFromReview = asked.last
+                return nil
+            default:
+                guard let number = Int(input), number >= 1, number <= asked.count else {
+                    say("  ! Type a number from 1 to \(asked.count), Enter, < or q.")
+                    continue
+                }
+                mode = .changing
+                jumpFromReview = asked[number - 1]
+                shownGroup = nil
+                return nil
+            }
+        }
+    }
+
+    /// An answer as the officer reads it: choice labels rather than names.
+    private func display(_ value: AnswerValue, for question: Question) -> String {
+        func label(_ name: String) -> String { question.choices.first { $0.name == name }?.label ?? name }
+        switch (question.type, value) {
+        case (.selectOne, .text(let name)): return label(name)
+        case (.selectMultiple, .list(let names)): return names.map(label).joined(separator: "; ")
+        default: return value.description
+        }
+    }
+
+    /// Shows one line.
+    private func say(_ line: String) {
+        write(line + "\n")
+    }
+
+    /// Shows the prompt for an answer.
+    private func prompt() {
+        write("> ")
+    }
+}
+
+extension String {
+    /// The string without surrounding spaces, tabs or line ends.
+    func trimmingWhitespace() -> String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Writing for people (stderr) and for programs (stdout), and reading the officer's input.
+enum Console {
+    /// Writes a line to stdout.
+    static func out(_ line: String = "") {
+        print(line)
+    }
+
+    /// Writes a line to stderr.
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Writes text to stderr without a newline (a prompt).
+    static func prompt(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Reads one line of standard input, or `nil` at its end.
+    static func readLine() -> String? {
+        Swift.readLine(strippingNewline: true)
+    }
+
+    /// Prints a value as JSON on stdout, keys sorted.
+    static func json(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// Prints rows as aligned columns under a header.
+    static func table(_ header: [String], _ rows: [[String]]) {
+        let widths = header.indices.map { column in
+            ([header] + rows).map { $0[column].count }.max() ?? 0
+        }
+        for row in [header] + rows {
+            let cells = row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }
+            print(cells.joined(separator: "  "))
+        }
+    }
+
+    /// Reads a whole file, or standard input for `-`.
+    static func readText(_ path: String, what: String) throws -> String {
+        if path == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            return String(decoding: data, as: UTF8.self)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError(.usage, "The \(what) file \(path) cannot be read.")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CLIError(.dataError, "The \(what) file \(path) is not UTF-8 text.")
+        }
+        return text
+    }
+
+    /// Today in the laptop's time zone, `YYYY-MM-DD`, for the form's `today()`.
+    static func today() -> String {
+        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return String(format: "%04d-%02d-%02d", parts.year ?? 1970, parts.month ?? 1, parts.day ?? 1)
+    }
+}

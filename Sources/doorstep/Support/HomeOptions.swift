@@ -1,0 +1,31 @@
+import ArgumentParser
+import DoorstepStore
+import Foundation
+
+/// `--home`, shared by every command that uses the store.
+struct HomeOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The folder holding this laptop's store (default: $DOORSTEP_HOME, else ~/.local/share/doorstep).",
+            valueName: "dir"
+        )
+    )
+    var home: String?
+
+    /// The home folder: `--home`, else `$DOORSTEP_HOME`, else `~/.local/share/doorstep`.
+    func homeURL() throws -> URL {
+        let environment = ProcessInfo.processInfo.environment
+        if let home, !home.isEmpty { return URL(fileURLWithPath: home) }
+        if let home = environment["DOORSTEP_HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+        guard let user = environment["HOME"], !user.isEmpty else {
+            throw CLIError(.usage, "No Doorstep home is set: pass --home DIR or set DOORSTEP_HOME.")
+        }
+        return URL(fileURLWithPath: user).appendingPathComponent(".local/share/doorstep")
+    }
+
+    /// Opens (creating if needed) the store in the home folder.
+    func openStore() throws -> ClientStore {
+        try ClientStore(home: try homeURL())
+    }
+}

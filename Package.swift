@@ -124,12 +124,18 @@ let package = Package(
         ),
         .testTarget(
             name: "DoorstepStoreTests",
-            dependencies: ["DoorstepCore", "DoorstepStore", "DoorstepTestSupport"],
+            dependencies: [
+                "DoorstepCore", "DoorstepStore", "DoorstepTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DoorstepCLITests",
-            dependencies: ["DoorstepCore", "DoorstepStore", "DoorstepTestSupport"],
+            dependencies: [
+                "DoorstepCore", "DoorstepStore", "DoorstepTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

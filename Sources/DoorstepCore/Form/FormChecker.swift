@@ -62,9 +62,10 @@ struct FormChecker {
                 result.append("_")
             }
         }
-        result = String(result.drop { $0 == "_" || $0.isASCIIDigit })
+        result = String(result.drop { $0 == "_" })
         while result.hasSuffix("_") { result.removeLast() }
-        return result.isEmpty ? "question_1" : result
+        if result.isEmpty { return "question_1" }
+        return result.first?.isASCIIDigit == true ? "q_" + result : result
     }
 
     // MARK: Keys that must fit the type

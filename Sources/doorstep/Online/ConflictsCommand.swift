@@ -1,0 +1,95 @@
+import ArgumentParser
+import DoorstepCore
+import DoorstepStore
+import DoorstepSync
+import Foundation
+
+/// `doorstep conflicts`: values the server kept because they were overwritten concurrently.
+struct ConflictsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "conflicts",
+        abstract: "Organisers: list values kept because two people changed the same answer at once."
+    )
+
+    @OptionGroup var home: HomeOptions
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Only this campaign's conflicts.") var campaign: String?
+    @Flag(name: .long, help: "Print JSON on stdout.") var json = false
+
+    func run() async throws {
+        let session = try OnlineSession(home: home, connection: connection, logger: connection.logger("doorstep.conflicts"))
+        let conflicts = try await session.api.conflicts(campaign: campaign)
+        if json {
+            try Console.json(conflicts)
+        } else if conflicts.isEmpty {
+            Console.error("No conflicts\(campaign.map { " in campaign \($0)" } ?? "").")
+        } else {
+            Console.table(
+                ["CONFLICT", "RESPONSE", "FIELD", "KEPT VALUE", "BY", "CURRENT VALUE"],
+                conflicts.map { conflict in
+                    [
+                        conflict.id, conflict.response.uuidString.lowercased(), conflict.field,
+                        conflict.value?.description ?? "(cleared)", conflict.device,
+                        conflict.current?.description ?? "(cleared)",
+                    ]
+                }
+            )
+            Console.error("Settle one with: doorstep resolve CONFLICT --value VALUE")
+        }
+    }
+}
+
+/// `doorstep resolve`: settles a conflict with the value the organiser chose.
+struct ResolveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resolve",
+        abstract: "Organisers: settle a conflict with a value; it reaches every device on their next sync.",
+        discussion: """
+            The value is typed as the question's answer when this laptop has the form (a number, \
+            a choice name, several choice names separated by spaces); otherwise a JSON value or text.
+            """
+    )
+
+    @OptionGroup var home: HomeOptions
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: ArgumentHelp("The conflict's id, as doorstep conflicts shows it.", valueName: "conflict-id"))
+    var conflict: String
+    @Option(help: "The value to keep.") var value: String?
+    @Flag(name: .long, help: "Clear the answer instead of keeping a value.") var clear = false
+
+    func validate() throws {
+        guard (value != nil) != clear else { throw ValidationError("Give either --value VALUE or --clear.") }
+    }
+
+    func run() async throws {
+        let session = try OnlineSession(home: home, connection: connection, logger: connection.logger("doorstep.resolve"))
+        let chosen: AnswerValue?
+        if let value {
+            let known = try await session.api.conflicts(campaign: nil).first { $0.id == conflict }
+            guard let known else {
+                throw CLIError(.dataError, "There is no open conflict \(conflict); see doorstep conflicts.")
+            }
+            chosen = try Self.typed(value, field: known.field, response: known.response, store: session.store)
+        } else {
+            chosen = nil
+        }
+        _ = try await session.api.resolve(conflict: conflict, value: chosen)
+        Console.out("Resolved \(conflict) with \(chosen?.description ?? "a cleared answer"); it reaches every device on its next sync.")
+    }
+
+    /// Types the organiser's text as the question's answer, using the response's form version.
+    static func typed(_ text: String, field: String, response: UUID, store: ClientStore) throws -> AnswerValue {
+        if let stored = try? store.response(id: response),
+           let form = try? store.form(id: stored.form, version: stored.formVersion).definition(),
+           let question = form.question(named: field) {
+            switch AnswerValidator(form: form, today: Console.today()).coerce(text, for: question) {
+            case .success(let answer): return answer
+            case .failure(let problem): throw CLIError(.dataError, problem.description)
+            }
+        }
+        if let data = text.data(using: .utf8), let answer = try? JSONDecoder().decode(AnswerValue.self, from: data) {
+            return answer
+        }
+        return .text(text)
+    }
+}

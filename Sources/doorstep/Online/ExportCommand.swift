@@ -1,0 +1,56 @@
+import ArgumentParser
+import DoorstepSync
+import Foundation
+
+/// `doorstep export`: organisers download a campaign's responses or tallies from the server.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Organisers: download a campaign's responses (audited) or, with --aggregate, its tallies.",
+        discussion: "Writes to --output FILE (mode 0600, as exports hold personal data) or to stdout."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case csv, json
+    }
+
+    @OptionGroup var home: HomeOptions
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "The campaign's id.") var campaign: String
+    @Flag(name: .long, help: "Download the tallies (counts by question, street and area) instead of the responses.")
+    var aggregate = false
+    @Option(help: "csv or json.") var format: Format = .csv
+    @Option(help: ArgumentHelp("Where to write it; stdout when absent or -.", valueName: "file")) var output: String?
+
+    func run() async throws {
+        let session = try OnlineSession(home: home, connection: connection, logger: connection.logger("doorstep.export"))
+        let data = aggregate
+            ? try await session.api.aggregates(campaign: campaign, format: format.rawValue)
+            : try await session.api.export(campaign: campaign, format: format.rawValue)
+        try Download.write(data, to: output)
+        if let output, output != "-" {
+            Console.error("Wrote \(data.count) bytes to \(output).")
+        }
+    }
+}
+
+/// `doorstep report`: the organisers' HTML report of a campaign, from the server.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Organisers and viewers: download a campaign's report as one HTML file with charts."
+    )
+
+    @OptionGroup var home: HomeOptions
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "The campaign's id.") var campaign: String
+    @Option(help: ArgumentHelp("Another campaign to compare with, side by side.", valueName: "id")) var compare: String?
+    @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var output: String
+
+    func run() async throws {
+        let session = try OnlineSession(home: home, connection: connection, logger: connection.logger("doorstep.report"))
+        let data = try await session.api.report(campaign: campaign, compare: compare)
+        try Download.write(data, to: output)
+        Console.error("Wrote the report to \(output).")
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import DoorstepStore
+import DoorstepSync
+import DoorstepTransport
+import Foundation
+
+/// `doorstep login`: enrols this laptop with a server after checking the token there.
+struct LoginCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "login",
+        abstract: "Enrol this laptop with a Doorstep server (checks the token with the server).",
+        discussion: """
+            The server and token are kept in the store (mode 0600). With --cacert the CA certificate \
+            is copied into the home folder and trusted for every later sync. Pass --token - to read \
+            the token from standard input, out of sight of the shell history.
+            """
+    )
+
+    @OptionGroup var home: HomeOptions
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: ArgumentHelp("The server's address, such as https://doorstep.example.org.", valueName: "url"))
+    var server: String
+    @Option(help: ArgumentHelp("The token an organiser created for you, or - to read it from standard input.", valueName: "token"))
+    var token: String
+    @Option(help: ArgumentHelp("A PEM file of the certificate authority that signed the server's certificate.", valueName: "file"))
+    var cacert: String?
+
+    func validate() throws {
+        guard let url = URL(string: server), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              url.host?.isEmpty == false
+        else {
+            throw ValidationError("--server must be an http or https address, such as https://doorstep.example.org.")
+        }
+        if let cacert, !FileManager.default.isReadableFile(atPath: cacert) {
+            throw ValidationError("The CA file \(cacert) cannot be read.")
+        }
+    }
+
+    func run() async throws {
+        let logger = connection.logger("doorstep.login")
+        let token = try readToken()
+        var base = server
+        while base.hasSuffix("/") { base.removeLast() }
+        let transport = try HTTPClient(configuration: TransportConfiguration(caFile: cacert), logger: logger)
+        let api = ServerAPI(server: URL(string: base)!, token: token, transport: transport, retry: connection.retryPolicy)
+        let identity = try await api.whoami()
+
+        let homeURL = try home.homeURL()
+        let store = try home.openStore()
+        let installedCA = homeURL.appendingPathComponent(OnlineSession.caFileName)
+        try? FileManager.default.removeItem(at: installedCA)
+        if let cacert {
+            do {
+                try FileManager.default.copyItem(at: URL(fileURLWithPath: cacert), to: installedCA)
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: installedCA.path)
+            } catch {
+                throw CLIError(.usage, "The CA file \(cacert) cannot be copied into \(homeURL.path).")
+            }
+        }
+        try store.saveLogin(server: base, token: token, role: identity.role)
+        try store.observeServerTime(identity.serverTime)
+        Console.out("Logged in to \(base) as \(identity.name) (\(identity.role)).")
+    }
+
+    private func readToken() throws -> String {
+        let text = token == "-" ? Console.readLine() ?? "" : token
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw CLIError(.usage, "The token is empty.") }
+        return trimmed
+    }
+}
+
+/// `doorstep logout`: forgets the token; what was recorded stays.
+struct LogoutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logout",
+        abstract: "Forget this laptop's token; recorded changes stay and sync after the next login."
+    )
+
+    @OptionGroup var home: HomeOptions
+
+    func run() throws {
+        let homeURL = try home.homeURL()
+        let store = try home.openStore()
+        let settings = try store.syncSettings()
+        try store.forgetLogin()
+        try? FileManager.default.removeItem(at: homeURL.appendingPathComponent(OnlineSession.caFileName))
+        let pending = try store.pendingCount()
+        let server = settings.server ?? "the server"
+        Console.out(
+            pending == 0
+                ? "Logged out of \(server)."
+                : "Logged out of \(server); \(pending) change\(pending == 1 ? "" : "s") wait on this laptop for the next login."
+        )
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import DoorstepStore
+import DoorstepSync
+import DoorstepTransport
+import Foundation
+import Logging
+
+extension SyncError: ExitCodeProviding {
+    var exitCode: DoorstepExit { DoorstepExit(rawValue: exitStatus) ?? .failure }
+    var messageLines: [String] { [description] }
+}
+
+extension TransportError: ExitCodeProviding {
+    var exitCode: DoorstepExit { isTransient ? .tryLater : .unavailable }
+    var messageLines: [String] { [description] }
+}
+
+/// Options of every command that talks to the server: how long to keep retrying, how much to log.
+struct ConnectionOptions: ParsableArguments {
+    @Option(
+        name: .customLong("retry-max-time"),
+        help: ArgumentHelp(
+            "Keep retrying an unreachable or failing server for at most this many seconds (0: one attempt).",
+            valueName: "seconds"
+        )
+    )
+    var retryMaxTime: Double = 120
+
+    @Flag(name: .long, help: "Log each request and batch on stderr.")
+    var verbose = false
+
+    func validate() throws {
+        guard retryMaxTime >= 0, retryMaxTime <= 86_400 else {
+            throw ValidationError("--retry-max-time must be between 0 and 86400 seconds.")
+        }
+    }
+
+    /// The retry policy: the standard backoff within the time allowed.
+    var retryPolicy: RetryPolicy {
+        guard retryMaxTime > 0 else { return .never }
+        var policy = RetryPolicy.standard
+        policy.totalBudget = .milliseconds(Int(retryMaxTime * 1000))
+        policy.maximumAttempts = 1000
+        return policy
+    }
+
+    /// A logger writing to stderr at notice level (info with `--verbose`, warnings only when `quiet`).
+    func logger(_ label: String, quiet: Bool = false) -> Logger {
+        var logger = Logger(label: label, factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = verbose ? .info : quiet ? .warning : .notice
+        return logger
+    }
+}
+
+/// The store, the server and the token of an enrolled laptop.
+struct OnlineSession {
+    /// Where login keeps a copy of the server's CA certificate, inside the home folder.
+    static let caFileName = "server-ca.pem"
+
+    let home: URL
+    let store: ClientStore
+    let settings: SyncSettings
+    let api: ServerAPI
+
+    /// Opens the store and prepares the API with the stored server, token and CA file.
+    /// - Throws: ``SyncError/notLoggedIn`` when the laptop is not enrolled.
+    init(home options: HomeOptions, connection: ConnectionOptions, logger: Logger) throws {
+        home = try options.homeURL()
+        store = try options.openStore()
+        settings = try store.syncSettings()
+        guard let server = settings.server, let token = settings.token, let url = URL(string: server) else {
+            throw SyncError.notLoggedIn
+        }
+        let caFile = home.appendingPathComponent(Self.caFileName)
+        let transport = try HTTPClient(
+            configuration: TransportConfiguration(
+                caFile: FileManager.default.fileExists(atPath: caFile.path) ? caFile.path : nil
+            ),
+            logger: logger
+        )
+        api = ServerAPI(server: url, token: token, transport: transport, retry: connection.retryPolicy)
+    }
+}
+
+/// Writes what the server sent to a file (mode 0600: exports hold personal data) or to stdout.
+enum Download {
+    static func write(_ data: Data, to output: String?) throws {
+        guard let output, output != "-" else {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        let url = URL(fileURLWithPath: output)
+        do {
+            try data.write(to: url, options: [.atomic])
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+        } catch {
+            throw CLIError(.usage, "The file \(output) cannot be written.")
+        }
+    }
+}

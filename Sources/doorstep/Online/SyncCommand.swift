@@ -1,0 +1,64 @@
+import ArgumentParser
+import DoorstepSync
+import Foundation
+
+/// `doorstep sync`: push what was recorded, pull what others did.
+struct SyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync",
+        abstract: "Push pending changes, then pull forms, campaigns, walk lists, visit status and merged records.",
+        discussion: """
+            Safe to interrupt and to run again: nothing is lost or doubled. Only one sync runs at a \
+            time on a laptop; a second one exits 75. Exit codes: 0 done, 75 server unreachable or \
+            another sync running (try later), 77 token refused, 64 not logged in.
+            """
+    )
+
+    @OptionGroup var home: HomeOptions
+    @OptionGroup var connection: ConnectionOptions
+    @Flag(name: .long, help: "Print a JSON summary on stdout (pushed, pulled, conflicts, rejected).") var json = false
+    @Flag(name: .long, help: "Print nothing on success; log only warnings and errors.") var quiet = false
+    @Option(name: .customLong("batch-size"), help: ArgumentHelp("Operations per push request.", valueName: "count"))
+    var batchSize = 2000
+
+    func validate() throws {
+        guard (1...5000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 5000.") }
+    }
+
+    func run() async throws {
+        let logger = connection.logger("doorstep.sync", quiet: quiet)
+        let lock = try SyncLock(home: try home.homeURL())
+        let session = try OnlineSession(home: home, connection: connection, logger: logger)
+        let engine = SyncEngine(
+            store: session.store, api: session.api, options: SyncEngine.Options(batchSize: batchSize), logger: logger
+        )
+        let bar = !json && !quiet && ProgressBar.isWanted ? ProgressBar() : nil
+        let summary: SyncSummary
+        do {
+            summary = try await engine.run { progress in bar?.update(progress) }
+        } catch {
+            bar?.finish()
+            throw error
+        }
+        bar?.finish()
+        withExtendedLifetime(lock) {}
+        if json {
+            try Console.json(summary)
+        } else if !quiet {
+            print(Self.sentence(summary))
+            for rejected in summary.rejected {
+                print("Refused by the server and set aside: \(rejected.type) \(rejected.id.uuidString): \(rejected.reason)")
+            }
+        }
+    }
+
+    /// The summary as people read it.
+    static func sentence(_ summary: SyncSummary) -> String {
+        func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+        var text = "Pushed \(count(summary.pushed, "change")), pulled \(count(summary.pulled, "record"))"
+        if summary.conflicts > 0 { text += ", \(count(summary.conflicts, "value")) kept in conflict for organisers" }
+        if !summary.rejected.isEmpty { text += ", \(count(summary.rejected.count, "change")) refused" }
+        if summary.pending > 0 { text += "; \(summary.pending) recorded meanwhile wait for the next sync" }
+        return text + "."
+    }
+}

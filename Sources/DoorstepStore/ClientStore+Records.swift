@@ -106,6 +106,7 @@ extension ClientStore {
     /// - Returns: The update made, or `nil` when nothing changed.
     /// - Throws: ``ClientStoreError/unknownResponse(_:)``, ``ClientStoreError/responseErased(_:)``,
     ///   or whatever `edit` throws (then nothing is written).
+    @discardableResult
     public func editResponse(id: UUID, _ edit: (StoredResponse) throws -> Answers) throws -> ResponseUpdate? {
         try pool.write { db in
             let current = try fetchResponse(id: id, db)

@@ -1,0 +1,83 @@
+import DoorstepCore
+import DoorstepStore
+import Foundation
+
+/// The day of action every phase uses: the sample form, one campaign and its walk list, and the
+/// tokens, prepared once in a template data directory that each phase copies for a fresh server.
+struct Scenario: Sendable {
+    /// The campaign id.
+    static let campaign = "bench-west-end"
+    /// The collector token's name in the template.
+    static let collectorName = "bench-collector"
+
+    /// The parsed sample form.
+    let form: FormDefinition
+    /// The form's file.
+    let formFile: URL
+    /// The walk list's address ids, in list order.
+    let addresses: [String]
+    /// A server data directory with the form published, the campaign created and two tokens.
+    let template: URL
+    /// A collector token in the template.
+    let collectorToken: String
+    /// An organiser token in the template.
+    let organiserToken: String
+    /// Today, for the validator.
+    let today: String
+
+    /// Publishes the form, writes a walk list of `addressCount` doors on forty streets in four
+    /// areas, creates the campaign and the tokens, all with the real `doorstep-server` commands.
+    init(formFile: URL, addressCount: Int, folder: URL, tools: Toolbox) throws {
+        self.formFile = formFile
+        let source = try String(contentsOf: formFile, encoding: .utf8)
+        form = try FormDefinition.parse(yaml: source)
+        today = Date().formatted(.iso8601.year().month().day())
+        template = folder.appendingPathComponent("template-data")
+
+        let areas = ["Westfield", "Canal Side", "Northgate", "Old Town"]
+        let streets = (0..<40).map { "\(["Mill", "Church", "Victoria", "Station", "Park", "Union", "Albert", "King", "Queen", "Bridge"][$0 % 10]) \(["Street", "Road", "Lane", "Terrace"][$0 / 10])" }
+        var csv = "id,address,postcode,street,area\n"
+        var ids: [String] = []
+        for index in 0..<addressCount {
+            let street = streets[index % streets.count]
+            let id = String(format: "A%05d", index + 1)
+            ids.append(id)
+            csv += "\(id),\(index / streets.count + 1) \(street),WE\(index % 9 + 1) \(index % 7 + 1)AB,\(street),\(areas[(index % streets.count) / 10])\n"
+        }
+        addresses = ids
+        let walkList = folder.appendingPathComponent("walk-list.csv")
+        try csv.write(to: walkList, atomically: true, encoding: .utf8)
+
+        try tools.admin(["forms", "publish", "--data", template.path, formFile.path])
+        try tools.admin([
+            "campaign", "create", "--data", template.path, "--id", Self.campaign, "--name", "Day of action, West End",
+            "--form", form.id, "--addresses", walkList.path,
+        ])
+        collectorToken = try tools.createToken(data: template, role: "collector", name: Self.collectorName)
+        organiserToken = try tools.createToken(data: template, role: "organiser", name: "bench-organiser")
+    }
+
+    /// A fresh copy of the template data directory at `destination`.
+    func freshData(_ destination: URL) throws -> URL {
+        try FileManager.default.copyItem(at: template, to: destination)
+        return destination
+    }
+
+    /// Records `count` generated responses in a home that already holds the form and the campaign,
+    /// through the real store, one transaction per response as `doorstep record` does.
+    ///
+    /// - Returns: How long recording took.
+    func record(_ count: Int, in home: URL, generator: inout AnswerGenerator, firstAddress: Int = 0) throws -> Duration {
+        let store = try ClientStore(home: home)
+        let (_, elapsed) = try timed {
+            for index in 0..<count {
+                let (answers, safeguarding) = try generator.next()
+                try store.recordResponse(
+                    campaign: Self.campaign, address: addresses[(firstAddress + index) % addresses.count], form: form,
+                    answers: answers, safeguarding: safeguarding
+                )
+            }
+        }
+        return elapsed
+    }
+}

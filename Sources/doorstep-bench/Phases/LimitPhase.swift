@@ -1,0 +1,46 @@
+import DoorstepCore
+import DoorstepTransport
+import Foundation
+
+extension BenchRun {
+    /// The machine's limit for the same data: the server's rows inserted raw into SQLite in one
+    /// transaction, and the sync's request bodies posted to a sink that discards them.
+    func limit(_ pushed: PushedData) async throws {
+        let operations = pushed.operations
+        Log.line("Inserting the same rows straight into SQLite (server schema, one transaction)")
+        let raw = try RawInsertLimit(scenario: scenario).run(operations, data: try scenario.freshData(path("limit-data")))
+        Log.line("Raw insert of \(raw.rows) rows took \(format(raw.elapsed.seconds)) s")
+
+        // The bodies the sync sends: batches of 2,000 operations, as the engine's default.
+        let encoder = JSONEncoder()
+        let device = operations.first?.device ?? "bench"
+        var bodies: [Data] = []
+        var start = 0
+        while start < operations.count {
+            let batch = Array(operations[start..<min(start + 2_000, operations.count)])
+            bodies.append(try encoder.encode(PushRequest(device: device, operations: batch)))
+            start += batch.count
+        }
+        let sink = try await SinkServer()
+        let client = try HTTPClient()
+        let url = URL(string: "http://127.0.0.1:\(sink.port)/v1/push")!
+        let headers = [("Authorization", "Bearer \(scenario.collectorToken)"), ("Content-Type", "application/json")]
+        Log.line("Posting the same \(bodies.count) request bodies to a sink server")
+        let ((), elapsed) = try await timedAsync {
+            for body in bodies {
+                let response = try await client.perform(HTTPRequest(method: .post, url: url, headers: headers, body: body))
+                guard response.status == 200 else { throw BenchError.requestFailed("the sink answered \(response.status)") }
+            }
+        }
+        let sinkBytes = sink.bodyBytes
+        await sink.stop()
+        let sinkSeconds = elapsed.seconds
+        Log.line("Sink took \(format(sinkSeconds)) s for \(formatBytes(sinkBytes))")
+        report.limit = BenchReport.Limit(
+            rows: raw.rows, sqliteSeconds: raw.elapsed.seconds, sinkSeconds: sinkSeconds, sinkBytes: sinkBytes,
+            sinkRequests: bodies.count, syncOverSQLite: pushed.syncSeconds / raw.elapsed.seconds,
+            serverPushOverSQLite: pushed.serverPushSeconds.map { $0 / raw.elapsed.seconds },
+            syncOverSink: pushed.syncSeconds / sinkSeconds
+        )
+    }
+}

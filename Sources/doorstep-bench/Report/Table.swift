@@ -1,0 +1,108 @@
+import Foundation
+
+/// The targets of issue 6 and of the product brief's quality bars.
+enum Targets {
+    /// Each target whose figure was measured in this run, and whether it is met.
+    static func check(_ report: BenchReport) -> [BenchReport.Target] {
+        var targets: [BenchReport.Target] = []
+        if let push = report.push {
+            targets.append(.init(
+                name: "push \(push.responses) responses", target: "< 10 s",
+                measured: String(format: "%.2f s", push.seconds), met: push.seconds < 10
+            ))
+        }
+        if let naive = report.naive {
+            targets.append(.init(
+                name: "sync vs naive upload", target: ">= 20x faster",
+                measured: String(format: "%.1fx", naive.slowerThanSync), met: naive.slowerThanSync >= 20
+            ))
+        }
+        if let limit = report.limit {
+            targets.append(.init(
+                name: "sync vs raw SQLite insert", target: "<= 3x",
+                measured: String(format: "%.1fx", limit.syncOverSQLite), met: limit.syncOverSQLite <= 3
+            ))
+        }
+        if let aggregates = report.aggregates {
+            targets.append(.init(
+                name: "aggregates over \(aggregates.responses)", target: "< 1 s",
+                measured: String(format: "%.0f ms", aggregates.queryMedianMilliseconds),
+                met: aggregates.queryMedianMilliseconds < 1_000
+            ))
+        }
+        if let latency = report.clientLatency {
+            let worst = max(latency.statusMedianMilliseconds, latency.recordMedianMilliseconds)
+            targets.append(.init(
+                name: "client start and record", target: "tens of ms (median < 100 ms)",
+                measured: String(format: "%.0f / %.0f ms", latency.statusMedianMilliseconds, latency.recordMedianMilliseconds),
+                met: worst < 100
+            ))
+        }
+        if let many = report.manyClients {
+            targets.append(.init(
+                name: "\(many.clients) clients at once", target: "0 errors", measured: "\(many.errors) errors", met: many.errors == 0
+            ))
+        }
+        return targets
+    }
+}
+
+/// The human-readable table of a report.
+enum Table {
+    static func render(_ report: BenchReport) -> String {
+        var rows: [(String, String)] = []
+        func add(_ name: String, _ value: String) { rows.append((name, value)) }
+        func mb(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1e6) }
+        func perSecond(_ value: Double) -> String { String(format: "%.0f/s", value) }
+
+        if let push = report.push {
+            add("push: doorstep sync", String(format: "%.2f s  %@ responses/s  (%d responses, %d operations)", push.seconds, perSecond(push.responsesPerSecond), push.responses, push.operations))
+            if let serverPush = push.serverPushSeconds, let serverPull = push.serverPullSeconds {
+                add("  server time in push / pull", String(format: "%.2f s in %d requests / %.2f s", serverPush, push.pushRequests ?? 0, serverPull))
+            }
+            add("  bytes up / down", "\(formatBytes(push.requestBytes)) / \(formatBytes(push.responseBytes))")
+            add("  client / server peak memory", "\(mb(push.clientPeakMemory)) / \(mb(push.serverPeakMemory))")
+            add("  client / server CPU", String(format: "%.2f s / %.2f s", push.clientCPUSeconds, push.serverCPUSeconds))
+            add("  recording them (setup)", String(format: "%.1f s (%.0f responses/s)", push.generateSeconds, Double(push.responses) / push.generateSeconds))
+        }
+        if let naive = report.naive {
+            add("naive: 1 request per operation", String(format: "%.2f s  %@ responses/s  (%d requests)", naive.seconds, perSecond(naive.responsesPerSecond), naive.requests))
+            add("  bytes up / down", "\(formatBytes(naive.requestBytes)) / \(formatBytes(naive.responseBytes))")
+            add("  naive / sync", String(format: "%.1fx slower", naive.slowerThanSync))
+        }
+        if let limit = report.limit {
+            add("limit: raw SQLite insert", String(format: "%.2f s  (%d rows, one transaction)", limit.sqliteSeconds, limit.rows))
+            add("limit: HTTP sink", String(format: "%.2f s  (%@ in %d requests)", limit.sinkSeconds, formatBytes(limit.sinkBytes), limit.sinkRequests))
+            var ratio = String(format: "%.1fx SQLite, %.1fx sink", limit.syncOverSQLite, limit.syncOverSink)
+            if let server = limit.serverPushOverSQLite { ratio += String(format: "; server push handlers %.1fx SQLite", server) }
+            add("  sync / limit", ratio)
+        }
+        if let pull = report.pull {
+            add("pull: fresh organiser device", String(format: "%.2f s  %@ responses/s  peak %@", pull.seconds, perSecond(pull.responsesPerSecond), mb(pull.clientPeakMemory)))
+        }
+        if let aggregates = report.aggregates {
+            add("aggregates: \(aggregates.responses) responses", String(format: "median %.0f ms over %d queries  (%@)", aggregates.queryMedianMilliseconds, aggregates.queryRuns.count, formatBytes(aggregates.bodyBytes)))
+            add("  loading them", String(format: "%.1f s (%@ responses/s, batches of %d)", aggregates.loadSeconds, perSecond(aggregates.loadResponsesPerSecond), aggregates.batchSize))
+        }
+        if let latency = report.clientLatency {
+            add("doorstep status", String(format: "median %.0f ms, p95 %.0f ms  (home of %d, %d runs)", latency.statusMedianMilliseconds, latency.statusP95Milliseconds, latency.homeResponses, latency.runs))
+            add("doorstep record --answers", String(format: "median %.0f ms, p95 %.0f ms", latency.recordMedianMilliseconds, latency.recordP95Milliseconds))
+        }
+        if let many = report.manyClients {
+            add("\(many.clients) clients syncing at once", String(format: "%.2f s  %@ operations/s  (%d operations)", many.seconds, perSecond(many.operationsPerSecond), many.operations))
+            add("  sync latency", String(format: "p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d errors", many.p50Milliseconds, many.p99Milliseconds, many.maxMilliseconds, many.errors))
+        }
+        let width = (rows.map(\.0.count).max() ?? 0) + 2
+        var text = "Doorstep benchmark (\(report.mode), \(report.build) build, \(report.machine.cores) cores, \(report.machine.system)), \(String(format: "%.0f", report.seconds)) s\n\n"
+        for (name, value) in rows {
+            text += name.padding(toLength: width, withPad: " ", startingAt: 0) + value + "\n"
+        }
+        if !report.targets.isEmpty {
+            text += "\nTargets\n"
+            for target in report.targets {
+                text += "  [\(target.met ? "met " : "MISS")] \(target.name): \(target.measured) (target \(target.target))\n"
+            }
+        }
+        return text
+    }
+}

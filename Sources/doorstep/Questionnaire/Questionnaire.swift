@@ -16,8 +16,8 @@ struct Questionnaire {
         case stopped
     }
 
-    /// Whether the walk goes through every question or only to questions still unanswered
-    /// (after changing one answer from the review).
+    /// Whether the walk goes through every question, or (after changing one answer from the
+    /// review) only to questions that the change made relevant.
     private enum Mode {
         case forward
         case changing
@@ -32,14 +32,23 @@ struct Questionnaire {
     /// Numbers of the input questions, as `doorstep forms show` numbers them.
     private let numbers: [String: Int]
     private var mode = Mode.forward
+    /// The questions asked when the officer chose one to change at the review; in `.changing`
+    /// mode only questions outside it (made relevant by the change) are asked.
+    private var askedBeforeChange: Set<String> = []
     private var shownGroup: String?
+
+    /// Whether to repeat each line read after its prompt: when input is piped, so the transcript
+    /// on stderr reads like a terminal session.
+    private let echo: Bool
 
     /// Prepares a questionnaire that continues `draft` (empty for a new one).
     init(
         form: FormDefinition, validator: AnswerValidator, draft: Draft,
         saveDraft: @escaping (Draft) throws -> Draft,
-        read: @escaping () -> String? = Console.readLine, write: @escaping (String) -> Void = Console.prompt
+        read: @escaping () -> String? = Console.readLine, write: @escaping (String) -> Void = Console.prompt,
+        echo: Bool = !Console.inputIsTerminal
     ) {
+        self.echo = echo
         self.form = form
         self.validator = validator
         self.draft = draft
@@ -128,7 +137,9 @@ struct Questionnaire {
         return (start..<form.questions.count).first { candidate in
             switch mode {
             case .forward: isShown(candidate)
-            case .changing: isAsked(candidate) && draft.answers[form.questions[candidate].name] == nil
+            case .changing:
+                isAsked(candidate) && !askedBeforeChange.contains(form.questions[candidate].name)
+                    && draft.answers[form.questions[candidate].name] == nil
             }
         }
     }
@@ -168,8 +179,7 @@ struct Questionnaire {
         }
 
         while true {
-            prompt()
-            guard let line = read() else { return .stopped }
+            guard let line = readAnswer() else { return .stopped }
             let input = line.trimmingWhitespace()
             switch input {
             case "<":
@@ -232,10 +242,10 @@ struct Questionnaire {
     private mutating func review() throws -> Outcome? {
         let asked = form.questions.indices.filter(isAsked)
         say("\n== Review ==")
-        for (offset, index) in asked.enumerated() {
+        for index in asked {
             let question = form.questions[index]
             let answer = draft.answers[question.name].map { display($0, for: question) } ?? "(no answer)"
-            say(" \(offset + 1). \(question.label)\n      \(answer)")
+            say("\(numbers[question.name] ?? 0). \(question.label)\n      \(answer)")
         }
         let calculated = context
         for question in form.questions where question.type == .calculate {
@@ -250,8 +260,7 @@ struct Questionnaire {
         }
         while true {
             say("Enter saves; a number changes that answer; < goes back; q stops and keeps the draft.")
-            prompt()
-            guard let line = read() else { return .stopped }
+            guard let line = readAnswer() else { return .stopped }
             let input = line.trimmingWhitespace().lowercased()
             switch input {
             case "", "y", "yes", "s", "save":
@@ -266,12 +275,15 @@ struct Questionnaire {
                 jumpFromReview = asked.last
                 return nil
             default:
-                guard let number = Int(input), number >= 1, number <= asked.count else {
-                    say("  ! Type a number from 1 to \(asked.count), Enter, < or q.")
+                guard let number = Int(input),
+                      let index = asked.first(where: { numbers[form.questions[$0].name] == number })
+                else {
+                    say("  ! Type the number of a question above, Enter, < or q.")
                     continue
                 }
                 mode = .changing
-                jumpFromReview = asked[number - 1]
+                askedBeforeChange = Set(asked.map { form.questions[$0].name })
+                jumpFromReview = index
                 shownGroup = nil
                 return nil
             }
@@ -293,9 +305,12 @@ struct Questionnaire {
         write(line + "\n")
     }
 
-    /// Shows the prompt for an answer.
-    private func prompt() {
+    /// Shows the prompt and reads the answer; `nil` at the end of input.
+    private func readAnswer() -> String? {
         write("> ")
+        let line = read()
+        if echo { write((line ?? "") + "\n") }
+        return line
     }
 }
 

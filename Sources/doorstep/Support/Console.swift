@@ -17,6 +17,9 @@ enum Console {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// Whether standard input is a terminal (rather than a pipe or a file).
+    static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
     /// Reads one line of standard input, or `nil` at its end.
     static func readLine() -> String? {
         Swift.readLine(strippingNewline: true)

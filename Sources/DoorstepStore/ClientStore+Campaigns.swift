@@ -40,15 +40,17 @@ extension ClientStore {
         }
     }
 
-    /// Every campaign on this laptop, by date then id.
-    public func campaigns() throws -> [Campaign] {
+    /// Every campaign on this laptop, by date then id, with its counts of addresses and responses.
+    public func campaigns() throws -> [CampaignSummary] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT c.id, c.name, c.form, c.date, c.area,
+                SELECT c.*,
                     (SELECT COUNT(*) FROM addresses a WHERE a.campaign = c.id) AS addresses,
                     (SELECT COUNT(*) FROM responses r WHERE r.campaign = c.id) AS responses
                 FROM campaigns c ORDER BY c.date, c.id
-                """).map(Self.campaign)
+                """).map { row in
+                CampaignSummary(campaign: Self.campaign(row), addresses: row["addresses"], responses: row["responses"])
+            }
         }
     }
 
@@ -60,13 +62,9 @@ extension ClientStore {
     }
 
     func fetchCampaign(id: String, _ db: Database) throws -> Campaign {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT c.id, c.name, c.form, c.date, c.area,
-                (SELECT COUNT(*) FROM addresses a WHERE a.campaign = c.id) AS addresses,
-                (SELECT COUNT(*) FROM responses r WHERE r.campaign = c.id) AS responses
-            FROM campaigns c WHERE c.id = ?
-            """, arguments: [id])
-        else { throw ClientStoreError.unknownCampaign(id) }
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM campaigns WHERE id = ?", arguments: [id]) else {
+            throw ClientStoreError.unknownCampaign(id)
+        }
         return Self.campaign(row)
     }
 
@@ -78,10 +76,12 @@ extension ClientStore {
     }
 
     func fetchAddress(campaign: String, id: String, _ db: Database) throws -> WalkListAddress {
-        _ = try fetchCampaign(id: campaign, db)
         guard let row = try Row.fetchOne(
             db, sql: "SELECT * FROM addresses WHERE campaign = ? AND id = ?", arguments: [campaign, id]
-        ) else { throw ClientStoreError.unknownAddress(campaign: campaign, address: id) }
+        ) else {
+            _ = try fetchCampaign(id: campaign, db)
+            throw ClientStoreError.unknownAddress(campaign: campaign, address: id)
+        }
         return try Self.walkListAddress(row)
     }
 
@@ -120,10 +120,7 @@ extension ClientStore {
     }
 
     static func campaign(_ row: Row) -> Campaign {
-        Campaign(
-            id: row["id"], name: row["name"], form: row["form"], date: row["date"], area: row["area"],
-            addresses: row["addresses"], responses: row["responses"]
-        )
+        Campaign(id: row["id"], name: row["name"], form: row["form"], date: row["date"], area: row["area"])
     }
 
     static func walkListAddress(_ row: Row) throws -> WalkListAddress {

@@ -8,13 +8,18 @@ extension ClientStore {
                 throw ClientStoreError.corrupt("the device settings")
             }
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
+            var outbox: [String: Int] = [:]
+            var urgent = 0
+            for row in try Row.fetchAll(db, sql: "SELECT state, urgent, COUNT(*) AS n FROM outbox GROUP BY state, urgent") {
+                let state: String = row["state"], n: Int = row["n"]
+                outbox[state, default: 0] += n
+                if state == "pending", row["urgent"] == true { urgent += n }
+            }
             let token: String? = device["token"]
             return StoreStatus(
                 device: device["device_id"], server: device["server"], role: device["role"], loggedIn: token != nil,
-                pending: try count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'"),
-                urgent: try count("SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND urgent = 1"),
-                sent: try count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'"),
-                rejected: try count("SELECT COUNT(*) FROM outbox WHERE state = 'rejected'"),
+                pending: outbox["pending"] ?? 0, urgent: urgent, sent: outbox["sent"] ?? 0,
+                rejected: outbox["rejected"] ?? 0,
                 lastSync: device["last_sync"],
                 forms: try count("SELECT COUNT(*) FROM forms"),
                 campaigns: try count("SELECT COUNT(*) FROM campaigns"),

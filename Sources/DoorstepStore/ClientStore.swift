@@ -43,7 +43,18 @@ public final class ClientStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: database.path, configuration: configuration)
-        try Self.migrator.migrate(pool)
+        let migrator = Self.migrator
+        // Most opens find the schema current and the device known: check with a read, so that
+        // `status` and `record` start without taking the write lock.
+        let ready = try pool.read { db in
+            try migrator.hasCompletedMigrations(db)
+                ? try String.fetchOne(db, sql: "SELECT device_id FROM device WHERE id = 1") : nil
+        }
+        if let ready {
+            deviceID = ready
+            return
+        }
+        try migrator.migrate(pool)
         deviceID = try pool.write { db in
             if let existing = try String.fetchOne(db, sql: "SELECT device_id FROM device WHERE id = 1") {
                 return existing

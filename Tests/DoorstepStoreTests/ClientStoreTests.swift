@@ -129,7 +129,7 @@ struct ClientStoreTests {
         defer { fixture.directory.remove() }
         try fixture.record(["consent": .text("no")])
         let campaigns = try fixture.store.campaigns()
-        #expect(campaigns.map(\.id) == ["west"])
+        #expect(campaigns.map(\.campaign.id) == ["west"])
         #expect(campaigns.first?.addresses == 3)
         #expect(campaigns.first?.responses == 1)
         #expect(throws: ClientStoreError.campaignExists("west")) {

@@ -1,6 +1,6 @@
 public import DoorstepCore
 
-/// A campaign (day of action) as listed on this laptop.
+/// A campaign (day of action) on this laptop.
 public struct Campaign: Sendable, Hashable {
     public var id: String
     public var name: String
@@ -9,6 +9,11 @@ public struct Campaign: Sendable, Hashable {
     /// The day, as the organiser wrote it (usually `YYYY-MM-DD`).
     public var date: String?
     public var area: String?
+}
+
+/// A campaign as listed, with what this laptop holds of it.
+public struct CampaignSummary: Sendable, Hashable {
+    public var campaign: Campaign
     /// Addresses on its walk list.
     public var addresses: Int
     /// Responses recorded for it that this laptop holds.

@@ -28,7 +28,9 @@ struct CampaignsCommand: ParsableCommand {
                 Console.table(
                     ["CAMPAIGN", "NAME", "DATE", "AREA", "FORM", "ADDRESSES", "RESPONSES"],
                     campaigns.map {
-                        [$0.id, $0.name, $0.date ?? "-", $0.area ?? "-", $0.form, String($0.addresses), String($0.responses)]
+                        let campaign = $0.campaign
+                        return [campaign.id, campaign.name, campaign.date ?? "-", campaign.area ?? "-", campaign.form,
+                                String($0.addresses), String($0.responses)]
                     }
                 )
             }
@@ -84,13 +86,13 @@ struct CampaignJSON: Encodable {
     var addresses: Int
     var responses: Int
 
-    init(_ campaign: Campaign) {
-        id = campaign.id
-        name = campaign.name
-        form = campaign.form
-        date = campaign.date
-        area = campaign.area
-        addresses = campaign.addresses
-        responses = campaign.responses
+    init(_ summary: CampaignSummary) {
+        id = summary.campaign.id
+        name = summary.campaign.name
+        form = summary.campaign.form
+        date = summary.campaign.date
+        area = summary.campaign.area
+        addresses = summary.addresses
+        responses = summary.responses
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 struct ExpressionEvaluator: Sendable {
     /// The answers `${name}` reads; a missing answer reads as empty text.
     var answers: Answers
+    /// The answers resolved references read, by question index.
+    var slots: [AnswerValue?] = []
     /// The answer `.` reads (in a constraint).
     var current: AnswerValue?
     /// What `today()` returns, `YYYY-MM-DD`.
@@ -19,6 +21,8 @@ struct ExpressionEvaluator: Sendable {
             return .string(value)
         case .reference(let name, _):
             return ExpressionValue(answers[name])
+        case .slot(let index):
+            return ExpressionValue(slots[index])
         case .current:
             return ExpressionValue(current)
         case .negate(let operand, _):
@@ -75,10 +79,11 @@ struct ExpressionEvaluator: Sendable {
         case .not:
             return .boolean(!evaluate(arguments[0]).asBoolean)
         case .selected:
-            let chosen = Self.choices(in: evaluate(arguments[0]).asString)
             let wanted = evaluate(arguments[1]).asString.trimmingWhitespace()
-            return .boolean(chosen.contains(wanted))
+            if case .list(let names) = answer(arguments[0]) { return .boolean(names.contains(wanted)) }
+            return .boolean(Self.choices(in: evaluate(arguments[0]).asString).contains(wanted))
         case .countSelected:
+            if case .list(let names) = answer(arguments[0]) { return .number(Double(names.count)) }
             return .number(Double(Self.choices(in: evaluate(arguments[0]).asString).count))
         case .stringLength:
             return .number(Double(evaluate(arguments[0]).asString.count))
@@ -111,8 +116,19 @@ struct ExpressionEvaluator: Sendable {
         }
     }
 
+    /// The answer an argument reads directly (`${name}` or `.`), so a multi-select's list is used
+    /// as it is rather than through its text.
+    private func answer(_ expression: FormExpression) -> AnswerValue? {
+        switch expression {
+        case .reference(let name, _): answers[name]
+        case .slot(let index): slots[index]
+        case .current: current
+        default: nil
+        }
+    }
+
     /// The choice names of a multi-select answer as text: words separated by spaces.
     static func choices(in text: String) -> [String] {
-        text.split(whereSeparator: \.isWhitespace).map(String.init)
+        text.spaceSeparatedWords()
     }
 }

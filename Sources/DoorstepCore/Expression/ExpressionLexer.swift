@@ -141,9 +141,27 @@ extension Character {
     var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
 }
 
+extension Unicode.Scalar {
+    /// White space, with a fast path for ASCII.
+    var isSpace: Bool {
+        isASCII ? self == " " || ("\t"..."\r").contains(self) : properties.isWhitespace
+    }
+}
+
 extension String {
-    /// The text without leading and trailing spaces, tabs and newlines.
+    /// The text without leading and trailing white space.
     func trimmingWhitespace() -> String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return self }
+        if !first.isSpace, !last.isSpace { return self }
+        guard let start = scalars.firstIndex(where: { !$0.isSpace }),
+            let end = scalars.lastIndex(where: { !$0.isSpace })
+        else { return "" }
+        return String(scalars[start...end])
+    }
+
+    /// The words of the text, split at white space: the choice names of a multi-select answer.
+    func spaceSeparatedWords() -> [String] {
+        unicodeScalars.split(whereSeparator: \.isSpace).map { String($0) }
     }
 }

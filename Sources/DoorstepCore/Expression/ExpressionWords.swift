@@ -114,6 +114,7 @@ struct ExpressionWords {
         case .number(let value): AnswerValue.format(value)
         case .string(let text): text.contains("'") ? "\"\(text)\"" : "'\(text)'"
         case .reference(let name, _): "${\(name)}"
+        case .slot(let index): "${#\(index)}"
         case .current: "."
         case .negate(let operand, _): "-\(wrapped(operand, within: 7))"
         case .binary(let op, let left, let right, _):

@@ -6,6 +6,8 @@ indirect enum FormExpression: Hashable, Sendable {
     case string(String)
     /// `${name}`: the answer to another question.
     case reference(String, column: Int)
+    /// A reference resolved to the question's index in its form (see ``resolved(_:)``).
+    case slot(Int)
     /// `.`: the answer being checked by a constraint.
     case current(column: Int)
     /// Unary minus.
@@ -23,7 +25,7 @@ indirect enum FormExpression: Hashable, Sendable {
     /// Every `${name}` it reads, with the column of each, in source order.
     var references: [(name: String, column: Int)] {
         switch self {
-        case .number, .string, .current: []
+        case .number, .string, .current, .slot: []
         case .reference(let name, let column): [(name, column)]
         case .negate(let operand, _): operand.references
         case .binary(_, let left, let right, _): left.references + right.references
@@ -34,7 +36,7 @@ indirect enum FormExpression: Hashable, Sendable {
     /// The column of every `.` it reads.
     var currentColumns: [Int] {
         switch self {
-        case .number, .string, .reference: []
+        case .number, .string, .reference, .slot: []
         case .current(let column): [column]
         case .negate(let operand, _): operand.currentColumns
         case .binary(_, let left, let right, _): left.currentColumns + right.currentColumns
@@ -42,10 +44,24 @@ indirect enum FormExpression: Hashable, Sendable {
         }
     }
 
+    /// The expression with each `${name}` found in `indexes` replaced by its slot, so evaluation
+    /// reads answers by position instead of by name.
+    func resolved(_ indexes: [String: Int]) -> FormExpression {
+        switch self {
+        case .number, .string, .current, .slot: self
+        case .reference(let name, _): indexes[name].map(FormExpression.slot) ?? self
+        case .negate(let operand, let column): .negate(operand.resolved(indexes), column: column)
+        case .binary(let op, let left, let right, let column):
+            .binary(op, left.resolved(indexes), right.resolved(indexes), column: column)
+        case .call(let function, let arguments, let column):
+            .call(function, arguments.map { $0.resolved(indexes) }, column: column)
+        }
+    }
+
     /// Every node, this one first, depth first.
     var allNodes: [FormExpression] {
         switch self {
-        case .number, .string, .reference, .current: [self]
+        case .number, .string, .reference, .current, .slot: [self]
         case .negate(let operand, _): [self] + operand.allNodes
         case .binary(_, let left, let right, _): [self] + left.allNodes + right.allNodes
         case .call(_, let arguments, _): [self] + arguments.flatMap(\.allNodes)

@@ -6,6 +6,10 @@ extension AnswerValidator {
     /// (any case) or its number in the list; a multi-select takes several, separated by spaces or
     /// commas, and stores them in the list's order without repeats.
     public func coerce(_ input: String, for question: Question) -> Result<AnswerValue, AnswerProblem> {
+        Self.coerce(input, for: question, today: today)
+    }
+
+    static func coerce(_ input: String, for question: Question, today: String) -> Result<AnswerValue, AnswerProblem> {
         let text = input.trimmingWhitespace()
         func problem(_ message: String) -> Result<AnswerValue, AnswerProblem> {
             .failure(AnswerProblem(question: question.name, message: message))
@@ -16,7 +20,7 @@ extension AnswerValidator {
         case .selectMultiple:
             if text.isEmpty { return .success(.list([])) }
             var names: [String] = []
-            for token in text.split(whereSeparator: { $0 == "," || $0.isWhitespace }) {
+            for token in text.unicodeScalars.split(whereSeparator: { $0 == "," || $0.isSpace }) {
                 guard let choice = resolveChoice(String(token), in: question.choices) else {
                     return problem(Self.notAChoice(String(token), question))
                 }
@@ -44,6 +48,10 @@ extension AnswerValidator {
     ///
     /// The server stores what this returns for a `response.update` field.
     public func normalize(_ value: AnswerValue, for question: Question) -> Result<AnswerValue, AnswerProblem> {
+        Self.normalize(value, for: question)
+    }
+
+    static func normalize(_ value: AnswerValue, for question: Question) -> Result<AnswerValue, AnswerProblem> {
         if value.isEmptyAnswer {
             if case .selectMultiple = question.type { return .success(.list([])) }
             return .success(value)
@@ -133,7 +141,7 @@ extension AnswerValidator {
 
     /// The choice `token` names: its exact name, its number in the list, or its name or label
     /// in any case.
-    private func resolveChoice(_ token: String, in choices: [Choice]) -> Choice? {
+    private static func resolveChoice(_ token: String, in choices: [Choice]) -> Choice? {
         if let exact = choices.first(where: { $0.name == token }) { return exact }
         if token.allSatisfy(\.isASCIIDigit), let number = Int(token), number >= 1, number <= choices.count {
             return choices[number - 1]
@@ -143,8 +151,7 @@ extension AnswerValidator {
     }
 
     static func inListOrder(_ names: [String], _ choices: [Choice]) -> [String] {
-        let chosen = Set(names)
-        return choices.map(\.name).filter(chosen.contains)
+        choices.compactMap { names.contains($0.name) ? $0.name : nil }
     }
 
     static func notAChoice(_ name: String, _ question: Question) -> String {

@@ -12,6 +12,8 @@ public struct AnswerValidator: Sendable {
     /// The day `today()` returns, `YYYY-MM-DD`.
     public let today: String
     let compiled: CompiledForm
+    /// Per question: its `default`, as an answer.
+    let defaults: [AnswerValue?]
 
     /// Prepares a validator for `form`.
     ///
@@ -22,6 +24,18 @@ public struct AnswerValidator: Sendable {
         self.form = form
         self.today = today
         compiled = CompiledForm(form)
+        var defaults: [AnswerValue?] = []
+        for question in form.questions {
+            guard let text = question.defaultValue, question.type.takesInput else {
+                defaults.append(nil)
+                continue
+            }
+            switch Self.coerce(text, for: question, today: today) {
+            case .success(let value) where !value.isEmptyAnswer: defaults.append(value)
+            default: defaults.append(nil)
+            }
+        }
+        self.defaults = defaults
     }
 
     // MARK: Whole responses
@@ -34,50 +48,47 @@ public struct AnswerValidator: Sendable {
     /// - Returns: the clean answers to store, or every problem in the order of the form.
     public func validate(_ answers: Answers) -> Result<Answers, AnswerProblems> {
         var problems: [AnswerProblem] = []
-        var typeProblems: [String: AnswerProblem] = [:]
-        var given: Answers = [:]
+        var typeProblems: [Int: AnswerProblem] = [:]
+        var given = Slots(repeating: nil, count: compiled.names.count)
 
-        let unknown = answers.keys.filter { compiled.questionIndex[$0] == nil }.sorted()
-        for name in unknown {
-            problems.append(AnswerProblem(
-                question: name, message: "There is no such question in form \(form.id) version \(form.version)."
-            ))
+        if answers.count > answers.keys.reduce(0, { $0 + (compiled.questionIndex[$1] == nil ? 0 : 1) }) {
+            for name in answers.keys.filter({ compiled.questionIndex[$0] == nil }).sorted() {
+                problems.append(AnswerProblem(
+                    question: name, message: "There is no such question in form \(form.id) version \(form.version)."
+                ))
+            }
         }
-        for question in form.questions {
-            guard let value = answers[question.name] else {
-                if let text = question.defaultValue, question.type.takesInput,
-                    case .success(let value) = coerce(text, for: question), !value.isEmptyAnswer
-                {
-                    given[question.name] = value
-                }
+        for index in compiled.names.indices {
+            let name = compiled.names[index]
+            guard let value = answers[name] else {
+                given[index] = defaults[index]
                 continue
             }
-            switch question.type {
+            switch compiled.kinds[index] {
             case .note:
-                if !value.isEmptyAnswer {
-                    problems.append(AnswerProblem(question: question.name, message: "A note takes no answer."))
-                }
+                if !value.isEmptyAnswer { problems.append(AnswerProblem(question: name, message: "A note takes no answer.")) }
             case .calculate:
                 continue
-            default:
-                switch normalize(value, for: question) {
-                case .success(let clean): if !clean.isEmptyAnswer { given[question.name] = clean }
-                case .failure(let problem): typeProblems[question.name] = problem
+            case .input:
+                switch normalize(value, for: form.questions[index]) {
+                case .success(let clean): if !clean.isEmptyAnswer { given[index] = clean }
+                case .failure(let problem): typeProblems[index] = problem
                 }
             }
         }
 
-        let settled = settle(given)
-        for question in form.questions where question.type.takesInput && isRelevant(question, given: settled) {
-            if let problem = typeProblems[question.name] {
+        let (settled, relevant) = settle(given)
+        for index in compiled.names.indices where compiled.kinds[index] == .input && relevant[index] {
+            let name = compiled.names[index]
+            if let problem = typeProblems[index] {
                 problems.append(problem)
-            } else if let value = settled[question.name] {
-                if let problem = constraintProblem(value, for: question, given: settled) { problems.append(problem) }
-            } else if question.required {
-                problems.append(AnswerProblem(question: question.name, message: "An answer is required."))
+            } else if let value = settled[index] {
+                if let problem = constraintProblem(value, at: index, given: settled) { problems.append(problem) }
+            } else if form.questions[index].required {
+                problems.append(AnswerProblem(question: name, message: "An answer is required."))
             }
         }
-        return problems.isEmpty ? .success(settled) : .failure(AnswerProblems(problems: problems))
+        return problems.isEmpty ? .success(self.answers(settled)) : .failure(AnswerProblems(problems: problems))
     }
 
     /// `answers` with every relevant `calculate` question computed (and non-relevant ones removed).
@@ -85,37 +96,43 @@ public struct AnswerValidator: Sendable {
     /// The interactive questionnaire calls it after each answer, so skip logic can read calculations.
     public func withCalculations(_ answers: Answers) -> Answers {
         var result = answers
-        for question in compiled.calculationOrder {
-            result[question.name] = nil
-            if isRelevant(question, given: result), let value = calculatedValue(question, given: result) {
-                result[question.name] = value
-            }
+        let computed = withCalculations(slots(answers))
+        for index in compiled.calculationOrder { result[compiled.names[index]] = computed[index] }
+        return result
+    }
+
+    private func withCalculations(_ slots: Slots) -> Slots {
+        var result = slots
+        for index in compiled.calculationOrder {
+            result[index] = nil
+            if isRelevant(at: index, given: result) { result[index] = calculatedValue(at: index, given: result) }
         }
         return result
     }
 
     /// Drops answers that are not relevant and recomputes calculations until nothing changes.
-    private func settle(_ given: Answers) -> Answers {
+    /// - Returns: the settled answers, and which questions are relevant given them.
+    private func settle(_ given: Slots) -> (Slots, [Bool]) {
         var current = withCalculations(given)
-        for _ in 0...form.questions.count {
-            var next: Answers = [:]
-            for question in form.questions where question.type.takesInput {
-                if let value = given[question.name], isRelevant(question, given: current) {
-                    next[question.name] = value
-                }
+        var relevant = [Bool](repeating: true, count: given.count)
+        for _ in 0...given.count {
+            for index in given.indices { relevant[index] = isRelevant(at: index, given: current) }
+            var next = Slots(repeating: nil, count: given.count)
+            for index in given.indices where compiled.kinds[index] == .input && relevant[index] {
+                next[index] = given[index]
             }
-            for question in compiled.calculationOrder where isRelevant(question, given: current) {
-                if let value = calculatedValue(question, given: next) { next[question.name] = value }
+            for index in compiled.calculationOrder where relevant[index] {
+                next[index] = calculatedValue(at: index, given: next)
             }
             if next == current { break }
             current = next
         }
-        return current
+        return (current, relevant)
     }
 
-    private func calculatedValue(_ question: Question, given answers: Answers) -> AnswerValue? {
-        guard let expression = compiled.calculations[question.name] else { return nil }
-        switch evaluator(answers).evaluate(expression) {
+    private func calculatedValue(at index: Int, given slots: Slots) -> AnswerValue? {
+        guard let expression = compiled.calculations[index] else { return nil }
+        switch evaluator(slots).evaluate(expression) {
         case .string(let text): return text.isEmpty ? nil : .text(text)
         case .boolean(let value): return .text(value ? "true" : "false")
         case .number(let value):
@@ -125,20 +142,36 @@ public struct AnswerValidator: Sendable {
         }
     }
 
+    /// Answers by question index: the working state of validation.
+    typealias Slots = [AnswerValue?]
+
+    func slots(_ answers: Answers) -> Slots {
+        compiled.names.map { answers[$0] }
+    }
+
+    func answers(_ slots: Slots) -> Answers {
+        var answers = Answers(minimumCapacity: slots.count)
+        for (index, value) in slots.enumerated() {
+            if let value { answers[compiled.names[index]] = value }
+        }
+        return answers
+    }
+
     // MARK: One question
 
     /// Skip logic for the interactive questionnaire: whether `question` is asked, given the
     /// answers so far. A question inside a group is asked only when every enclosing group is.
     public func isRelevant(_ question: Question, given answers: Answers) -> Bool {
-        let evaluator = evaluator(answers)
-        var groupName = question.group
-        var seen: Set<String> = []
-        while let name = groupName, seen.insert(name).inserted {
-            if let expression = compiled.groupRelevant[name], !evaluator.evaluate(expression).asBoolean { return false }
-            groupName = compiled.groups[name]?.parent
-        }
-        guard let expression = compiled.questionRelevant[question.name] else { return true }
-        return evaluator.evaluate(expression).asBoolean
+        guard let index = compiled.questionIndex[question.name] else { return true }
+        if compiled.relevance[index].isEmpty { return true }
+        return isRelevant(at: index, given: slots(answers))
+    }
+
+    private func isRelevant(at index: Int, given slots: Slots) -> Bool {
+        let chain = compiled.relevance[index]
+        if chain.isEmpty { return true }
+        let evaluator = evaluator(slots)
+        return chain.allSatisfy { evaluator.evaluate($0).asBoolean }
     }
 
     /// Type, choice membership and constraint of one answer, in the context of the others.
@@ -152,9 +185,10 @@ public struct AnswerValidator: Sendable {
             if clean.isEmptyAnswer {
                 return question.required ? AnswerProblem(question: question.name, message: "An answer is required.") : nil
             }
-            var context = answers
-            context[question.name] = clean
-            return constraintProblem(clean, for: question, given: context)
+            guard let index = compiled.questionIndex[question.name] else { return nil }
+            var context = slots(answers)
+            context[index] = clean
+            return constraintProblem(clean, at: index, given: context)
         }
     }
 
@@ -168,16 +202,17 @@ public struct AnswerValidator: Sendable {
     /// whose answer is truthy (anything but empty, `no`, `false`, `none`, `0`; for a multi-select,
     /// any such choice).
     public func flagsSafeguarding(_ answers: Answers) -> Bool {
-        let full = withCalculations(answers)
-        return form.questions.contains { question in
-            guard question.safeguarding, let value = full[question.name], value.isTruthy else { return false }
-            return isRelevant(question, given: full)
+        let full = withCalculations(slots(answers))
+        return form.questions.indices.contains { index in
+            guard form.questions[index].safeguarding, let value = full[index], value.isTruthy else { return false }
+            return isRelevant(at: index, given: full)
         }
     }
 
-    private func constraintProblem(_ value: AnswerValue, for question: Question, given answers: Answers) -> AnswerProblem? {
-        guard let expression = compiled.constraints[question.name] else { return nil }
-        var evaluator = evaluator(answers)
+    private func constraintProblem(_ value: AnswerValue, at index: Int, given slots: Slots) -> AnswerProblem? {
+        guard let expression = compiled.constraints[index] else { return nil }
+        let question = form.questions[index]
+        var evaluator = evaluator(slots)
         evaluator.current = value
         if evaluator.evaluate(expression).asBoolean { return nil }
         let message = question.constraintMessage.map(Self.sentence)
@@ -185,8 +220,8 @@ public struct AnswerValidator: Sendable {
         return AnswerProblem(question: question.name, message: message)
     }
 
-    private func evaluator(_ answers: Answers) -> ExpressionEvaluator {
-        ExpressionEvaluator(answers: answers, current: nil, today: today, patterns: compiled.patterns)
+    private func evaluator(_ slots: Slots) -> ExpressionEvaluator {
+        ExpressionEvaluator(answers: [:], slots: slots, current: nil, today: today, patterns: compiled.patterns)
     }
 
     /// An author's message ending with a full stop (or other closing mark).

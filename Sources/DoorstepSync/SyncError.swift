@@ -28,7 +28,7 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
 
     /// The process exit code for this failure: 75 try later, 69 unavailable, 77 not allowed,
     /// 65 bad data, 64 usage, 1 otherwise.
-    public var exitCode: Int32 {
+    public var exitStatus: Int32 {
         switch self {
         case .notLoggedIn: 64
         case .unreachable, .serverUnavailable, .alreadyRunning, .epochUnstable: 75

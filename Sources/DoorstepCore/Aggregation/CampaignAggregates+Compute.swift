@@ -84,12 +84,13 @@ extension CampaignAggregates {
 /// The aggregated questions of every version of a form, newest definition first.
 struct QuestionCatalogue {
     var questions: [Question] = []
+    /// The follow-up questions that name agencies.
     var followUpQuestions: [Question] = []
 
     init(forms: [FormDefinition]) {
         var index: [String: Int] = [:]
         for form in forms.reversed() {
-            let followUps = Set(form.followUpQuestions.map(\.name))
+            let followUps = Set(form.followUpAgencyQuestions.map(\.name))
             for question in form.aggregatedQuestions {
                 if let position = index[question.name] {
                     // An older version may list choices the newest one dropped: keep them, after.

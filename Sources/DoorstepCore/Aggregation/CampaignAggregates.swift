@@ -59,6 +59,24 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         case formVersion = "form_version", formTitle = "form_title"
     }
 
+    /// Encodes every key, a suppressed figure as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(campaign, forKey: .campaign)
+        try container.encode(name, forKey: .name)
+        try container.encode(date, forKey: .date)
+        try container.encode(form, forKey: .form)
+        try container.encode(formVersion, forKey: .formVersion)
+        try container.encode(formTitle, forKey: .formTitle)
+        try container.encode(suppression, forKey: .suppression)
+        try container.encode(responses, forKey: .responses)
+        try container.encode(headline, forKey: .headline)
+        try container.encode(funnel, forKey: .funnel)
+        try container.encode(questions, forKey: .questions)
+        try container.encode(streets, forKey: .streets)
+        try container.encode(areas, forKey: .areas)
+    }
+
     /// Whether small counts were hidden, and below what.
     public struct Suppression: Codable, Sendable, Hashable {
         /// Small counts were hidden (the reader is a viewer).
@@ -94,6 +112,14 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
             case followUps = "follow_ups"
             case followUpsByAgency = "follow_ups_by_agency"
         }
+
+        /// Encodes every key, a suppressed figure as `null`.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(safeguardingConcerns, forKey: .safeguardingConcerns)
+            try container.encode(followUps, forKey: .followUps)
+            try container.encode(followUpsByAgency, forKey: .followUpsByAgency)
+        }
     }
 
     /// The figures of one street or one area.
@@ -128,6 +154,17 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
             case name, responses, funnel, questions
             case safeguardingConcerns = "safeguarding_concerns"
             case followUps = "follow_ups"
+        }
+
+        /// Encodes every key, a suppressed figure as `null`.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(responses, forKey: .responses)
+            try container.encode(safeguardingConcerns, forKey: .safeguardingConcerns)
+            try container.encode(followUps, forKey: .followUps)
+            try container.encode(funnel, forKey: .funnel)
+            try container.encode(questions, forKey: .questions)
         }
     }
 }
@@ -167,6 +204,23 @@ public struct QuestionAggregate: Codable, Sendable, Hashable {
         self.summary = summary
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case name, label, kind, group, answered, choices, distribution, summary
+    }
+
+    /// Encodes every key, a suppressed figure (or a missing group or summary) as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(label, forKey: .label)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(group, forKey: .group)
+        try container.encode(answered, forKey: .answered)
+        try container.encode(choices, forKey: .choices)
+        try container.encode(distribution, forKey: .distribution)
+        try container.encode(summary, forKey: .summary)
+    }
+
     /// Whether the question takes numbers, so its figures are a distribution and a summary.
     public var isNumeric: Bool { summary != nil || kind == "integer" || kind == "decimal" }
 }
@@ -188,6 +242,17 @@ public struct BucketCount: Codable, Sendable, Hashable {
         self.label = label
         self.count = count
         self.percent = percent
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, label, count, percent }
+
+    /// Encodes every key, a suppressed count or percentage as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(label, forKey: .label)
+        try container.encode(count, forKey: .count)
+        try container.encode(percent, forKey: .percent)
     }
 }
 
@@ -211,6 +276,18 @@ public struct NumericSummary: Codable, Sendable, Hashable {
         self.median = median
         self.min = min
         self.max = max
+    }
+
+    private enum CodingKeys: String, CodingKey { case n, mean, median, min, max }
+
+    /// Encodes every key, a suppressed or undefined figure as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(n, forKey: .n)
+        try container.encode(mean, forKey: .mean)
+        try container.encode(median, forKey: .median)
+        try container.encode(min, forKey: .min)
+        try container.encode(max, forKey: .max)
     }
 
     /// The summary of values given as (value, how many), in any order; `nil` figures when empty.

@@ -13,27 +13,33 @@ extension FormDefinition {
         }
     }
 
-    /// The select questions that record follow-ups requested, whose chosen choices name the agencies.
+    /// The select questions that record follow-ups requested: by convention, a `select_one` or
+    /// `select_multiple` question whose name starts with `follow_up` or `followup`.
     ///
-    /// The convention: a `select_one` or `select_multiple` question whose name is `follow_up` or
-    /// starts with `follow_up` or `referral` (`follow_up_agency`, `referrals`). A chosen choice other
-    /// than a refusal (``isNegativeChoice(_:)``: `no`, `none`, ...) is one agency asked to act.
+    /// One whose choices only say yes or no (``isYesNoList(_:)``, such as `follow_up: yes_no`) asks
+    /// whether a follow-up is wanted; any other (such as `follow_up_agency: agency`) names the
+    /// agencies asked to act, one per chosen choice that is not a refusal (``isNegativeChoice(_:)``).
     public var followUpQuestions: [Question] {
         aggregatedQuestions.filter { question in
             switch question.type {
             case .selectOne, .selectMultiple:
                 let name = question.name.lowercased()
-                return name.hasPrefix("follow_up") || name.hasPrefix("followup") || name.hasPrefix("referral")
+                return name.hasPrefix("follow_up") || name.hasPrefix("followup")
             default:
                 return false
             }
         }
     }
 
-    /// The agencies (choice names) these answers ask to follow up, over every follow-up question.
+    /// The follow-up questions whose choices name agencies.
+    public var followUpAgencyQuestions: [Question] {
+        followUpQuestions.filter { !Self.isYesNoList($0.choices) }
+    }
+
+    /// The agencies (choice names) these answers ask to follow up, over every agency question.
     public func followUpAgencies(in answers: Answers) -> [String] {
         var agencies: [String] = []
-        for question in followUpQuestions {
+        for question in followUpAgencyQuestions {
             guard let value = answers[question.name] else { continue }
             for choice in Tally.buckets(of: value, for: question)
             where !Self.isNegativeChoice(choice) && !agencies.contains(choice) {
@@ -41,6 +47,27 @@ extension FormDefinition {
             }
         }
         return agencies
+    }
+
+    /// Whether these answers ask for a follow-up: a yes to a follow-up question, or an agency named.
+    public func requestsFollowUp(_ answers: Answers) -> Bool {
+        followUpQuestions.contains { question in
+            guard let value = answers[question.name] else { return false }
+            return Tally.buckets(of: value, for: question).contains { !Self.isNegativeChoice($0) && !Self.isUnsure($0) }
+        }
+    }
+
+    /// Whether a choice list only says yes, no or unsure.
+    public static func isYesNoList(_ choices: [Choice]) -> Bool {
+        !choices.isEmpty && choices.allSatisfy { choice in
+            let name = choice.name.lowercased()
+            return ["yes", "y", "true", "1"].contains(name) || isNegativeChoice(name) || isUnsure(name)
+        }
+    }
+
+    /// Whether a choice name says "not sure": `unsure`, `dont_know`, `not_sure`, `prefer_not_to_say`.
+    static func isUnsure(_ name: String) -> Bool {
+        ["unsure", "dont_know", "not_sure", "prefer_not_to_say", "maybe"].contains(name.lowercased())
     }
 
     /// Whether a choice name says "no" rather than naming something: `no`, `none`, `false`, `0`,

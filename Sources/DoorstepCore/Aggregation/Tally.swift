@@ -6,7 +6,7 @@ import Foundation
 /// `"street:<street>"` and `"area:<area>"`. Within each dimension it adds one to:
 /// * ``responseQuestion`` / ``responsesBucket``: the response itself;
 /// * ``responseQuestion`` / ``safeguardingBucket``: when a `safeguarding: true` question flags a concern;
-/// * ``responseQuestion`` / ``followUpBucket``: when a follow-up question asks an agency to act;
+/// * ``responseQuestion`` / ``followUpBucket``: when it asks for a follow-up (``FormDefinition/requestsFollowUp(_:)``);
 /// * for each aggregated question it answers, `question` / ``answeredBucket`` and one bucket per
 ///   value: the choice name (each chosen one of a multi-select), the number as text, or the month
 ///   (`YYYY-MM`) of a date.
@@ -41,7 +41,7 @@ public enum Tally {
         if flagsSafeguarding(answers, form: form) {
             buckets.append((responseQuestion, safeguardingBucket))
         }
-        if !form.followUpAgencies(in: answers).isEmpty {
+        if form.requestsFollowUp(answers) {
             buckets.append((responseQuestion, followUpBucket))
         }
         for question in form.aggregatedQuestions {

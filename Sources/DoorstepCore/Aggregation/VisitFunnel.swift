@@ -51,6 +51,19 @@ public struct VisitFunnel: Codable, Sendable, Hashable {
         case noAnswer = "no_answer"
     }
 
+    /// Encodes every key, a suppressed count as `null`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(addresses, forKey: .addresses)
+        try container.encode(knocked, forKey: .knocked)
+        try container.encode(answered, forKey: .answered)
+        try container.encode(surveyed, forKey: .surveyed)
+        try container.encode(refused, forKey: .refused)
+        try container.encode(revisits, forKey: .revisits)
+        try container.encode(noAnswer, forKey: .noAnswer)
+        try container.encode(visits, forKey: .visits)
+    }
+
     /// The status of one address, from the outcomes of its visits.
     public enum Status: Sendable, Hashable {
         case notKnocked, noAnswer, revisit, refused, surveyed

@@ -1,0 +1,142 @@
+public import DoorstepCore
+
+/// The organiser's report of one campaign: one self-contained HTML file (inline CSS and SVG, no
+/// scripts, fonts or images from anywhere) to open in a browser, print on A4 or send on.
+///
+/// It shows the headline figures and the visit funnel, a chart per question (bars with counts and
+/// percentages for choices, a distribution and summary for numbers) and the same figures street by
+/// street and area by area. Give it suppressed aggregates (``CampaignAggregates/suppressed()``) for
+/// a viewer: hidden figures read "hidden" and a note explains why.
+public struct CampaignReport: Sendable {
+    /// The figures to show.
+    public var aggregates: CampaignAggregates
+    /// When the figures were taken, as people read it (`14 November 2026 18:05`), for the footer.
+    public var generatedAt: String?
+
+    /// A report of these figures.
+    public init(aggregates: CampaignAggregates, generatedAt: String? = nil) {
+        self.aggregates = aggregates
+        self.generatedAt = generatedAt
+    }
+
+    /// The whole HTML document.
+    public func html() -> String {
+        var page = ReportPage()
+        let figures = aggregates
+        page.add("<header>")
+        page.add("<h1>\(HTML.escape(figures.name))</h1>")
+        page.add("<p class=\"meta\">\(HTML.escape(ReportText.campaignLine(figures)))</p>")
+        page.add("</header>")
+        if figures.suppression.applied { page.add(ReportText.suppressionNotice(threshold: figures.suppression.threshold)) }
+        if figures.responses == 0 {
+            page.add("<p class=\"notice\" role=\"note\">No responses have been recorded for this campaign yet.</p>")
+        }
+
+        page.add("<h2 class=\"keep\">The day in figures</h2>")
+        page.add(ReportText.headlineCards(figures))
+        page.add("<h3>How far the doors got</h3>")
+        page.add(page.barChart(ReportText.funnelChart(figures.funnel, title: "Doors on the walk list by how far the visit got")))
+        if !figures.headline.followUpsByAgency.isEmpty {
+            page.add("<h3>Follow-ups requested, by agency</h3>")
+            page.add("<p class=\"meta\">Percentages are of all responses; one resident may ask several agencies.</p>")
+            page.add(page.barChart(BarChart(
+                title: "Follow-ups requested, by agency",
+                rows: figures.headline.followUpsByAgency.map { BarChart.Row(label: $0.label, figures: [Figure($0)]) }
+            )))
+        }
+
+        page.add("<h2>What residents said</h2>")
+        if figures.questions.isEmpty {
+            page.add("<p class=\"empty\">This form has no questions whose answers are counted.</p>")
+        }
+        for question in figures.questions {
+            page.add(page.questionSection(question, responses: figures.responses))
+        }
+
+        for (title, noun, breakdowns) in [("By street", "Street", figures.streets), ("By area", "Area", figures.areas)]
+        where !breakdowns.isEmpty {
+            page.add("<h2>\(title)</h2>")
+            page.add(ReportText.overviewTable(breakdowns, noun: noun, caption: "Doors and responses by \(noun.lowercased())"))
+            for question in figures.questions {
+                page.add(ReportText.breakdownTables(question: question, breakdowns: breakdowns, noun: noun))
+            }
+        }
+        page.add(ReportText.footer(generatedAt: generatedAt, threshold: figures.suppression.applied ? figures.suppression.threshold : nil))
+        return page.document(title: "\(figures.name) — report")
+    }
+}
+
+/// The HTML of a page being written, and the ids its charts take.
+struct ReportPage {
+    private var body = ""
+    private var chartCount = 0
+
+    mutating func add(_ html: String) {
+        body += html
+        body += "\n"
+    }
+
+    mutating func nextID() -> String {
+        chartCount += 1
+        return "chart-\(chartCount)"
+    }
+
+    mutating func barChart(_ chart: BarChart) -> String {
+        chart.svg(id: nextID())
+    }
+
+    mutating func columnChart(_ chart: ColumnChart) -> String {
+        chart.svg(id: nextID())
+    }
+
+    /// One question's heading, answered count, chart and summary.
+    mutating func questionSection(_ question: QuestionAggregate, responses: Int?) -> String {
+        var html = "<section class=\"question\" id=\"q-\(HTML.escape(question.name))\">"
+        html += "<h3>\(HTML.escape(question.label))</h3>"
+        html += "<p class=\"meta\">\(HTML.escape(ReportText.answeredLine(question, responses: responses)))</p>"
+        if question.answered == nil {
+            html += "<p class=\"empty\">Too few answers to show.</p>"
+        } else if question.answered == 0 {
+            html += "<p class=\"empty\">No answers yet.</p>"
+        } else if !question.choices.isEmpty {
+            html += barChart(BarChart(
+                title: question.label, rows: question.choices.map { BarChart.Row(label: $0.label, figures: [Figure($0)]) }
+            ))
+        } else if !question.distribution.isEmpty {
+            let numeric = question.kind != "date"
+            var columns = Binning.columns([question.distribution], bases: [question.answered], numeric: numeric)
+            if !numeric { columns = columns.map { ColumnChart.Column(label: ReportText.month($0.label), figures: $0.figures) } }
+            html += columnChart(ColumnChart(
+                title: question.label, columns: columns,
+                kind: numeric ? "Distribution of the numbers given" : "Answers by month"
+            ))
+        }
+        if let summary = question.summary, question.answered != 0 {
+            html += ReportText.summaryList(summary)
+        }
+        return html + "</section>"
+    }
+
+    /// The complete document around the body.
+    func document(title: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en-GB">
+        <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="Doorstep"/>
+        <title>\(HTML.escape(title))</title>
+        <style>
+        \(ReportStyle.css)
+        </style>
+        </head>
+        <body>
+        <main>
+        \(body)</main>
+        </body>
+        </html>
+
+        """
+    }
+}

@@ -67,4 +67,40 @@ struct CrashTests {
         let store = try ClientStore(home: fixture.directory.appending("home"))
         #expect(try store.pendingCount() == (try store.status().responses) + (try store.status().visits))
     }
+
+    @Test func aQuestionnaireKilledAtTheDoorKeepsEveryAnswerGiven() throws {
+        let fixture = try CLIFixture()
+        defer { fixture.remove() }
+
+        // Given an officer who has answered two questions in a questionnaire that is still open
+        let process = Process()
+        process.executableURL = BuiltProducts.executable("doorstep")
+        process.arguments = ["record", "--campaign", "west", "--address", "a2"]
+        process.environment = ProcessInfo.processInfo.environment.merging(["DOORSTEP_HOME": fixture.home]) { $1 }
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data("1\n2\n".utf8))
+        let path = fixture.directory.appending("home").appendingPathComponent(ClientStore.databaseFileName).path
+        let queue = try DatabaseQueue(path: path)
+        var saved = ""
+        for _ in 0..<400 where !saved.contains("fairly") {
+            usleep(25_000)
+            saved = try queue.read { db in try String.fetchOne(db, sql: "SELECT answers FROM drafts") } ?? ""
+        }
+
+        // When the laptop dies
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+
+        // Then both answers are in the draft, and resuming finishes the questionnaire
+        #expect(saved.contains("fairly"))
+        let resumed = try fixture.run(["record", "--resume"], input: "\n5\n\n\n\n")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let id = resumed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try fixture.answers(id) == ["consent": "yes", "safe_day": "fairly", "adults": 5] as NSDictionary)
+    }
 }

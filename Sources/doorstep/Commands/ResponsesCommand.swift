@@ -110,7 +110,8 @@ struct ShowCommand: ParsableCommand {
         for name in ordered where shown.insert(name).inserted {
             guard let value = answers[name] else { continue }
             let question = form?.question(named: name)
-            Console.out("\(question?.label ?? name)")
+            let label = question.map { $0.type == .calculate || $0.label.isEmpty ? "\(name) (calculated)" : $0.label }
+            Console.out(label ?? name)
             Console.out("    \(Self.display(value, question))")
         }
     }

@@ -9,7 +9,8 @@ struct Doorstep: AsyncParsableCommand {
         abstract: "Record door-to-door survey visits and questionnaires offline, and sync them later.",
         discussion: """
             The store lives in $DOORSTEP_HOME (default ~/.local/share/doorstep); --home DIR overrides it.
-            Exit codes: 0 done, 64 bad usage, 65 bad data, 69/75 server unreachable (75: try later),
+
+            Exit codes: 0 done, 64 bad usage, 65 bad data, 69/75 server unreachable (75: try later), \
             77 not allowed, 1 anything else.
             """,
         subcommands: [

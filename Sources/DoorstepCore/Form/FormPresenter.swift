@@ -19,7 +19,8 @@ public enum FormPresenter {
 
         var lines: [String] = []
         lines += wrap(form.title, indent: "")
-        lines.append("Form \(form.id), version \(form.version). * required, [personal] personal data, [safeguarding] safeguarding flag.")
+        lines.append("Form \(form.id), version \(form.version).")
+        lines.append("* required, [personal] personal data, [safeguarding] safeguarding flag.")
 
         var openGroups: [String] = []
         for question in form.questions {
@@ -75,7 +76,7 @@ public enum FormPresenter {
                 lines.append("\(indent)Default: \(defaultValue)")
             }
             if let constraint = question.constraint {
-                let rule = question.constraintMessage ?? words.describe(constraint, subject: question.name)
+                let rule = question.constraintMessage ?? words.describe(constraint, subject: question.name) + "."
                 lines += wrap("Rule: \(rule)", indent: indent + "  ", first: indent)
             }
         }

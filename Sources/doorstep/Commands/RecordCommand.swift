@@ -158,7 +158,10 @@ struct RecordCommand: ParsableCommand {
         if let earlier {
             let before = Set(earlier.questions.filter(\.type.takesInput).map(\.name))
             let added = form.questions.filter { $0.type.takesInput && !before.contains($0.name) }.map(\.label)
-            if !added.isEmpty { lines.append("New questions: \(added.joined(separator: "; ")).") }
+            if !added.isEmpty {
+                let list = added.joined(separator: "; ")
+                lines.append("New questions: \(list)\(list.last.map { ".?!".contains($0) } == true ? "" : ".")")
+            }
         }
         if !dropped.isEmpty { lines.append("Answers dropped: \(dropped.joined(separator: "; ")).") }
         lines.append("\(carried.count) answer\(carried.count == 1 ? "" : "s") carried over; you will be asked what is new.")

@@ -34,15 +34,18 @@ public struct CampaignReport: Sendable {
 
         page.add("<h2 class=\"keep\">The day in figures</h2>")
         page.add(ReportText.headlineCards(figures))
-        page.add("<h3>How far the doors got</h3>")
+        page.add("<section class=\"block\"><h3>How far the doors got</h3>")
+        page.add("<p class=\"meta\">Percentages are of the doors on the walk list.</p>")
         page.add(page.barChart(ReportText.funnelChart(figures.funnel, title: "Doors on the walk list by how far the visit got")))
+        page.add("</section>")
         if !figures.headline.followUpsByAgency.isEmpty {
-            page.add("<h3>Follow-ups requested, by agency</h3>")
+            page.add("<section class=\"block\"><h3>Follow-ups requested, by agency</h3>")
             page.add("<p class=\"meta\">Percentages are of all responses; one resident may ask several agencies.</p>")
             page.add(page.barChart(BarChart(
                 title: "Follow-ups requested, by agency",
                 rows: figures.headline.followUpsByAgency.map { BarChart.Row(label: $0.label, figures: [Figure($0)]) }
             )))
+            page.add("</section>")
         }
 
         page.add("<h2>What residents said</h2>")
@@ -91,7 +94,7 @@ struct ReportPage {
 
     /// One question's heading, answered count, chart and summary.
     mutating func questionSection(_ question: QuestionAggregate, responses: Int?) -> String {
-        var html = "<section class=\"question\" id=\"q-\(HTML.escape(question.name))\">"
+        var html = "<section class=\"question block\" id=\"q-\(HTML.escape(question.name))\">"
         html += "<h3>\(HTML.escape(question.label))</h3>"
         html += "<p class=\"meta\">\(HTML.escape(ReportText.answeredLine(question, responses: responses)))</p>"
         if question.answered == nil {

@@ -31,7 +31,7 @@ public struct ComparisonReport: Sendable {
         var page = ReportPage()
         let names = seriesNames
         page.add("<header>")
-        page.add("<h1>\(HTML.escape(later.name)) compared with \(HTML.escape(earlier.name))</h1>")
+        page.add("<h1>\(HTML.escape(title))</h1>")
         page.add("<p class=\"meta\">\(HTML.escape(ReportText.campaignLine(earlier)))</p>")
         page.add("<p class=\"meta\">\(HTML.escape(ReportText.campaignLine(later)))</p>")
         page.add("</header>")
@@ -44,13 +44,14 @@ public struct ComparisonReport: Sendable {
 
         page.add("<h2 class=\"keep\">The two days in figures</h2>")
         page.add(headlineTable())
-        page.add("<h3>How far the doors got</h3>")
+        page.add("<section class=\"block\"><h3>How far the doors got</h3>")
         let earlierFunnel = ReportText.funnelChart(earlier.funnel, title: "")
         let laterFunnel = ReportText.funnelChart(later.funnel, title: "")
         page.add(page.barChart(BarChart(
             title: "Doors by how far the visit got, \(names[0]) and \(names[1])", series: names,
             rows: zip(earlierFunnel.rows, laterFunnel.rows).map { BarChart.Row(label: $0.label, figures: $0.figures + $1.figures) }
         )))
+        page.add("</section>")
 
         page.add("<h2>What residents said</h2>")
         for question in questions {
@@ -65,7 +66,14 @@ public struct ComparisonReport: Sendable {
         let threshold = earlier.suppression.applied || later.suppression.applied
             ? max(earlier.suppression.threshold, later.suppression.threshold) : nil
         page.add(ReportText.footer(generatedAt: generatedAt, threshold: threshold))
-        return page.document(title: "\(later.name) compared with \(earlier.name) — report")
+        return page.document(title: "\(title) — report")
+    }
+
+    /// "Later compared with earlier", or when both have the same name "Name: date compared with date".
+    var title: String {
+        guard earlier.name == later.name else { return "\(later.name) compared with \(earlier.name)" }
+        let names = seriesNames
+        return "\(later.name): \(names[1]) compared with \(names[0])"
     }
 
     /// What the two series are called: their dates when both have different ones, else their names.
@@ -145,7 +153,7 @@ public struct ComparisonReport: Sendable {
         let names = seriesNames
         let first = question.earlier
         let second = question.later
-        var html = "<section class=\"question\" id=\"q-\(HTML.escape(question.name))\">"
+        var html = "<section class=\"question block\" id=\"q-\(HTML.escape(question.name))\">"
         html += "<h3>\(HTML.escape(question.label))</h3>"
         let answered = [(names[0], first), (names[1], second)].map { name, figures -> String in
             guard let figures else { return "\(name): not asked" }

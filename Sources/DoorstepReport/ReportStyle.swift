@@ -30,13 +30,14 @@ enum ReportStyle {
     th, td { border-bottom: 1px solid #d3d9df; padding: 4px 6px; text-align: right; vertical-align: top; }
     th:first-child, td:first-child { text-align: left; }
     thead th { border-bottom: 2px solid #5d6975; font-weight: 600; }
-    tbody th { font-weight: 400; }
+    tbody th { font-weight: 400; min-width: 8em; }
     .hidden-value { font-style: italic; color: #4a4a4a; }
     .pct { color: #3d3d3d; }
     .up { color: #14532d; }
     .down { color: #8a1c1c; }
     .empty { font-style: italic; color: #3d3d3d; }
-    section.question { margin: 18px 0 28px; break-inside: avoid; page-break-inside: avoid; }
+    section.block { margin: 14px 0 24px; break-inside: avoid; page-break-inside: avoid; }
+    section.question { margin: 18px 0 28px; }
     .summary { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 4px 0; padding: 0; font-size: 14px; }
     .summary div { display: flex; gap: 6px; }
     .summary dt { color: #3d3d3d; }
@@ -53,7 +54,7 @@ enum ReportStyle {
       h2, h3 { break-after: avoid; page-break-after: avoid; }
       .figures { grid-template-columns: repeat(4, 1fr); }
       .notice { background: #ffffff; }
-      table { break-inside: auto; font-size: 9pt; }
+      table { break-inside: avoid; page-break-inside: avoid; font-size: 9pt; }
       tr { break-inside: avoid; page-break-inside: avoid; }
       thead { display: table-header-group; }
       svg.chart { max-width: 100%; }

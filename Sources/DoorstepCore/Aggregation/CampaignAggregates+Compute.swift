@@ -1,3 +1,5 @@
+import Foundation
+
 extension CampaignAggregates {
     /// The campaign's figures from its running tallies and visit funnels, nothing suppressed.
     ///
@@ -124,7 +126,7 @@ struct QuestionCatalogue {
             let buckets = tallies[question.name] ?? [:]
             let answered = buckets[Tally.answeredBucket] ?? 0
             var aggregate = QuestionAggregate(
-                name: question.name, label: question.label, kind: question.type.reportKind,
+                name: question.name, label: question.reportLabel, kind: question.type.reportKind,
                 group: question.group, answered: answered, choices: [], distribution: [], summary: nil
             )
             switch question.type {
@@ -161,6 +163,17 @@ struct QuestionCatalogue {
             }
             return aggregate
         }
+    }
+}
+
+extension Question {
+    /// The label, or for a question without one (a calculation) its name in words: `problem_count`
+    /// reads `Problem count`.
+    var reportLabel: String {
+        let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard label.isEmpty else { return label }
+        let words = name.replacingOccurrences(of: "_", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
     }
 }
 

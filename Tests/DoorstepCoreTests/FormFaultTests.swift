@@ -130,6 +130,17 @@ import Testing
         ])
     }
 
+    @Test func listWhereAValueBelongs() {
+        #expect(faults(questions: "  - {name: q, type: text, label: [a, b]}") == [
+            "Question 'q' has a list or mapping for 'label' (line 5); write a single value.",
+            "Question 'q' has no label.",
+        ])
+        #expect(faults(questions: "  - {name: q, type: text, label: Q}", header: "id: f\nversion: {major: 1}\n") == [
+            "The form has a list or mapping for 'version' (line 2); write a single value.",
+            "The form has no version.",
+        ])
+    }
+
     @Test func badFlag() {
         #expect(faults(questions: "  - {name: q, type: text, label: Q, required: maybe}") == [
             "Question 'q' has required 'maybe'; use true or false.",

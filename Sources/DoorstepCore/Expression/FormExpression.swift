@@ -70,7 +70,7 @@ indirect enum FormExpression: Hashable, Sendable {
 }
 
 /// The infix operators, loosest first.
-enum BinaryOperator: String, Hashable, Sendable, CaseIterable {
+enum BinaryOperator: String, Hashable, Sendable {
     case or, and
     case equal = "=", notEqual = "!="
     case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
@@ -91,7 +91,7 @@ enum BinaryOperator: String, Hashable, Sendable, CaseIterable {
 }
 
 /// The functions an expression may call.
-enum ExpressionFunction: String, Hashable, Sendable, CaseIterable {
+enum ExpressionFunction: String, Hashable, Sendable {
     case not
     case selected
     case countSelected = "count-selected"

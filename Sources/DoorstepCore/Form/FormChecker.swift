@@ -18,9 +18,8 @@ struct FormChecker {
 
     mutating func check() -> [String] {
         checkNames()
-        let validator = AnswerValidator(form: form, today: "2000-01-01")
         for question in form.questions {
-            checkShape(question, validator: validator)
+            checkShape(question)
             checkExpression(question.relevant, field: "relevant", owner: .question(question))
             checkExpression(question.constraint, field: "constraint", owner: .question(question))
             if question.type == .calculate {
@@ -70,7 +69,7 @@ struct FormChecker {
 
     // MARK: Keys that must fit the type
 
-    private mutating func checkShape(_ question: Question, validator: AnswerValidator) {
+    private mutating func checkShape(_ question: Question) {
         let who = "Question '\(question.name)'"
         switch question.type {
         case .note, .calculate:
@@ -96,7 +95,7 @@ struct FormChecker {
                 faults.append("\(who) has a calculate, but only a question of type calculate may have one.")
             }
             if let text = question.defaultValue, !question.choices.isEmpty || !Self.isSelect(question.type),
-                case .failure(let problem) = validator.coerce(text, for: question)
+                case .failure(let problem) = AnswerValidator.coerce(text, for: question, today: "2000-01-01")
             {
                 faults.append("\(who) has default '\(text)', which is not a valid answer: \(problem.message)")
             }

@@ -1,4 +1,3 @@
-import Foundation
 import Yams
 
 /// Reads the YAML of a form into the model, collecting a fault for every key it cannot use.
@@ -36,14 +35,14 @@ struct FormReader {
         for key in unknownKeys(mapping, allowed: Self.formKeys) {
             faults.append("The form has unknown key '\(key)'; use id, version, title, questions and choices.")
         }
-        let id = text(mapping["id"])
-        let version = text(mapping["version"])
+        let id = text(mapping["id"], key: "id", who: "The form")
+        let version = text(mapping["version"], key: "version", who: "The form")
         if id == nil { faults.append("The form has no id.") }
         if version == nil { faults.append("The form has no version.") }
         if let id, !FormNames.isValid(id, allowingHyphen: true) {
             faults.append("The form id '\(id)' must be letters, digits, '_' or '-', starting with a letter.")
         }
-        let title = text(mapping["title"]) ?? id ?? ""
+        let title = text(mapping["title"], key: "title", who: "The form") ?? id ?? ""
 
         let choiceLists = readChoiceLists(mapping["choices"])
         var questions: [Question] = []
@@ -76,10 +75,10 @@ struct FormReader {
                 faults.append("The question\(Self.at(item)) must be a mapping with name, type and label.")
                 continue
             }
-            let name = text(mapping["name"])
+            let name = text(mapping["name"], key: "name", who: "The question\(Self.at(item))")
             let who = name.map { "Question '\($0)'" } ?? "The question\(Self.at(item))"
             if name == nil { faults.append("The question\(Self.at(item)) has no name.") }
-            guard let typeText = text(mapping["type"]) else {
+            guard let typeText = text(mapping["type"], key: "type", who: who) else {
                 faults.append("\(who) has no type.")
                 continue
             }
@@ -102,14 +101,14 @@ struct FormReader {
             let question = Question(
                 name: name ?? "",
                 type: type,
-                label: text(mapping["label"]) ?? "",
-                hint: text(mapping["hint"]),
+                label: text(mapping["label"], key: "label", who: who) ?? "",
+                hint: text(mapping["hint"], key: "hint", who: who),
                 required: flag(mapping["required"], key: "required", who: who),
-                relevant: text(mapping["relevant"]),
-                constraint: text(mapping["constraint"]),
-                constraintMessage: text(mapping["constraint_message"]),
-                defaultValue: text(mapping["default"]),
-                calculate: text(mapping["calculate"]),
+                relevant: text(mapping["relevant"], key: "relevant", who: who),
+                constraint: text(mapping["constraint"], key: "constraint", who: who),
+                constraintMessage: text(mapping["constraint_message"], key: "constraint_message", who: who),
+                defaultValue: text(mapping["default"], key: "default", who: who),
+                calculate: text(mapping["calculate"], key: "calculate", who: who),
                 sensitive: flag(mapping["sensitive"], key: "sensitive", who: who),
                 safeguarding: flag(mapping["safeguarding"], key: "safeguarding", who: who),
                 group: group,
@@ -127,12 +126,12 @@ struct FormReader {
         for key in unknownKeys(mapping, allowed: Self.groupKeys) {
             faults.append("\(who) has unknown key '\(key)'; a group takes name, label, hint, relevant and questions.")
         }
-        let label = text(mapping["label"])
+        let label = text(mapping["label"], key: "label", who: who)
         if label == nil { faults.append("\(who) has no label.") }
         if let name {
             groups.append(QuestionGroup(
-                name: name, label: label ?? "", hint: text(mapping["hint"]), relevant: text(mapping["relevant"]),
-                parent: parent
+                name: name, label: label ?? "", hint: text(mapping["hint"], key: "hint", who: who),
+                relevant: text(mapping["relevant"], key: "relevant", who: who), parent: parent
             ))
         }
         if Self.isEmptyList(mapping["questions"]) {
@@ -182,7 +181,7 @@ struct FormReader {
         }
         var lists: [String: [Choice]] = [:]
         for (keyNode, listNode) in mapping {
-            guard let list = text(keyNode) else { continue }
+            guard let list = text(keyNode, key: "choices", who: "The form") else { continue }
             if !FormNames.isValid(list) {
                 faults.append("Choice list '\(list)' must be named with letters, digits and '_', starting with a letter.")
             }
@@ -201,7 +200,7 @@ struct FormReader {
                 for key in unknownKeys(choiceMapping, allowed: Self.choiceKeys) {
                     faults.append("Choice list '\(list)' has a choice with unknown key '\(key)'; a choice takes name and label.")
                 }
-                guard let name = text(choiceMapping["name"]) else {
+                guard let name = text(choiceMapping["name"], key: "name", who: "Choice list '\(list)'") else {
                     faults.append("Choice list '\(list)' has a choice\(Self.at(item)) with no name.")
                     continue
                 }
@@ -212,7 +211,7 @@ struct FormReader {
                     faults.append("Choice list '\(list)' has the choice '\(name)' twice.")
                     continue
                 }
-                let label = text(choiceMapping["label"])
+                let label = text(choiceMapping["label"], key: "label", who: "Choice list '\(list)'")
                 if label == nil { faults.append("Choice '\(name)' of list '\(list)' has no label.") }
                 choices.append(Choice(name: name, label: label ?? name))
             }
@@ -224,18 +223,18 @@ struct FormReader {
     // MARK: Scalars
 
     /// A scalar's text as written (so `version: 3` is "3"), or nil when absent or null.
-    private mutating func text(_ node: Node?) -> String? {
+    private mutating func text(_ node: Node?, key: String, who: String) -> String? {
         guard let node, !Self.isNull(node) else { return nil }
         guard case .scalar(let scalar) = node else {
-            faults.append("Expected a single value\(Self.at(node)), found a list or mapping.")
+            faults.append("\(who) has a list or mapping for '\(key)'\(Self.at(node)); write a single value.")
             return nil
         }
-        let value = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = scalar.string.trimmingWhitespace()
         return value.isEmpty ? nil : value
     }
 
     private mutating func flag(_ node: Node?, key: String, who: String) -> Bool {
-        guard let raw = text(node) else { return false }
+        guard let raw = text(node, key: key, who: who) else { return false }
         switch raw.lowercased() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false

@@ -1,6 +1,6 @@
 /// A day of the proleptic Gregorian calendar written `YYYY-MM-DD`, checked for real existence
 /// (no 31 April, 29 February only in leap years). Pure arithmetic: no time zone, no clock.
-struct CalendarDate: Hashable, Sendable, Comparable {
+struct CalendarDate: Hashable, Sendable {
     var year: Int
     var month: Int
     var day: Int
@@ -48,9 +48,5 @@ struct CalendarDate: Hashable, Sendable, Comparable {
         let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
-        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 }

@@ -112,17 +112,7 @@ struct ShowCommand: ParsableCommand {
             let question = form?.question(named: name)
             let label = question.map { $0.type == .calculate || $0.label.isEmpty ? "\(name) (calculated)" : $0.label }
             Console.out(label ?? name)
-            Console.out("    \(Self.display(value, question))")
-        }
-    }
-
-    static func display(_ value: AnswerValue, _ question: Question?) -> String {
-        guard let question, !question.choices.isEmpty else { return value.description }
-        func label(_ name: String) -> String { question.choices.first { $0.name == name }?.label ?? name }
-        switch value {
-        case .text(let name): return label(name)
-        case .list(let names): return names.map(label).joined(separator: "; ")
-        default: return value.description
+            Console.out("    \(question?.display(value) ?? value.description)")
         }
     }
 }

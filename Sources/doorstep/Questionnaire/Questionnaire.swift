@@ -173,7 +173,7 @@ struct Questionnaire {
         if case .date = question.type { say("      A date as YYYY-MM-DD, or today.") }
         let existing = draft.answers[question.name]
         if let existing {
-            say("      Answer: \(display(existing, for: question)). Enter keeps it.")
+            say("      Answer: \(question.display(existing)). Enter keeps it.")
         } else if let defaultValue = question.defaultValue {
             say("      Enter gives: \(defaultValue).")
         }
@@ -244,7 +244,7 @@ struct Questionnaire {
         say("\n== Review ==")
         for index in asked {
             let question = form.questions[index]
-            let answer = draft.answers[question.name].map { display($0, for: question) } ?? "(no answer)"
+            let answer = draft.answers[question.name].map { question.display($0) } ?? "(no answer)"
             say("\(numbers[question.name] ?? 0). \(question.label)\n      \(answer)")
         }
         let calculated = context
@@ -290,16 +290,6 @@ struct Questionnaire {
         }
     }
 
-    /// An answer as the officer reads it: choice labels rather than names.
-    private func display(_ value: AnswerValue, for question: Question) -> String {
-        func label(_ name: String) -> String { question.choices.first { $0.name == name }?.label ?? name }
-        switch (question.type, value) {
-        case (.selectOne, .text(let name)): return label(name)
-        case (.selectMultiple, .list(let names)): return names.map(label).joined(separator: "; ")
-        default: return value.description
-        }
-    }
-
     /// Shows one line.
     private func say(_ line: String) {
         write(line + "\n")
@@ -311,12 +301,5 @@ struct Questionnaire {
         let line = read()
         if echo { write((line ?? "") + "\n") }
         return line
-    }
-}
-
-extension String {
-    /// The string without surrounding spaces, tabs or line ends.
-    func trimmingWhitespace() -> String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }

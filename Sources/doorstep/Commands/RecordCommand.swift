@@ -63,6 +63,7 @@ struct RecordCommand: ParsableCommand {
         var questionnaire = Questionnaire(
             form: validator.form, validator: validator, draft: draft, saveDraft: { try store.saveDraft($0) }
         )
+        Self.explainInterruption()
         switch try questionnaire.run() {
         case .stopped:
             draft = questionnaire.draft
@@ -169,6 +170,16 @@ struct RecordCommand: ParsableCommand {
         draft.formVersion = form.version
         draft.position = nil
         return lines
+    }
+
+    /// On Ctrl-C, says that the answers are safe before leaving (each was saved as it was given).
+    /// The handler only writes and exits, as a signal handler must.
+    private static func explainInterruption() {
+        signal(SIGINT) { _ in
+            let message: StaticString = "\nStopped. Every answer given is kept as a draft: doorstep record --resume continues it.\n"
+            message.withUTF8Buffer { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            _exit(130)
+        }
     }
 
     private func warnIfSafeguarding(_ validator: AnswerValidator, _ answers: Answers) {

@@ -196,7 +196,7 @@ enum ReportText {
     static func footer(generatedAt: String?, threshold: Int?) -> String {
         var html = "<footer><h2 class=\"keep\">How these figures are made</h2><dl>"
         let notes: [(String, String)] = [
-            ("Doors", "Each address on the walk list has one status from every team's visits: surveyed if any visit surveyed it or a response was recorded there; otherwise refused; otherwise revisit requested; otherwise no answer (a card may have been left). Answered is surveyed, refused and revisits together."),
+            ("Doors", "Each address on the walk list has one status from every team's visits, as officers see it: surveyed once any visit surveyed it or a response was recorded there; otherwise the latest knock decides: refused, revisit requested, or no answer (a card may have been left). Answered is surveyed, refused and revisits together."),
             ("Answers", "Only choices, numbers and dates are counted. Free text and anything marked as personal data never appear in this report. Percentages are of the residents who answered the question."),
             ("Safeguarding and follow-ups", "A safeguarding concern is a response whose safeguarding question was answered yes. A follow-up is a yes to a question named follow_up, or an agency chosen in one; agencies are the choices of those questions."),
             ("Numbers", "The average, median, smallest and largest value are worked out from the count of each value given. Many different values are grouped into equal ranges in the chart."),

@@ -107,21 +107,21 @@ enum AggregationFixture {
         + (1...5).map { WalkListAddress(id: "b\($0)", address: "\($0) Birch Road", street: "Birch Road", area: area) }
 
     /// a1 knocked twice (no answer, then surveyed), a2…a6 and b1…b3 surveyed, a7 no answer then
-    /// refused, a8 asked for a revisit, b4 never knocked but has a response, b5 a card left.
-    static let visits: [VisitFunnel.VisitCount] =
-        [VisitFunnel.VisitCount(address: "a1", outcome: .noAnswer, count: 1)]
-        + ["a1", "a2", "a3", "a4", "a5", "a6", "b1", "b2", "b3"].map {
-            VisitFunnel.VisitCount(address: $0, outcome: .surveyed, count: 1)
+    /// refused, a8 refused then asked for a revisit (the latest knock decides), b4 never knocked
+    /// but has a response, b5 a card left.
+    static let doors: [VisitFunnel.Door] =
+        [VisitFunnel.Door(address: "a1", outcomesOldestFirst: [.noAnswer, .surveyed])]
+        + ["a2", "a3", "a4", "a5", "a6", "b1", "b2", "b3"].map {
+            VisitFunnel.Door(address: $0, outcomesOldestFirst: [.surveyed])
         }
         + [
-            VisitFunnel.VisitCount(address: "a7", outcome: .noAnswer, count: 1),
-            VisitFunnel.VisitCount(address: "a7", outcome: .refused, count: 1),
-            VisitFunnel.VisitCount(address: "a8", outcome: .revisit, count: 1),
-            VisitFunnel.VisitCount(address: "b5", outcome: .cardLeft, count: 1),
+            VisitFunnel.Door(address: "a7", outcomesOldestFirst: [.noAnswer, .refused]),
+            VisitFunnel.Door(address: "a8", outcomesOldestFirst: [.refused, .revisit]),
+            VisitFunnel.Door(address: "b5", outcomesOldestFirst: [.cardLeft]),
         ]
 
     static func funnels() -> [String: VisitFunnel] {
-        VisitFunnel.compute(addresses: walkList, visits: visits, respondedAddresses: Set(rows.map(\.address)))
+        VisitFunnel.compute(addresses: walkList, doors: doors, respondedAddresses: Set(rows.map(\.address)))
     }
 
     static func aggregates(threshold: Int = 5) -> CampaignAggregates {

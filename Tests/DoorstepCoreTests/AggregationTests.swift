@@ -130,19 +130,26 @@ struct AggregationTests {
     func funnel() throws {
         let aggregates = Fixture.aggregates()
         #expect(aggregates.funnel == VisitFunnel(
-            addresses: 13, knocked: 13, answered: 12, surveyed: 10, refused: 1, revisits: 1, noAnswer: 1, visits: 14
+            addresses: 13, knocked: 13, answered: 12, surveyed: 10, refused: 1, revisits: 1, noAnswer: 1, visits: 15
         ))
         let acre = try #require(aggregates.streets.first { $0.name == "Acre Street" })
         #expect(acre.funnel == VisitFunnel(
-            addresses: 8, knocked: 8, answered: 8, surveyed: 6, refused: 1, revisits: 1, noAnswer: 0, visits: 10
+            addresses: 8, knocked: 8, answered: 8, surveyed: 6, refused: 1, revisits: 1, noAnswer: 0, visits: 11
         ))
         let birch = try #require(aggregates.streets.first { $0.name == "Birch Road" })
         #expect(birch.funnel == VisitFunnel(
             addresses: 5, knocked: 5, answered: 4, surveyed: 4, refused: 0, revisits: 0, noAnswer: 1, visits: 4
         ))
-        #expect(VisitFunnel.Status(outcomes: [.refused, .surveyed], hasResponse: false) == .surveyed)
-        #expect(VisitFunnel.Status(outcomes: [.cardLeft], hasResponse: false) == .noAnswer)
-        #expect(VisitFunnel.Status(outcomes: [], hasResponse: true) == .surveyed)
+        func status(_ outcomes: [VisitOutcome], response: Bool = false) -> VisitFunnel.Status {
+            VisitFunnel.Status(
+                outcomes.isEmpty ? nil : VisitFunnel.Door(address: "x", outcomesOldestFirst: outcomes), hasResponse: response
+            )
+        }
+        #expect(status([.surveyed, .refused]) == .surveyed, "a door once surveyed stays surveyed")
+        #expect(status([.revisit, .refused]) == .refused, "otherwise the latest knock decides")
+        #expect(status([.cardLeft]) == .noAnswer)
+        #expect(status([], response: true) == .surveyed)
+        #expect(status([]) == .notKnocked)
     }
 
     @Test("Breakdowns by street and area")

@@ -7,7 +7,7 @@ import Foundation
 struct ReportSampleData {
     let form: FormDefinition
     var walkList: [WalkListAddress] = []
-    var visits: [VisitFunnel.VisitCount] = []
+    var doors: [VisitFunnel.Door] = []
     var responses: [(address: WalkListAddress, answers: Answers)] = []
 
     static let streets = [
@@ -20,13 +20,13 @@ struct ReportSampleData {
         try FormDefinition.parse(yaml: try String(contentsOf: BuiltProducts.sampleForm(file), encoding: .utf8))
     }
 
-    /// A day on `form`: `doors` addresses, most knocked, about two thirds surveyed. `mood` shifts
+    /// A day on `form`: `doorCount` addresses, most knocked, about two thirds surveyed. `mood` shifts
     /// every choice towards the end of its list (a later, perhaps worse, day) when positive.
-    init(form: FormDefinition, doors: Int = 120, seed: UInt64, mood: Double = 0) {
+    init(form: FormDefinition, doorCount: Int = 120, seed: UInt64, mood: Double = 0) {
         self.form = form
         var random = SeededGenerator(seed: seed)
         let validator = AnswerValidator(form: form, today: "2026-11-14")
-        for index in 0..<doors {
+        for index in 0..<doorCount {
             let (street, area) = Self.streets[index % Self.streets.count]
             let number = index / Self.streets.count + 1
             walkList.append(WalkListAddress(id: "d\(index + 1)", address: "\(number) \(street)", street: street, area: area))
@@ -35,12 +35,12 @@ struct ReportSampleData {
             let roll = Double.random(in: 0..<1, using: &random)
             switch roll {
             case ..<0.08: continue
-            case ..<0.2: visits.append(.init(address: address.id, outcome: .noAnswer, count: 1))
-            case ..<0.25: visits.append(.init(address: address.id, outcome: .cardLeft, count: 2))
-            case ..<0.31: visits.append(.init(address: address.id, outcome: .refused, count: 1))
-            case ..<0.35: visits.append(.init(address: address.id, outcome: .revisit, count: 1))
+            case ..<0.2: doors.append(.init(address: address.id, outcomesOldestFirst: [.noAnswer]))
+            case ..<0.25: doors.append(.init(address: address.id, outcomesOldestFirst: [.noAnswer, .cardLeft]))
+            case ..<0.31: doors.append(.init(address: address.id, outcomesOldestFirst: [.refused]))
+            case ..<0.35: doors.append(.init(address: address.id, outcomesOldestFirst: [.noAnswer, .revisit]))
             default:
-                visits.append(.init(address: address.id, outcome: .surveyed, count: 1))
+                doors.append(.init(address: address.id, outcomesOldestFirst: [.surveyed]))
                 if let answers = Self.answers(for: form, validator: validator, mood: mood, using: &random) {
                     responses.append((address, answers))
                 }
@@ -138,7 +138,7 @@ struct ReportSampleData {
         CampaignAggregates.compute(
             campaign: campaign, name: name, date: date, forms: [form], tallies: tallies,
             funnels: VisitFunnel.compute(
-                addresses: walkList, visits: visits, respondedAddresses: Set(responses.map(\.address.id))
+                addresses: walkList, doors: doors, respondedAddresses: Set(responses.map(\.address.id))
             )
         )
     }

@@ -362,7 +362,7 @@ struct ReportTests {
         #expect(day.responses.count > 40)
         let aggregates = day.aggregates(campaign: "\(name)-2026-11-14", name: "West End and Northfield day of action", date: "2026-11-14")
         #expect(aggregates.responses == day.responses.count)
-        let earlier = ReportSampleData(form: form, doors: 100, seed: 2026_10_10, mood: 0.6)
+        let earlier = ReportSampleData(form: form, doorCount: 100, seed: 2026_10_10, mood: 0.6)
             .aggregates(campaign: "\(name)-2026-10-10", name: "West End and Northfield day of action", date: "2026-10-10")
         let reports = [
             ("\(name).html", CampaignReport(aggregates: aggregates, generatedAt: "14 November 2026 18:00").html()),

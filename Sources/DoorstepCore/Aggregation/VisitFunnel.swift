@@ -2,10 +2,11 @@ import Foundation
 
 /// How far the doors of a walk list got: from on the list, to knocked, to answered, to surveyed.
 ///
-/// Each address has one status derived from every team's visits, whatever order they arrived in:
-/// **surveyed** if any visit says so or a response was recorded there; else **refused** if any
-/// visit was refused; else **revisit** if a resident asked to be called on again; else **no answer**
-/// if it was knocked (no answer or a card left); else not knocked. So
+/// Each address has one status derived from every team's visits, as officers see it in
+/// `doorstep addresses`: **surveyed** once any visit surveyed it or a response was recorded there;
+/// otherwise the latest knock (by clock stamp, so every replica agrees) decides: **refused**,
+/// **revisit** (the resident asked to be called on again) or **no answer** (no answer, or a card
+/// left); an address never knocked is only counted on the list. So
 /// `answered = surveyed + refused + revisits` and `knocked = answered + no_answer`.
 /// A count that is `nil` is suppressed.
 public struct VisitFunnel: Codable, Sendable, Hashable {
@@ -64,37 +65,51 @@ public struct VisitFunnel: Codable, Sendable, Hashable {
         try container.encode(visits, forKey: .visits)
     }
 
-    /// The status of one address, from the outcomes of its visits.
+    /// The status of one address.
     public enum Status: Sendable, Hashable {
         case notKnocked, noAnswer, revisit, refused, surveyed
 
-        /// The status given the outcomes seen there and whether a response was recorded there.
-        public init(outcomes: Set<VisitOutcome>, hasResponse: Bool) {
-            if hasResponse || outcomes.contains(.surveyed) {
+        /// The status of a door given its knocks and whether a response was recorded there.
+        public init(_ door: Door?, hasResponse: Bool) {
+            if hasResponse || door?.everSurveyed == true {
                 self = .surveyed
-            } else if outcomes.contains(.refused) {
-                self = .refused
-            } else if outcomes.contains(.revisit) {
-                self = .revisit
-            } else if !outcomes.isEmpty {
-                self = .noAnswer
-            } else {
-                self = .notKnocked
+                return
+            }
+            switch door?.latest {
+            case nil: self = .notKnocked
+            case .refused: self = .refused
+            case .revisit: self = .revisit
+            case .noAnswer, .cardLeft: self = .noAnswer
+            case .surveyed: self = .surveyed
             }
         }
     }
 
-    /// Visits of a campaign counted by address and outcome, as a `GROUP BY` gives them.
-    public struct VisitCount: Sendable, Hashable {
+    /// The knocks at one address, as a `GROUP BY address` over the visits gives them.
+    public struct Door: Sendable, Hashable {
+        /// The address's id on the walk list.
         public var address: String
-        public var outcome: VisitOutcome
-        public var count: Int
+        /// The outcome of the latest knock (highest clock stamp).
+        public var latest: VisitOutcome
+        /// Whether any knock there surveyed it.
+        public var everSurveyed: Bool
+        /// How many knocks.
+        public var knocks: Int
 
-        /// Creates a count.
-        public init(address: String, outcome: VisitOutcome, count: Int) {
+        /// Creates a door's summary.
+        public init(address: String, latest: VisitOutcome, everSurveyed: Bool, knocks: Int) {
             self.address = address
-            self.outcome = outcome
-            self.count = count
+            self.latest = latest
+            self.everSurveyed = everSurveyed
+            self.knocks = knocks
+        }
+
+        /// The summary of knocks given oldest first.
+        public init(address: String, outcomesOldestFirst outcomes: [VisitOutcome]) {
+            self.init(
+                address: address, latest: outcomes.last ?? .noAnswer, everSurveyed: outcomes.contains(.surveyed),
+                knocks: outcomes.count
+            )
         }
     }
 
@@ -102,46 +117,43 @@ public struct VisitFunnel: Codable, Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - addresses: The walk list.
-    ///   - visits: The visits, counted by address and outcome.
-    ///   - respondedAddresses: Addresses where at least one (not wholly erased) response was recorded.
+    ///   - doors: The knocks of each address that has any.
+    ///   - respondedAddresses: Addresses where a (not wholly erased) response was recorded without
+    ///     a surveyed knock; pass none when every response comes with one, as `doorstep record` does.
     public static func compute(
-        addresses: [WalkListAddress], visits: [VisitCount], respondedAddresses: Set<String>
+        addresses: [WalkListAddress], doors: [Door], respondedAddresses: Set<String> = []
     ) -> [String: VisitFunnel] {
-        var outcomes: [String: Set<VisitOutcome>] = [:]
-        var knocks: [String: Int] = [:]
-        for visit in visits where visit.count > 0 {
-            outcomes[visit.address, default: []].insert(visit.outcome)
-            knocks[visit.address, default: 0] += visit.count
-        }
+        let byAddress = Dictionary(doors.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
         var funnels: [String: VisitFunnel] = [TallyKey.allDimension: .empty]
         var listed = Set<String>()
-        func add(_ status: Status?, knocks: Int, to dimension: String) {
+        func add(_ status: Status, knocks: Int, to dimension: String, listed: Bool = true) {
             var funnel = funnels[dimension] ?? .empty
-            funnel.count(status, knocks: knocks)
+            funnel.count(status, knocks: knocks, listed: listed)
             funnels[dimension] = funnel
         }
         for address in addresses where listed.insert(address.id).inserted {
-            let status = Status(outcomes: outcomes[address.id] ?? [], hasResponse: respondedAddresses.contains(address.id))
-            let count = knocks[address.id] ?? 0
-            add(status, knocks: count, to: TallyKey.allDimension)
+            let door = byAddress[address.id]
+            let status = Status(door, hasResponse: respondedAddresses.contains(address.id))
+            let knocks = door?.knocks ?? 0
+            add(status, knocks: knocks, to: TallyKey.allDimension)
             if let street = address.street?.trimmingCharacters(in: .whitespaces), !street.isEmpty {
-                add(status, knocks: count, to: TallyKey.streetDimension(street))
+                add(status, knocks: knocks, to: TallyKey.streetDimension(street))
             }
             if let area = address.area?.trimmingCharacters(in: .whitespaces), !area.isEmpty {
-                add(status, knocks: count, to: TallyKey.areaDimension(area))
+                add(status, knocks: knocks, to: TallyKey.areaDimension(area))
             }
         }
         // Doors knocked that are not on the walk list still count in the campaign's totals.
-        let offList = Set(outcomes.keys).union(respondedAddresses).subtracting(listed)
-        for address in offList {
-            let status = Status(outcomes: outcomes[address] ?? [], hasResponse: respondedAddresses.contains(address))
-            funnels[TallyKey.allDimension]?.count(status, knocks: knocks[address] ?? 0, listed: false)
+        for address in Set(byAddress.keys).union(respondedAddresses).subtracting(listed).sorted() {
+            let door = byAddress[address]
+            let status = Status(door, hasResponse: respondedAddresses.contains(address))
+            add(status, knocks: door?.knocks ?? 0, to: TallyKey.allDimension, listed: false)
         }
         return funnels
     }
 
     /// Adds one address with `status` to the counts.
-    private mutating func count(_ status: Status?, knocks: Int, listed: Bool = true) {
+    private mutating func count(_ status: Status, knocks: Int, listed: Bool) {
         func bump(_ figure: inout Int?, by amount: Int = 1) { figure = (figure ?? 0) + amount }
         if listed { bump(&addresses) }
         bump(&visits, by: knocks)
@@ -150,7 +162,7 @@ public struct VisitFunnel: Codable, Sendable, Hashable {
         case .refused: bump(&refused); bump(&answered); bump(&knocked)
         case .revisit: bump(&revisits); bump(&answered); bump(&knocked)
         case .noAnswer: bump(&noAnswer); bump(&knocked)
-        case .notKnocked, nil: break
+        case .notKnocked: break
         }
     }
 }

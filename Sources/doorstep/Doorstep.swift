@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `doorstep`: the officer's client. Every command is a subcommand listed here; online commands
 /// (login, sync, ...) live in `Online/` and are added to the same list.
@@ -37,7 +38,7 @@ struct Doorstep: AsyncParsableCommand {
     /// Runs the command the arguments name; every error leaves through ``DoorstepExit/exit(with:)``.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(HomeOptions.takingLeadingHome(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -102,10 +102,11 @@ struct BadInputTests {
         #expect(noHome.status == 64)
         #expect(noHome.stderr.contains("No Doorstep home is set"))
 
-        // A home that does not exist yet is created, private to its owner.
+        // A home that does not exist yet is created, private to its owner; --home may come first.
         let fresh = fixture.directory.appending("new/home").path
-        let status = try fixture.run(["status", "--json", "--home", fresh])
+        let status = try fixture.run(["--home", fresh, "status", "--json"])
         #expect(status.status == 0)
+        #expect(status.stdout.contains("\"home\" : \"\(fresh)\""))
         let mode = try FileManager.default.attributesOfItem(atPath: fresh)[.posixPermissions] as? Int
         #expect(mode == 0o700)
     }

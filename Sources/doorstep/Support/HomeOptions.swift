@@ -24,6 +24,22 @@ struct HomeOptions: ParsableArguments {
         return URL(fileURLWithPath: user).appendingPathComponent(".local/share/doorstep")
     }
 
+    /// Accepts `--home DIR` before the command too (`doorstep --home DIR status`), as the same
+    /// option after it: the leading option becomes `$DOORSTEP_HOME` for this run. Returns the
+    /// arguments without it.
+    static func takingLeadingHome(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first else { return arguments }
+        if first == "--home", arguments.count >= 2 {
+            setenv("DOORSTEP_HOME", arguments[1], 1)
+            return Array(arguments.dropFirst(2))
+        }
+        if first.hasPrefix("--home=") {
+            setenv("DOORSTEP_HOME", String(first.dropFirst("--home=".count)), 1)
+            return Array(arguments.dropFirst())
+        }
+        return arguments
+    }
+
     /// Opens (creating if needed) the store in the home folder.
     func openStore() throws -> ClientStore {
         try ClientStore(home: try homeURL())

@@ -158,6 +158,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["DoorstepCore", "DoorstepStore", "DoorstepTestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

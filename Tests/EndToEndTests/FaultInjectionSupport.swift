@@ -1,0 +1,657 @@
+import DoorstepCore
+import DoorstepStore
+import DoorstepTestSupport
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// The fault-injection suite's harness: a server on a fixed loopback port that can be killed and
+// restarted on the same data, laptops driven through the built `doorstep` binary, processes that
+// can be killed at any moment, the server's database read with `/usr/bin/sqlite3`, and the
+// canonical state every replica must converge to. See docs/reliability.md.
+
+// MARK: Budget and seeds
+
+/// How much the suite does: a short form in `swift test`, more trials with `DOORSTEP_FAULT_TRIALS`.
+enum FaultBudget {
+    /// Independent trials per test: `DOORSTEP_FAULT_TRIALS` (what `scripts/fault-injection --long`
+    /// sets), or 1 in the short form.
+    static let trials: Int = {
+        guard let text = ProcessInfo.processInfo.environment["DOORSTEP_FAULT_TRIALS"], let value = Int(text) else { return 1 }
+        return min(max(value, 1), 1_000)
+    }()
+
+    /// Whether the long form runs (more trials, and faults that take longer, such as long stalls).
+    static var isLong: Bool { trials > 1 }
+}
+
+/// The seed of one test, printed so a failure can be replayed with `DOORSTEP_SEED=<seed>`.
+struct FaultSeed: CustomStringConvertible {
+    let test: String
+    let value: UInt64
+
+    /// Reads `DOORSTEP_SEED` or draws a fresh seed, and prints it.
+    init(_ test: String) {
+        self.test = test
+        value = SeededGenerator.seed()
+        print("fault-injection \(test): seed \(value), \(FaultBudget.trials) trial(s) (replay: DOORSTEP_SEED=\(value))")
+    }
+
+    /// The generator of trial `index`; trial 0 uses the printed seed itself.
+    func generator(trial index: Int) -> SeededGenerator {
+        SeededGenerator(seed: value &+ UInt64(index) &* 0x9E37_79B9)
+    }
+
+    var description: String { "\(test) seed \(value)" }
+}
+
+// MARK: Processes
+
+/// What a finished child process left behind.
+struct ChildResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// The process was killed by a signal (ours, or a crash).
+    var signalled: Bool
+}
+
+/// A process started in the background, to be waited for or killed at any moment.
+final class ChildProcess: @unchecked Sendable {
+    private let process = Process()
+    private let stdoutURL: URL
+    private let stderrURL: URL
+    private let stdoutHandle: FileHandle
+    private let stderrHandle: FileHandle
+    let started = Date()
+
+    /// Starts `executable` with `arguments`, and `environment` added to this process's.
+    init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws {
+        let folder = FileManager.default.temporaryDirectory
+        let name = "doorstep-child-\(UUID().uuidString.prefix(8))"
+        stdoutURL = folder.appendingPathComponent("\(name).out")
+        stderrURL = folder.appendingPathComponent("\(name).err")
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        stdoutHandle = try FileHandle(forWritingTo: stdoutURL)
+        stderrHandle = try FileHandle(forWritingTo: stderrURL)
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = stdoutHandle
+        process.standardError = stderrHandle
+        try process.run()
+    }
+
+    var isRunning: Bool { process.isRunning }
+    var pid: Int32 { process.processIdentifier }
+
+    /// Sends SIGKILL, as a power cut or the OOM killer would.
+    func killNow() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Waits at most `timeout` seconds (then kills it and reports status -1).
+    func wait(timeout: TimeInterval = 300) -> ChildResult {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(5_000) }
+        let timedOut = process.isRunning
+        if timedOut { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try? stdoutHandle.close()
+        try? stderrHandle.close()
+        let result = ChildResult(
+            status: timedOut ? -1 : process.terminationStatus,
+            stdout: (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "",
+            signalled: process.terminationReason == .uncaughtSignal
+        )
+        try? FileManager.default.removeItem(at: stdoutURL)
+        try? FileManager.default.removeItem(at: stderrURL)
+        return result
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: stdoutURL)
+        try? FileManager.default.removeItem(at: stderrURL)
+    }
+}
+
+/// A command that should have succeeded did not.
+struct FaultCommandFailed: Error, CustomStringConvertible {
+    let command: String
+    let status: Int32
+    let output: String
+    var description: String { "\(command) exited \(status): \(output)" }
+}
+
+/// Sleeps `seconds` (a fraction is fine).
+func sleepSeconds(_ seconds: Double) {
+    guard seconds > 0 else { return }
+    usleep(UInt32(min(seconds, 60) * 1_000_000))
+}
+
+/// A free TCP port on 127.0.0.1, from the kernel (bind to port 0, read it, close).
+func freeLoopbackPort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw FaultCommandFailed(command: "socket()", status: errno, output: "") }
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw -> Int32 in
+            guard bind(descriptor, raw, length) == 0 else { return -1 }
+            return getsockname(descriptor, raw, &length)
+        }
+    }
+    guard bound == 0 else { throw FaultCommandFailed(command: "bind()", status: errno, output: "") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+// MARK: JSON
+
+/// JSON helpers of the suite.
+enum FaultJSON {
+    static func object(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not a JSON object: \(text.prefix(500))")
+    }
+
+    static func array(_ text: String) throws -> [[String: Any]] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]], "not a JSON array: \(text.prefix(500))")
+    }
+
+    /// `{question: value}` of any JSON object, parsed into answers.
+    static func answers(_ object: Any?) throws -> Answers {
+        guard let object else { return [:] }
+        let data = try JSONSerialization.data(withJSONObject: object)
+        return try JSONDecoder().decode(Answers.self, from: data)
+    }
+
+    /// Answers as canonical JSON: sorted keys, one spelling per value.
+    static func canonical(_ answers: Answers) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(answers)) ?? Data(), as: UTF8.self)
+    }
+}
+
+/// Every response of a replica, by lower-case id: its answers as canonical JSON.
+struct ReplicaState: Equatable, CustomStringConvertible {
+    var responses: [String: String]
+
+    /// A 64-bit FNV-1a hash of every response and field in id order, printed to compare replicas at a glance.
+    var hash: String {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for id in responses.keys.sorted() {
+            for byte in (id + "=" + responses[id]! + "\n").utf8 {
+                value ^= UInt64(byte)
+                value = value &* 0x0000_0100_0000_01b3
+            }
+        }
+        return String(value, radix: 16)
+    }
+
+    /// The same state restricted to `ids`.
+    func restricted(to ids: Set<String>) -> ReplicaState {
+        ReplicaState(responses: responses.filter { ids.contains($0.key) })
+    }
+
+    /// The responses that differ, for a failure message.
+    func difference(from other: ReplicaState) -> String {
+        var lines: [String] = []
+        for id in Set(responses.keys).union(other.responses.keys).sorted() where responses[id] != other.responses[id] {
+            lines.append("\(id): \(responses[id] ?? "absent") vs \(other.responses[id] ?? "absent")")
+        }
+        return lines.prefix(10).joined(separator: "\n")
+    }
+
+    var description: String { "\(responses.count) responses, hash \(hash)" }
+}
+
+// MARK: Server
+
+/// A real `doorstep-server` on a fixed loopback port over one data directory, with the
+/// safe-and-well form and a campaign published; it can be killed and restarted on the same data.
+final class FaultServer: @unchecked Sendable {
+    let data: TemporaryDirectory
+    let port: Int
+    let campaign = "west-end"
+    let formID = "safe-and-well"
+    /// The walk list's address ids, `W0001`, `W0002`, ...
+    let addresses: [String]
+    /// Street and area of each address, for the tallies check.
+    let places: [String: (street: String, area: String)]
+    let form: FormDefinition
+    private var running: RunningServer?
+    /// The stderr of every server process so far (its request log).
+    private(set) var logs: [String] = []
+    private let extraArguments: [String]
+
+    /// Publishes the form, creates the campaign with `addressCount` addresses, and starts serving.
+    init(addressCount: Int = 200, arguments: [String] = []) throws {
+        data = try TemporaryDirectory("doorstep-faults-server")
+        extraArguments = arguments
+        let formFile = BuiltProducts.sampleForm("safe-and-well.yaml")
+        form = try FormDefinition.parse(yaml: try String(contentsOf: formFile, encoding: .utf8))
+        try Self.admin(["forms", "publish", "--data", data.path, formFile.path])
+        addresses = (1...addressCount).map { String(format: "W%04d", $0) }
+        var places: [String: (street: String, area: String)] = [:]
+        var csv = "id,address,street,area,postcode\n"
+        let streets = ["Mill Street", "Canal Row", "Foundry Lane", "Weavers Close"]
+        for (index, id) in addresses.enumerated() {
+            let street = streets[index % streets.count]
+            let area = index % 3 == 0 ? "Riverside" : "West End"
+            places[id] = (street, area)
+            csv += "\(id),\(index + 1) \(street),\(street),\(area),WE1 \(index % 9)AB\n"
+        }
+        self.places = places
+        let walkList = try data.write(csv, to: "walk-list.csv")
+        try Self.admin([
+            "campaign", "create", "--data", data.path, "--id", campaign, "--name", "West End day of action",
+            "--form", formID, "--addresses", walkList,
+        ])
+        port = try freeLoopbackPort()
+        try start()
+    }
+
+    deinit {
+        if let running { logs.append(running.log()) }
+        running?.stop(signal: SIGKILL)
+        data.remove()
+    }
+
+    /// `http://127.0.0.1:PORT`, the same across restarts.
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// The server's SQLite file.
+    var databasePath: String { data.appending("doorstep-server.sqlite").path }
+
+    var isRunning: Bool { running?.isRunning ?? false }
+
+    /// Starts `doorstep-server serve` on the fixed port (retrying while the port is released).
+    func start() throws {
+        var lastError: (any Error)?
+        for _ in 0..<50 {
+            do {
+                running = try RunningServer(data: data.path, arguments: ["--port", String(port)] + extraArguments)
+                return
+            } catch {
+                lastError = error
+                sleepSeconds(0.1)
+            }
+        }
+        throw lastError!
+    }
+
+    /// `kill -9` the server: no shutdown, no checkpoint, whatever was in flight is cut.
+    func kill9() {
+        guard let running else { return }
+        running.stop(signal: SIGKILL)
+        logs.append(running.log())
+        self.running = nil
+    }
+
+    /// Stops the server with SIGTERM (a clean shutdown).
+    func stop() {
+        guard let running else { return }
+        running.stop()
+        logs.append(running.log())
+        self.running = nil
+    }
+
+    /// Every request-log line, of every server process so far, that reports a 5xx status.
+    func serverErrors() -> [String] {
+        let all = logs + [running?.log() ?? ""]
+        return all.flatMap { $0.split(separator: "\n") }
+            .filter { $0.range(of: #" (GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) \S+ 5\d\d "#, options: .regularExpression) != nil }
+            .map(String.init)
+    }
+
+    /// Runs a `doorstep-server` administration command and requires success.
+    @discardableResult
+    static func admin(_ arguments: [String]) throws -> String {
+        let result = try ProcessRunner.server(arguments)
+        guard result.status == 0 else {
+            throw FaultCommandFailed(command: "doorstep-server " + arguments.joined(separator: " "), status: result.status, output: result.stderr)
+        }
+        return result.stdout
+    }
+
+    /// A new token with `role`.
+    func token(_ role: String, name: String) throws -> String {
+        try Self.admin(["token", "create", "--data", data.path, "--role", role, "--name", name])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs SQL on the server's database with `/usr/bin/sqlite3` and returns its text output.
+    func sqlite(_ arguments: [String]) throws -> String {
+        let result = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [databasePath] + arguments, timeout: 120)
+        guard result.status == 0 else {
+            throw FaultCommandFailed(command: "sqlite3 " + arguments.joined(separator: " "), status: result.status, output: result.stderr)
+        }
+        return result.stdout
+    }
+
+    /// The rows of a query, as JSON objects.
+    func rows(_ query: String) throws -> [[String: Any]] {
+        let text = try sqlite(["-json", query]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? [] : try FaultJSON.array(text)
+    }
+
+    /// One number from a query.
+    func count(_ query: String) throws -> Int {
+        Int(try sqlite([query]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    func integrityCheck() throws -> String {
+        try sqlite(["PRAGMA integrity_check"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The server's merged state of every response, from its database.
+    func state() throws -> ReplicaState {
+        var responses: [String: String] = [:]
+        for row in try rows("SELECT id, answers_json FROM responses") {
+            let id = (row["id"] as? String ?? "").lowercased()
+            let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers_json"] as? String ?? "{}").utf8))
+            responses[id] = FaultJSON.canonical(answers)
+        }
+        return ReplicaState(responses: responses)
+    }
+
+    /// The tallies the server should hold, recomputed from its responses with `Tally.contributions`,
+    /// compared with the `tallies` table; returns the differences (none when they agree).
+    func tallyDifferences() throws -> [String] {
+        var expected: [String: Int] = [:]
+        for row in try rows("SELECT address, erased, answers_json FROM responses WHERE campaign = '\(campaign)'") {
+            if row["erased"] as? String == "all" { continue }
+            let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers_json"] as? String ?? "{}").utf8))
+            let place = places[row["address"] as? String ?? ""]
+            for key in Tally.contributions(of: answers, form: form, street: place?.street, area: place?.area) {
+                expected["\(key.dimension)|\(key.question)|\(key.bucket)", default: 0] += 1
+            }
+        }
+        var actual: [String: Int] = [:]
+        for row in try rows("SELECT dimension, question, bucket, count FROM tallies WHERE campaign = '\(campaign)'") {
+            let key = "\(row["dimension"] as? String ?? "")|\(row["question"] as? String ?? "")|\(row["bucket"] as? String ?? "")"
+            actual[key] = row["count"] as? Int ?? -1
+        }
+        return Set(expected.keys).union(actual.keys).sorted()
+            .filter { expected[$0] != actual[$0] }
+            .map { "\($0): expected \(expected[$0] ?? 0), stored \(actual[$0] ?? 0)" }
+    }
+
+    /// Checks what every test checks at its end: a sound database file, tallies that match the
+    /// responses, each operation id logged once, and no 5xx in the request logs.
+    func expectSound(_ seed: FaultSeed, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(try integrityCheck() == "ok", "server database integrity (\(seed))", sourceLocation: sourceLocation)
+        let tallies = try tallyDifferences()
+        #expect(tallies.isEmpty, "tallies disagree with the responses (\(seed)): \(tallies.prefix(5))", sourceLocation: sourceLocation)
+        let duplicates = try count("SELECT COUNT(*) - COUNT(DISTINCT id) FROM operations")
+        #expect(duplicates == 0, "operation ids logged twice (\(seed))", sourceLocation: sourceLocation)
+        let errors = serverErrors()
+        #expect(errors.isEmpty, "the server answered 5xx (\(seed)): \(errors.prefix(5))", sourceLocation: sourceLocation)
+    }
+}
+
+// MARK: Laptops
+
+/// One laptop: a Doorstep home used through the built `doorstep` binary.
+final class FaultLaptop: @unchecked Sendable {
+    let name: String
+    let home: TemporaryDirectory
+    private(set) var token = ""
+
+    init(name: String) throws {
+        self.name = name
+        home = try TemporaryDirectory("doorstep-faults-\(name)")
+    }
+
+    deinit {
+        home.remove()
+    }
+
+    var environment: [String: String] { ["DOORSTEP_HOME": home.path] }
+
+    /// Runs `doorstep` with this home.
+    func run(_ arguments: [String], input: String? = nil, timeout: TimeInterval = 300) throws -> ProcessResult {
+        try ProcessRunner.doorstep(arguments, input: input, environment: environment, timeout: timeout)
+    }
+
+    /// Runs `doorstep` and requires exit 0; returns stdout.
+    @discardableResult
+    func expect(_ arguments: [String], input: String? = nil) throws -> String {
+        let result = try run(arguments, input: input)
+        guard result.status == 0 else {
+            throw FaultCommandFailed(command: "doorstep " + arguments.joined(separator: " ") + " (\(name))", status: result.status, output: result.stderr)
+        }
+        return result.stdout
+    }
+
+    /// `doorstep login` with `token` against `server`, tried a few times (through a faulty proxy
+    /// a login may fail as a user would see it fail, and be typed again).
+    func login(server: String, token: String, attempts: Int = 5) throws {
+        self.token = token
+        var last: ProcessResult?
+        for _ in 0..<attempts {
+            let result = try run(["login", "--server", server, "--token", token, "--retry-max-time", "20"])
+            if result.status == 0 { return }
+            last = result
+        }
+        throw FaultCommandFailed(command: "doorstep login (\(name))", status: last?.status ?? -1, output: last?.stderr ?? "")
+    }
+
+    /// Starts `doorstep sync --json` in the background.
+    func startSync(_ extra: [String] = []) throws -> ChildProcess {
+        try ChildProcess(BuiltProducts.executable("doorstep"), ["sync", "--json"] + extra, environment: environment)
+    }
+
+    /// Runs `doorstep sync` until it exits 0, at most `attempts` times (exit 75 means "try later",
+    /// which a cron wrapper does); returns the summary of the run that finished.
+    @discardableResult
+    func syncUntilDone(_ extra: [String] = [], attempts: Int = 10) throws -> [String: Any] {
+        var last: ProcessResult?
+        for _ in 0..<attempts {
+            let result = try run(["sync", "--json"] + extra)
+            if result.status == 0 { return try FaultJSON.object(result.stdout) }
+            guard result.status == 75 else {
+                throw FaultCommandFailed(command: "doorstep sync (\(name))", status: result.status, output: result.stderr)
+            }
+            last = result
+        }
+        throw FaultCommandFailed(command: "doorstep sync (\(name)), \(attempts) runs", status: last?.status ?? -1, output: last?.stderr ?? "")
+    }
+
+    /// `status --json`.
+    func status() throws -> [String: Any] {
+        try FaultJSON.object(try expect(["status", "--json"]))
+    }
+
+    /// `show ID --json`.
+    func show(_ id: String) throws -> [String: Any] {
+        try FaultJSON.object(try expect(["show", id, "--json"]))
+    }
+
+    /// The ids (lower case) of every response on this laptop, from `responses --json`.
+    func responseIDs() throws -> [String] {
+        try FaultJSON.array(try expect(["responses", "--json"])).compactMap { ($0["id"] as? String)?.lowercased() }
+    }
+
+    /// Every response on this laptop and its answers, from `responses --json` and `show --json`.
+    func state() throws -> ReplicaState {
+        var responses: [String: String] = [:]
+        for id in try responseIDs() {
+            responses[id] = FaultJSON.canonical(try FaultJSON.answers(try show(id)["answers"]))
+        }
+        return ReplicaState(responses: responses)
+    }
+
+    /// Every response on this laptop and its answers, read through `ClientStore` in this process:
+    /// the same reads as `show --json`, for replicas too large for a process per response.
+    func storeState() throws -> ReplicaState {
+        let store = try ClientStore(home: home.url)
+        var responses: [String: String] = [:]
+        for summary in try store.responses() {
+            responses[summary.id.uuidString.lowercased()] = FaultJSON.canonical(try store.response(id: summary.id).answers)
+        }
+        return ReplicaState(responses: responses)
+    }
+
+    /// `PRAGMA integrity_check` of the laptop's store.
+    func integrityCheck() throws -> String {
+        let result = try ProcessRunner.run(
+            URL(fileURLWithPath: "/usr/bin/sqlite3"), [home.appending(ClientStore.databaseFileName).path, "PRAGMA integrity_check"]
+        )
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Records `count` valid responses straight into the store (as `doorstep record` does, without
+    /// a process per response), spread over `addresses`; returns their ids (lower case).
+    func recordMany(_ count: Int, campaign: String, addresses: [String], using generator: inout SeededGenerator) throws -> [String] {
+        let store = try ClientStore(home: home.url)
+        let form = try store.form(id: store.campaign(id: campaign).form).definition()
+        let validator = AnswerValidator(form: form, today: "2026-01-01")
+        var ids: [String] = []
+        for _ in 0..<count {
+            let answers = try validator.validate(FaultAnswers.random(using: &generator)).get()
+            let address = addresses[Int.random(in: 0..<addresses.count, using: &generator)]
+            let id = try store.recordResponse(
+                campaign: campaign, address: address, form: form, answers: answers,
+                safeguarding: validator.flagsSafeguarding(answers)
+            )
+            ids.append(id.uuidString.lowercased())
+            if Int.random(in: 0..<4, using: &generator) == 0 {
+                let outcomes: [VisitOutcome] = [.noAnswer, .cardLeft, .refused, .revisit]
+                try store.recordVisit(
+                    campaign: campaign, address: addresses[Int.random(in: 0..<addresses.count, using: &generator)],
+                    outcome: outcomes[Int.random(in: 0..<outcomes.count, using: &generator)], note: nil
+                )
+            }
+        }
+        return ids
+    }
+}
+
+// MARK: Answers
+
+/// Random answers to the safe-and-well form, valid once `AnswerValidator` has dropped what skip
+/// logic makes irrelevant.
+enum FaultAnswers {
+    static func random(using generator: inout SeededGenerator) -> Answers {
+        func pick(_ choices: [String]) -> AnswerValue { .text(choices[Int.random(in: 0..<choices.count, using: &generator)]) }
+        if Int.random(in: 0..<10, using: &generator) == 0 {
+            return ["consent": .text("no"), "safeguarding_concern": .text("no")]
+        }
+        var answers: Answers = [
+            "consent": .text("yes"),
+            "occupants": .integer(Int.random(in: 1...8, using: &generator)),
+            "oldest_age_band": pick(["under_50", "50_64", "65_74", "75_84", "85_plus"]),
+            "lives_alone": pick(["yes", "no"]),
+            "escape_difficulty": pick(["yes", "no", "unsure"]),
+            "smoke_alarms": pick(["every_floor", "some_floors", "not_working", "none", "dont_know"]),
+            "alarm_last_tested": pick(["last_month", "last_6_months", "longer", "never"]),
+            "co_alarm": pick(["yes", "no", "no_fuel_appliances"]),
+            "escape_plan": pick(["yes", "no"]),
+            "alarm_fitted": .integer(Int.random(in: 0...3, using: &generator)),
+            "visit_wanted": .text("no"),
+            "safeguarding_concern": .text("no"),
+        ]
+        let risks = ["smoking_indoors", "candles", "portable_heaters", "overloaded_sockets", "chip_pan", "charging_ebikes"]
+        let chosen = risks.filter { _ in Int.random(in: 0..<4, using: &generator) == 0 }
+        answers["risks"] = .list(chosen.isEmpty ? ["none"] : chosen)
+        if Int.random(in: 0..<3, using: &generator) == 0 {
+            answers["visit_wanted"] = .text("yes")
+            answers["visit_name"] = .text("Resident \(Int.random(in: 1...999, using: &generator))")
+            answers["visit_phone"] = .text("01632 960\(Int.random(in: 100...999, using: &generator))")
+        }
+        if Int.random(in: 0..<20, using: &generator) == 0 {
+            answers["safeguarding_concern"] = .text("yes")
+            answers["safeguarding_details"] = .text("Hoarding seen in the hall.")
+        }
+        return answers
+    }
+}
+
+// MARK: Proxy
+
+/// `Tests/EndToEndTests/Fixtures/chaos_proxy.py` in front of a server: drops, stalls and 502/503s
+/// drawn from a seed. Stopped when released.
+final class ChaosProxy: @unchecked Sendable {
+    private(set) var port = 0
+    private let process = Process()
+    private let output = Pipe()
+    private let logURL: URL
+    private let logHandle: FileHandle
+
+    /// The proxy script in the source tree.
+    static let script = BuiltProducts.packageRoot.appendingPathComponent("Tests/EndToEndTests/Fixtures/chaos_proxy.py")
+
+    /// Starts the proxy in front of `upstreamPort` with `arguments` (fault probabilities, seed,
+    /// script) and waits for the port it prints.
+    init(upstreamPort: Int, arguments: [String]) throws {
+        logURL = FileManager.default.temporaryDirectory.appendingPathComponent("doorstep-chaos-\(UUID().uuidString.prefix(8)).log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        logHandle = try FileHandle(forWritingTo: logURL)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.script.path, "--port", "0", "--upstream-port", String(upstreamPort)] + arguments
+        process.standardOutput = output
+        process.standardError = logHandle
+        try process.run()
+        var buffer = Data()
+        let reader = output.fileHandleForReading
+        while process.isRunning {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            buffer.append(chunk)
+            let text = String(decoding: buffer, as: UTF8.self)
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
+               let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) {
+                self.port = port
+                break
+            }
+        }
+        guard port > 0 else {
+            stop()
+            throw FaultCommandFailed(command: "chaos_proxy.py", status: process.isRunning ? 0 : process.terminationStatus, output: log())
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// What the proxy logged: one "fault KIND METHOD PATH" line per request.
+    func log() -> String {
+        (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+    }
+
+    /// How many requests met each kind of fault so far.
+    func faults() -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for line in log().split(separator: "\n") where line.hasPrefix("fault ") {
+            counts[String(line.split(separator: " ")[1]), default: 0] += 1
+        }
+        return counts
+    }
+
+    func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    deinit {
+        stop()
+        try? logHandle.close()
+        try? FileManager.default.removeItem(at: logURL)
+    }
+}

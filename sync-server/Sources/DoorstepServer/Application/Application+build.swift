@@ -44,7 +44,6 @@ public func buildRouter(configuration: ServerConfiguration, database: ServerData
     }
     let v1 = router.group("v1").add(middleware: TokenAuthMiddleware(database: database))
     SyncController(database: database, configuration: configuration).addRoutes(to: v1)
-    // Reporting (engineer "reporting"): uncomment once Reporting/ReportingController.swift lands.
-    // ReportingController(database: database).addRoutes(to: v1)
+    ReportingController(database: database).addRoutes(to: v1, signedLinks: router)
     return router
 }

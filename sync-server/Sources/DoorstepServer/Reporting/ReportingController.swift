@@ -1,0 +1,244 @@
+import DoorstepCore
+import DoorstepReport
+import Foundation
+import HTTPTypes
+public import Hummingbird
+import NIOCore
+
+/// The organiser's routes: aggregates, raw exports (audited), the audit log, the HTML report and
+/// short-lived signed links to it.
+///
+/// * `GET /v1/campaigns/{id}/aggregates[?format=json|csv]`: organiser, viewer, admin; small counts
+///   suppressed for a viewer.
+/// * `GET /v1/campaigns/{id}/export?format=csv|json`: organiser, admin; streamed; audited.
+/// * `GET /v1/audit[?limit=N&before=ID]`: admin.
+/// * `GET /v1/campaigns/{id}/report[?compare=ID2]`: organiser, viewer, admin; self-contained HTML.
+/// * `POST /v1/campaigns/{id}/report-link[?compare=ID2]`: a link for a browser, `/r?link=...`,
+///   working for ten minutes without a token (see ``ReportLinks``).
+/// * `GET /r?link=...`: the report the link grants.
+public struct ReportingController: Sendable {
+    let database: ServerDatabase
+    let links: ReportLinks
+
+    /// Responses read per page of a streamed export.
+    static let exportPageSize = 500
+
+    /// Creates the controller over the server's database, loading (or making) the data directory's
+    /// link secret; if it cannot be written, links are signed with a secret that lasts until the
+    /// server stops.
+    public init(database: ServerDatabase) {
+        self.database = database
+        links = (try? ReportLinks(directory: database.directory)) ?? ReportLinks()
+    }
+
+    /// Registers the `/v1` routes on the authenticated group and the signed-link route on the
+    /// router itself (a browser following a link has no token).
+    /// - Parameters:
+    ///   - group: The `/v1` group behind the token middleware.
+    ///   - router: The root router, for `GET /r`.
+    public func addRoutes(to group: RouterGroup<AppRequestContext>, signedLinks router: Router<AppRequestContext>) {
+        group.get("campaigns/:id/aggregates", use: aggregates)
+        group.get("campaigns/:id/export", use: export)
+        group.get("audit", use: audit)
+        group.get("campaigns/:id/report", use: report)
+        group.post("campaigns/:id/report-link", use: reportLink)
+        router.get("r", use: signedReport)
+    }
+
+    // MARK: Aggregates
+
+    @Sendable func aggregates(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireRole(.organiser, .viewer, .admin)
+        let id = try context.parameters.require("id")
+        let format = try Self.format(of: request, allowed: ["json", "csv"], default: "json")
+        var figures = try await database.aggregates(campaign: id)
+        if identity.role == .viewer { figures = figures.suppressed() }
+        guard format == "csv" else { return .json(figures) }
+        return Self.download(
+            ByteBuffer(string: figures.csv()), type: "text/csv; charset=utf-8", fileName: "\(id)-aggregates.csv"
+        )
+    }
+
+    // MARK: Export
+
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireRole(.organiser, .admin)
+        let id = try context.parameters.require("id")
+        let format = try Self.format(of: request, allowed: ["csv", "json"], default: "csv")
+        let plan = try await database.planExport(campaign: id, format: format, by: identity)
+        let database = database
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: format == "csv" ? plan.export.csvHeader() : "["))
+            var after: Int64 = 0
+            var first = true
+            while true {
+                let page = try await database.exportPage(campaign: id, after: after, limit: Self.exportPageSize)
+                guard let last = page.last else { break }
+                var text = ""
+                for (_, response) in page {
+                    if format == "csv" {
+                        text += plan.export.csvRow(response)
+                    } else {
+                        text += (first ? "\n" : ",\n") + (try ResponseExport.jsonObject(response))
+                        first = false
+                    }
+                }
+                try await writer.write(ByteBuffer(string: text))
+                after = last.row
+                if page.count < Self.exportPageSize { break }
+            }
+            if format == "json" { try await writer.write(ByteBuffer(string: first ? "]\n" : "\n]\n")) }
+            try await writer.finish(nil)
+        }
+        var headers = Self.downloadHeaders(
+            type: format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",
+            fileName: "\(id)-responses.\(format)"
+        )
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    // MARK: Audit
+
+    @Sendable func audit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireRole(.admin)
+        let query = request.uri.queryParameters
+        var limit = 100
+        if let text = query["limit"] {
+            guard let value = Int(String(text)), (1...1_000).contains(value) else {
+                throw APIError.badRequest("The limit must be a whole number from 1 to 1000.")
+            }
+            limit = value
+        }
+        var before: Int64?
+        if let text = query["before"] {
+            guard let value = Int64(String(text)), value > 0 else {
+                throw APIError.badRequest("The before parameter must be an audit entry id, a whole number of 1 or more.")
+            }
+            before = value
+        }
+        return .json(try await database.auditLog(limit: limit, before: before))
+    }
+
+    // MARK: Report
+
+    @Sendable func report(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireRole(.organiser, .viewer, .admin)
+        let id = try context.parameters.require("id")
+        let compare = request.uri.queryParameters["compare"].map(String.init)
+        return Self.html(try await renderReport(campaign: id, compare: compare, role: identity.role))
+    }
+
+    /// `POST /v1/campaigns/{id}/report-link` answer.
+    struct ReportLink: Codable {
+        /// The link, relative to the server: `/r?link=...`.
+        var url: String
+        /// When it stops working, ISO 8601.
+        var expiresAt: String
+
+        private enum CodingKeys: String, CodingKey {
+            case url
+            case expiresAt = "expires_at"
+        }
+    }
+
+    @Sendable func reportLink(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireRole(.organiser, .viewer, .admin)
+        let id = try context.parameters.require("id")
+        let compare = request.uri.queryParameters["compare"].map(String.init)
+        // Refuse a link to a campaign that does not exist, now rather than when it is followed.
+        _ = try await database.aggregates(campaign: id)
+        if let compare { _ = try await database.aggregates(campaign: compare) }
+        let expiry = Date().addingTimeInterval(TimeInterval(ReportLinks.lifetime.components.seconds))
+        let grant = ReportLinks.Grant(
+            campaign: id, compare: compare, role: identity.role, tokenID: identity.tokenID,
+            expires: Int64(expiry.timeIntervalSince1970)
+        )
+        let link = try links.sign(grant)
+        return .json(ReportLink(url: "/r?link=\(link)", expiresAt: expiry.formatted(.iso8601)), status: .created)
+    }
+
+    @Sendable func signedReport(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard let link = request.uri.queryParameters["link"].map(String.init), let grant = links.verify(link) else {
+            throw APIError.unauthorized("This report link is not valid; ask for a new one.")
+        }
+        guard Int64(Date().timeIntervalSince1970) <= grant.expires else {
+            throw APIError.unauthorized("This report link has expired; ask for a new one.")
+        }
+        guard try await database.isLiveToken(id: grant.tokenID) else {
+            throw APIError.unauthorized("The token that made this report link has been revoked.")
+        }
+        return Self.html(try await renderReport(campaign: grant.campaign, compare: grant.compare, role: grant.role))
+    }
+
+    /// The report of `campaign` (compared with `compare` when given) as `role` may see it.
+    func renderReport(campaign: String, compare: String?, role: Role) async throws -> String {
+        var figures = try await database.aggregates(campaign: campaign)
+        var other = try await compare.asyncMap { try await database.aggregates(campaign: $0) }
+        if role == .viewer {
+            figures = figures.suppressed()
+            other = other?.suppressed()
+        }
+        let taken = Self.generatedAt()
+        if let other {
+            return ComparisonReport(figures, other, generatedAt: taken).html()
+        }
+        return CampaignReport(aggregates: figures, generatedAt: taken).html()
+    }
+
+    // MARK: Helpers
+
+    /// Now, as the report's footer shows it: `14 November 2026 18:05 UTC`.
+    static func generatedAt() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "d MMMM yyyy HH:mm 'UTC'"
+        return formatter.string(from: Date())
+    }
+
+    /// The `format` query parameter, checked.
+    static func format(of request: Request, allowed: [String], default fallback: String) throws -> String {
+        guard let text = request.uri.queryParameters["format"].map(String.init) else { return fallback }
+        guard allowed.contains(text) else {
+            throw APIError.badRequest("The format must be \(allowed.joined(separator: " or ")), not \(text).")
+        }
+        return text
+    }
+
+    /// Headers for a file to save: its type and a safe file name.
+    static func downloadHeaders(type: String, fileName: String) -> HTTPFields {
+        let safe = String(fileName.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.contentDisposition] = "attachment; filename=\"\(safe)\""
+        return headers
+    }
+
+    static func download(_ buffer: ByteBuffer, type: String, fileName: String) -> Response {
+        Response(status: .ok, headers: downloadHeaders(type: type, fileName: fileName), body: .init(byteBuffer: buffer))
+    }
+
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+
+    /// The report page, with headers that keep it to itself: nothing may load from anywhere, it is
+    /// not cached, and following a link out of it sends no referrer.
+    static func html(_ page: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.contentSecurityPolicy] =
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        headers[.cacheControl] = "no-store"
+        headers[Self.referrerPolicy] = "no-referrer"
+        headers[.xContentTypeOptions] = "nosniff"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+}
+
+extension Optional {
+    /// `map` with an asynchronous, throwing transform.
+    fileprivate func asyncMap<Result>(_ transform: (Wrapped) async throws -> Result) async rethrows -> Result? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

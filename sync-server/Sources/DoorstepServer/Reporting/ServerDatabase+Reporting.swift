@@ -1,0 +1,172 @@
+public import DoorstepCore
+import Foundation
+import GRDB
+
+extension ServerDatabase {
+    /// A campaign's figures, nothing suppressed, from its running tallies and its visits.
+    ///
+    /// Reads the `tallies` rows of the campaign (a few per question and street, however many
+    /// responses there are), the visits grouped by address, and the walk list, in one read
+    /// transaction, so the figures are consistent with each other.
+    /// - Parameter campaign: The campaign's id.
+    /// - Returns: The figures; ``CampaignAggregates/suppressed()`` makes a viewer's copy.
+    /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign, or a database error.
+    public func aggregates(campaign: String) async throws -> CampaignAggregates {
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM campaigns WHERE id = ?", arguments: [campaign]) else {
+                throw APIError.notFound("There is no campaign \(campaign).")
+            }
+            let info = try Self.campaign(row, db)
+            let threshold: Int = row["suppression_threshold"]
+            let forms = try formVersions(id: info.form, db)
+
+            var tallies: [TallyKey: Int] = [:]
+            let tallyRows = try Row.fetchCursor(
+                db, sql: "SELECT dimension, question, bucket, count FROM tallies WHERE campaign = ?", arguments: [campaign]
+            )
+            while let tally = try tallyRows.next() {
+                tallies[TallyKey(dimension: tally[0], question: tally[1], bucket: tally[2])] = tally[3]
+            }
+
+            // The latest knock's outcome per door: SQLite takes a bare column from the row that
+            // gives MAX() (stamps sort as text in clock order).
+            var doors: [VisitFunnel.Door] = []
+            let doorRows = try Row.fetchCursor(db, sql: """
+                SELECT address, outcome, MAX(stamp), COUNT(*), SUM(outcome = 'surveyed')
+                FROM visits WHERE campaign = ? GROUP BY address
+                """, arguments: [campaign])
+            while let door = try doorRows.next() {
+                guard let outcome = VisitOutcome(rawValue: door[1]) else { continue }
+                doors.append(VisitFunnel.Door(address: door[0], latest: outcome, everSurveyed: (door[4] as Int) > 0, knocks: door[3]))
+            }
+
+            return CampaignAggregates.compute(
+                campaign: info.id, name: info.name, date: info.date, forms: forms, tallies: tallies,
+                funnels: VisitFunnel.compute(addresses: info.addresses, doors: doors), threshold: threshold
+            )
+        }
+    }
+
+    /// Every published version of form `id`, oldest first.
+    func formVersions(id: String, _ db: Database) throws -> [FormDefinition] {
+        let versions = try String.fetchAll(
+            db, sql: "SELECT version FROM forms WHERE id = ? ORDER BY published_seq", arguments: [id]
+        )
+        return try versions.compactMap { try forms.definition(id: id, version: $0, db) }
+    }
+
+    /// What a raw export needs before its first row: the form versions and how many rows follow.
+    struct ExportPlan: Sendable {
+        var export: ResponseExport
+        var responses: Int
+    }
+
+    /// Plans the raw export of `campaign` and writes it to the audit log, in one transaction, so
+    /// no export leaves without its audit entry.
+    /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign, or a database error.
+    func planExport(campaign: String, format: String, by identity: Identity) async throws -> ExportPlan {
+        try await writer.write { db in
+            guard let form = try String.fetchOne(db, sql: "SELECT form FROM campaigns WHERE id = ?", arguments: [campaign]) else {
+                throw APIError.notFound("There is no campaign \(campaign).")
+            }
+            let count = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM responses WHERE campaign = ? AND erased IS NOT 'all'", arguments: [campaign]
+            ) ?? 0
+            try Self.audit(
+                db, identity: identity, action: "export", campaign: campaign,
+                detail: "Raw responses as \(format.uppercased()): \(count) response\(count == 1 ? "" : "s")."
+            )
+            return ExportPlan(export: ResponseExport(forms: try formVersions(id: form, db)), responses: count)
+        }
+    }
+
+    /// Up to `limit` responses of `campaign` after row `after`, in storage order; wholly erased ones
+    /// are left out. Pass the last row number back to read the next page.
+    func exportPage(campaign: String, after: Int64, limit: Int) async throws -> [(row: Int64, response: ExportedResponse)] {
+        try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT rowid, id, address, form, form_version, recorded_at, device, answers_json
+                FROM responses
+                WHERE campaign = ? AND rowid > ? AND erased IS NOT 'all'
+                ORDER BY rowid LIMIT ?
+                """, arguments: [campaign, after, limit])
+            let decoder = JSONDecoder()
+            return rows.map { row in
+                let json: String = row["answers_json"]
+                let answers = (try? decoder.decode(Answers.self, from: Data(json.utf8))) ?? [:]
+                let id: String = row["id"]
+                return (row["rowid"], ExportedResponse(
+                    id: UUID(uuidString: id) ?? UUID(), campaign: campaign, address: row["address"], form: row["form"],
+                    formVersion: row["form_version"], recordedAt: row["recorded_at"], device: row["device"], answers: answers
+                ))
+            }
+        }
+    }
+
+    /// Adds one entry to the audit log.
+    static func audit(_ db: Database, identity: Identity, action: String, campaign: String?, detail: String) throws {
+        try db.execute(
+            sql: "INSERT INTO audit_log(at, token_name, role, action, campaign, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [Date().formatted(.iso8601), identity.name, identity.role.rawValue, action, campaign, detail]
+        )
+    }
+
+    /// The audit log, newest first: up to `limit` entries older than entry `before` (all when `nil`).
+    public func auditLog(limit: Int, before: Int64?) async throws -> [AuditEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, at, token_name, role, action, campaign, detail FROM audit_log
+                WHERE id < ? ORDER BY id DESC LIMIT ?
+                """, arguments: [before ?? Int64.max, limit]
+            ).map { row in
+                AuditEntry(
+                    id: row["id"], at: row["at"], tokenName: row["token_name"], role: row["role"], action: row["action"],
+                    campaign: row["campaign"], detail: row["detail"]
+                )
+            }
+        }
+    }
+
+    /// Whether the token with this id exists and is not revoked.
+    func isLiveToken(id: String) async throws -> Bool {
+        try await writer.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT revoked_at IS NULL FROM tokens WHERE id = ?", arguments: [id]
+            ) ?? false
+        }
+    }
+}
+
+/// One entry of the audit log: who did what, when, to which campaign.
+public struct AuditEntry: Codable, Sendable, Hashable {
+    public var id: Int64
+    /// When, ISO 8601.
+    public var at: String
+    /// The name of the token used.
+    public var tokenName: String
+    /// The token's role.
+    public var role: String
+    /// What was done, such as `export`.
+    public var action: String
+    public var campaign: String?
+    /// One sentence saying what was taken.
+    public var detail: String?
+
+    /// Creates an entry.
+    public init(
+        id: Int64, at: String, tokenName: String, role: String, action: String, campaign: String?, detail: String?
+    ) {
+        self.id = id
+        self.at = at
+        self.tokenName = tokenName
+        self.role = role
+        self.action = action
+        self.campaign = campaign
+        self.detail = detail
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, at, role, action, campaign, detail
+        case tokenName = "token_name"
+    }
+}

@@ -10,6 +10,8 @@ request. For each request, in arrival order, it draws one fault from a generator
                  body), then closes both connections: the server never gets the whole request
   drop-response  forwards the whole request, lets the server answer, then sends the client only part
                  of the answer (possibly nothing) and closes
+  cut-headers    forwards the whole request, then sends the client only the answer's status line and
+                 closes, as a connection lost between the status line and the headers' end does
   stall          forwards the whole request, sends part of the answer, waits up to --stall-seconds
                  (or --long-stall-seconds, past the client's low-speed limit), then sends the rest
   error-before   answers 502 or 503 itself (an HTML page, as a gateway does); the server sees nothing
@@ -27,7 +29,7 @@ import asyncio
 import random
 import sys
 
-KINDS = ["drop-request", "drop-response", "stall", "error-before", "error-after"]
+KINDS = ["drop-request", "drop-response", "cut-headers", "stall", "error-before", "error-after"]
 MAX_HEAD = 64 * 1024
 
 
@@ -42,6 +44,7 @@ class Chaos:
         self.weights = [
             ("drop-request", args.drop_request),
             ("drop-response", args.drop_response),
+            ("cut-headers", args.cut_headers),
             ("stall", args.stall),
             ("long-stall", args.long_stall),
             ("error-before", args.error_before),
@@ -217,6 +220,10 @@ async def handle(chaos, reader, writer):
                 writer.write(answer[: int(where * len(answer))])
                 await writer.drain()
                 return
+            if kind == "cut-headers":
+                writer.write(answer[: answer.find(b"\r\n") + 2])
+                await writer.drain()
+                return
             if kind in ("stall", "long-stall"):
                 split = int(where * len(answer))
                 writer.write(answer[:split])
@@ -257,6 +264,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--drop-request", type=float, default=0.0, help="probability per request")
     parser.add_argument("--drop-response", type=float, default=0.0, help="probability per request")
+    parser.add_argument("--cut-headers", type=float, default=0.0, help="probability per request")
     parser.add_argument("--stall", type=float, default=0.0, help="probability per request")
     parser.add_argument("--long-stall", type=float, default=0.0, help="probability per request")
     parser.add_argument("--error-before", type=float, default=0.0, help="probability per request")

@@ -19,6 +19,9 @@ final class CancellationFlag: Sendable {
 private final class Transfer {
     var status = 0
     var headers: [String: String] = [:]
+    /// Whether the blank line ending the current response's headers arrived: libcurl takes a
+    /// connection closed inside the headers for the end of a response with no body.
+    var headersEnded = false
     var body = Data()
     var bodyTooLarge = false
     let maximumBodySize: Int
@@ -32,8 +35,13 @@ private final class Transfer {
     /// Records one header line; a status line starts a new response (after `100 Continue`).
     func receiveHeaderLine(_ line: Substring) {
         let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty {
+            headersEnded = true
+            return
+        }
         if trimmed.hasPrefix("HTTP/") {
             headers = [:]
+            headersEnded = false
             let parts = trimmed.split(separator: " ", maxSplits: 2)
             status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
             return
@@ -141,6 +149,9 @@ final class EasyHandle {
         }
         guard code == CURLE_OK else {
             return .failure(error(for: code, host: host, transfer: transfer))
+        }
+        guard transfer.headersEnded else {
+            return .failure(.connectionLost(host: host, detail: "the connection closed before the answer's headers ended"))
         }
         var status = 0
         if ds_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK, status > 0 {

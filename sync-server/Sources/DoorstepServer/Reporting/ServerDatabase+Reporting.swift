@@ -85,7 +85,7 @@ extension ServerDatabase {
     func exportPage(campaign: String, after: Int64, limit: Int) async throws -> [(row: Int64, response: ExportedResponse)] {
         try await writer.read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT rowid, id, address, form, form_version, recorded_at, device, answers_json
+                SELECT rowid AS row_number, id, address, form, form_version, recorded_at, device, answers_json
                 FROM responses
                 WHERE campaign = ? AND rowid > ? AND erased IS NOT 'all'
                 ORDER BY rowid LIMIT ?
@@ -95,7 +95,7 @@ extension ServerDatabase {
                 let json: String = row["answers_json"]
                 let answers = (try? decoder.decode(Answers.self, from: Data(json.utf8))) ?? [:]
                 let id: String = row["id"]
-                return (row["rowid"], ExportedResponse(
+                return (row["row_number"], ExportedResponse(
                     id: UUID(uuidString: id) ?? UUID(), campaign: campaign, address: row["address"], form: row["form"],
                     formVersion: row["form_version"], recordedAt: row["recorded_at"], device: row["device"], answers: answers
                 ))

@@ -29,7 +29,7 @@ final class SinkServer: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{}")))
         }
         var logger = Logger(label: "doorstep-bench.sink")
-        logger.logLevel = .error
+        logger.logLevel = .critical
         let application = Application(
             router: router,
             configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "sink"),

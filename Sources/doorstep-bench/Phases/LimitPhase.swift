@@ -37,7 +37,7 @@ extension BenchRun {
         let sinkSeconds = elapsed.seconds
         Log.line("Sink took \(format(sinkSeconds)) s for \(formatBytes(sinkBytes))")
         report.limit = BenchReport.Limit(
-            rows: raw.rows, sqliteSeconds: raw.elapsed.seconds, sinkSeconds: sinkSeconds, sinkBytes: sinkBytes,
+            rows: raw.rows, sqliteSeconds: raw.elapsed.seconds, sqliteWrittenBytes: raw.writtenBytes, sinkSeconds: sinkSeconds, sinkBytes: sinkBytes,
             sinkRequests: bodies.count, syncOverSQLite: pushed.syncSeconds / raw.elapsed.seconds,
             serverPushOverSQLite: pushed.serverPushSeconds.map { $0 / raw.elapsed.seconds },
             syncOverSink: pushed.syncSeconds / sinkSeconds

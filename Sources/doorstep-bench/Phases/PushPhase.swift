@@ -22,12 +22,14 @@ extension BenchRun {
         Log.line("Timing doorstep sync of \(operations.count) operations to a fresh server")
         let logMark = server.process.errors().count
         let cpuBefore = server.cpuSeconds()
+        let writtenBefore = server.process.writtenBytes() ?? 0
         let exit = try tools.run(tools.doorstep, ["sync", "--home", home.path, "--json", "--verbose"])
         let summary = try syncSummary(try exit.checkedOutput(), command: "doorstep sync")
         guard summary.pushed == operations.count else {
             throw BenchError.wrongResult("doorstep sync pushed \(summary.pushed) of \(operations.count) operations")
         }
         let serverCPU = server.cpuSeconds() - cpuBefore
+        let serverWritten = (server.process.writtenBytes() ?? 0) - writtenBefore
         let log = RequestLog.totals(server.process.errors().dropFirst(logMark))
         let seconds = exit.elapsed.seconds
         Log.line("Synced in \(format(seconds)) s (server: push \(format(log["POST /v1/push"]?.seconds ?? 0)) s, pull \(format(log["GET /v1/pull"]?.seconds ?? 0)) s)")
@@ -40,7 +42,7 @@ extension BenchRun {
             pushRequests: log["POST /v1/push"]?.count,
             requestBytes: bytes.request, responseBytes: bytes.response,
             clientPeakMemory: exit.peakMemory, clientCPUSeconds: exit.cpuSeconds,
-            serverPeakMemory: server.peakMemory(), serverCPUSeconds: serverCPU,
+            serverPeakMemory: server.peakMemory(), serverCPUSeconds: serverCPU, serverWrittenBytes: serverWritten,
             generateSeconds: generated.seconds, proxiedSeconds: proxiedSeconds
         )
         return PushedData(

@@ -12,6 +12,7 @@ struct RawInsertLimit {
     struct Outcome {
         var rows: Int
         var elapsed: Duration
+        var writtenBytes: Int
     }
 
     /// One operation's rows, prepared.
@@ -84,6 +85,7 @@ struct RawInsertLimit {
         }
         let talliesToWrite = tallies
 
+        let writtenBefore = Subprocess.writtenBytes(procFile: "/proc/self/io") ?? 0
         let ((), elapsed) = try timed {
             try pool.write { db in
                 let logOperation = try db.makeStatement(sql: """
@@ -129,6 +131,7 @@ struct RawInsertLimit {
             }
         }
         let rows = prepared.reduce(0) { $0 + 1 + ($1.responseRow == nil ? 0 : 1 + $1.fieldRows.count) + ($1.visitRow == nil ? 0 : 1) }
-        return Outcome(rows: rows + talliesToWrite.count, elapsed: elapsed)
+        let written = (Subprocess.writtenBytes(procFile: "/proc/self/io") ?? 0) - writtenBefore
+        return Outcome(rows: rows + talliesToWrite.count, elapsed: elapsed, writtenBytes: written)
     }
 }

@@ -79,6 +79,20 @@ final class Subprocess: @unchecked Sendable {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// Bytes the process has written through `write`-like calls so far (`wchar` of `/proc/PID/io`:
+    /// files and sockets).
+    func writtenBytes() -> Int? {
+        Self.writtenBytes(procFile: "/proc/\(pid)/io")
+    }
+
+    /// `wchar` of a `/proc/…/io` file.
+    static func writtenBytes(procFile: String) -> Int? {
+        guard let text = try? String(contentsOfFile: procFile, encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("wchar:") })
+        else { return nil }
+        return line.split(separator: " ").last.flatMap { Int($0) }
+    }
+
     /// Sends `signal` to the process.
     func send(_ signal: Int32) {
         kill(pid, signal)

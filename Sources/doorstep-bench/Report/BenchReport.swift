@@ -45,6 +45,8 @@ struct BenchReport: Codable {
         var clientCPUSeconds: Double
         var serverPeakMemory: Int
         var serverCPUSeconds: Double
+        /// Bytes the server wrote through `write` and `pwrite` during the sync (database, WAL, sockets).
+        var serverWrittenBytes: Int
         /// Building the home through `ClientStore.recordResponse`, one transaction per response.
         var generateSeconds: Double
         /// The same sync replayed through a counting proxy to count the bytes (not a headline figure).
@@ -70,6 +72,8 @@ struct BenchReport: Codable {
         var rows: Int
         /// One transaction inserting them into a database with the server's schema.
         var sqliteSeconds: Double
+        /// Bytes written through `write` and `pwrite` by that transaction (database and WAL).
+        var sqliteWrittenBytes: Int
         /// Posting the sync's request bodies to a server that discards them.
         var sinkSeconds: Double
         var sinkBytes: Int

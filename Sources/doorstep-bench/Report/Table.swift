@@ -53,7 +53,7 @@ enum Table {
         var rows: [(String, String)] = []
         func add(_ name: String, _ value: String) { rows.append((name, value)) }
         func mb(_ bytes: Int) -> String { String(format: "%.0f MB", Double(bytes) / 1e6) }
-        func perSecond(_ value: Double) -> String { String(format: "%.0f/s", value) }
+        func perSecond(_ value: Double) -> String { String(format: "%.0f", value) }
 
         if let push = report.push {
             add("push: doorstep sync", String(format: "%.2f s  %@ responses/s  (%d responses, %d operations)", push.seconds, perSecond(push.responsesPerSecond), push.responses, push.operations))
@@ -63,6 +63,7 @@ enum Table {
             add("  bytes up / down", "\(formatBytes(push.requestBytes)) / \(formatBytes(push.responseBytes))")
             add("  client / server peak memory", "\(mb(push.clientPeakMemory)) / \(mb(push.serverPeakMemory))")
             add("  client / server CPU", String(format: "%.2f s / %.2f s", push.clientCPUSeconds, push.serverCPUSeconds))
+            add("  server wrote (files, sockets)", formatBytes(push.serverWrittenBytes))
             add("  recording them (setup)", String(format: "%.1f s (%.0f responses/s)", push.generateSeconds, Double(push.responses) / push.generateSeconds))
         }
         if let naive = report.naive {
@@ -71,7 +72,7 @@ enum Table {
             add("  naive / sync", String(format: "%.1fx slower", naive.slowerThanSync))
         }
         if let limit = report.limit {
-            add("limit: raw SQLite insert", String(format: "%.2f s  (%d rows, one transaction)", limit.sqliteSeconds, limit.rows))
+            add("limit: raw SQLite insert", String(format: "%.2f s  (%d rows, one transaction, %@ written)", limit.sqliteSeconds, limit.rows, formatBytes(limit.sqliteWrittenBytes)))
             add("limit: HTTP sink", String(format: "%.2f s  (%@ in %d requests)", limit.sinkSeconds, formatBytes(limit.sinkBytes), limit.sinkRequests))
             var ratio = String(format: "%.1fx SQLite, %.1fx sink", limit.syncOverSQLite, limit.syncOverSink)
             if let server = limit.serverPushOverSQLite { ratio += String(format: "; server push handlers %.1fx SQLite", server) }

@@ -22,7 +22,7 @@ enum BenchError: Error, CustomStringConvertible {
         case .commandFailed(let command, let detail): "The command \(command) failed with \(detail)"
         case .serverDidNotStart(let log): "doorstep-server did not print its URL: \(log)"
         case .invalidGeneratedResponse(let problems): "A generated response is invalid for the form: \(problems)."
-        case .requestFailed(let detail): "A request failed: \(detail)."
+        case .requestFailed(let detail): "A request failed: \(detail.hasSuffix(".") ? String(detail.dropLast()) : detail)."
         case .wrongResult(let detail): "The run gave a wrong result: \(detail)."
         }
     }

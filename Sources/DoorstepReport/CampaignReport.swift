@@ -59,7 +59,9 @@ public struct CampaignReport: Sendable {
         for (title, noun, breakdowns) in [("By street", "Street", figures.streets), ("By area", "Area", figures.areas)]
         where !breakdowns.isEmpty {
             page.add("<h2>\(title)</h2>")
-            page.add(ReportText.overviewTable(breakdowns, noun: noun, caption: "Doors and responses by \(noun.lowercased())"))
+            page.add(ReportText.overviewTable(
+                breakdowns, noun: noun, caption: "Doors and responses by \(noun.lowercased())", headline: figures.headline
+            ))
             for question in figures.questions {
                 page.add(ReportText.breakdownTables(question: question, breakdowns: breakdowns, noun: noun))
             }

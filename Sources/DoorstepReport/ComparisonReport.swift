@@ -119,7 +119,7 @@ public struct ComparisonReport: Sendable {
 
     private func headlineTable() -> String {
         var html = tableHead("Figure", caption: "Headline figures, and the change from the first day to the second")
-        let rows: [(String, Int?, Int?)] = [
+        var rows: [(String, Int?, Int?)] = [
             ("Doors on the walk list", earlier.funnel.addresses, later.funnel.addresses),
             ("Doors knocked", earlier.funnel.knocked, later.funnel.knocked),
             ("Doors answered", earlier.funnel.answered, later.funnel.answered),
@@ -128,9 +128,13 @@ public struct ComparisonReport: Sendable {
             ("Revisits requested", earlier.funnel.revisits, later.funnel.revisits),
             ("No answer", earlier.funnel.noAnswer, later.funnel.noAnswer),
             ("Responses recorded", earlier.responses, later.responses),
-            ("Safeguarding concerns flagged", earlier.headline.safeguardingConcerns, later.headline.safeguardingConcerns),
-            ("Follow-ups requested", earlier.headline.followUps, later.headline.followUps),
         ]
+        if !earlier.headline.safeguardingQuestions.isEmpty || !later.headline.safeguardingQuestions.isEmpty {
+            rows.append(("Safeguarding concerns flagged", earlier.headline.safeguardingConcerns, later.headline.safeguardingConcerns))
+        }
+        if !earlier.headline.followUpQuestions.isEmpty || !later.headline.followUpQuestions.isEmpty {
+            rows.append(("Follow-ups requested", earlier.headline.followUps, later.headline.followUps))
+        }
         var agencies: [(String, Int?, Int?)] = []
         var agencyNames: [String] = later.headline.followUpsByAgency.map(\.name)
         for agency in earlier.headline.followUpsByAgency where !agencyNames.contains(agency.name) { agencyNames.append(agency.name) }

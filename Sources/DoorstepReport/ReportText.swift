@@ -69,11 +69,17 @@ enum ReportText {
             card("Revisits requested", funnel.revisits),
             card("No answer", funnel.noAnswer),
             card("Responses recorded", figures.responses),
-            card("Safeguarding concerns flagged", figures.headline.safeguardingConcerns,
-                 alert: (figures.headline.safeguardingConcerns ?? 0) > 0),
-            card("Follow-ups requested", figures.headline.followUps, sub: of(figures.headline.followUps, figures.responses, "responses")),
         ]
-        return #"<dl class="figures">"# + cards.joined() + "</dl>"
+        var asked: [String] = []
+        if !figures.headline.safeguardingQuestions.isEmpty {
+            asked.append(card("Safeguarding concerns flagged", figures.headline.safeguardingConcerns,
+                              alert: (figures.headline.safeguardingConcerns ?? 0) > 0))
+        }
+        if !figures.headline.followUpQuestions.isEmpty {
+            asked.append(card("Follow-ups requested", figures.headline.followUps,
+                              sub: of(figures.headline.followUps, figures.responses, "responses")))
+        }
+        return #"<dl class="figures">"# + (cards + asked).joined() + "</dl>"
     }
 
     /// The funnel as bars, each a share of the doors on the list.
@@ -122,15 +128,25 @@ enum ReportText {
     }
 
     /// The doors and responses of every street (or area).
-    static func overviewTable(_ breakdowns: [CampaignAggregates.Breakdown], noun: String, caption: String) -> String {
-        let columns = ["Doors", "Knocked", "Answered", "Surveyed", "Refused", "Responses", "Safeguarding concerns", "Follow-ups"]
+    /// - Parameter headline: Says whether the form asks safeguarding and follow-up questions, so
+    ///   their columns are shown only then.
+    static func overviewTable(
+        _ breakdowns: [CampaignAggregates.Breakdown], noun: String, caption: String, headline: CampaignAggregates.Headline
+    ) -> String {
+        let safeguarding = !headline.safeguardingQuestions.isEmpty
+        let followUps = !headline.followUpQuestions.isEmpty
+        var columns = ["Doors", "Knocked", "Answered", "Surveyed", "Refused", "Responses"]
+        if safeguarding { columns.append("Safeguarding concerns") }
+        if followUps { columns.append("Follow-ups") }
         var html = "<table><caption>\(HTML.escape(caption))</caption><thead><tr><th scope=\"col\">\(noun)</th>"
         html += columns.map { "<th scope=\"col\">\($0)</th>" }.joined() + "</tr></thead><tbody>"
         for breakdown in breakdowns {
-            let values = [
+            var values = [
                 breakdown.funnel.addresses, breakdown.funnel.knocked, breakdown.funnel.answered, breakdown.funnel.surveyed,
-                breakdown.funnel.refused, breakdown.responses, breakdown.safeguardingConcerns, breakdown.followUps,
+                breakdown.funnel.refused, breakdown.responses,
             ]
+            if safeguarding { values.append(breakdown.safeguardingConcerns) }
+            if followUps { values.append(breakdown.followUps) }
             html += "<tr><th scope=\"row\">\(HTML.escape(breakdown.name))</th>"
             html += values.map { "<td>\(cell($0))</td>" }.joined() + "</tr>"
         }

@@ -245,6 +245,21 @@ struct ReportTests {
         #expect(Self.cards(document)["Responses recorded"] == "0")
     }
 
+    @Test("A form that asks no safeguarding or follow-up question shows no such figure")
+    func notAsked() throws {
+        let form = FormDefinition(id: "plain", version: "1", title: "Plain", questions: [
+            Question(name: "n", type: .integer, label: "How many?"),
+        ], choiceLists: [:])
+        let aggregates = CampaignAggregates.compute(campaign: "p", name: "Plain", date: nil, forms: [form], tallies: [:], funnels: [:])
+        #expect(aggregates.headline.safeguardingQuestions.isEmpty)
+        #expect(Fixture.aggregates().headline.safeguardingQuestions == ["concern"])
+        #expect(Fixture.aggregates().headline.followUpQuestions == ["follow_up"])
+        let cards = Self.cards(try ReportParser.parse(CampaignReport(aggregates: aggregates).html()))
+        #expect(cards["Safeguarding concerns flagged"] == nil)
+        #expect(cards["Follow-ups requested"] == nil)
+        #expect(cards["Responses recorded"] == "0")
+    }
+
     @Test("One response: bars of 100% and a summary of one number")
     func oneResponse() throws {
         let rows = [Fixture.rows[0]]

@@ -67,13 +67,24 @@ extension CampaignAggregates {
             headline: Headline(
                 safeguardingConcerns: all[Tally.responseQuestion]?[Tally.safeguardingBucket] ?? 0,
                 followUps: all[Tally.responseQuestion]?[Tally.followUpBucket] ?? 0,
-                followUpsByAgency: agencies
+                followUpsByAgency: agencies,
+                safeguardingQuestions: Self.names(in: forms) { $0.questions.filter(\.safeguarding) },
+                followUpQuestions: Self.names(in: forms) { $0.followUpQuestions }
             ),
             funnel: funnels[TallyKey.allDimension] ?? .empty,
             questions: catalogue.aggregates(from: all),
             streets: breakdowns(prefix: TallyKey.streetDimension("")),
             areas: breakdowns(prefix: TallyKey.areaDimension(""))
         )
+    }
+
+    /// The names of the questions `pick` chooses in any version, newest version's order first.
+    static func names(in forms: [FormDefinition], _ pick: (FormDefinition) -> [Question]) -> [String] {
+        var names: [String] = []
+        for form in forms.reversed() {
+            for question in pick(form) where !names.contains(question.name) { names.append(question.name) }
+        }
+        return names
     }
 
     /// `count` as a percentage of `base`, rounded to one decimal; `nil` when the base is 0.

@@ -99,18 +99,39 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         public var followUps: Int?
         /// Follow-ups by agency (choice of a follow-up question); percentages are of responses.
         public var followUpsByAgency: [BucketCount]
+        /// The questions marked `safeguarding: true`; none means the form cannot flag a concern.
+        public var safeguardingQuestions: [String]
+        /// The follow-up questions (``FormDefinition/followUpQuestions``); none means the form asks none.
+        public var followUpQuestions: [String]
 
         /// Creates headline figures.
-        public init(safeguardingConcerns: Int?, followUps: Int?, followUpsByAgency: [BucketCount]) {
+        public init(
+            safeguardingConcerns: Int?, followUps: Int?, followUpsByAgency: [BucketCount],
+            safeguardingQuestions: [String] = [], followUpQuestions: [String] = []
+        ) {
             self.safeguardingConcerns = safeguardingConcerns
             self.followUps = followUps
             self.followUpsByAgency = followUpsByAgency
+            self.safeguardingQuestions = safeguardingQuestions
+            self.followUpQuestions = followUpQuestions
         }
 
         private enum CodingKeys: String, CodingKey {
             case safeguardingConcerns = "safeguarding_concerns"
             case followUps = "follow_ups"
             case followUpsByAgency = "follow_ups_by_agency"
+            case safeguardingQuestions = "safeguarding_questions"
+            case followUpQuestions = "follow_up_questions"
+        }
+
+        /// Decodes headline figures; the lists of questions may be absent.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            safeguardingConcerns = try container.decodeIfPresent(Int.self, forKey: .safeguardingConcerns)
+            followUps = try container.decodeIfPresent(Int.self, forKey: .followUps)
+            followUpsByAgency = try container.decode([BucketCount].self, forKey: .followUpsByAgency)
+            safeguardingQuestions = try container.decodeIfPresent([String].self, forKey: .safeguardingQuestions) ?? []
+            followUpQuestions = try container.decodeIfPresent([String].self, forKey: .followUpQuestions) ?? []
         }
 
         /// Encodes every key, a suppressed figure as `null`.
@@ -119,6 +140,8 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
             try container.encode(safeguardingConcerns, forKey: .safeguardingConcerns)
             try container.encode(followUps, forKey: .followUps)
             try container.encode(followUpsByAgency, forKey: .followUpsByAgency)
+            try container.encode(safeguardingQuestions, forKey: .safeguardingQuestions)
+            try container.encode(followUpQuestions, forKey: .followUpQuestions)
         }
     }
 

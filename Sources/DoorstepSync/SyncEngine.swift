@@ -79,6 +79,9 @@ public struct SyncEngine: Sendable {
         let now = Date()
         try store.recordSyncCompleted(at: now)
         state.summary.pending = try store.pendingCount()
+        state.summary.setAside = try store.rejectedOperations().map { operation, reason in
+            RejectedOperation(id: operation.id, type: operation.kind, response: Self.response(of: operation), reason: reason)
+        }
         state.summary.finishedAt = now.formatted(.iso8601)
         logger.notice(
             "Sync finished.",

@@ -10,6 +10,8 @@ public struct SyncSummary: Codable, Sendable, Hashable {
     public var conflicts: Int
     /// Operations the server refused in this sync, set aside with its reasons.
     public var rejected: [RejectedOperation]
+    /// Every operation set aside so far on this laptop (this sync's and earlier ones), oldest first.
+    public var setAside: [RejectedOperation]
     /// Operations still waiting (recorded while the sync ran).
     public var pending: Int
     /// Whether the server announced a new epoch (it was restored) and everything was sent again.
@@ -21,13 +23,14 @@ public struct SyncSummary: Codable, Sendable, Hashable {
 
     /// Creates a summary.
     public init(
-        pushed: Int = 0, pulled: Int = 0, conflicts: Int = 0, rejected: [RejectedOperation] = [], pending: Int = 0,
-        resent: Bool = false, pages: Int = 0, finishedAt: String = ""
+        pushed: Int = 0, pulled: Int = 0, conflicts: Int = 0, rejected: [RejectedOperation] = [],
+        setAside: [RejectedOperation] = [], pending: Int = 0, resent: Bool = false, pages: Int = 0, finishedAt: String = ""
     ) {
         self.pushed = pushed
         self.pulled = pulled
         self.conflicts = conflicts
         self.rejected = rejected
+        self.setAside = setAside
         self.pending = pending
         self.resent = resent
         self.pages = pages
@@ -36,7 +39,7 @@ public struct SyncSummary: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case pushed, pulled, conflicts, rejected, pending, resent, pages
-        case finishedAt = "finished_at"
+        case finishedAt = "finished_at", setAside = "set_aside"
     }
 }
 

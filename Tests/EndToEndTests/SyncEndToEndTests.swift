@@ -122,6 +122,10 @@ struct SyncEndToEndTests {
         let next = try alice.sync()
         #expect((next["rejected"] as? [Any])?.isEmpty == true)
         #expect(next["pending"] as? Int == 0)
+        // But it stays listed as set aside, with its reason, for the organiser to look at
+        let setAside = try #require(next["set_aside"] as? [[String: Any]])
+        #expect(setAside.count == 1)
+        #expect(setAside.first?["reason"] as? String == rejected.first?["reason"] as? String)
     }
 
     @Test("A revoked token exits 77 with a sentence")

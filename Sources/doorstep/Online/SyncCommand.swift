@@ -16,7 +16,7 @@ struct SyncCommand: AsyncParsableCommand {
 
     @OptionGroup var home: HomeOptions
     @OptionGroup var connection: ConnectionOptions
-    @Flag(name: .long, help: "Print a JSON summary on stdout (pushed, pulled, conflicts, rejected).") var json = false
+    @Flag(name: .long, help: "Print a JSON summary on stdout (pushed, pulled, conflicts, rejected, set_aside).") var json = false
     @Flag(name: .long, help: "Print nothing on success; log only warnings and errors.") var quiet = false
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Operations per push request.", valueName: "count"))
     var batchSize = 2000
@@ -58,6 +58,8 @@ struct SyncCommand: AsyncParsableCommand {
         var text = "Pushed \(count(summary.pushed, "change")), pulled \(count(summary.pulled, "record"))"
         if summary.conflicts > 0 { text += ", \(count(summary.conflicts, "value")) kept in conflict for organisers" }
         if !summary.rejected.isEmpty { text += ", \(count(summary.rejected.count, "change")) refused" }
+        let earlier = summary.setAside.count - summary.rejected.count
+        if earlier > 0 { text += "; \(count(earlier, "change")) refused earlier stay set aside (see sync --json)" }
         if summary.pending > 0 { text += "; \(summary.pending) recorded meanwhile wait for the next sync" }
         return text + "."
     }

@@ -2,17 +2,25 @@ public import Foundation
 
 /// An HTTP method.
 public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The method's name as sent, such as `GET`.
     public var rawValue: String
 
+    /// A method by name.
     public init(rawValue: String) {
         self.rawValue = rawValue
     }
 
+    /// `GET`: read; always safe to retry.
     public static let get = HTTPMethod(rawValue: "GET")
+    /// `HEAD`: the headers of a `GET` without its body.
     public static let head = HTTPMethod(rawValue: "HEAD")
+    /// `POST`: send a body.
     public static let post = HTTPMethod(rawValue: "POST")
+    /// `PUT`: replace a resource.
     public static let put = HTTPMethod(rawValue: "PUT")
+    /// `PATCH`: change part of a resource.
     public static let patch = HTTPMethod(rawValue: "PATCH")
+    /// `DELETE`: remove a resource.
     public static let delete = HTTPMethod(rawValue: "DELETE")
 
     public var description: String { rawValue }
@@ -20,7 +28,9 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
 
 /// One request to send: method, absolute URL, headers and an optional body.
 public struct HTTPRequest: Sendable {
+    /// The method.
     public var method: HTTPMethod
+    /// The absolute `http` or `https` URL, query included.
     public var url: URL
     /// Header fields in the order they are sent. A body without `Content-Type` is sent as
     /// `application/octet-stream`.

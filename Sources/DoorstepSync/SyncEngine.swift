@@ -83,7 +83,7 @@ public struct SyncEngine: Sendable {
             RejectedOperation(id: operation.id, type: operation.kind, response: Self.response(of: operation), reason: reason)
         }
         state.summary.finishedAt = now.formatted(.iso8601)
-        logger.notice(
+        logger.info(
             "Sync finished.",
             metadata: [
                 "pushed": "\(state.summary.pushed)", "pulled": "\(state.summary.pulled)",

@@ -39,6 +39,13 @@ choices:
 """
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time of a process so far, in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(binary, *args):
     return subprocess.run([binary, *args], check=True, capture_output=True, text=True).stdout.strip()
 
@@ -92,14 +99,17 @@ def main():
     connection = http.client.HTTPConnection(host, int(port))
     try:
         started = time.perf_counter()
+        cpu = cpu_seconds(server.pid)
         applied = 0
         for body in bodies:
             connection.request("POST", "/v1/push", body, headers)
             answer = json.loads(connection.getresponse().read())
             applied += sum(1 for r in answer["results"] if r["status"] == "applied")
         batched = time.perf_counter() - started
+        cpu = cpu_seconds(server.pid) - cpu
         print(f"batched: {options.responses} responses in {len(bodies)} pushes of {options.batch}: "
-              f"{batched:.2f} s ({options.responses / batched:,.0f} responses/s), {applied} applied")
+              f"{batched:.2f} s ({options.responses / batched:,.0f} responses/s), server CPU {cpu:.2f} s, "
+              f"{applied} applied")
         if singles:
             started = time.perf_counter()
             for body in singles:

@@ -23,20 +23,26 @@ extension Request {
     ///
     /// - Throws: ``APIError`` 413 when the body is too large, 400 when it is not JSON of `type`'s shape.
     public func decodeJSON<Value: Decodable>(as type: Value.Type, context: some RequestContext) async throws -> Value {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await body.collect(upTo: context.maxUploadSize)
-        } catch {
-            throw APIError.payloadTooLarge(
-                "The request body is larger than the server's limit of \(context.maxUploadSize / 1_048_576) MiB."
-            )
-        }
+        let buffer = try await collectJSONBody(context: context)
         do {
             return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {
             throw APIError.badRequest(Self.describe(error))
         } catch {
             throw APIError.badRequest("The request body is not valid JSON.")
+        }
+    }
+
+    /// Reads the whole body, at most the context's `maxUploadSize` bytes.
+    ///
+    /// - Throws: ``APIError`` 413 when the body is larger.
+    func collectJSONBody(context: some RequestContext) async throws -> ByteBuffer {
+        do {
+            return try await body.collect(upTo: context.maxUploadSize)
+        } catch {
+            throw APIError.payloadTooLarge(
+                "The request body is larger than the server's limit of \(context.maxUploadSize / 1_048_576) MiB."
+            )
         }
     }
 

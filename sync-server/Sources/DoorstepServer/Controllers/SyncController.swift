@@ -56,7 +56,10 @@ public struct SyncController: Sendable {
 
     @Sendable func push(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireRole(.collector, .organiser, .admin)
-        let push = try await request.decodeJSON(as: PushRequest.self, context: context)
+        let body = try await request.collectJSONBody(context: context)
+        let (push, texts) = try body.withUnsafeReadableBytes { raw in
+            try PushRequestReader.read(raw.assumingMemoryBound(to: UInt8.self))
+        }
         guard !push.device.isEmpty else {
             throw APIError.unprocessable("The push names no device.")
         }
@@ -65,7 +68,7 @@ public struct SyncController: Sendable {
                 "The push carries \(push.operations.count) operations; the limit is \(configuration.maxBatchSize) per request."
             )
         }
-        let answer = try await database.push(push, by: identity, maxClockDrift: configuration.maxClockDrift)
+        let answer = try await database.push(push, texts: texts, by: identity, maxClockDrift: configuration.maxClockDrift)
         return .json(answer)
     }
 

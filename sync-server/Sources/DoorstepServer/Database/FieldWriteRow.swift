@@ -4,18 +4,58 @@ import Foundation
 import GRDB
 
 /// Reads rows of `field_writes` back into merge-rule writes.
+///
+/// A row is one write to one field, except the row of a `response.create`: its `field` is
+/// ``createField`` and its `value_json` the object of every answer the create wrote, each a write
+/// with the row's stamp and no base. One row instead of one per answer keeps the push of new
+/// responses fast; reading a field's history expands it.
 enum FieldWriteRow {
-    /// The write a `field_writes` row holds; `nil` for a row whose stamp is unreadable.
-    static func write(_ row: Row) -> FieldHistory.Write? {
+    /// The `field` of a create's row; no question can be named so.
+    static let createField = "*"
+
+    /// The write to `field` that a `field_writes` row holds; `nil` when a create's row did not
+    /// write that field (or the stamp is unreadable).
+    static func write(_ row: Row, field: String) -> FieldHistory.Write? {
         guard let stamp = HLCTimestamp(row["stamp"] as String) else { return nil }
+        let value: AnswerValue?
+        if (row["field"] as String) == createField {
+            guard let answers = answerObject(row["value_json"]), let written = answers[field] else { return nil }
+            value = written
+        } else {
+            value = answer(row["value_json"])
+        }
         return FieldHistory.Write(
             stamp: stamp,
             aliases: stamps(row["aliases_json"]),
             base: (row["base"] as String?).flatMap { HLCTimestamp($0) },
             resolves: stamps(row["resolves_json"]),
-            value: answer(row["value_json"]),
+            value: value,
             device: row["device"]
         )
+    }
+
+    /// A create's answers object: each written field with its value, `nil` where erased.
+    static func answerObject(_ json: String?) -> [String: AnswerValue?]? {
+        guard let json else { return nil }
+        var utf8 = json
+        return utf8.withUTF8 { bytes -> [String: AnswerValue?]? in
+            guard case .object(let members) = try? JSONParser.parse(bytes) else { return nil }
+            var answers: [String: AnswerValue?] = [:]
+            for (name, value) in members {
+                answers[name] = value == .null ? .some(nil) : try? PushRequestReader.Node(value, path: name).answer()
+            }
+            return answers
+        }
+    }
+
+    /// A create's answers object written back with the values of `erased` (every field when `nil`) removed.
+    static func erasing(_ answers: [String: AnswerValue?], _ erased: Set<String>?) -> String {
+        let kept = answers.keys.sorted().map { name in
+            let isErased = erased?.contains(name) ?? true
+            let value: AnswerValue? = isErased ? nil : (answers[name] ?? nil)
+            return JSONText.string(name) + ":" + JSONText.answer(value)
+        }
+        return "{" + kept.joined(separator: ",") + "}"
     }
 
     static func stamps(_ json: String?) -> [HLCTimestamp] {
@@ -59,25 +99,39 @@ enum ConflictRows {
 /// Removes erased values from every copy the server keeps: field history, conflicts and the log.
 enum Erasing {
     /// Erases `fields` (every field when `nil`) of `response`.
-    static func scrub(_ db: Database, response: String, fields: Set<String>?) throws {
+    static func scrub(_ db: Database, response: String, number: Int64, fields: Set<String>?) throws {
+        let creates = try Row.fetchAll(
+            db, sql: "SELECT stamp, value_json FROM field_writes WHERE response = ? AND field = ?",
+            arguments: [number, FieldWriteRow.createField]
+        )
+        for create in creates {
+            guard let answers = FieldWriteRow.answerObject(create["value_json"]) else { continue }
+            try db.execute(
+                sql: "UPDATE field_writes SET value_json = ? WHERE response = ? AND field = ? AND stamp = ?",
+                arguments: [FieldWriteRow.erasing(answers, fields), number, FieldWriteRow.createField, create["stamp"] as String]
+            )
+        }
         if let fields {
             for field in fields {
                 try db.execute(
                     sql: "UPDATE field_writes SET value_json = NULL WHERE response = ? AND field = ?",
-                    arguments: [response, field]
+                    arguments: [number, field]
                 )
                 try db.execute(sql: "DELETE FROM conflicts WHERE response = ? AND field = ?", arguments: [response, field])
             }
         } else {
-            try db.execute(sql: "UPDATE field_writes SET value_json = NULL WHERE response = ?", arguments: [response])
+            try db.execute(
+                sql: "UPDATE field_writes SET value_json = NULL WHERE response = ? AND field <> ?",
+                arguments: [number, FieldWriteRow.createField]
+            )
             try db.execute(sql: "DELETE FROM conflicts WHERE response = ?", arguments: [response])
         }
         let logged = try Row.fetchAll(
-            db, sql: "SELECT seq, payload_json FROM operations WHERE response = ?", arguments: [response]
+            db, sql: "SELECT seq, payload_json FROM operations WHERE response = ?", arguments: [number]
         )
         for row in logged {
             let json: String = row["payload_json"]
-            guard let operation = try? JSONDecoder().decode(SyncOperation.self, from: Data(json.utf8)) else { continue }
+            guard let operation = PushRequestReader.operation(text: json) else { continue }
             let scrubbed = scrub(operation, fields: fields)
             if scrubbed != operation {
                 try db.execute(

@@ -9,6 +9,9 @@ import Foundation
 enum JSONText {
     /// A JSON string literal.
     static func string(_ value: String) -> String {
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            return "\"" + value + "\""
+        }
         var out = "\""
         out.reserveCapacity(value.utf8.count + 2)
         for scalar in value.unicodeScalars {
@@ -44,16 +47,37 @@ enum JSONText {
 
     /// `{name: value}` with keys sorted.
     static func answers(_ answers: Answers) -> String {
-        "{" + answers.keys.sorted().map { string($0) + ":" + answer(answers[$0]) }.joined(separator: ",") + "}"
+        var out = "{"
+        out.reserveCapacity(answers.count * 24)
+        for (index, name) in answers.keys.sorted().enumerated() {
+            if index > 0 { out += "," }
+            out += string(name)
+            out += ":"
+            out += answer(answers[name])
+        }
+        out += "}"
+        return out
     }
 
     /// `{name: {"stamp": s, "value": v}}` with keys sorted; a cleared field has no `value`.
     static func fields(_ fields: [String: FieldValue]) -> String {
-        "{" + fields.keys.sorted().map { name in
+        var stampTexts: [HLCTimestamp: String] = [:]
+        var out = "{"
+        for (index, name) in fields.keys.sorted().enumerated() {
             let field = fields[name]!
-            let value = field.value.map { ",\"value\":" + answer($0) } ?? ""
-            return string(name) + ":{\"stamp\":" + string(field.stamp.description) + value + "}"
-        }.joined(separator: ",") + "}"
+            let stamp: String
+            if let known = stampTexts[field.stamp] {
+                stamp = known
+            } else {
+                stamp = string(field.stamp.description)
+                stampTexts[field.stamp] = stamp
+            }
+            if index > 0 { out += "," }
+            out += string(name) + ":{\"stamp\":" + stamp
+            if let value = field.value { out += ",\"value\":" + answer(value) }
+            out += "}"
+        }
+        return out + "}"
     }
 
     /// A list of stamps, or `nil` when empty.

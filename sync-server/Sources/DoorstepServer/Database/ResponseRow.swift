@@ -4,6 +4,8 @@ import GRDB
 
 /// A response's row as the push path reads and rewrites it: metadata plus the merged fields.
 struct ResponseRow {
+    /// The row's integer key, which `field_writes.response` refers to.
+    var number: Int64
     var id: String
     var campaign: String
     var address: String
@@ -22,7 +24,8 @@ struct ResponseRow {
     /// Reads the response `id`; `nil` when the server has never seen it.
     static func fetch(_ db: Database, id: String) throws -> ResponseRow? {
         let statement = try db.cachedStatement(sql: """
-            SELECT campaign, address, form, form_version, recorded_at, device, token_id, erased, fields_json
+            SELECT number, campaign, address, form, form_version, recorded_at, device, token_id, erased,
+                   answers_json, stamp, fields_json
             FROM responses WHERE id = ?
             """)
         guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
@@ -31,6 +34,7 @@ struct ResponseRow {
 
     init(row: Row, id: String) {
         self.id = id
+        number = row["number"]
         campaign = row["campaign"]
         address = row["address"]
         form = row["form"]
@@ -39,23 +43,17 @@ struct ResponseRow {
         device = row["device"]
         tokenID = row["token_id"]
         erased = (row["erased"] as String?).flatMap(Erasure.Scope.init(rawValue:))
-        fields = Self.decodeFields(row["fields_json"])
+        fields = Self.fields(answersJSON: row["answers_json"], stamp: row["stamp"], fieldsJSON: row["fields_json"])
     }
 
-    init(
-        id: String, campaign: String, address: String, form: String, formVersion: String, recordedAt: String,
-        device: String, tokenID: String, erased: Erasure.Scope?, fields: [String: FieldValue]
-    ) {
-        self.id = id
-        self.campaign = campaign
-        self.address = address
-        self.form = form
-        self.formVersion = formVersion
-        self.recordedAt = recordedAt
-        self.device = device
-        self.tokenID = tokenID
-        self.erased = erased
-        self.fields = fields
+    /// The merged fields of a `responses` row from its columns: `fields_json`, or, while it is NULL (a response no
+    /// write has touched since its create), every answer with the create's `stamp`.
+    static func fields(answersJSON: String?, stamp: String?, fieldsJSON: String?) -> [String: FieldValue] {
+        if let fieldsJSON { return decodeFields(fieldsJSON) }
+        guard let stamp = stamp.flatMap({ HLCTimestamp($0) }), let answers = FieldWriteRow.answerObject(answersJSON) else {
+            return [:]
+        }
+        return answers.compactMapValues { value in value.map { FieldValue(value: $0, stamp: stamp) } }
     }
 
     static func decodeFields(_ json: String?) -> [String: FieldValue] {

@@ -9,7 +9,7 @@ extension ServerDatabase {
     public func conflicts(campaign: String?) async throws -> [ConflictInfo] {
         try await writer.read { db in
             var sql = """
-                SELECT c.*, r.fields_json FROM conflicts c JOIN responses r ON r.id = c.response
+                SELECT c.*, r.answers_json, r.stamp AS response_stamp, r.fields_json FROM conflicts c JOIN responses r ON r.id = c.response
                 """
             var arguments: StatementArguments = []
             if let campaign {
@@ -27,7 +27,9 @@ extension ServerDatabase {
     static func conflictInfo(_ row: Row) -> ConflictInfo? {
         let field: String = row["field"]
         guard let response = UUID(uuidString: row["response"]), let stamp = HLCTimestamp(row["stamp"] as String),
-              let current = ResponseRow.decodeFields(row["fields_json"])[field]
+              let current = ResponseRow.fields(
+                  answersJSON: row["answers_json"], stamp: row["response_stamp"], fieldsJSON: row["fields_json"]
+              )[field]
         else { return nil }
         return ConflictInfo(
             id: row["id"], response: response, campaign: row["campaign"], field: field,
@@ -64,7 +66,7 @@ extension ServerDatabase {
                 case .failure(let problem): throw APIError.unprocessable(problem.description)
                 }
             }
-            let history = FieldHistory(try PushBatch.writes(db, response: row.id, field: field))
+            let history = FieldHistory(try PushBatch.writes(db, response: row.number, field: field))
             let change = FieldChange(
                 name: field, value: settled, base: history.winner?.stamp, resolves: history.conflicts.map(\.stamp)
             )

@@ -72,7 +72,8 @@ extension ServerDatabase {
                 CREATE INDEX visits_address ON visits(campaign, address);
 
                 CREATE TABLE responses(
-                    id TEXT PRIMARY KEY NOT NULL,
+                    number INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
                     campaign TEXT NOT NULL REFERENCES campaigns(id),
                     address TEXT NOT NULL,
                     form TEXT NOT NULL,
@@ -82,7 +83,8 @@ extension ServerDatabase {
                     token_id TEXT NOT NULL,
                     erased TEXT CHECK (erased IN ('sensitive', 'all')),
                     answers_json TEXT NOT NULL,
-                    fields_json TEXT NOT NULL,
+                    stamp TEXT NOT NULL,
+                    fields_json TEXT,
                     changed_seq INTEGER NOT NULL
                 );
                 CREATE INDEX responses_seq ON responses(changed_seq);
@@ -90,7 +92,7 @@ extension ServerDatabase {
                 CREATE INDEX responses_campaign ON responses(campaign);
 
                 CREATE TABLE field_writes(
-                    response TEXT NOT NULL,
+                    response INTEGER NOT NULL,
                     field TEXT NOT NULL,
                     stamp TEXT NOT NULL,
                     aliases_json TEXT,
@@ -98,7 +100,7 @@ extension ServerDatabase {
                     resolves_json TEXT,
                     value_json TEXT,
                     device TEXT NOT NULL,
-                    operation TEXT NOT NULL,
+                    operation INTEGER NOT NULL,
                     PRIMARY KEY (response, field, stamp)
                 ) WITHOUT ROWID;
 
@@ -132,7 +134,7 @@ extension ServerDatabase {
                     type TEXT NOT NULL,
                     stamp TEXT NOT NULL,
                     applied_stamp TEXT NOT NULL,
-                    response TEXT,
+                    response INTEGER,
                     payload_json TEXT NOT NULL,
                     status TEXT NOT NULL CHECK (status IN ('applied', 'rejected')),
                     reason TEXT,

@@ -17,14 +17,17 @@ extension ServerDatabase {
     ///
     /// - Parameters:
     ///   - request: The device's batch.
+    ///   - texts: Each operation's JSON as received, kept in the log; empty to log them re-encoded.
     ///   - identity: The token that sent it.
     ///   - maxClockDrift: How far ahead of the server clock a stamp may be before it is re-stamped.
     /// - Throws: A database error; then nothing of the batch is stored.
-    public func push(_ request: PushRequest, by identity: Identity, maxClockDrift: Duration) async throws -> PushResponse {
+    public func push(
+        _ request: PushRequest, texts: [String] = [], by identity: Identity, maxClockDrift: Duration
+    ) async throws -> PushResponse {
         let drift = maxClockDrift.components.seconds * 1_000 + maxClockDrift.components.attoseconds / 1_000_000_000_000_000
         let (results, epoch) = try await writer.write { db in
             var batch = try PushBatch(db: db, database: self, identity: identity, maxDriftMilliseconds: drift)
-            let results = try batch.apply(request.operations)
+            let results = try batch.apply(request.operations, texts: texts)
             try batch.finish()
             return (results, try Self.epoch(db))
         }
@@ -42,9 +45,13 @@ struct PushBatch {
     let today = Timestamps.today()
     /// The last change sequence number handed out.
     var sequence: Int64
-    /// Tally changes, in order; folded and written by ``finish()``. A rejected operation's
-    /// entries are cut off again.
-    var tallyChanges: [(campaign: String, key: TallyKey, delta: Int)] = []
+    /// The log number (`operations.seq`) of the operation being applied.
+    var operationNumber: Int64
+    /// The tally changes of the operation being applied, kept apart until it succeeds.
+    var pendingTallies: [(group: TallyGroup, keys: [TallyKey], delta: Int)] = []
+    /// The batch's tally changes in the `all` dimension, per campaign, form and place; ``finish()``
+    /// spreads them over the street and area dimensions and writes them.
+    var tallies: [TallyGroup: [TallyKey: Int]] = [:]
     var validators: [FormVersionKey: AnswerValidator] = [:]
     var campaignForms: [String: String?] = [:]
     var addresses: [AddressKey: AddressInfo?] = [:]
@@ -55,19 +62,21 @@ struct PushBatch {
         self.identity = identity
         self.maxDriftMilliseconds = maxDriftMilliseconds
         sequence = try ServerDatabase.sequence(db)
+        operationNumber = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM operations") ?? 0
     }
 
-    /// Applies every operation in order.
-    mutating func apply(_ operations: [SyncOperation]) throws -> [OperationResult] {
+    /// Applies every operation in order; `texts`, when given, are their JSON as received.
+    mutating func apply(_ operations: [SyncOperation], texts: [String] = []) throws -> [OperationResult] {
         var results: [OperationResult] = []
         results.reserveCapacity(operations.count)
-        var seen: [UUID: OperationResult] = [:]
-        for operation in operations {
+        var seen = try storedResults(operations.map(\.id))
+        for (position, operation) in operations.enumerated() {
             if let result = seen[operation.id] {
                 results.append(result)
                 continue
             }
-            let result = try storedResult(operation.id) ?? applyNew(operation)
+            let text = texts.isEmpty ? nil : texts[position]
+            let result = try applyNew(operation, text: text)
             seen[operation.id] = result
             results.append(result)
         }
@@ -77,8 +86,16 @@ struct PushBatch {
     /// Writes the tallies, the sequence and the clock; the transaction then commits.
     mutating func finish() throws {
         var folded: [CampaignTallyKey: Int] = [:]
-        for change in tallyChanges {
-            folded[CampaignTallyKey(campaign: change.campaign, key: change.key), default: 0] += change.delta
+        for (group, counts) in tallies {
+            guard let form = try database.forms.definition(id: group.form.id, version: group.form.version, db) else { continue }
+            // Every response counts the same buckets in each dimension of its place (see `Tally`).
+            let dimensions = Set(Tally.contributions(of: [:], form: form, street: group.street, area: group.area).map(\.dimension))
+            for (key, delta) in counts where delta != 0 {
+                for dimension in dimensions {
+                    let placed = TallyKey(dimension: dimension, question: key.question, bucket: key.bucket)
+                    folded[CampaignTallyKey(campaign: group.campaign, key: placed), default: 0] += delta
+                }
+            }
         }
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO tallies(campaign, dimension, question, bucket, count) VALUES (?, ?, ?, ?, ?)
@@ -96,35 +113,49 @@ struct PushBatch {
 
     // MARK: One operation
 
-    private func storedResult(_ id: UUID) throws -> OperationResult? {
-        let statement = try db.cachedStatement(sql: "SELECT status, reason, conflicts FROM operations WHERE id = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [id.uuidString]) else { return nil }
-        let status = OperationResult.Status(rawValue: row["status"]) ?? .rejected
-        return OperationResult(id: id, status: status, reason: row["reason"], conflicts: row["conflicts"])
+    /// The results the log holds for any of `ids`: one query for the whole batch.
+    private func storedResults(_ ids: [UUID]) throws -> [UUID: OperationResult] {
+        let list = "[" + ids.map { JSONText.string($0.uuidString) }.joined(separator: ",") + "]"
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, status, reason, conflicts FROM operations WHERE id IN (SELECT value FROM json_each(?))",
+            arguments: [list]
+        )
+        var results: [UUID: OperationResult] = [:]
+        for row in rows {
+            guard let id = UUID(uuidString: row["id"]) else { continue }
+            let status = OperationResult.Status(rawValue: row["status"]) ?? .rejected
+            results[id] = OperationResult(id: id, status: status, reason: row["reason"], conflicts: row["conflicts"])
+        }
+        return results
     }
 
-    private mutating func applyNew(_ operation: SyncOperation) throws -> OperationResult {
+    private mutating func applyNew(_ operation: SyncOperation, text: String?) throws -> OperationResult {
         let (stamp, aliases) = clamp(operation.stamp)
-        let tallyMark = tallyChanges.count
+        operationNumber += 1
+        pendingTallies.removeAll(keepingCapacity: true)
         let sequenceMark = sequence
         var outcome = Outcome()
         var rejection: String?
-        try db.inSavepoint {
-            do {
-                outcome = try perform(operation, stamp: stamp, aliases: aliases)
-                try log(operation, stamp: stamp, outcome: outcome, status: .applied, reason: nil)
-                return .commit
-            } catch let refused as Rejection {
-                rejection = refused.reason
-                return .rollback
-            }
+        // Each operation in its own savepoint, with statements prepared once per connection.
+        try db.cachedStatement(sql: "SAVEPOINT operation").execute()
+        do {
+            outcome = try perform(operation, stamp: stamp, aliases: aliases)
+            try log(operation, text: text, stamp: stamp, outcome: outcome, status: .applied, reason: nil)
+        } catch let refused as Rejection {
+            rejection = refused.reason
+            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT operation").execute()
         }
+        try db.cachedStatement(sql: "RELEASE SAVEPOINT operation").execute()
         guard let rejection else {
+            for pending in pendingTallies {
+                for key in pending.keys {
+                    tallies[pending.group, default: [:]][key, default: 0] += pending.delta
+                }
+            }
             return OperationResult(id: operation.id, status: .applied, conflicts: outcome.conflicts)
         }
-        tallyChanges.removeSubrange(tallyMark...)
         sequence = sequenceMark
-        try log(operation, stamp: stamp, outcome: Outcome(response: outcome.response), status: .rejected, reason: rejection)
+        try log(operation, text: text, stamp: stamp, outcome: Outcome(), status: .rejected, reason: rejection)
         return OperationResult(id: operation.id, status: .rejected, reason: rejection)
     }
 
@@ -140,8 +171,8 @@ struct PushBatch {
 
     /// What applying one operation did.
     struct Outcome {
-        /// The response it touched, for the log's index.
-        var response: String?
+        /// The number of the response it touched (`responses.number`), for the log's index.
+        var response: Int64?
         /// Open conflicts left on the fields it wrote.
         var conflicts = 0
         /// The payload as stored, when erasure removed some of it.
@@ -164,18 +195,19 @@ struct PushBatch {
     }
 
     private func log(
-        _ operation: SyncOperation, stamp: HLCTimestamp, outcome: Outcome,
+        _ operation: SyncOperation, text: String?, stamp: HLCTimestamp, outcome: Outcome,
         status: OperationResult.Status, reason: String?
     ) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO operations(id, received_at, device, token_id, type, stamp, applied_stamp, response,
+            INSERT INTO operations(seq, id, received_at, device, token_id, type, stamp, applied_stamp, response,
                                    payload_json, status, reason, conflicts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.execute(arguments: [
-            operation.id.uuidString, receivedAt, operation.device, identity.tokenID, operation.kind,
-            operation.stamp.description, stamp.description, outcome.response ?? operation.responseID?.uuidString,
-            JSONText.operation(outcome.storedOperation ?? operation), status.rawValue, reason, outcome.conflicts,
+            operationNumber, operation.id.uuidString, receivedAt, operation.device, identity.tokenID, operation.kind,
+            operation.stamp.description, stamp.description, outcome.response,
+            outcome.storedOperation.map(JSONText.operation) ?? text ?? JSONText.operation(operation),
+            status.rawValue, reason, outcome.conflicts,
         ])
     }
 
@@ -191,42 +223,56 @@ struct PushBatch {
         case .failure(let problems): throw Rejection(reason: problems.description)
         }
         let id = new.response.uuidString
-        if var row = try ResponseRow.fetch(db, id: id) {
-            guard row.campaign == new.campaign, row.address == new.address, row.form == new.form else {
-                throw Rejection(reason: "Response \(id) already exists for another campaign, address or form.")
-            }
-            let changes = answers.map { FieldChange(name: $0.key, value: $0.value, base: nil) }
-            let (conflicts, stored) = try merge(&row, changes: changes, operation: operation, stamp: stamp, aliases: aliases)
-            let storedOperation = stored.map { kept in
-                var copy = operation
-                var scrubbed = new
-                scrubbed.answers = new.answers.filter { kept.contains($0.key) }
-                copy.body = .createResponse(scrubbed)
-                return copy
-            }
-            return Outcome(response: id, conflicts: conflicts, storedOperation: storedOperation)
-        }
         sequence += 1
-        let fields = answers.mapValues { FieldValue(value: $0, stamp: stamp) }
+        let stampText = stamp.description
+        let answersJSON = JSONText.answers(answers)
+        // `fields_json` stays NULL until another write touches the response: every answer has the
+        // create's stamp (see ``ResponseRow/fields(_:)``).
         let insertResponse = try db.cachedStatement(sql: """
             INSERT INTO responses(id, campaign, address, form, form_version, recorded_at, device, token_id,
-                                  erased, answers_json, fields_json, changed_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)
+                                  erased, answers_json, stamp, fields_json, changed_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING
             """)
         try insertResponse.execute(arguments: [
             id, new.campaign, new.address, new.form, new.formVersion, new.recordedAt, operation.device,
-            identity.tokenID, JSONText.answers(answers), JSONText.fields(fields), sequence,
+            identity.tokenID, answersJSON, stampText, sequence,
         ])
-        let aliasesJSON = JSONText.stamps(aliases)
-        let insertWrite = try fieldWriteStatement()
-        for (name, value) in answers {
-            try insertWrite.execute(arguments: [
-                id, name, stamp.description, aliasesJSON, nil, nil, JSONText.answer(value), operation.device,
-                operation.id.uuidString,
-            ])
+        guard db.changesCount > 0 else {
+            // The response exists already (created by another operation): its answers merge as writes.
+            return try recreate(new, answers: answers, operation: operation, stamp: stamp, aliases: aliases)
         }
+        // Every answer of a new response is a write with this stamp and no base: one history row
+        // holds them all (see ``FieldWriteRow/createField``).
+        let number = db.lastInsertedRowID
+        try fieldWriteStatement().execute(arguments: [
+            number, FieldWriteRow.createField, stampText, JSONText.stamps(aliases), nil, nil,
+            answersJSON, operation.device, operationNumber,
+        ])
         try retally(campaign: new.campaign, address: new.address, form: form, from: nil, to: answers)
-        return Outcome(response: id)
+        return Outcome(response: number)
+    }
+
+    /// A create for a response the server already has: each answer becomes a write with no base.
+    private mutating func recreate(
+        _ new: NewResponse, answers: Answers, operation: SyncOperation, stamp: HLCTimestamp, aliases: [HLCTimestamp]
+    ) throws -> Outcome {
+        let id = new.response.uuidString
+        guard var row = try ResponseRow.fetch(db, id: id) else {
+            throw Rejection(reason: "Response \(id) is unknown to the server.")
+        }
+        guard row.campaign == new.campaign, row.address == new.address, row.form == new.form else {
+            throw Rejection(reason: "Response \(id) already exists for another campaign, address or form.")
+        }
+        let changes = answers.map { FieldChange(name: $0.key, value: $0.value, base: nil) }
+        let (conflicts, stored) = try merge(&row, changes: changes, operation: operation, stamp: stamp, aliases: aliases)
+        let storedOperation = stored.map { kept in
+            var copy = operation
+            var scrubbed = new
+            scrubbed.answers = new.answers.filter { kept.contains($0.key) }
+            copy.body = .createResponse(scrubbed)
+            return copy
+        }
+        return Outcome(response: row.number, conflicts: conflicts, storedOperation: storedOperation)
     }
 
     private mutating func update(
@@ -264,7 +310,7 @@ struct PushBatch {
             copy.body = .updateResponse(scrubbed)
             return copy
         }
-        return Outcome(response: id, conflicts: conflicts, storedOperation: storedOperation)
+        return Outcome(response: row.number, conflicts: conflicts, storedOperation: storedOperation)
     }
 
     private mutating func record(_ visit: Visit, operation: SyncOperation, stamp: HLCTimestamp) throws {
@@ -297,7 +343,7 @@ struct PushBatch {
         let scope: Erasure.Scope = row.erased == .all || erasure.scope == .all ? .all : .sensitive
         let before = row
         let erasedNames: Set<String>? = scope == .all ? nil : form.sensitiveQuestionNames
-        try Erasing.scrub(db, response: id, fields: erasedNames)
+        try Erasing.scrub(db, response: id, number: row.number, fields: erasedNames)
         if let erasedNames {
             for name in erasedNames { row.fields[name] = nil }
         } else {
@@ -305,7 +351,7 @@ struct PushBatch {
         }
         row.erased = scope
         try save(row, before: before, form: form)
-        return Outcome(response: id)
+        return Outcome(response: row.number)
     }
 
     // MARK: Merge
@@ -337,17 +383,18 @@ struct PushBatch {
         var conflicts = 0
         let insertWrite = try fieldWriteStatement()
         let aliasesJSON = JSONText.stamps(aliases)
+        let stampText = stamp.description
         for change in writable {
-            var history = try FieldHistory(Self.writes(db, response: row.id, field: change.name))
+            var history = try FieldHistory(Self.writes(db, response: row.number, field: change.name))
             let write = FieldHistory.Write(
                 stamp: stamp, aliases: aliases, base: change.base, resolves: change.resolves,
                 value: change.value, device: operation.device
             )
             guard history.insert(write) else { continue }
             try insertWrite.execute(arguments: [
-                row.id, change.name, stamp.description, aliasesJSON, change.base?.description,
+                row.number, change.name, stampText, aliasesJSON, change.base?.description,
                 JSONText.stamps(change.resolves), JSONText.answer(change.value), operation.device,
-                operation.id.uuidString,
+                operationNumber,
             ])
             if let winner = history.winner {
                 row.fields[change.name] = FieldValue(value: winner.value, stamp: winner.stamp)
@@ -365,12 +412,12 @@ struct PushBatch {
     }
 
     /// Every write to one field, from the history table.
-    static func writes(_ db: Database, response: String, field: String) throws -> [FieldHistory.Write] {
+    static func writes(_ db: Database, response: Int64, field: String) throws -> [FieldHistory.Write] {
         let statement = try db.cachedStatement(sql: """
-            SELECT stamp, aliases_json, base, resolves_json, value_json, device
-            FROM field_writes WHERE response = ? AND field = ?
+            SELECT field, stamp, aliases_json, base, resolves_json, value_json, device
+            FROM field_writes WHERE response = ? AND field IN (?, '\(FieldWriteRow.createField)')
             """)
-        return try Row.fetchAll(statement, arguments: [response, field]).compactMap(FieldWriteRow.write)
+        return try Row.fetchAll(statement, arguments: [response, field]).compactMap { FieldWriteRow.write($0, field: field) }
     }
 
     /// Rewrites the response's merged state and moves its tallies from `before` to `row`.
@@ -447,15 +494,14 @@ struct PushBatch {
     private mutating func retally(campaign: String, address: String, form: FormDefinition, from old: Answers?, to new: Answers?) throws {
         guard old != new else { return }
         let place = try self.address(campaign: campaign, id: address)
+        let group = TallyGroup(
+            campaign: campaign, form: FormVersionKey(id: form.id, version: form.version), street: place?.street, area: place?.area
+        )
         if let old {
-            for key in Tally.contributions(of: old, form: form, street: place?.street, area: place?.area) {
-                tallyChanges.append((campaign, key, -1))
-            }
+            pendingTallies.append((group, Tally.contributions(of: old, form: form, street: nil, area: nil), -1))
         }
         if let new {
-            for key in Tally.contributions(of: new, form: form, street: place?.street, area: place?.area) {
-                tallyChanges.append((campaign, key, 1))
-            }
+            pendingTallies.append((group, Tally.contributions(of: new, form: form, street: nil, area: nil), 1))
         }
     }
 }
@@ -472,20 +518,16 @@ struct AddressInfo {
     var area: String?
 }
 
+/// Responses whose tallies spread over the same dimensions: one campaign, form version and place.
+struct TallyGroup: Hashable {
+    var campaign: String
+    var form: FormVersionKey
+    var street: String?
+    var area: String?
+}
+
 /// A tally row's key.
 struct CampaignTallyKey: Hashable {
     var campaign: String
     var key: TallyKey
-}
-
-extension SyncOperation {
-    /// The response an operation is about, if any.
-    var responseID: UUID? {
-        switch body {
-        case .createResponse(let new): new.response
-        case .updateResponse(let update): update.response
-        case .eraseResponse(let erasure): erasure.response
-        case .recordVisit: nil
-        }
-    }
 }

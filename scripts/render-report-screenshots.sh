@@ -2,9 +2,10 @@
 # Renders the organiser's report in a real browser (Debian's headless Chromium) and saves the
 # screenshots that docs/organiser-guide.md shows, in docs/report/.
 #
-# The reports come from the test "A report for each sample form" (Tests/DoorstepCoreTests/
-# ReportTests.swift): a made-up but valid day of action on each questionnaire of forms/, turned
-# into aggregates by the same core code the server uses, written as HTML to a temporary folder.
+# The reports come from the tests "A report for each sample form" and "The hard cases in one
+# report" (Tests/DoorstepCoreTests/ReportTests.swift): a made-up but valid day of action on each
+# questionnaire of forms/, and a report with thirty long choices, one answer and no answers,
+# turned into aggregates by the same core code the server uses, written as HTML to a temporary folder.
 # Each is then drawn on screen (the top of the page, 1000 px wide) and printed to A4 PDF, whose
 # pages are turned into PNGs with pdftoppm, so the print layout is checked too.
 #
@@ -62,6 +63,7 @@ screen community-safety-viewer 1400
 screen community-safety-comparison 1900
 screen safe-and-well 2000
 screen women-girls-safety 2000
+screen edge-cases 2500
 printed community-safety "The day in figures" community-safety-print-page-1
 printed community-safety "Doors and responses by street" community-safety-print-streets
 printed community-safety-viewer "Doors and responses by street" community-safety-viewer-print-streets

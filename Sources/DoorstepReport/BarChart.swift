@@ -47,7 +47,7 @@ enum Palette {
 }
 
 /// A horizontal bar chart as inline SVG: one row per choice, a bar per series, the count and
-/// percentage written after each bar, long labels wrapped on up to three lines.
+/// percentage written after each bar, long labels wrapped on up to five lines.
 struct BarChart {
     struct Row {
         var label: String
@@ -67,7 +67,7 @@ struct BarChart {
     static let valueRoom = 118.0
     static let lineHeight = 16.0
     static let charactersPerLine = 32
-    static let maxLines = 3
+    static let maxLines = 5
 
     /// The chart's SVG; `id` makes its title and description ids unique in the page.
     func svg(id: String) -> String {

@@ -276,10 +276,11 @@ struct ReportTests {
         #expect(html.contains("1 of 1 response answered"))
     }
 
-    @Test("Thirty choices with long labels: every row drawn, labels wrapped, the chart grows")
+    @Test("Thirty choices with long labels: every row drawn, labels wrapped on up to five lines, the chart grows")
     func thirtyLongChoices() throws {
         let long = "A considerably longer description of a problem that residents might mention at the door, with detail"
-        let choices = (1...30).map { Choice(name: "c\($0)", label: $0 % 3 == 0 ? "\(long) \($0)" : "Choice \($0)") }
+        let veryLong = long + ", and then the same again: " + long
+        let choices = (1...30).map { Choice(name: "c\($0)", label: $0 % 3 == 0 ? "\(veryLong) \($0)" : "Choice \($0)") }
         let form = FormDefinition(
             id: "wide", version: "1", title: "Wide", questions: [
                 Question(name: "many", type: .selectMultiple(list: "many"), label: long + "?", choices: choices),
@@ -298,11 +299,46 @@ struct ReportTests {
         let rows = svg.children.filter { $0.name == "g" }
         #expect(rows.count == 30)
         let labelLines = rows.map { $0.all("tspan").count }
-        #expect(labelLines.max() == 3)
+        #expect(labelLines.max() == 5)
         #expect(rows.allSatisfy { row in row.all("tspan").allSatisfy { $0.allText.count <= 33 } })
-        #expect(rows[2].all("title").first?.allText == "\(long) 3", "a shortened label keeps its full text")
+        #expect(rows[2].all("title").first?.allText == "\(veryLong) 3", "a shortened label keeps its full text")
+        #expect(rows[0].all("title").isEmpty)
         let height = Double(svg.attributes["height"] ?? "") ?? 0
         #expect(height > 30 * 26)
+    }
+
+    @Test("The hard cases in one report, written where the screenshot script looks")
+    func edgeCaseReport() throws {
+        let long = "A considerably longer description of a problem that residents might mention at the door"
+        let choices = (1...30).map { Choice(name: "c\($0)", label: $0 % 4 == 0 ? "\(long) (\($0))" : "Problem number \($0)") }
+        let form = FormDefinition(
+            id: "edge", version: "1", title: "Hard cases", questions: [
+                Question(name: "many", type: .selectMultiple(list: "many"), label: "Thirty choices, some with long labels: " + long + "?", choices: choices),
+                Question(name: "once", type: .selectOne(list: "yn"), label: "A question one resident answered",
+                         choices: [Choice(name: "yes", label: "Yes"), Choice(name: "no", label: "No")]),
+                Question(name: "never", type: .integer, label: "A question nobody has answered yet"),
+                Question(name: "spread", type: .decimal, label: "Many different numbers (grouped into ranges)"),
+            ], choiceLists: [:]
+        )
+        var tallies: [TallyKey: Int] = [:]
+        for index in 0..<60 {
+            var answers: Answers = [
+                "many": .list(["c\(index % 30 + 1)", "c\((index * 7) % 30 + 1)"]),
+                "spread": .decimal(Double(index * index % 97) / 4),
+            ]
+            if index == 0 { answers["once"] = .text("yes") }
+            for key in Tally.contributions(of: answers, form: form, street: nil, area: nil) { tallies[key, default: 0] += 1 }
+        }
+        let aggregates = CampaignAggregates.compute(
+            campaign: "edge", name: "Hard cases: long labels, one answer, no answers, thirty choices", date: "2026-11-14",
+            forms: [form], tallies: tallies, funnels: [:]
+        )
+        let html = CampaignReport(aggregates: aggregates).html()
+        try Self.expectSelfContained(html)
+        let folder = ProcessInfo.processInfo.environment["DOORSTEP_REPORT_OUTPUT"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("doorstep-reports")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try html.write(to: folder.appendingPathComponent("edge-cases.html"), atomically: true, encoding: .utf8)
     }
 
     @Test("Many different numbers are grouped into ranges")

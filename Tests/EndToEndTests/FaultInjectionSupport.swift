@@ -178,6 +178,13 @@ enum FaultJSON {
         return try JSONDecoder().decode(Answers.self, from: data)
     }
 
+    /// One answer as JSON parsed it (a string, a number, an array of strings); nil for `null`.
+    static func answer(_ value: Any) throws -> AnswerValue? {
+        if value is NSNull { return nil }
+        let data = try JSONSerialization.data(withJSONObject: [value])
+        return try JSONDecoder().decode([AnswerValue].self, from: data).first
+    }
+
     /// Answers as canonical JSON: sorted keys, one spelling per value.
     static func canonical(_ answers: Answers) -> String {
         let encoder = JSONEncoder()
@@ -654,4 +661,86 @@ final class ChaosProxy: @unchecked Sendable {
         try? logHandle.close()
         try? FileManager.default.removeItem(at: logURL)
     }
+}
+
+// MARK: Raw HTTP
+
+/// One request as bytes on the wire, for requests no well-behaved client would send.
+struct RawRequest {
+    var label: String
+    var method: String
+    /// The request target exactly as sent (may hold `%` escapes, `..` or junk).
+    var target: String
+    var headers: [(String, String)] = []
+    var body: Data?
+    /// Whether to add a truthful `Content-Length` for the body.
+    var addLength = true
+
+    /// The request's bytes: request line, `Host`, `Connection: close`, the headers, the body.
+    var bytes: Data {
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if let body, addLength { head += "Content-Length: \(body.count)\r\n" }
+        var data = Data(head.utf8)
+        data.append(Data("\r\n".utf8))
+        if let body { data.append(body) }
+        return data
+    }
+}
+
+/// What came back on a raw connection.
+struct RawAnswer {
+    var status: Int
+    var headers: [String: String]
+    var body: Data
+}
+
+/// Sends raw bytes to 127.0.0.1:`port` and reads one HTTP answer; nil when the server closed
+/// the connection without answering.
+func rawExchange(port: Int, _ request: Data, timeout: Int = 30) throws -> RawAnswer? {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw FaultCommandFailed(command: "socket()", status: errno, output: "") }
+    defer { close(descriptor) }
+    var wait = timeval(tv_sec: timeout, tv_usec: 0)
+    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+    setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+    }
+    guard connected == 0 else { throw FaultCommandFailed(command: "connect() to port \(port)", status: errno, output: "") }
+    // Send everything the server reads; a server that answers early (413) may close before the end.
+    request.withUnsafeBytes { buffer in
+        var sent = 0
+        while sent < buffer.count {
+            let count = send(descriptor, buffer.baseAddress! + sent, buffer.count - sent, Int32(MSG_NOSIGNAL))
+            if count <= 0 { break }
+            sent += count
+        }
+    }
+    shutdown(descriptor, Int32(SHUT_WR))
+    var received = Data()
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let count = recv(descriptor, &chunk, chunk.count, 0)
+        if count <= 0 { break }
+        received.append(contentsOf: chunk[0..<count])
+    }
+    guard let end = received.range(of: Data("\r\n\r\n".utf8)) else { return nil }
+    let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).split(separator: "\r\n")
+    guard let statusLine = head.first, statusLine.hasPrefix("HTTP/") else { return nil }
+    let parts = statusLine.split(separator: " ")
+    var headers: [String: String] = [:]
+    for line in head.dropFirst() {
+        guard let colon = line.firstIndex(of: ":") else { continue }
+        headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+    var body = Data(received[end.upperBound...])
+    if let length = headers["content-length"].flatMap(Int.init), body.count > length { body = body.prefix(length) }
+    return RawAnswer(status: parts.count > 1 ? Int(parts[1]) ?? 0 : 0, headers: headers, body: body)
 }

@@ -154,7 +154,9 @@ struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else {
+                    throw error("A string is not valid UTF-8.")
+                }
                 index += 1
                 return text
             }
@@ -167,8 +169,9 @@ struct JSONParser {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
+                guard let text = String(validating: utf8, as: UTF8.self) else { throw error("A string is not valid UTF-8.") }
                 index += 1
-                return String(decoding: utf8, as: UTF8.self)
+                return text
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { throw error("The JSON ends too early.") }

@@ -25,8 +25,24 @@ extension ServerDatabase {
         _ request: PushRequest, texts: [String] = [], by identity: Identity, maxClockDrift: Duration
     ) async throws -> PushResponse {
         let drift = maxClockDrift.components.seconds * 1_000 + maxClockDrift.components.attoseconds / 1_000_000_000_000_000
+        let today = Timestamps.today()
+        let formKeys = Set(request.operations.compactMap { operation -> FormVersionKey? in
+            guard case .createResponse(let new) = operation.body else { return nil }
+            return FormVersionKey(id: new.form, version: new.formVersion)
+        })
+        let forms = try await writer.read { db in
+            var forms: [FormVersionKey: FormDefinition] = [:]
+            for key in formKeys {
+                forms[key] = try self.forms.definition(id: key.id, version: key.version, db)
+            }
+            return forms
+        }
+        let preparation = formKeys.isEmpty ? nil : CreatePreparation(operations: request.operations, forms: forms, today: today)
         let (results, epoch) = try await writer.write { db in
-            var batch = try PushBatch(db: db, database: self, identity: identity, maxDriftMilliseconds: drift)
+            var batch = try PushBatch(
+                db: db, database: self, identity: identity, maxDriftMilliseconds: drift, today: today,
+                preparation: preparation
+            )
             let results = try batch.apply(request.operations, texts: texts)
             try batch.finish()
             return (results, try Self.epoch(db))
@@ -42,7 +58,11 @@ struct PushBatch {
     let identity: Identity
     let maxDriftMilliseconds: Int64
     let receivedAt = Timestamps.now()
-    let today = Timestamps.today()
+    let today: String
+    /// New responses prepared on another core, by operation index.
+    let preparation: CreatePreparation?
+    /// The index in the batch of the operation being applied.
+    var position = 0
     /// The last change sequence number handed out.
     var sequence: Int64
     /// The log number (`operations.seq`) of the operation being applied.
@@ -56,11 +76,16 @@ struct PushBatch {
     var campaignForms: [String: String?] = [:]
     var addresses: [AddressKey: AddressInfo?] = [:]
 
-    init(db: Database, database: ServerDatabase, identity: Identity, maxDriftMilliseconds: Int64) throws {
+    init(
+        db: Database, database: ServerDatabase, identity: Identity, maxDriftMilliseconds: Int64,
+        today: String = Timestamps.today(), preparation: CreatePreparation? = nil
+    ) throws {
         self.db = db
         self.database = database
         self.identity = identity
         self.maxDriftMilliseconds = maxDriftMilliseconds
+        self.today = today
+        self.preparation = preparation
         sequence = try ServerDatabase.sequence(db)
         operationNumber = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM operations") ?? 0
     }
@@ -71,6 +96,7 @@ struct PushBatch {
         results.reserveCapacity(operations.count)
         var seen = try storedResults(operations.map(\.id))
         for (position, operation) in operations.enumerated() {
+            self.position = position
             if let result = seen[operation.id] {
                 results.append(result)
                 continue
@@ -148,9 +174,9 @@ struct PushBatch {
         try db.cachedStatement(sql: "RELEASE SAVEPOINT operation").execute()
         guard let rejection else {
             for pending in pendingTallies {
-                for key in pending.keys {
-                    tallies[pending.group, default: [:]][key, default: 0] += pending.delta
-                }
+                var counts = tallies.removeValue(forKey: pending.group) ?? [:]
+                for key in pending.keys { counts[key, default: 0] += pending.delta }
+                tallies[pending.group] = counts
             }
             return OperationResult(id: operation.id, status: .applied, conflicts: outcome.conflicts)
         }
@@ -216,16 +242,17 @@ struct PushBatch {
     private mutating func create(
         _ new: NewResponse, operation: SyncOperation, stamp: HLCTimestamp, aliases: [HLCTimestamp]
     ) throws -> Outcome {
+        let prepared = preparation?.take(position)
         let form = try checkedForm(campaign: new.campaign, address: new.address, form: new.form, version: new.formVersion)
         let answers: Answers
-        switch validator(for: form).validate(new.answers) {
+        switch prepared?.answers ?? validator(for: form).validate(new.answers) {
         case .success(let valid): answers = valid
         case .failure(let problems): throw Rejection(reason: problems.description)
         }
         let id = new.response.uuidString
         sequence += 1
         let stampText = stamp.description
-        let answersJSON = JSONText.answers(answers)
+        let answersJSON = prepared?.answersJSON ?? JSONText.answers(answers)
         // `fields_json` stays NULL until another write touches the response: every answer has the
         // create's stamp (see ``ResponseRow/fields(_:)``).
         let insertResponse = try db.cachedStatement(sql: """
@@ -248,7 +275,10 @@ struct PushBatch {
             number, FieldWriteRow.createField, stampText, JSONText.stamps(aliases), nil, nil,
             answersJSON, operation.device, operationNumber,
         ])
-        try retally(campaign: new.campaign, address: new.address, form: form, from: nil, to: answers)
+        try retally(
+            campaign: new.campaign, address: new.address, form: form, from: nil, to: answers,
+            contributions: prepared?.contributions
+        )
         return Outcome(response: number)
     }
 
@@ -491,7 +521,12 @@ struct PushBatch {
         return info
     }
 
-    private mutating func retally(campaign: String, address: String, form: FormDefinition, from old: Answers?, to new: Answers?) throws {
+    /// Moves a response's tallies from `old` to `new` answers (`nil`: counts nowhere), using the
+    /// `new` side's contributions when they were prepared already.
+    private mutating func retally(
+        campaign: String, address: String, form: FormDefinition, from old: Answers?, to new: Answers?,
+        contributions: [TallyKey]? = nil
+    ) throws {
         guard old != new else { return }
         let place = try self.address(campaign: campaign, id: address)
         let group = TallyGroup(
@@ -501,7 +536,7 @@ struct PushBatch {
             pendingTallies.append((group, Tally.contributions(of: old, form: form, street: nil, area: nil), -1))
         }
         if let new {
-            pendingTallies.append((group, Tally.contributions(of: new, form: form, street: nil, area: nil), 1))
+            pendingTallies.append((group, contributions ?? Tally.contributions(of: new, form: form, street: nil, area: nil), 1))
         }
     }
 }

@@ -41,6 +41,8 @@ public struct ServerDatabase: Sendable {
             // Checkpoint every 32 MiB of WAL rather than 4 MiB: index pages that every push touches
             // are then copied back to the database once per checkpoint, not once per push.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
+            // Each pushed operation runs in a savepoint; keep its rollback journal in memory.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         writer = try DatabasePool(path: directory.appendingPathComponent(Self.fileName).path, configuration: configuration)
         try Self.migrator.migrate(writer)

@@ -134,7 +134,7 @@ struct MergeTests {
             #expect(final.fields["safe"]?.value == .text("not"))
             #expect(try fixture.count("conflicts") == 0)
             // The log keeps the device's own stamp next to the one applied.
-            let logged = try await fixture.database.writer.read { db in
+            let logged = try fixture.database.writer.read { db in
                 try Row.fetchOne(db, sql: "SELECT stamp, applied_stamp FROM operations WHERE id = ?", arguments: [ahead.id.uuidString])
             }
             #expect(logged?["stamp"] == future.description)

@@ -1,6 +1,6 @@
 import DoorstepCore
 
-/// Compact JSON text for the rows the raw-insert limit writes, in the shapes the server stores.
+/// Compact JSON text for the rows the raw-insert limit writes, in the shape the server stores answers.
 enum JSONLiteral {
     /// A JSON string literal.
     static func string(_ value: String) -> String {
@@ -37,13 +37,5 @@ enum JSONLiteral {
     /// `{name: value}`, keys sorted.
     static func answers(_ answers: Answers) -> String {
         "{" + answers.keys.sorted().map { string($0) + ":" + answer(answers[$0]!) }.joined(separator: ",") + "}"
-    }
-
-    /// `{name: {"stamp": s, "value": v}}`, keys sorted, every field written with one stamp.
-    static func fields(_ answers: Answers, stamp: HLCTimestamp) -> String {
-        let stampText = string(stamp.description)
-        return "{" + answers.keys.sorted().map { name in
-            string(name) + ":{\"stamp\":" + stampText + ",\"value\":" + answer(answers[name]!) + "}"
-        }.joined(separator: ",") + "}"
     }
 }

@@ -8,8 +8,17 @@ extension BenchRun {
     func limit(_ pushed: PushedData) async throws {
         let operations = pushed.operations
         Log.line("Inserting the same rows straight into SQLite (server schema, one transaction)")
-        let raw = try RawInsertLimit(scenario: scenario).run(operations, data: try scenario.freshData(path("limit-data")))
-        Log.line("Raw insert of \(raw.rows) rows took \(format(raw.elapsed.seconds)) s")
+        let inserter = RawInsertLimit(scenario: scenario)
+        let rows = try inserter.prepare(operations, data: scenario.template)
+        let raw = try inserter.insert(rows, data: try scenario.freshData(path("limit-data")), variant: .init())
+        Log.line("Raw insert of \(raw.rows) rows took \(format(raw.elapsed.seconds)) s; now in transactions of 2,000 operations")
+        let batched = try inserter.insert(
+            rows, data: try scenario.freshData(path("limit-batched-data")), variant: .init(transactionSize: 2_000)
+        )
+        let untuned = try inserter.insert(
+            rows, data: try scenario.freshData(path("limit-untuned-data")), variant: .init(transactionSize: 2_000, tuned: false)
+        )
+        Log.line("Batched: \(format(batched.elapsed.seconds)) s; with SQLite's default cache \(format(untuned.elapsed.seconds)) s")
 
         // The bodies the sync sends: batches of 2,000 operations, as the engine's default.
         let encoder = JSONEncoder()
@@ -37,7 +46,10 @@ extension BenchRun {
         let sinkSeconds = elapsed.seconds
         Log.line("Sink took \(format(sinkSeconds)) s for \(formatBytes(sinkBytes))")
         report.limit = BenchReport.Limit(
-            rows: raw.rows, sqliteSeconds: raw.elapsed.seconds, sqliteWrittenBytes: raw.writtenBytes, sinkSeconds: sinkSeconds, sinkBytes: sinkBytes,
+            rows: raw.rows, sqliteSeconds: raw.elapsed.seconds, sqliteWrittenBytes: raw.writtenBytes,
+            batchedSeconds: batched.elapsed.seconds, batchedWrittenBytes: batched.writtenBytes,
+            batchedDefaultCacheSeconds: untuned.elapsed.seconds, batchedDefaultCacheWrittenBytes: untuned.writtenBytes,
+            sinkSeconds: sinkSeconds, sinkBytes: sinkBytes,
             sinkRequests: bodies.count, syncOverSQLite: pushed.syncSeconds / raw.elapsed.seconds,
             serverPushOverSQLite: pushed.serverPushSeconds.map { $0 / raw.elapsed.seconds },
             syncOverSink: pushed.syncSeconds / sinkSeconds

@@ -70,10 +70,16 @@ struct BenchReport: Codable {
     struct Limit: Codable {
         /// Rows written (operations log, responses, field writes, visits, tallies).
         var rows: Int
-        /// One transaction inserting them into a database with the server's schema.
+        /// One transaction inserting them into a database with the server's schema and settings.
         var sqliteSeconds: Double
         /// Bytes written through `write` and `pwrite` by that transaction (database and WAL).
         var sqliteWrittenBytes: Int
+        /// Diagnostic: the same rows committed every 2,000 operations, as the sync's pushes commit.
+        var batchedSeconds: Double
+        var batchedWrittenBytes: Int
+        /// Diagnostic: committed every 2,000 operations with SQLite's default cache and checkpoints.
+        var batchedDefaultCacheSeconds: Double
+        var batchedDefaultCacheWrittenBytes: Int
         /// Posting the sync's request bodies to a server that discards them.
         var sinkSeconds: Double
         var sinkBytes: Int

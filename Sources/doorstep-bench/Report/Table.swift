@@ -73,6 +73,7 @@ enum Table {
         }
         if let limit = report.limit {
             add("limit: raw SQLite insert", String(format: "%.2f s  (%d rows, one transaction, %@ written)", limit.sqliteSeconds, limit.rows, formatBytes(limit.sqliteWrittenBytes)))
+            add("  in 2,000-op transactions", String(format: "%.2f s, %@ written; SQLite's default cache %.2f s, %@", limit.batchedSeconds, formatBytes(limit.batchedWrittenBytes), limit.batchedDefaultCacheSeconds, formatBytes(limit.batchedDefaultCacheWrittenBytes)))
             add("limit: HTTP sink", String(format: "%.2f s  (%@ in %d requests)", limit.sinkSeconds, formatBytes(limit.sinkBytes), limit.sinkRequests))
             var ratio = String(format: "%.1fx SQLite, %.1fx sink", limit.syncOverSQLite, limit.syncOverSink)
             if let server = limit.serverPushOverSQLite { ratio += String(format: "; server push handlers %.1fx SQLite", server) }

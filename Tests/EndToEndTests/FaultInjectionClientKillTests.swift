@@ -83,6 +83,8 @@ struct FaultInjectionClientKillTests {
         try organiser.syncUntilDone(["--retry-max-time", "10"])
         let organiserState = try organiser.storeState()
         #expect(organiserState == serverState, "organiser and server differ (\(seed)):\n\(organiserState.difference(from: serverState))")
+        let exported = try organiser.exportState(campaign: server.campaign)
+        #expect(exported == serverState, "the organiser's export differs from the server's database (\(seed)):\n\(exported.difference(from: serverState))")
         print("fault-injection client-kill trial \(trial): server \(serverState), organiser \(organiserState)")
     }
 }

@@ -76,6 +76,8 @@ struct FaultInjectionServerKillTests {
         }
         let organiserState = try organiser.storeState()
         #expect(organiserState == serverState, "organiser and server differ (\(seed)):\n\(organiserState.difference(from: serverState))")
+        let exported = try organiser.exportState(campaign: server.campaign)
+        #expect(exported == serverState, "the organiser's export differs from the server's database (\(seed)):\n\(exported.difference(from: serverState))")
         server.stop()
         try server.expectSound(seed)
         print("fault-injection server-kill trial \(trial): server \(serverState), organiser \(organiserState)")

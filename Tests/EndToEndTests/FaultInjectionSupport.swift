@@ -504,6 +504,20 @@ final class FaultLaptop: @unchecked Sendable {
         return ReplicaState(responses: responses)
     }
 
+    /// The server's responses of `campaign` as an organiser downloads them: `doorstep export --format json`.
+    func exportState(campaign: String) throws -> ReplicaState {
+        let file = home.appending("export.json").path
+        try expect(["export", "--campaign", campaign, "--format", "json", "--output", file, "--retry-max-time", "20"])
+        let exported = try FaultJSON.array(try String(contentsOfFile: file, encoding: .utf8))
+        var responses: [String: String] = [:]
+        for response in exported {
+            let id = (response["id"] as? String ?? "").lowercased()
+            #expect(responses[id] == nil, "response \(id) exported twice")
+            responses[id] = FaultJSON.canonical(try FaultJSON.answers(response["answers"]))
+        }
+        return ReplicaState(responses: responses)
+    }
+
     /// Every response on this laptop and its answers, read through `ClientStore` in this process:
     /// the same reads as `show --json`, for replicas too large for a process per response.
     func storeState() throws -> ReplicaState {

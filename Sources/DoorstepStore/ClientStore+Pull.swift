@@ -85,38 +85,7 @@ extension ClientStore {
             if take { try writeField(response: state.id, name: name, value: field.value, stamp: field.stamp, db) }
         }
         guard let scope = state.erased else { return }
-        try db.execute(
-            sql: "UPDATE responses SET erased = ? WHERE id = ? AND (erased IS NULL OR erased != 'all')",
-            arguments: [scope.rawValue, id]
-        )
         let kept = Set(state.fields.keys)
-        for name in local.keys where !kept.contains(name) {
-            try db.execute(sql: "DELETE FROM response_fields WHERE response = ? AND name = ?", arguments: [id, name])
-        }
-        try scrubOperations(response: state.id, keeping: kept, db)
-    }
-
-    /// Removes erased answers from the stored operations about a response, so no copy of them
-    /// stays in the outbox (which keeps sent operations for a restored server).
-    private func scrubOperations(response: UUID, keeping kept: Set<String>, _ db: Database) throws {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT seq, operation FROM outbox WHERE response = ?", arguments: [response.uuidString]
-        )
-        for row in rows {
-            var operation = try Self.decode(SyncOperation.self, row["operation"])
-            switch operation.body {
-            case .createResponse(var created):
-                created.answers = created.answers.filter { kept.contains($0.key) }
-                operation.body = .createResponse(created)
-            case .updateResponse(var update):
-                update.fields = update.fields.filter { kept.contains($0.name) }
-                operation.body = .updateResponse(update)
-            case .recordVisit, .eraseResponse:
-                continue
-            }
-            try db.execute(
-                sql: "UPDATE outbox SET operation = ? WHERE seq = ?", arguments: [try Self.json(operation), row["seq"]]
-            )
-        }
+        try removeErasedData(response: state.id, scope: scope, erasing: { !kept.contains($0) }, db)
     }
 }

@@ -1,0 +1,17 @@
+public import DoorstepCore
+public import Foundation
+
+/// Why an erasure was refused. Each case reads as one sentence.
+public enum ErasureError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The response was already erased with `scope`, which covers what was asked; nothing changed.
+    case alreadyErased(UUID, scope: Erasure.Scope)
+
+    public var description: String {
+        switch self {
+        case .alreadyErased(let id, .all):
+            "Response \(id.uuidString) was already erased in full; there is nothing left to remove."
+        case .alreadyErased(let id, .sensitive):
+            "The personal answers of response \(id.uuidString) were already erased; erase it whole with doorstep erase --all."
+        }
+    }
+}

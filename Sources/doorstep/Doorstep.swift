@@ -22,6 +22,7 @@ struct Doorstep: AsyncParsableCommand {
             RecordCommand.self,
             DraftsCommand.self,
             EditCommand.self,
+            EraseCommand.self,
             ResponsesCommand.self,
             ShowCommand.self,
             StatusCommand.self,

@@ -50,8 +50,8 @@ public struct SyncController: Sendable {
     }
 
     @Sendable func campaigns(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireRole(in: Set(Role.allCases))
-        return .json(try await database.campaigns())
+        let identity = try context.requireRole(in: Set(Role.allCases))
+        return .json(try await database.campaigns().map { $0.visible(to: identity.role) })
     }
 
     @Sendable func push(_ request: Request, context: AppRequestContext) async throws -> Response {

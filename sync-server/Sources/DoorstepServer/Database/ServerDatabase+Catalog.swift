@@ -39,3 +39,13 @@ extension ServerDatabase {
         )
     }
 }
+
+extension CampaignInfo {
+    /// The campaign as `role` may see it: viewers read figures, not doors, so their copy has no walk list.
+    func visible(to role: Role) -> CampaignInfo {
+        guard role == .viewer else { return self }
+        var copy = self
+        copy.addresses = []
+        return copy
+    }
+}

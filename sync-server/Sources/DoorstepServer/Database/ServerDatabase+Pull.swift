@@ -52,7 +52,7 @@ extension ServerDatabase {
         ).map { ($0["published_seq"], .form(publishedForm($0))) }
         items += try Row.fetchAll(
             db, sql: "SELECT * FROM campaigns WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?", arguments: [cursor, fetch]
-        ).map { ($0["changed_seq"], .campaign(try campaign($0, db))) }
+        ).map { ($0["changed_seq"], .campaign(try campaign($0, db).visible(to: identity.role))) }
         items += try Row.fetchAll(
             db, sql: "SELECT * FROM visits WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?", arguments: [cursor, fetch]
         ).compactMap { row in visitEvent(row).map { (row["changed_seq"], .visit($0)) } }

@@ -157,7 +157,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["DoorstepCore", "DoorstepStore", "DoorstepTestSupport"],
+            dependencies: [
+                "DoorstepCore", "DoorstepStore", "DoorstepTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

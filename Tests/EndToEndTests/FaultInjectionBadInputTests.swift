@@ -49,7 +49,7 @@ struct FaultInjectionBadInputTests {
             response: response, conflict: conflict
         )
         let families = try corpus.families(mutations: Self.mutations * (FaultBudget.isLong ? 4 : 1), using: &random)
-        let before = try server.sqlite([".dump"])
+        let before = try server.dump()
 
         // When every request of the corpus is sent
         var sent = 0
@@ -70,7 +70,7 @@ struct FaultInjectionBadInputTests {
                         "\(family): \(request.label) answered \(answer.status) without a JSON error: \(String(decoding: answer.body.prefix(200), as: UTF8.self)) (\(seed))")
             }
             #expect(server.isRunning, "the server died during \(family) (\(seed))")
-            let after = try server.sqlite([".dump"])
+            let after = try server.dump()
             #expect(after == before, "the database changed during \(family) (\(seed))")
             guard server.isRunning, after == before else { break }
         }
@@ -87,7 +87,7 @@ struct FaultInjectionBadInputTests {
         }
         let health = try rawExchange(port: server.port, RawRequest(label: "health", method: "GET", target: "/healthz").bytes)
         #expect(health?.status == 200, "the server does not answer /healthz after the corpus (\(seed))")
-        #expect(try server.sqlite([".dump"]) == before, "the database changed (\(seed))")
+        #expect(try server.dump() == before, "the database changed (\(seed))")
         try server.expectSound(seed)
         print("fault-injection bad-input trial \(trial): \(sent) requests in \(families.count) families and \(framing) broken framings; statuses \(statuses.sorted { $0.key < $1.key })")
     }

@@ -62,9 +62,9 @@ struct FaultInjectionClientKillTests {
         #expect(Set(serverState.responses.keys) == recorded, "response ids on the server (\(seed))")
         let sent = status["sent"] as? Int ?? -1
         let device = status["device"] as? String ?? ""
-        #expect(try server.count("SELECT COUNT(*) FROM operations WHERE device = '\(device)' AND status = 'applied'") == sent,
+        #expect(try server.count("SELECT COUNT(*) FROM operations WHERE device = ? AND status = 'applied'", [device]) == sent,
                 "operations applied on the server vs sent by the laptop (\(seed))")
-        #expect(try server.count("SELECT COUNT(*) FROM visits WHERE device = '\(device)'") == (status["visits"] as? Int ?? -1),
+        #expect(try server.count("SELECT COUNT(*) FROM visits WHERE device = ?", [device]) == (status["visits"] as? Int ?? -1),
                 "knocks on the server vs on the laptop (\(seed))")
         let laptopState = try officer.storeState()
         #expect(laptopState == serverState, "laptop and server differ (\(seed)):\n\(laptopState.difference(from: serverState))")

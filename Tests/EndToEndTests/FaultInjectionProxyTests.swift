@@ -111,7 +111,7 @@ struct FaultInjectionProxyTests {
             #expect(status["pending"] as? Int == 0, "pending on \(laptop.name) (\(seed))")
             #expect(status["rejected"] as? Int == 0, "rejected on \(laptop.name) (\(seed))")
             let device = status["device"] as? String ?? ""
-            #expect(try server.count("SELECT COUNT(*) FROM operations WHERE device = '\(device)'") == status["sent"] as? Int,
+            #expect(try server.count("SELECT COUNT(*) FROM operations WHERE device = ?", [device]) == status["sent"] as? Int,
                     "operations logged on the server vs sent by \(laptop.name) (\(seed))")
             let state = try laptop.storeState()
             #expect(state == serverState.restricted(to: Set(state.responses.keys)),

@@ -68,7 +68,7 @@ struct FaultInjectionServerKillTests {
             #expect(status["pending"] as? Int == 0, "pending on \(officer.name) (\(seed))")
             #expect(status["rejected"] as? Int == 0, "rejected on \(officer.name) (\(seed))")
             let device = status["device"] as? String ?? ""
-            #expect(try server.count("SELECT COUNT(*) FROM operations WHERE device = '\(device)' AND status = 'applied'") == status["sent"] as? Int,
+            #expect(try server.count("SELECT COUNT(*) FROM operations WHERE device = ? AND status = 'applied'", [device]) == status["sent"] as? Int,
                     "operations applied on the server vs sent by \(officer.name) (\(seed))")
             let own = try officer.storeState()
             #expect(own == serverState.restricted(to: Set(own.responses.keys)), "\(officer.name) and the server differ (\(seed))")

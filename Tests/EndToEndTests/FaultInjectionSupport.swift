@@ -2,6 +2,7 @@ import DoorstepCore
 import DoorstepStore
 import DoorstepTestSupport
 import Foundation
+import GRDB
 import Testing
 
 #if canImport(Glibc)
@@ -341,37 +342,41 @@ final class FaultServer: @unchecked Sendable {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Runs SQL on the server's database with `/usr/bin/sqlite3` and returns its text output.
-    func sqlite(_ arguments: [String]) throws -> String {
-        let result = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/sqlite3"), [databasePath] + arguments, timeout: 120)
-        guard result.status == 0 else {
-            throw FaultCommandFailed(command: "sqlite3 " + arguments.joined(separator: " "), status: result.status, output: result.stderr)
-        }
-        return result.stdout
-    }
-
-    /// The rows of a query, as JSON objects.
-    func rows(_ query: String) throws -> [[String: Any]] {
-        let text = try sqlite(["-json", query]).trimmingCharacters(in: .whitespacesAndNewlines)
-        return text.isEmpty ? [] : try FaultJSON.array(text)
+    /// Reads the server's database in this process (WAL lets it read while the server writes).
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try SQLiteFile.read(databasePath, body)
     }
 
     /// One number from a query.
-    func count(_ query: String) throws -> Int {
-        Int(try sqlite([query]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    func count(_ query: String, _ arguments: [String] = []) throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: query, arguments: StatementArguments(arguments)) ?? -1 }
     }
 
     /// `PRAGMA integrity_check`: "ok" when the file is sound.
     func integrityCheck() throws -> String {
-        try sqlite(["PRAGMA integrity_check"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try SQLiteFile.integrityCheck(databasePath)
+    }
+
+    /// Every table's schema and rows as text, to tell whether anything at all changed.
+    func dump() throws -> String {
+        try read { db in
+            var lines: [String] = []
+            for (name, sql) in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .map({ ($0["name"] as String, $0["sql"] as String? ?? "") }) {
+                lines.append(sql)
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(name.quotedDatabaseIdentifier)").map { "\(name) \($0)" }
+                lines += rows.sorted()
+            }
+            return lines.joined(separator: "\n")
+        }
     }
 
     /// The server's merged state of every response, from its database.
     func state() throws -> ReplicaState {
         var responses: [String: String] = [:]
-        for row in try rows("SELECT id, answers_json FROM responses") {
-            let id = (row["id"] as? String ?? "").lowercased()
-            let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers_json"] as? String ?? "{}").utf8))
+        for row in try read({ db in try Row.fetchAll(db, sql: "SELECT id, answers_json FROM responses") }) {
+            let id = (row["id"] as String).lowercased()
+            let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers_json"] as String).utf8))
             responses[id] = FaultJSON.canonical(answers)
         }
         return ReplicaState(responses: responses)
@@ -381,18 +386,23 @@ final class FaultServer: @unchecked Sendable {
     /// compared with the `tallies` table; returns the differences (none when they agree).
     func tallyDifferences() throws -> [String] {
         var expected: [String: Int] = [:]
-        for row in try rows("SELECT address, erased, answers_json FROM responses WHERE campaign = '\(campaign)'") {
-            if row["erased"] as? String == "all" { continue }
-            let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers_json"] as? String ?? "{}").utf8))
-            let place = places[row["address"] as? String ?? ""]
+        let responses = try read { db in
+            try Row.fetchAll(db, sql: "SELECT address, erased, answers_json FROM responses WHERE campaign = ?", arguments: [campaign])
+        }
+        for row in responses {
+            if row["erased"] as String? == "all" { continue }
+            let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers_json"] as String).utf8))
+            let place = places[row["address"] as String]
             for key in Tally.contributions(of: answers, form: form, street: place?.street, area: place?.area) {
                 expected["\(key.dimension)|\(key.question)|\(key.bucket)", default: 0] += 1
             }
         }
         var actual: [String: Int] = [:]
-        for row in try rows("SELECT dimension, question, bucket, count FROM tallies WHERE campaign = '\(campaign)'") {
-            let key = "\(row["dimension"] as? String ?? "")|\(row["question"] as? String ?? "")|\(row["bucket"] as? String ?? "")"
-            actual[key] = row["count"] as? Int ?? -1
+        let tallies = try read { db in
+            try Row.fetchAll(db, sql: "SELECT dimension, question, bucket, count FROM tallies WHERE campaign = ?", arguments: [campaign])
+        }
+        for row in tallies {
+            actual["\(row["dimension"] as String)|\(row["question"] as String)|\(row["bucket"] as String)"] = row["count"] as Int
         }
         return Set(expected.keys).union(actual.keys).sorted()
             .filter { expected[$0] != actual[$0] }
@@ -409,6 +419,27 @@ final class FaultServer: @unchecked Sendable {
         #expect(duplicates == 0, "operation ids logged twice (\(seed))", sourceLocation: sourceLocation)
         let errors = serverErrors()
         #expect(errors.isEmpty, "the server answered 5xx (\(seed)): \(errors.prefix(5))", sourceLocation: sourceLocation)
+    }
+}
+
+/// A SQLite file opened read-only in this process, for a moment, next to the process that owns it.
+///
+/// Read-only, so a file left by kill -9 stays as it was: the connection reads the WAL but never
+/// checkpoints or removes it, and the owner recovers it itself on its next start.
+enum SQLiteFile {
+    /// Runs `body` in a read transaction on the file at `path`.
+    static func read<T>(_ path: String, _ body: (Database) throws -> T) throws -> T {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read(body)
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound, else SQLite's list of faults.
+    static func integrityCheck(_ path: String) throws -> String {
+        try read(path) { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") }
     }
 }
 
@@ -531,10 +562,7 @@ final class FaultLaptop: @unchecked Sendable {
 
     /// `PRAGMA integrity_check` of the laptop's store.
     func integrityCheck() throws -> String {
-        let result = try ProcessRunner.run(
-            URL(fileURLWithPath: "/usr/bin/sqlite3"), [home.appending(ClientStore.databaseFileName).path, "PRAGMA integrity_check"]
-        )
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try SQLiteFile.integrityCheck(home.appending(ClientStore.databaseFileName).path)
     }
 
     /// Records `count` valid responses straight into the store (as `doorstep record` does, without

@@ -50,8 +50,8 @@ extension BenchRun {
             batchedSeconds: batched.elapsed.seconds, batchedWrittenBytes: batched.writtenBytes,
             batchedDefaultCacheSeconds: untuned.elapsed.seconds, batchedDefaultCacheWrittenBytes: untuned.writtenBytes,
             sinkSeconds: sinkSeconds, sinkBytes: sinkBytes,
-            sinkRequests: bodies.count, syncOverSQLite: pushed.syncSeconds / raw.elapsed.seconds,
-            serverPushOverSQLite: pushed.serverPushSeconds.map { $0 / raw.elapsed.seconds },
+            sinkRequests: bodies.count, syncOverSqlite: pushed.syncSeconds / raw.elapsed.seconds,
+            serverPushOverSqlite: pushed.serverPushSeconds.map { $0 / raw.elapsed.seconds },
             syncOverSink: pushed.syncSeconds / sinkSeconds
         )
     }

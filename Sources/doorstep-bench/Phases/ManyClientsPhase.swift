@@ -52,7 +52,7 @@ extension BenchRun {
             guard let process = running.removeValue(forKey: pid) else {
                 throw BenchError.wrongResult("the server stopped while \(clients) clients were syncing")
             }
-            let exit = Subprocess.Exit(rawStatus: status, usage: usage, elapsed: clock.now - process.started, process: process)
+            let exit = Subprocess.Exit(rawStatus: status, usage: usage, elapsed: clock.now - process.started, peakMemory: 0, process: process)
             latencies.append(exit.elapsed.seconds * 1000)
             do {
                 pushed += try syncSummary(try exit.checkedOutput(), command: "doorstep sync").pushed

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -52,11 +53,24 @@ final class Subprocess: @unchecked Sendable {
     }
 
     /// Waits for the process to end and returns how it ended and what it used.
+    ///
+    /// The peak memory is sampled from `/proc/PID/status` every 10 ms by a helper thread:
+    /// `ru_maxrss` of a child started with `posix_spawn` (a vfork) also counts the parent's memory.
     func wait() -> Exit {
+        let sampling = MemorySampling()
+        let sampler = Thread { [self] in
+            while !sampling.done.load(ordering: .relaxed) {
+                if let value = peakMemory() { sampling.peak.store(max(sampling.peak.load(ordering: .relaxed), value), ordering: .relaxed) }
+                usleep(10_000)
+            }
+        }
+        sampler.start()
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        return Exit(rawStatus: status, usage: usage, elapsed: ContinuousClock.now - started, process: self)
+        let elapsed = ContinuousClock.now - started
+        sampling.done.store(true, ordering: .relaxed)
+        return Exit(rawStatus: status, usage: usage, elapsed: elapsed, peakMemory: sampling.peak.load(ordering: .relaxed), process: self)
     }
 
     /// The process's peak resident memory so far (`VmHWM` of `/proc/PID/status`), in bytes.
@@ -114,13 +128,12 @@ final class Subprocess: @unchecked Sendable {
         let usage: rusage
         /// From start to the moment `wait4` returned.
         let elapsed: Duration
+        /// The highest `VmHWM` sampled while the process ran, in bytes; 0 when not sampled.
+        let peakMemory: Int
         let process: Subprocess
 
         /// The exit code, or `nil` when a signal ended the process.
         var code: Int32? { rawStatus & 0x7f == 0 ? (rawStatus >> 8) & 0xff : nil }
-
-        /// Peak resident memory (`ru_maxrss`), in bytes.
-        var peakMemory: Int { usage.ru_maxrss * 1024 }
 
         /// User plus system CPU time, in seconds.
         var cpuSeconds: Double {
@@ -139,4 +152,10 @@ final class Subprocess: @unchecked Sendable {
             return process.output()
         }
     }
+}
+
+/// What the memory-sampling thread shares with the waiting one.
+private final class MemorySampling: Sendable {
+    let done = Atomic<Bool>(false)
+    let peak = Atomic<Int>(0)
 }

@@ -85,9 +85,9 @@ struct BenchReport: Codable {
         var sinkBytes: Int
         var sinkRequests: Int
         /// Sync time over the SQLite insert time.
-        var syncOverSQLite: Double
+        var syncOverSqlite: Double
         /// Time the server spent in push handlers over the SQLite insert time.
-        var serverPushOverSQLite: Double?
+        var serverPushOverSqlite: Double?
         /// Sync time over the sink time.
         var syncOverSink: Double
     }

@@ -20,7 +20,7 @@ enum Targets {
         if let limit = report.limit {
             targets.append(.init(
                 name: "sync vs raw SQLite insert", target: "<= 3x",
-                measured: String(format: "%.1fx", limit.syncOverSQLite), met: limit.syncOverSQLite <= 3
+                measured: String(format: "%.1fx", limit.syncOverSqlite), met: limit.syncOverSqlite <= 3
             ))
         }
         if let aggregates = report.aggregates {
@@ -75,8 +75,8 @@ enum Table {
             add("limit: raw SQLite insert", String(format: "%.2f s  (%d rows, one transaction, %@ written)", limit.sqliteSeconds, limit.rows, formatBytes(limit.sqliteWrittenBytes)))
             add("  in 2,000-op transactions", String(format: "%.2f s, %@ written; SQLite's default cache %.2f s, %@", limit.batchedSeconds, formatBytes(limit.batchedWrittenBytes), limit.batchedDefaultCacheSeconds, formatBytes(limit.batchedDefaultCacheWrittenBytes)))
             add("limit: HTTP sink", String(format: "%.2f s  (%@ in %d requests)", limit.sinkSeconds, formatBytes(limit.sinkBytes), limit.sinkRequests))
-            var ratio = String(format: "%.1fx SQLite, %.1fx sink", limit.syncOverSQLite, limit.syncOverSink)
-            if let server = limit.serverPushOverSQLite { ratio += String(format: "; server push handlers %.1fx SQLite", server) }
+            var ratio = String(format: "%.1fx SQLite, %.1fx sink", limit.syncOverSqlite, limit.syncOverSink)
+            if let server = limit.serverPushOverSqlite { ratio += String(format: "; server push handlers %.1fx SQLite", server) }
             add("  sync / limit", ratio)
         }
         if let pull = report.pull {

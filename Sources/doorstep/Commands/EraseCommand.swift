@@ -9,7 +9,7 @@ struct EraseCommand: ParsableCommand {
         commandName: "erase",
         abstract: "Erase a resident's personal answers when they withdraw consent.",
         discussion: """
-            Removes the answers to the questions the form marks sensitive (name, phone, email, \
+            Removes the answers to the questions the form marks sensitive (such as a name, phone number or \
             safeguarding details), or with --all every answer, keeping only that the response existed. \
             They leave this laptop at once, also from changes waiting to be sent, and leave the server and \
             every other laptop at their next sync. An erasure cannot be undone. Exit 65 when the response \

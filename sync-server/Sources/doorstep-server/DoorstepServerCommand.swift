@@ -89,7 +89,12 @@ struct Serve: AsyncParsableCommand {
             throw Failure.report("Cannot open the data directory \(data.data): \(error)", code: 1)
         }
         let app = buildApplication(configuration: configuration, database: database)
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            try? database.close()
+            throw Failure.report("The server stopped: \(error)", code: 1)
+        }
         try database.close()
     }
 }

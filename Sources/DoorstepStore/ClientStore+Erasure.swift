@@ -68,6 +68,7 @@ extension ClientStore {
             switch operation.body {
             case .createResponse(var created):
                 created.answers = created.answers.filter { !isErased($0.key) }
+                created.erased = created.erased == .all ? .all : scope
                 operation.body = .createResponse(created)
             case .updateResponse(var update):
                 update.fields = update.fields.filter { !isErased($0.name) }

@@ -16,13 +16,15 @@ public enum AnswerValue: Hashable, Sendable {
 
 extension AnswerValue: Codable {
     public init(from decoder: any Decoder) throws {
+        // Most answers are choice names or text, so strings are tried first: each failed attempt
+        // costs a thrown error inside the decoder.
         let container = try decoder.singleValueContainer()
-        if let int = try? container.decode(Int.self) {
+        if let string = try? container.decode(String.self) {
+            self = .text(string)
+        } else if let int = try? container.decode(Int.self) {
             self = .integer(int)
         } else if let double = try? container.decode(Double.self) {
             self = .decimal(double)
-        } else if let string = try? container.decode(String.self) {
-            self = .text(string)
         } else if let list = try? container.decode([String].self) {
             self = .list(list)
         } else {

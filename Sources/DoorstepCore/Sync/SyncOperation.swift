@@ -98,10 +98,13 @@ public struct NewResponse: Codable, Hashable, Sendable {
     public var answers: Answers
     /// The officer flagged a safeguarding concern on this response.
     public var safeguarding: Bool
+    /// Set when the resident withdrew consent before this response first reached the server: the
+    /// erased answers are absent, and the server accepts it without them.
+    public var erased: Erasure.Scope?
 
     public init(
         response: UUID, campaign: String, address: String, form: String, formVersion: String,
-        recordedAt: String, answers: Answers, safeguarding: Bool = false
+        recordedAt: String, answers: Answers, safeguarding: Bool = false, erased: Erasure.Scope? = nil
     ) {
         self.response = response
         self.campaign = campaign
@@ -111,10 +114,11 @@ public struct NewResponse: Codable, Hashable, Sendable {
         self.recordedAt = recordedAt
         self.answers = answers
         self.safeguarding = safeguarding
+        self.erased = erased
     }
 
     private enum CodingKeys: String, CodingKey {
-        case response, campaign, address, form, answers, safeguarding
+        case response, campaign, address, form, answers, safeguarding, erased
         case formVersion = "form_version", recordedAt = "recorded_at"
     }
 }

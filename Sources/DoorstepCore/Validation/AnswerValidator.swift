@@ -45,8 +45,12 @@ public struct AnswerValidator: Sendable {
     ///
     /// Answers to questions left out get the question's `default`. Relevance is settled to a fixed
     /// point: an answer dropped as not relevant no longer counts for the relevance of others.
+    /// - Parameters:
+    ///   - answers: The answers given, by question name.
+    ///   - personalDataErased: The resident withdrew consent: `sensitive` questions may then be
+    ///     unanswered even where the form requires them.
     /// - Returns: the clean answers to store, or every problem in the order of the form.
-    public func validate(_ answers: Answers) -> Result<Answers, AnswerProblems> {
+    public func validate(_ answers: Answers, personalDataErased: Bool = false) -> Result<Answers, AnswerProblems> {
         var problems: [AnswerProblem] = []
         var typeProblems: [Int: AnswerProblem] = [:]
         var given = Slots(repeating: nil, count: compiled.names.count)
@@ -84,7 +88,7 @@ public struct AnswerValidator: Sendable {
                 problems.append(problem)
             } else if let value = settled[index] {
                 if let problem = constraintProblem(value, at: index, given: settled) { problems.append(problem) }
-            } else if form.questions[index].required {
+            } else if form.questions[index].required && !(personalDataErased && form.questions[index].sensitive) {
                 problems.append(AnswerProblem(question: name, message: "An answer is required."))
             }
         }
@@ -192,8 +196,11 @@ public struct AnswerValidator: Sendable {
         }
     }
 
-    /// Per-field check used by the server for `response.update`: type and choices only.
+    /// Per-field check used by the server for `response.update`: type and choices only. The value
+    /// of a `calculate` question is taken as the device computed it.
     public func checkType(_ value: AnswerValue, for question: Question) -> AnswerProblem? {
+        // A correction carries the calculations it changed, computed by the device like any answer.
+        if question.type == .calculate { return nil }
         if case .failure(let problem) = normalize(value, for: question) { return problem }
         return nil
     }

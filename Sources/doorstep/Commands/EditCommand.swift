@@ -51,7 +51,7 @@ struct EditCommand: ParsableCommand {
                 case .success(let value): answers[name] = value
                 }
             }
-            switch validator.validate(answers) {
+            switch validator.validate(answers, personalDataErased: current.erased == .sensitive) {
             case .success(let clean): return clean
             case .failure(let problems): throw problems
             }

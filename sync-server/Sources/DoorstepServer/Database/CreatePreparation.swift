@@ -31,13 +31,13 @@ final class CreatePreparation: @unchecked Sendable {
             for (index, operation) in operations.enumerated() {
                 guard case .createResponse(let new) = operation.body else { continue }
                 let key = FormVersionKey(id: new.form, version: new.formVersion)
-                guard let form = forms[key] else {
+                guard let form = forms[key], new.erased != .all else {
                     publish(index, nil)
                     continue
                 }
                 let validator = validators[key] ?? AnswerValidator(form: form, today: today)
                 validators[key] = validator
-                let answers = validator.validate(new.answers)
+                let answers = validator.validate(new.answers, personalDataErased: new.erased != nil)
                 let valid = (try? answers.get()) ?? [:]
                 publish(index, Prepared(
                     answers: answers, answersJSON: JSONText.answers(valid),

@@ -92,8 +92,9 @@ enum JSONText {
         case .createResponse(let new):
             payload = "{\"address\":\(string(new.address)),\"answers\":\(answers(new.answers)),"
                 + "\"campaign\":\(string(new.campaign)),\"form\":\(string(new.form)),"
-                + "\"form_version\":\(string(new.formVersion)),\"recorded_at\":\(string(new.recordedAt)),"
-                + "\"response\":\(string(new.response.uuidString)),\"safeguarding\":\(new.safeguarding)}"
+                + "\"form_version\":\(string(new.formVersion)),\"recorded_at\":\(string(new.recordedAt))"
+                + (new.erased.map { ",\"erased\":\(string($0.rawValue))" } ?? "")
+                + ",\"response\":\(string(new.response.uuidString)),\"safeguarding\":\(new.safeguarding)}"
         case .updateResponse(let update):
             let changes = update.fields.map { change in
                 var text = "{\"base\":" + (change.base.map { string($0.description) } ?? "null")

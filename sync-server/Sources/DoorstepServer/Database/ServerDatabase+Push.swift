@@ -245,9 +245,14 @@ struct PushBatch {
         let prepared = preparation?.take(position)
         let form = try checkedForm(campaign: new.campaign, address: new.address, form: new.form, version: new.formVersion)
         let answers: Answers
-        switch prepared?.answers ?? validator(for: form).validate(new.answers) {
-        case .success(let valid): answers = valid
-        case .failure(let problems): throw Rejection(reason: problems.description)
+        if new.erased == .all {
+            // The resident withdrew consent before this response first arrived: nothing of it is kept.
+            answers = [:]
+        } else {
+            switch prepared?.answers ?? validator(for: form).validate(new.answers, personalDataErased: new.erased != nil) {
+            case .success(let valid): answers = valid
+            case .failure(let problems): throw Rejection(reason: problems.description)
+            }
         }
         let id = new.response.uuidString
         sequence += 1
@@ -258,11 +263,11 @@ struct PushBatch {
         let insertResponse = try db.cachedStatement(sql: """
             INSERT INTO responses(id, campaign, address, form, form_version, recorded_at, device, token_id,
                                   erased, answers_json, stamp, fields_json, changed_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING
             """)
         try insertResponse.execute(arguments: [
             id, new.campaign, new.address, new.form, new.formVersion, new.recordedAt, operation.device,
-            identity.tokenID, answersJSON, stampText, sequence,
+            identity.tokenID, new.erased?.rawValue, answersJSON, stampText, sequence,
         ])
         guard db.changesCount > 0 else {
             // The response exists already (created by another operation): its answers merge as writes.
@@ -275,10 +280,12 @@ struct PushBatch {
             number, FieldWriteRow.createField, stampText, JSONText.stamps(aliases), nil, nil,
             answersJSON, operation.device, operationNumber,
         ])
-        try retally(
-            campaign: new.campaign, address: new.address, form: form, from: nil, to: answers,
-            contributions: prepared?.contributions
-        )
+        if new.erased != .all {
+            try retally(
+                campaign: new.campaign, address: new.address, form: form, from: nil, to: answers,
+                contributions: prepared?.contributions
+            )
+        }
         return Outcome(response: number)
     }
 

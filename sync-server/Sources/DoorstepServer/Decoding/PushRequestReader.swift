@@ -161,7 +161,8 @@ enum PushRequestReader {
             formVersion: try node.member("form_version").string(),
             recordedAt: try node.member("recorded_at").string(),
             answers: answers,
-            safeguarding: try node.optionalMember("safeguarding")?.bool() ?? false
+            safeguarding: try node.optionalMember("safeguarding")?.bool() ?? false,
+            erased: try node.optionalMember("erased").map { try erasureScope($0) }
         )
     }
 
@@ -195,14 +196,18 @@ enum PushRequestReader {
     }
 
     static func erasure(_ node: Node) throws -> Erasure {
-        let scopeNode = try node.member("scope")
-        guard let scope = Erasure.Scope(rawValue: try scopeNode.string()) else {
-            throw scopeNode.fail("\"sensitive\" or \"all\"")
-        }
-        return Erasure(
+        Erasure(
             response: try node.member("response").uuid(),
-            scope: scope,
+            scope: try erasureScope(node.member("scope")),
             reason: try node.optionalMember("reason")?.string()
         )
+    }
+
+    /// What an erasure removes: `"sensitive"` or `"all"`.
+    static func erasureScope(_ node: Node) throws -> Erasure.Scope {
+        guard let scope = Erasure.Scope(rawValue: try node.string()) else {
+            throw node.fail("\"sensitive\" or \"all\"")
+        }
+        return scope
     }
 }

@@ -41,7 +41,7 @@ struct FaultInjectionBadInputTests {
         let conflict = try #require(try FaultJSON.array(try organiser.expect(["conflicts", "--json"])).first?["id"] as? String)
         let revoked = try server.token("collector", name: "revoked")
         try FaultServer.admin(["token", "revoke", "--data", server.data.path, revoked])
-        let tokens = Tokens(
+        let tokens = CorpusTokens(
             collector: officer.token, organiser: organiser.token, viewer: try server.token("viewer", name: "viewer"),
             admin: try server.token("admin", name: "admin"), revoked: revoked
         )
@@ -95,7 +95,7 @@ struct FaultInjectionBadInputTests {
 }
 
 /// The tokens the corpus uses.
-struct Tokens {
+struct CorpusTokens {
     var collector: String
     var organiser: String
     var viewer: String
@@ -105,7 +105,7 @@ struct Tokens {
 
 /// Builds the requests of the bad-input corpus; every one must be refused with a 4xx.
 struct BadInputCorpus {
-    let tokens: Tokens
+    let tokens: CorpusTokens
     let campaign: String
     let address: String
     let form: String

@@ -67,11 +67,12 @@ public struct ServerAPI: Sendable {
     }
 
     /// `GET /v1/pull`: the page after `cursor`.
-    public func pull(cursor: Int64, limit: Int) async throws(SyncError) -> PullResponse {
-        try decode(
-            PullResponse.self,
-            from: await send(.get, "/v1/pull", query: [("cursor", String(cursor)), ("limit", String(limit))])
-        )
+    /// - Parameter device: This device's id, so the server leaves out the knocks and responses this
+    ///   device sent that nothing changed since (it holds them already).
+    public func pull(cursor: Int64, limit: Int, device: String? = nil) async throws(SyncError) -> PullResponse {
+        var query = [("cursor", String(cursor)), ("limit", String(limit))]
+        if let device { query.append(("device", device)) }
+        return try decode(PullResponse.self, from: await send(.get, "/v1/pull", query: query))
     }
 
     /// `GET /v1/conflicts`: values kept because they were overwritten concurrently.

@@ -213,7 +213,7 @@ public struct SyncEngine: Sendable {
     private func pull(_ state: inout RunState, progress: @Sendable (SyncProgress) -> Void) async throws -> Bool {
         var cursor = try store.syncSettings().cursor
         while true {
-            let page = try await api.pull(cursor: cursor, limit: options.pageSize)
+            let page = try await api.pull(cursor: cursor, limit: options.pageSize, device: store.deviceID)
             if page.epoch != state.epoch {
                 logger.notice("The server was restored during the sync; every operation will be sent again.")
                 try state.changeEpoch(to: page.epoch)

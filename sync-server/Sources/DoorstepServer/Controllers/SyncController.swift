@@ -89,7 +89,8 @@ public struct SyncController: Sendable {
             }
             limit = min(value, configuration.maxPullLimit)
         }
-        return .json(try await database.pull(after: cursor, limit: limit, for: identity))
+        let device = query["device"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        return .json(try await database.pull(after: cursor, limit: limit, for: identity, device: device))
     }
 
     @Sendable func conflicts(_ request: Request, context: AppRequestContext) async throws -> Response {

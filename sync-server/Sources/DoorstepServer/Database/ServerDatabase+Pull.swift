@@ -15,9 +15,12 @@ extension ServerDatabase {
     ///   - limit: The most items (forms, campaigns, visits, responses) in the page.
     ///   - identity: Collectors see their own token's responses, organisers and admins every
     ///     response, viewers none.
-    public func pull(after cursor: Int64, limit: Int, for identity: Identity) async throws -> PullResponse {
+    ///   - device: The pulling device, if it said: its own knocks, and its own responses that no
+    ///     other write touched since it created them (under its own stamp, not re-stamped), are
+    ///     left out — it holds them already, and sending 100,000 of them back would double a sync.
+    public func pull(after cursor: Int64, limit: Int, for identity: Identity, device: String? = nil) async throws -> PullResponse {
         let page = try await writer.read { db in
-            try Self.page(db, after: cursor, limit: limit, identity: identity)
+            try Self.page(db, after: cursor, limit: limit, identity: identity, device: device)
         }
         return PullResponse(
             cursor: page.cursor, more: page.more, epoch: page.epoch, serverTime: clock.tick(),
@@ -42,7 +45,11 @@ extension ServerDatabase {
         case response(ResponseState)
     }
 
-    private static func page(_ db: Database, after cursor: Int64, limit: Int, identity: Identity) throws -> Page {
+    private static func page(_ db: Database, after cursor: Int64, limit: Int, identity: Identity, device: String?) throws -> Page {
+        // A device's own untouched rows; `?1` is the device id ('' matches nothing).
+        let ownVisit = "device = ?1"
+        let ownResponse = "(device = ?1 AND fields_json IS NULL AND erased IS NULL AND substr(stamp, -length(?1) - 1) = '-' || ?1)"
+        let me = device ?? ""
         let newest = try sequence(db)
         let fetch = limit + 1
         var items: [(seq: Int64, item: Item)] = []
@@ -54,7 +61,8 @@ extension ServerDatabase {
             db, sql: "SELECT * FROM campaigns WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?", arguments: [cursor, fetch]
         ).map { ($0["changed_seq"], .campaign(try campaign($0, db).visible(to: identity.role))) }
         items += try Row.fetchAll(
-            db, sql: "SELECT * FROM visits WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?", arguments: [cursor, fetch]
+            db, sql: "SELECT * FROM visits WHERE changed_seq > ?2 AND NOT \(ownVisit) ORDER BY changed_seq LIMIT ?3",
+            arguments: [me, cursor, fetch]
         ).compactMap { row in visitEvent(row).map { (row["changed_seq"], .visit($0)) } }
         let responseRows: [Row]
         switch identity.role {
@@ -62,12 +70,16 @@ extension ServerDatabase {
             responseRows = []
         case .collector:
             responseRows = try Row.fetchAll(
-                db, sql: "SELECT * FROM responses WHERE token_id = ? AND changed_seq > ? ORDER BY changed_seq LIMIT ?",
-                arguments: [identity.tokenID, cursor, fetch]
+                db, sql: """
+                    SELECT * FROM responses WHERE token_id = ?2 AND changed_seq > ?3 AND NOT \(ownResponse)
+                    ORDER BY changed_seq LIMIT ?4
+                    """,
+                arguments: [me, identity.tokenID, cursor, fetch]
             )
         case .organiser, .admin:
             responseRows = try Row.fetchAll(
-                db, sql: "SELECT * FROM responses WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?", arguments: [cursor, fetch]
+                db, sql: "SELECT * FROM responses WHERE changed_seq > ?2 AND NOT \(ownResponse) ORDER BY changed_seq LIMIT ?3",
+                arguments: [me, cursor, fetch]
             )
         }
         items += responseRows.map { ($0["changed_seq"], .response(ResponseRow(row: $0, id: $0["id"]).state)) }

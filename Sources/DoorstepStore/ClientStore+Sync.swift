@@ -30,6 +30,26 @@ extension ClientStore {
         }
     }
 
+    /// The same queue as ``pendingOperations(limit:)``, each operation as the JSON text it is
+    /// stored as (its wire form), so a push can send it without decoding and encoding it again.
+    ///
+    /// - Parameter limit: The most to return (a push batch).
+    public func pendingOperationTexts(limit: Int) throws -> [PendingOperation] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, kind, response, operation FROM outbox WHERE state = 'pending' ORDER BY urgent DESC, seq LIMIT ?
+                """, arguments: [limit]).map { row in
+                guard let id = UUID(uuidString: row["id"]) else {
+                    throw ClientStoreError.corrupt("an outbox operation id")
+                }
+                return PendingOperation(
+                    id: id, kind: row["kind"], response: (row["response"] as String?).flatMap(UUID.init(uuidString:)),
+                    json: row["operation"]
+                )
+            }
+        }
+    }
+
     /// How many operations wait to be pushed.
     public func pendingCount() throws -> Int {
         try pool.read { db in

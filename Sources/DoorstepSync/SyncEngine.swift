@@ -117,7 +117,7 @@ public struct SyncEngine: Sendable {
         var batchSize = options.batchSize
         progress(.pushing(done: 0, total: total))
         while true {
-            var batch = try store.pendingOperations(limit: batchSize)
+            var batch = try store.pendingOperationTexts(limit: batchSize)
             guard !batch.isEmpty else { break }
             var body = try encode(batch)
             while body.count > options.maximumBatchBytes && batch.count > 1 {
@@ -162,7 +162,7 @@ public struct SyncEngine: Sendable {
                     let operation = byID[result.id]
                     let reason = result.reason ?? "The server refused the operation."
                     state.summary.rejected.append(
-                        RejectedOperation(id: result.id, type: operation?.kind ?? "unknown", response: operation.flatMap(Self.response(of:)), reason: reason)
+                        RejectedOperation(id: result.id, type: operation?.kind ?? "unknown", response: operation?.response, reason: reason)
                     )
                     logger.warning("The server refused an operation; it is set aside.", metadata: ["operation": "\(result.id)", "reason": "\(reason)"])
                 }
@@ -186,7 +186,7 @@ public struct SyncEngine: Sendable {
     }
 
     /// The server must answer once for every operation of the batch, or nothing is acknowledged.
-    private func check(_ response: PushResponse, answers batch: [SyncOperation]) throws(SyncError) {
+    private func check(_ response: PushResponse, answers batch: [PendingOperation]) throws(SyncError) {
         let sent = Set(batch.map(\.id))
         let answered = Set(response.results.map(\.id))
         guard sent == answered, response.results.count == batch.count else {
@@ -194,8 +194,18 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    private func encode(_ batch: [SyncOperation]) throws -> Data {
-        try JSONEncoder().encode(PushRequest(device: store.deviceID, operations: batch))
+    /// The `PushRequest` body, joined from the operations' stored JSON: decoding and encoding
+    /// 100,000 operations again cost the client about 10 s of a sync.
+    private func encode(_ batch: [PendingOperation]) throws -> Data {
+        var body = Data("{\"device\":".utf8)
+        body.append(try JSONEncoder().encode(store.deviceID))
+        body.append(contentsOf: Array(",\"operations\":[".utf8))
+        for (index, operation) in batch.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body.append(contentsOf: Array(operation.json.utf8))
+        }
+        body.append(contentsOf: Array("]}".utf8))
+        return body
     }
 
     private static func response(of operation: SyncOperation) -> UUID? {

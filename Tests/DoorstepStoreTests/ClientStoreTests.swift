@@ -60,11 +60,11 @@ struct ClientStoreTests {
     @Test func formVersionsAreImmutableAndOrderedNaturally() throws {
         let fixture = try StoreFixture()
         defer { fixture.directory.remove() }
-        #expect(try fixture.store.addForm(fixture.form, source: doorForm) == .alreadyPresent)
+        #expect(try fixture.store.addForm(fixture.form, source: doorForm()) == .alreadyPresent)
         #expect(throws: ClientStoreError.formVersionExists(id: "door", version: "2")) {
-            try fixture.store.addForm(fixture.form, source: doorForm + "\n# changed\n")
+            try fixture.store.addForm(fixture.form, source: doorForm() + "\n# changed\n")
         }
-        let ten = doorForm.replacingOccurrences(of: "version: 2", with: "version: 10")
+        let ten = doorForm().replacingOccurrences(of: "version: 2", with: "version: 10")
         try fixture.store.addForm(try FormDefinition.parse(yaml: ten), source: ten)
         #expect(try fixture.store.form(id: "door").version == "10")
         #expect(try fixture.store.forms().map(\.version) == ["2", "10"])

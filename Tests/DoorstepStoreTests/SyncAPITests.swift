@@ -96,7 +96,7 @@ struct SyncAPITests {
     @Test func aPulledPageBringsFormsCampaignsVisitsAndResponses() throws {
         let fixture = try StoreFixture()
         defer { fixture.directory.remove() }
-        let newer = doorForm.replacingOccurrences(of: "version: 2", with: "version: 3")
+        let newer = doorForm().replacingOccurrences(of: "version: 2", with: "version: 3")
         let visit = VisitEvent(
             visit: Visit(visit: UUID(), campaign: "north", address: "n1", outcome: .refused, note: nil, at: "2025-11-22T10:00:00Z"),
             device: "other-laptop", stamp: Self.serverStamp(-1000)

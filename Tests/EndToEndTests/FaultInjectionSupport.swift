@@ -657,19 +657,7 @@ final class ChaosProxy: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = logHandle
         try process.run()
-        var buffer = Data()
-        let reader = output.fileHandleForReading
-        while process.isRunning {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            buffer.append(chunk)
-            let text = String(decoding: buffer, as: UTF8.self)
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
-               let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) {
-                self.port = port
-                break
-            }
-        }
+        if let port = PrintedPort.read(from: output, of: process) { self.port = port }
         guard port > 0 else {
             stop()
             throw FaultCommandFailed(command: "chaos_proxy.py", status: process.isRunning ? 0 : process.terminationStatus, output: log())

@@ -33,20 +33,38 @@ extension ClientStore {
     /// The same queue as ``pendingOperations(limit:)``, each operation as the JSON text it is
     /// stored as (its wire form), so a push can send it without decoding and encoding it again.
     ///
-    /// - Parameter limit: The most to return (a push batch).
-    public func pendingOperationTexts(limit: Int) throws -> [PendingOperation] {
+    /// - Parameters:
+    ///   - limit: The most to return (a push batch).
+    ///   - position: Continue after this place in the queue (the last operation of a batch still
+    ///     in flight); `nil` starts from the front. Operations queued ahead of it meanwhile (a new
+    ///     safeguarding concern) are only returned by a read from the front.
+    public func pendingOperationTexts(limit: Int, after position: OutboxPosition? = nil) throws -> [PendingOperation] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, kind, response, operation FROM outbox WHERE state = 'pending' ORDER BY urgent DESC, seq LIMIT ?
-                """, arguments: [limit]).map { row in
-                guard let id = UUID(uuidString: row["id"]) else {
-                    throw ClientStoreError.corrupt("an outbox operation id")
-                }
-                return PendingOperation(
-                    id: id, kind: row["kind"], response: (row["response"] as String?).flatMap(UUID.init(uuidString:)),
-                    json: row["operation"]
-                )
+            let statement = try db.cachedStatement(sql: """
+                SELECT seq, urgent, id, kind, response, operation FROM outbox
+                WHERE state = 'pending' AND urgent = ? AND seq > ? ORDER BY seq LIMIT ?
+                """)
+            var found: [PendingOperation] = []
+            if position?.urgent ?? true {
+                found = try Self.pendingTexts(statement, urgent: true, after: position?.seq ?? 0, limit: limit)
             }
+            if found.count < limit {
+                let after = position.map { $0.urgent ? 0 : $0.seq } ?? 0
+                found += try Self.pendingTexts(statement, urgent: false, after: after, limit: limit - found.count)
+            }
+            return found
+        }
+    }
+
+    private static func pendingTexts(_ statement: Statement, urgent: Bool, after seq: Int64, limit: Int) throws -> [PendingOperation] {
+        try Row.fetchAll(statement, arguments: [urgent, seq, limit]).map { row in
+            guard let id = UUID(uuidString: row["id"]) else {
+                throw ClientStoreError.corrupt("an outbox operation id")
+            }
+            return PendingOperation(
+                id: id, kind: row["kind"], response: (row["response"] as String?).flatMap(UUID.init(uuidString:)),
+                json: row["operation"], position: OutboxPosition(urgent: row["urgent"], seq: row["seq"])
+            )
         }
     }
 
@@ -59,21 +77,24 @@ extension ClientStore {
 
     /// Records the server's answers to a push, in one transaction: applied operations become
     /// `sent`, rejected ones are set aside with the server's reason. Ids not in the outbox are ignored.
-    public func acknowledge(_ results: [OperationResult]) throws {
+    ///
+    /// - Parameters:
+    ///   - results: The server's answer for each operation.
+    ///   - serverTime: The server's clock in that answer, observed in the same transaction (see
+    ///     ``observeServerTime(_:)``).
+    public func acknowledge(_ results: [OperationResult], serverTime: HLCTimestamp? = nil) throws {
         try pool.write { db in
+            if let serverTime { try observe(serverTime, db) }
             let sentAt = Self.timestamp(now())
+            // Prepared once for the whole batch: a push is acknowledged 2,000 operations at a time.
+            let sent = try db.cachedStatement(sql: "UPDATE outbox SET state = 'sent', reason = NULL, sent_at = ? WHERE id = ?")
+            let rejected = try db.cachedStatement(sql: "UPDATE outbox SET state = 'rejected', reason = ?, sent_at = ? WHERE id = ?")
             for result in results {
                 switch result.status {
                 case .applied:
-                    try db.execute(
-                        sql: "UPDATE outbox SET state = 'sent', reason = NULL, sent_at = ? WHERE id = ?",
-                        arguments: [sentAt, result.id.uuidString]
-                    )
+                    try sent.execute(arguments: [sentAt, result.id.uuidString])
                 case .rejected:
-                    try db.execute(
-                        sql: "UPDATE outbox SET state = 'rejected', reason = ?, sent_at = ? WHERE id = ?",
-                        arguments: [result.reason ?? "The server gave no reason.", sentAt, result.id.uuidString]
-                    )
+                    try rejected.execute(arguments: [result.reason ?? "The server gave no reason.", sentAt, result.id.uuidString])
                 }
             }
         }

@@ -110,71 +110,114 @@ public struct SyncEngine: Sendable {
 
     // MARK: Push
 
+    /// A batch the server answered, waiting to be acknowledged in the store.
+    private struct AnsweredBatch {
+        var operations: [PendingOperation]
+        var response: PushResponse
+        var bytes: Int
+        var took: Duration
+    }
+
+    /// Pushes the outbox in batches, one request at a time and in queue order. While the server
+    /// applies a batch, the engine acknowledges the batch before it and reads the batch after it,
+    /// so the laptop's share of the work overlaps the server's.
     private func push(_ state: inout RunState, progress: @Sendable (SyncProgress) -> Void) async throws {
-        var total = try store.pendingCount()
-        guard total > 0 else { return }
-        var done = 0
+        var counts = PushCounts(total: try store.pendingCount())
+        guard counts.total > 0 else { return }
         var batchSize = options.batchSize
-        progress(.pushing(done: 0, total: total))
-        while true {
-            var batch = try store.pendingOperationTexts(limit: batchSize)
-            guard !batch.isEmpty else { break }
-            var body = try encode(batch)
-            while body.count > options.maximumBatchBytes && batch.count > 1 {
-                batch = Array(batch.prefix(batch.count / 2))
-                body = try encode(batch)
-            }
-            let started = ContinuousClock.now
-            let response: PushResponse
-            switch await pushOnce(body) {
-            case .success(let answer):
-                response = answer
-            case .failure(.refused(status: 413, let message)):
-                if batch.count > 1 {
-                    batchSize = max(1, batch.count / 2)
-                    logger.info("The server refused a batch as too large; sending smaller ones.", metadata: ["size": "\(batchSize)"])
+        progress(.pushing(done: 0, total: counts.total))
+        var batch = try store.pendingOperationTexts(limit: batchSize)
+        while !batch.isEmpty {
+            var answered: AnsweredBatch?
+            while !batch.isEmpty {
+                var body = try encode(batch)
+                while body.count > options.maximumBatchBytes && batch.count > 1 {
+                    batch = Array(batch.prefix(batch.count / 2))
+                    body = try encode(batch)
+                }
+                let started = ContinuousClock.now
+                async let sending = pushOnce(body)
+                if let previous = answered {
+                    answered = nil
+                    try acknowledge(previous, &state, &counts, progress: progress)
+                }
+                let next = try store.pendingOperationTexts(limit: batchSize, after: batch.last?.position)
+                let response: PushResponse
+                switch await sending {
+                case .success(let answer):
+                    response = answer
+                case .failure(.refused(status: 413, let message)):
+                    if batch.count > 1 {
+                        batchSize = max(1, batch.count / 2)
+                        logger.info("The server refused a batch as too large; sending smaller ones.", metadata: ["size": "\(batchSize)"])
+                        batch = try store.pendingOperationTexts(limit: batchSize)
+                        continue
+                    }
+                    // One operation larger than the server accepts: set it aside rather than block the queue.
+                    response = PushResponse(
+                        results: [OperationResult(id: batch[0].id, status: .rejected, reason: "The operation is larger than the server accepts: \(message)")],
+                        serverTime: try store.clock(), epoch: state.epoch
+                    )
+                case .failure(let error):
+                    throw error
+                }
+                try check(response, answers: batch)
+                let current = AnsweredBatch(operations: batch, response: response, bytes: body.count, took: ContinuousClock.now - started)
+                if response.epoch != state.epoch {
+                    logger.notice("The server was restored during the sync; every operation will be sent again.")
+                    try state.changeEpoch(to: response.epoch)
+                    try store.resendAllForNewEpoch(response.epoch)
+                    counts.total = try store.pendingCount() + counts.done
+                    try acknowledge(current, &state, &counts, progress: progress)
+                    batch = try store.pendingOperationTexts(limit: batchSize)
                     continue
                 }
-                // One operation larger than the server accepts: set it aside rather than block the queue.
-                response = PushResponse(
-                    results: [OperationResult(id: batch[0].id, status: .rejected, reason: "The operation is larger than the server accepts: \(message)")],
-                    serverTime: try store.clock(), epoch: state.epoch
-                )
-            case .failure(let error):
-                throw error
+                answered = current
+                batch = next
             }
-            try check(response, answers: batch)
-            if response.epoch != state.epoch {
-                logger.notice("The server was restored during the sync; every operation will be sent again.")
-                try state.changeEpoch(to: response.epoch)
-                try store.resendAllForNewEpoch(response.epoch)
-                total = try store.pendingCount() + done
+            if let previous = answered {
+                try acknowledge(previous, &state, &counts, progress: progress)
             }
-            try store.acknowledge(response.results)
-            try store.observeServerTime(response.serverTime)
-            let byID = Dictionary(batch.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            for result in response.results {
-                state.summary.conflicts += result.conflicts
-                switch result.status {
-                case .applied:
-                    state.summary.pushed += 1
-                case .rejected:
-                    let operation = byID[result.id]
-                    let reason = result.reason ?? "The server refused the operation."
-                    state.summary.rejected.append(
-                        RejectedOperation(id: result.id, type: operation?.kind ?? "unknown", response: operation?.response, reason: reason)
-                    )
-                    logger.warning("The server refused an operation; it is set aside.", metadata: ["operation": "\(result.id)", "reason": "\(reason)"])
-                }
-            }
-            done += batch.count
-            total = max(total, done)
-            progress(.pushing(done: done, total: total))
-            logger.info(
-                "Pushed a batch.",
-                metadata: ["operations": "\(batch.count)", "bytes": "\(body.count)", "took": "\(ContinuousClock.now - started)"]
-            )
+            // Reading on from the last batch skips what was queued ahead of it meanwhile (a
+            // safeguarding concern recorded during the sync): the queue is done only when its front is.
+            batch = try store.pendingOperationTexts(limit: batchSize)
         }
+    }
+
+    /// How far the push is, for progress.
+    private struct PushCounts {
+        var total: Int
+        var done = 0
+    }
+
+    /// Records the server's answers to one batch in the store and in the summary.
+    private func acknowledge(
+        _ answered: AnsweredBatch, _ state: inout RunState, _ counts: inout PushCounts,
+        progress: @Sendable (SyncProgress) -> Void
+    ) throws {
+        try store.acknowledge(answered.response.results, serverTime: answered.response.serverTime)
+        let byID = Dictionary(answered.operations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for result in answered.response.results {
+            state.summary.conflicts += result.conflicts
+            switch result.status {
+            case .applied:
+                state.summary.pushed += 1
+            case .rejected:
+                let operation = byID[result.id]
+                let reason = result.reason ?? "The server refused the operation."
+                state.summary.rejected.append(
+                    RejectedOperation(id: result.id, type: operation?.kind ?? "unknown", response: operation?.response, reason: reason)
+                )
+                logger.warning("The server refused an operation; it is set aside.", metadata: ["operation": "\(result.id)", "reason": "\(reason)"])
+            }
+        }
+        counts.done += answered.operations.count
+        counts.total = max(counts.total, counts.done)
+        progress(.pushing(done: counts.done, total: counts.total))
+        logger.info(
+            "Pushed a batch.",
+            metadata: ["operations": "\(answered.operations.count)", "bytes": "\(answered.bytes)", "took": "\(answered.took)"]
+        )
     }
 
     private func pushOnce(_ body: Data) async -> Result<PushResponse, SyncError> {

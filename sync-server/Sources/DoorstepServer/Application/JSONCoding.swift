@@ -9,12 +9,20 @@ extension Response {
     ///   - value: What to encode, with its own `CodingKeys` (snake_case on the wire).
     ///   - status: The HTTP status; 200 unless told.
     public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = jsonContentType
+        return Response(status: status, headers: headers, body: .init(byteBuffer: jsonBuffer(value)))
+    }
+
+    /// The `Content-Type` of every JSON answer.
+    static let jsonContentType = "application/json; charset=utf-8"
+
+    /// `value` as JSON bytes, keys sorted.
+    static func jsonBuffer(_ value: some Encodable) -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(value)) ?? Data(#"{"error":"internal","message":"The server could not encode its answer."}"#.utf8)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return ByteBuffer(bytes: data)
     }
 }
 
@@ -33,16 +41,53 @@ extension Request {
         }
     }
 
-    /// Reads the whole body, at most the context's `maxUploadSize` bytes.
+    /// Reads the whole body, at most the context's `maxUploadSize` bytes, once it is declared JSON.
     ///
-    /// - Throws: ``APIError`` 413 when the body is larger.
+    /// - Throws: ``APIError`` 415 when the body is not declared `application/json` (checked before
+    ///   any of it is read), 413 when it is larger than the limit, 400 when its HTTP framing is broken
+    ///   or the connection fails while it is read.
     func collectJSONBody(context: some RequestContext) async throws -> ByteBuffer {
+        try requireJSONContentType()
         do {
             return try await body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw APIError.bodyTooLarge(limit: context.maxUploadSize)
         } catch {
-            throw APIError.payloadTooLarge(
-                "The request body is larger than the server's limit of \(context.maxUploadSize / 1_048_576) MiB."
-            )
+            // Reading a body fails only because of the connection: broken framing, a reset, a close.
+            throw APIError.malformedRequest(for: error)
+                ?? APIError(status: .badRequest, code: "bad_request", message: "The connection failed while the request body was read.", closesConnection: true)
+        }
+    }
+
+    /// Refuses a body that is not declared as JSON in UTF-8.
+    ///
+    /// `application/json` (any case, with `charset=utf-8` or no charset) is accepted. A request
+    /// without `Content-Type` passes only when it has no body, so that an empty body is reported as
+    /// not being JSON (400) rather than as the wrong type.
+    ///
+    /// - Throws: ``APIError/unsupportedMediaType(_:)`` naming `application/json`.
+    func requireJSONContentType() throws {
+        guard let declared = headers[.contentType] else {
+            let hasBody = headers[.contentLength].map { $0.trimmingCharacters(in: .whitespaces) != "0" }
+                ?? (headers[.transferEncoding] != nil)
+            guard !hasBody else {
+                throw APIError.unsupportedMediaType("The request body has no Content-Type; send it as application/json.")
+            }
+            return
+        }
+        let parts = declared.split(separator: ";", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let mediaType = parts[0]
+        guard mediaType.lowercased() == "application/json" else {
+            let named = mediaType.isEmpty ? "an empty Content-Type" : String(mediaType.prefix(100))
+            throw APIError.unsupportedMediaType("The request body is declared as \(named); send it as application/json.")
+        }
+        for parameter in parts.dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, pair[0].lowercased() == "charset" else { continue }
+            let charset = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")).lowercased()
+            guard charset == "utf-8" else {
+                throw APIError.unsupportedMediaType("The request body is declared in \(charset.prefix(40)); send it as application/json in UTF-8.")
+            }
         }
     }
 

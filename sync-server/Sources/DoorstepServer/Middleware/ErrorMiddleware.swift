@@ -5,8 +5,10 @@ import Logging
 /// Turns every error a route throws into a JSON ``DoorstepCore/ErrorBody`` response.
 ///
 /// The one place where domain errors become HTTP: ``APIError`` keeps its status and code,
-/// Hummingbird's own errors (unknown route, body too large) get a code for their status, and
-/// anything else is logged and answered with a 500 that reveals nothing.
+/// Hummingbird's own errors (unknown route, body too large) get a code for their status, a body
+/// whose HTTP framing broke while it was read gets 400, and anything else is logged and answered
+/// with a 500 that reveals nothing. Errors that leave the connection unusable answer with
+/// `Connection: close`.
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Creates the middleware.
     public init() {}
@@ -22,12 +24,19 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if apiError.status == .internalServerError {
                 context.logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))")
             }
-            return Response.json(ErrorBody(error: apiError.code, message: apiError.message), status: apiError.status)
+            var response = Response.json(ErrorBody(error: apiError.code, message: apiError.message), status: apiError.status)
+            if apiError.closesConnection {
+                response.headers[.connection] = "close"
+            }
+            return response
         }
     }
 
     /// The API error that stands for `error`.
     static func apiError(for error: any Error) -> APIError {
+        if let malformed = APIError.malformedRequest(for: error) {
+            return malformed
+        }
         switch error {
         case let error as APIError:
             return error
@@ -38,7 +47,7 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .methodNotAllowed:
                 return APIError(status: .methodNotAllowed, code: "method_not_allowed", message: "This endpoint does not take that method.")
             case .contentTooLarge:
-                return .payloadTooLarge("The request body is larger than the server's limit of \(AppRequestContext.maximumBodySize / 1_048_576) MiB.")
+                return .bodyTooLarge(limit: AppRequestContext.maximumBodySize)
             case .badRequest: return .badRequest(message)
             case .unauthorized: return .unauthorized(message)
             case .forbidden: return .forbidden(message)

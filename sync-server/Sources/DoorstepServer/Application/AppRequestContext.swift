@@ -1,4 +1,5 @@
 public import Hummingbird
+import NIOCore
 
 /// The request context of every route: Hummingbird's core storage plus the caller's identity.
 public struct AppRequestContext: RequestContext {
@@ -8,10 +9,13 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The authenticated caller, set by ``TokenAuthMiddleware`` on every `/v1` route.
     public var identity: Identity?
+    /// The connection the request came on, for ``RequestBodyMiddleware``'s `100 Continue`.
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         identity = nil
+        channel = source.channel
     }
 
     public var maxUploadSize: Int { Self.maximumBodySize }

@@ -41,9 +41,12 @@ extension ClientStore {
                 try insertVisit(event, db)
                 latest = max(latest, event.stamp)
             }
-            for state in page.responses {
-                try merge(state, db)
-                if let stamp = state.fields.values.map(\.stamp).max() { latest = max(latest, stamp) }
+            var merger = try PulledResponseMerger(store: self, db)
+            // In id order, the rows and index entries keyed by response id are written in key order.
+            let byID = page.responses.map { (id: $0.id.uuidString, state: $0) }.sorted { $0.id < $1.id }
+            for (id, state) in byID {
+                try merger.merge(state, id: id)
+                for field in state.fields.values where field.stamp > latest { latest = field.stamp }
             }
             try observe(latest, db)
             try db.execute(
@@ -51,41 +54,73 @@ extension ClientStore {
             )
         }
     }
+}
+
+/// Merges pulled responses into the store inside the page's transaction, with prepared statements:
+/// a page holds thousands of responses of twenty-odd fields each.
+private struct PulledResponseMerger {
+    private let store: ClientStore
+    private let db: Database
+    /// Whether a response is here and whether it has changes waiting to be pushed.
+    private let lookup: Statement
+    private let insertResponse: Statement
+    private let localStamps: Statement
+    private let writeField: Statement
+    /// The text of the last stamp written: a response's fields mostly share one stamp.
+    private var lastStamp: (stamp: HLCTimestamp, text: String)?
+
+    init(store: ClientStore, _ db: Database) throws {
+        self.store = store
+        self.db = db
+        lookup = try db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM outbox WHERE response = ?1 AND state = 'pending') AS pending
+            FROM responses WHERE id = ?1
+            """)
+        insertResponse = try db.cachedStatement(sql: """
+            INSERT INTO responses (id, campaign, address, form, form_version, device, recorded_at, erased)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        localStamps = try db.cachedStatement(sql: "SELECT name, stamp FROM response_fields WHERE response = ?")
+        writeField = try db.cachedStatement(sql: """
+            INSERT INTO response_fields (response, name, value, stamp) VALUES (?, ?, ?, ?)
+            ON CONFLICT (response, name) DO UPDATE SET value = excluded.value, stamp = excluded.stamp
+            """)
+    }
 
     /// Merges the server's state of one response into the local one.
-    private func merge(_ state: ResponseState, _ db: Database) throws {
-        let id = state.id.uuidString
-        let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM responses WHERE id = ?", arguments: [id]) ?? false
-        if !exists {
-            try db.execute(
-                sql: """
-                    INSERT INTO responses (id, campaign, address, form, form_version, device, recorded_at, erased)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id, state.campaign, state.address, state.form, state.formVersion, state.device,
-                    state.recordedAt, state.erased?.rawValue,
-                ]
-            )
-            for (name, field) in state.fields {
-                try writeField(response: state.id, name: name, value: field.value, stamp: field.stamp, db)
-            }
+    /// - Parameter id: `state.id` as the store writes it.
+    mutating func merge(_ state: ResponseState, id: String) throws {
+        guard let local = try Row.fetchOne(lookup, arguments: [id]) else {
+            try insertResponse.execute(arguments: [
+                id, state.campaign, state.address, state.form, state.formVersion, state.device,
+                state.recordedAt, state.erased?.rawValue,
+            ])
+            for (name, field) in state.fields { try write(id, name, field) }
             return
         }
-        let pending = try Bool.fetchOne(db, sql: """
-            SELECT 1 FROM outbox WHERE response = ? AND state = 'pending' LIMIT 1
-            """, arguments: [id]) ?? false
-        var local: [String: HLCTimestamp] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT name, stamp FROM response_fields WHERE response = ?", arguments: [id]) {
-            local[row["name"]] = HLCTimestamp(row["stamp"] as String)
+        let pending: Bool = local["pending"]
+        var stamps: [String: HLCTimestamp] = [:]
+        for row in try Row.fetchAll(localStamps, arguments: [id]) {
+            stamps[row["name"]] = HLCTimestamp(row["stamp"] as String)
         }
         for (name, field) in state.fields {
-            let mine = local[name]
+            let mine = stamps[name]
             let take = mine.map { pending ? field.stamp > $0 : field.stamp != $0 } ?? true
-            if take { try writeField(response: state.id, name: name, value: field.value, stamp: field.stamp, db) }
+            if take { try write(id, name, field) }
         }
         guard let scope = state.erased else { return }
         let kept = Set(state.fields.keys)
-        try removeErasedData(response: state.id, scope: scope, erasing: { !kept.contains($0) }, db)
+        try store.removeErasedData(response: state.id, scope: scope, erasing: { !kept.contains($0) }, db)
+    }
+
+    private mutating func write(_ id: String, _ name: String, _ field: FieldValue) throws {
+        let stamp: String
+        if let lastStamp, lastStamp.stamp == field.stamp {
+            stamp = lastStamp.text
+        } else {
+            stamp = field.stamp.description
+            lastStamp = (field.stamp, stamp)
+        }
+        try writeField.execute(arguments: [id, name, try field.value.map(ClientStore.answerJSON), stamp])
     }
 }

@@ -72,7 +72,12 @@ public struct ServerAPI: Sendable {
     public func pull(cursor: Int64, limit: Int, device: String? = nil) async throws(SyncError) -> PullResponse {
         var query = [("cursor", String(cursor)), ("limit", String(limit))]
         if let device { query.append(("device", device)) }
-        return try decode(PullResponse.self, from: await send(.get, "/v1/pull", query: query))
+        let body = try await send(.get, "/v1/pull", query: query)
+        do {
+            return try PullResponse.decode(json: body)
+        } catch {
+            throw .badAnswer("\(error)")
+        }
     }
 
     /// `GET /v1/conflicts`: values kept because they were overwritten concurrently.

@@ -2,6 +2,7 @@ import DoorstepCore
 import Foundation
 import GRDB
 public import Hummingbird
+import NIOCore
 
 /// The sync routes: who am I, forms, campaigns, push, pull, conflicts.
 public struct SyncController: Sendable {
@@ -90,7 +91,10 @@ public struct SyncController: Sendable {
             limit = min(value, configuration.maxPullLimit)
         }
         let device = query["device"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        return .json(try await database.pull(after: cursor, limit: limit, for: identity, device: device))
+        let page = try await database.pullPage(after: cursor, limit: limit, for: identity, device: device)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: page)))
     }
 
     @Sendable func conflicts(_ request: Request, context: AppRequestContext) async throws -> Response {

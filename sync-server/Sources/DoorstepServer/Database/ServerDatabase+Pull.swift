@@ -19,83 +19,107 @@ extension ServerDatabase {
     ///     other write touched since it created them (under its own stamp, not re-stamped), are
     ///     left out — it holds them already, and sending 100,000 of them back would double a sync.
     public func pull(after cursor: Int64, limit: Int, for identity: Identity, device: String? = nil) async throws -> PullResponse {
+        let json = try await pullPage(after: cursor, limit: limit, for: identity, device: device)
+        return try JSONDecoder().decode(PullResponse.self, from: Data(json))
+    }
+
+    /// The same page as ``pull(after:limit:for:device:)``, as the JSON body of `GET /v1/pull`.
+    ///
+    /// The responses are written straight from their rows into the page (see ``PullPageText``),
+    /// without building a ``ResponseState`` for each.
+    public func pullPage(after cursor: Int64, limit: Int, for identity: Identity, device: String? = nil) async throws -> [UInt8] {
         let page = try await writer.read { db in
             try Self.page(db, after: cursor, limit: limit, identity: identity, device: device)
         }
-        return PullResponse(
-            cursor: page.cursor, more: page.more, epoch: page.epoch, serverTime: clock.tick(),
-            forms: page.forms, campaigns: page.campaigns, visits: page.visits, responses: page.responses
-        )
-    }
-
-    private struct Page: Sendable {
-        var cursor: Int64
-        var more: Bool
-        var epoch: String
-        var forms: [PublishedForm] = []
-        var campaigns: [CampaignInfo] = []
-        var visits: [VisitEvent] = []
-        var responses: [ResponseState] = []
+        return try page.json(serverTime: clock.tick())
     }
 
     private enum Item {
         case form(PublishedForm)
         case campaign(CampaignInfo)
         case visit(VisitEvent)
-        case response(ResponseState)
     }
 
-    private static func page(_ db: Database, after cursor: Int64, limit: Int, identity: Identity, device: String?) throws -> Page {
+    private static func page(_ db: Database, after cursor: Int64, limit: Int, identity: Identity, device: String?) throws -> PullPageText {
         // A device's own untouched rows; `?1` is the device id ('' matches nothing).
         let ownVisit = "device = ?1"
         let ownResponse = "(device = ?1 AND fields_json IS NULL AND erased IS NULL AND substr(stamp, -length(?1) - 1) = '-' || ?1)"
         let me = device ?? ""
         let newest = try sequence(db)
         let fetch = limit + 1
-        var items: [(seq: Int64, item: Item)] = []
-        items += try Row.fetchAll(
+        // Forms, campaigns and knocks are few: read them first, in change order. Responses are
+        // many: they are streamed into the page in change order, merged with the others, until
+        // the page holds `limit` items.
+        var others: [(seq: Int64, item: Item)] = []
+        others += try Row.fetchAll(
             db, sql: "SELECT id, version, source, published_seq FROM forms WHERE published_seq > ? ORDER BY published_seq LIMIT ?",
             arguments: [cursor, fetch]
         ).map { ($0["published_seq"], .form(publishedForm($0))) }
-        items += try Row.fetchAll(
+        others += try Row.fetchAll(
             db, sql: "SELECT * FROM campaigns WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?", arguments: [cursor, fetch]
         ).map { ($0["changed_seq"], .campaign(try campaign($0, db).visible(to: identity.role))) }
-        items += try Row.fetchAll(
+        others += try Row.fetchAll(
             db, sql: "SELECT * FROM visits WHERE changed_seq > ?2 AND NOT \(ownVisit) ORDER BY changed_seq LIMIT ?3",
             arguments: [me, cursor, fetch]
         ).compactMap { row in visitEvent(row).map { (row["changed_seq"], .visit($0)) } }
-        let responseRows: [Row]
+        others.sort { $0.seq < $1.seq }
+
+        let columns = PullPageText.responseColumns
+        let responses: RowCursor?
         switch identity.role {
         case .viewer:
-            responseRows = []
+            responses = nil
         case .collector:
-            responseRows = try Row.fetchAll(
+            responses = try Row.fetchCursor(
                 db, sql: """
-                    SELECT * FROM responses WHERE token_id = ?2 AND changed_seq > ?3 AND NOT \(ownResponse)
+                    SELECT \(columns) FROM responses WHERE token_id = ?2 AND changed_seq > ?3 AND NOT \(ownResponse)
                     ORDER BY changed_seq LIMIT ?4
                     """,
                 arguments: [me, identity.tokenID, cursor, fetch]
             )
         case .organiser, .admin:
-            responseRows = try Row.fetchAll(
-                db, sql: "SELECT * FROM responses WHERE changed_seq > ?2 AND NOT \(ownResponse) ORDER BY changed_seq LIMIT ?3",
+            responses = try Row.fetchCursor(
+                db, sql: "SELECT \(columns) FROM responses WHERE changed_seq > ?2 AND NOT \(ownResponse) ORDER BY changed_seq LIMIT ?3",
                 arguments: [me, cursor, fetch]
             )
         }
-        items += responseRows.map { ($0["changed_seq"], .response(ResponseRow(row: $0, id: $0["id"]).state)) }
-        items.sort { $0.seq < $1.seq }
 
-        let more = items.count > limit
-        let taken = items.prefix(limit)
-        var page = Page(cursor: more ? taken.last?.seq ?? cursor : max(newest, cursor), more: more, epoch: try epoch(db))
-        for (_, item) in taken {
+        var page = PullPageText(cursor: cursor, epoch: try epoch(db))
+        var taken = 0
+        var last: Int64?
+        var next = others.startIndex
+        while !page.more, let row = try responses?.next() {
+            let seq: Int64 = row[PullPageText.changedSeqColumn]
+            while next < others.endIndex, others[next].seq < seq, taken < limit {
+                last = others[next].seq
+                next += 1
+                taken += 1
+            }
+            if taken == limit {
+                page.more = true
+            } else {
+                try page.appendResponse(row)
+                last = seq
+                taken += 1
+            }
+        }
+        while !page.more, next < others.endIndex {
+            if taken == limit {
+                page.more = true
+            } else {
+                last = others[next].seq
+                next += 1
+                taken += 1
+            }
+        }
+        for (_, item) in others[..<next] {
             switch item {
             case .form(let form): page.forms.append(form)
             case .campaign(let campaign): page.campaigns.append(campaign)
             case .visit(let visit): page.visits.append(visit)
-            case .response(let response): page.responses.append(response)
             }
         }
+        page.cursor = page.more ? last ?? cursor : max(newest, cursor)
         return page
     }
 

@@ -27,7 +27,7 @@ public struct SyncEngine: Sendable {
         public var pageSize: Int
 
         /// Creates options; the defaults push 100,000 responses in well under ten seconds on loopback.
-        public init(batchSize: Int = 2000, maximumBatchBytes: Int = 8 << 20, pageSize: Int = 2000) {
+        public init(batchSize: Int = 2000, maximumBatchBytes: Int = 8 << 20, pageSize: Int = 5000) {
             self.batchSize = max(1, batchSize)
             self.maximumBatchBytes = maximumBatchBytes
             self.pageSize = max(1, pageSize)
@@ -263,10 +263,14 @@ public struct SyncEngine: Sendable {
     // MARK: Pull
 
     /// Pulls pages until the server has no more; returns `false` when a new epoch means pushing again.
+    ///
+    /// The next page is requested while this one is applied, so the server, the network and the
+    /// laptop work at once. Only the store's cursor says what was applied: a sync stopped between
+    /// the two resumes after the last page committed, and a prefetched page is simply not used.
     private func pull(_ state: inout RunState, progress: @Sendable (SyncProgress) -> Void) async throws -> Bool {
         var cursor = try store.syncSettings().cursor
+        var page = try await api.pull(cursor: cursor, limit: options.pageSize, device: store.deviceID)
         while true {
-            let page = try await api.pull(cursor: cursor, limit: options.pageSize, device: store.deviceID)
             if page.epoch != state.epoch {
                 logger.notice("The server was restored during the sync; every operation will be sent again.")
                 try state.changeEpoch(to: page.epoch)
@@ -276,12 +280,25 @@ public struct SyncEngine: Sendable {
             guard !page.more || page.cursor > cursor else {
                 throw SyncError.badAnswer("the pull cursor did not move forward from \(cursor)")
             }
-            try store.applyPulledPage(page)
+            let next = page.more ? prefetch(after: page.cursor) : nil
+            do {
+                try store.applyPulledPage(page)
+            } catch {
+                next?.cancel()
+                throw error
+            }
             cursor = page.cursor
             state.summary.pages += 1
             state.summary.pulled += page.forms.count + page.campaigns.count + page.visits.count + page.responses.count
             progress(.pulling(pages: state.summary.pages, records: state.summary.pulled))
-            if !page.more { return true }
+            guard let next else { return true }
+            page = try await next.value
         }
+    }
+
+    /// Starts requesting the page after `cursor`.
+    private func prefetch(after cursor: Int64) -> Task<PullResponse, any Error> {
+        let api = api, limit = options.pageSize, device = store.deviceID
+        return Task { try await api.pull(cursor: cursor, limit: limit, device: device) }
     }
 }

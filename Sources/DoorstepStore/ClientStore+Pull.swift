@@ -14,7 +14,9 @@ extension ClientStore {
     ///   operation waiting to be pushed, the server's merged state is taken as it is (so a value
     ///   the server re-stamped or refused is corrected).
     /// * Erasures: fields the server no longer holds are removed, here and from the stored
-    ///   operations about the response, so personal data leaves this laptop.
+    ///   operations about the response, so personal data leaves this laptop. An erasure made on
+    ///   this laptop holds whatever the server sends (it may have refused the erasure, or not
+    ///   received it yet): the answers it erased are never written back.
     /// * The clock moves past the server's time.
     ///
     /// - Throws: ``ClientStoreError/epochMismatch(stored:received:)`` when the page comes from
@@ -61,11 +63,13 @@ extension ClientStore {
 private struct PulledResponseMerger {
     private let store: ClientStore
     private let db: Database
-    /// Whether a response is here and whether it has changes waiting to be pushed.
+    /// Whether a response is here, how it was erased here, and whether it has changes waiting to be pushed.
     private let lookup: Statement
     private let insertResponse: Statement
     private let localStamps: Statement
     private let writeField: Statement
+    /// The sensitive question names of each form version, read once per page; `nil` when the version is not stored.
+    private var sensitive: [String: Set<String>?] = [:]
     /// The text of the last stamp written: a response's fields mostly share one stamp.
     private var lastStamp: (stamp: HLCTimestamp, text: String)?
 
@@ -73,7 +77,7 @@ private struct PulledResponseMerger {
         self.store = store
         self.db = db
         lookup = try db.cachedStatement(sql: """
-            SELECT EXISTS (SELECT 1 FROM outbox WHERE response = ?1 AND state = 'pending') AS pending
+            SELECT erased, EXISTS (SELECT 1 FROM outbox WHERE response = ?1 AND state = 'pending') AS pending
             FROM responses WHERE id = ?1
             """)
         insertResponse = try db.cachedStatement(sql: """
@@ -103,14 +107,39 @@ private struct PulledResponseMerger {
         for row in try Row.fetchAll(localStamps, arguments: [id]) {
             stamps[row["name"]] = HLCTimestamp(row["stamp"] as String)
         }
+        let erasedHere = (local["erased"] as String?).flatMap(Erasure.Scope.init(rawValue:))
+        let keptOff = try erasedFields(erasedHere, form: state.form, version: state.formVersion)
         for (name, field) in state.fields {
             let mine = stamps[name]
+            if let keptOff, keptOff(name, mine != nil) { continue }
             let take = mine.map { pending ? field.stamp > $0 : field.stamp != $0 } ?? true
             if take { try write(id, name, field) }
         }
         guard let scope = state.erased else { return }
         let kept = Set(state.fields.keys)
         try store.removeErasedData(response: state.id, scope: scope, erasing: { !kept.contains($0) }, db)
+    }
+
+    /// Which pulled fields an erasure made here keeps off this laptop, given a field's name and
+    /// whether it is here: every field for `all`; for `sensitive`, the form's sensitive questions,
+    /// or, when the form version is not stored, every field this laptop no longer holds.
+    private mutating func erasedFields(
+        _ scope: Erasure.Scope?, form: String, version: String
+    ) throws -> ((String, Bool) -> Bool)? {
+        switch scope {
+        case nil:
+            return nil
+        case .all:
+            return { _, _ in true }
+        case .sensitive:
+            let key = form + "\u{0}" + version
+            if sensitive[key] == nil {
+                let definition = try? store.fetchForm(id: form, version: version, db).definition()
+                sensitive[key] = .some(definition?.sensitiveQuestionNames)
+            }
+            guard let names = sensitive[key] ?? nil else { return { _, isHere in !isHere } }
+            return { name, _ in names.contains(name) }
+        }
     }
 
     private mutating func write(_ id: String, _ name: String, _ field: FieldValue) throws {

@@ -78,14 +78,3 @@ extension FormDefinition {
             || name.hasPrefix("no_") || name.hasPrefix("none_")
     }
 }
-
-extension Tally {
-    /// Whether these merged answers flag a safeguarding concern: a `safeguarding: true` question
-    /// answered truthily, by the same rule as ``AnswerValidator/flagsSafeguarding(_:)`` (merged
-    /// answers are validated already: calculations done, answers that are not relevant dropped).
-    static func flagsSafeguarding(_ answers: Answers, form: FormDefinition) -> Bool {
-        form.questions.contains { question in
-            question.safeguarding && answers[question.name]?.isTruthy == true
-        }
-    }
-}

@@ -37,61 +37,176 @@ public enum Tally {
     public static func contributions(
         of answers: Answers, form: FormDefinition, street: String?, area: String?
     ) -> [TallyKey] {
-        var buckets: [(question: String, bucket: String)] = [(responseQuestion, responsesBucket)]
-        if flagsSafeguarding(answers, form: form) {
-            buckets.append((responseQuestion, safeguardingBucket))
-        }
-        if form.requestsFollowUp(answers) {
-            buckets.append((responseQuestion, followUpBucket))
-        }
-        for question in form.aggregatedQuestions {
-            guard let value = answers[question.name] else { continue }
-            let values = Self.buckets(of: value, for: question)
-            guard !values.isEmpty else { continue }
-            buckets.append((question.name, answeredBucket))
-            for bucket in values { buckets.append((question.name, bucket)) }
-        }
-        var dimensions = [TallyKey.allDimension]
-        if let street = street?.trimmingCharacters(in: .whitespaces), !street.isEmpty {
-            dimensions.append(TallyKey.streetDimension(street))
-        }
-        if let area = area?.trimmingCharacters(in: .whitespaces), !area.isEmpty {
-            dimensions.append(TallyKey.areaDimension(area))
-        }
-        return dimensions.flatMap { dimension in
-            buckets.map { TallyKey(dimension: dimension, question: $0.question, bucket: $0.bucket) }
-        }
+        Plan(form: form).contributions(of: answers, street: street, area: area)
     }
 
     /// The buckets one answer falls in; empty when it says nothing that can be counted.
     static func buckets(of value: AnswerValue, for question: Question) -> [String] {
-        switch question.type {
+        var buckets: [String] = []
+        appendBuckets(of: value, shape: AnswerShape(question.type)) { buckets.append($0) }
+        return buckets
+    }
+
+    /// Calls `body` with each bucket `value` falls in, for a question of type `shape`, without
+    /// repeats; returns how many there were.
+    @discardableResult
+    static func appendBuckets(of value: AnswerValue, shape: AnswerShape, _ body: (String) -> Void) -> Int {
+        switch shape {
         case .selectOne:
-            guard case .text(let choice) = value, !choice.isEmpty else { return [] }
-            return [choice]
+            guard case .text(let choice) = value, !choice.isEmpty else { return 0 }
+            body(choice)
+            return 1
         case .selectMultiple:
             let chosen: [String]
             switch value {
             case .list(let list): chosen = list
             case .text(let text): chosen = text.split(separator: " ").map(String.init)
-            default: return []
+            default: return 0
             }
-            var seen = Set<String>()
-            return chosen.filter { !$0.isEmpty && seen.insert($0).inserted }
+            var count = 0
+            if chosen.count <= 8 {
+                // A few choices: looking back is cheaper than hashing.
+                for (index, choice) in chosen.enumerated() where !choice.isEmpty && !chosen[..<index].contains(choice) {
+                    body(choice)
+                    count += 1
+                }
+            } else {
+                var seen = Set<String>()
+                for choice in chosen where !choice.isEmpty && seen.insert(choice).inserted {
+                    body(choice)
+                    count += 1
+                }
+            }
+            return count
         case .integer, .decimal, .calculate:
-            guard let number = value.tallyNumber else { return [] }
-            return [numberBucket(number)]
+            guard let number = value.tallyNumber else { return 0 }
+            body(numberBucket(number))
+            return 1
         case .date:
-            guard case .text(let date) = value, date.count >= 7 else { return [] }
-            return [String(date.prefix(7))]
+            guard case .text(let date) = value, date.count >= 7 else { return 0 }
+            body(String(date.prefix(7)))
+            return 1
         case .text, .note:
-            return []
+            return 0
         }
     }
 
     /// A number as a bucket name: whole numbers without a fraction, so `2.0` and `2` share a bucket.
     public static func numberBucket(_ value: Double) -> String {
         AnswerValue.format(value)
+    }
+}
+
+extension Tally {
+    /// What a form's responses contribute to the tallies, worked out once per form version.
+    ///
+    /// ``Tally/contributions(of:form:street:area:)`` reads the form afresh on every call; a caller
+    /// that counts many responses of one form (the server, on every push) keeps a plan and asks it.
+    public struct Plan: Sendable {
+        /// A question the plan reads: its name, and the index of the last question so named
+        /// (whose answer a response's dictionary keeps).
+        struct Slot: Sendable {
+            var name: String
+            var index: Int
+        }
+
+        /// An aggregated question (see ``FormDefinition/aggregatedQuestions``), in form order.
+        struct Entry: Sendable {
+            var slot: Slot
+            var shape: AnswerShape
+            /// For a follow-up question (``FormDefinition/followUpQuestions``): each choice name
+            /// and whether choosing it asks for a follow-up; `nil` for other questions.
+            var followUpChoices: [(name: String, asks: Bool)]?
+        }
+
+        let entries: [Entry]
+        /// The questions marked `safeguarding: true`, in form order.
+        let safeguarding: [Slot]
+
+        /// Works out what responses to `form` contribute.
+        public init(form: FormDefinition) {
+            var lastIndex: [String: Int] = [:]
+            for (index, question) in form.questions.enumerated() { lastIndex[question.name] = index }
+            func slot(_ question: Question) -> Slot { Slot(name: question.name, index: lastIndex[question.name] ?? 0) }
+            let followUps = Set(form.followUpQuestions.map(\.name))
+            entries = form.aggregatedQuestions.map { question in
+                Entry(
+                    slot: slot(question), shape: AnswerShape(question.type),
+                    followUpChoices: followUps.contains(question.name)
+                        ? question.choices.map { ($0.name, Self.asksForFollowUp($0.name)) } : nil
+                )
+            }
+            safeguarding = form.questions.filter(\.safeguarding).map(slot)
+        }
+
+        /// Whether choosing `choice` on a follow-up question asks for a follow-up.
+        static func asksForFollowUp(_ choice: String) -> Bool {
+            !FormDefinition.isNegativeChoice(choice) && !FormDefinition.isUnsure(choice)
+        }
+
+        /// What one response contributes (see ``Tally/contributions(of:form:street:area:)``).
+        ///
+        /// - Parameters:
+        ///   - answers: The response's merged answers.
+        ///   - street: The street of its address on the walk list, if any.
+        ///   - area: The area of its address on the walk list, if any.
+        public func contributions(of answers: Answers, street: String?, area: String?) -> [TallyKey] {
+            contributions(street: street, area: area) { answers[$0.name] }
+        }
+
+        /// What one response contributes, from its answers in form order as
+        /// ``AnswerValidator/validateInFormOrder(_:personalDataErased:)`` gives them.
+        ///
+        /// - Parameters:
+        ///   - values: The response's answers by question index.
+        ///   - street: The street of its address on the walk list, if any.
+        ///   - area: The area of its address on the walk list, if any.
+        public func contributions(inFormOrder values: [AnswerValue?], street: String?, area: String?) -> [TallyKey] {
+            contributions(street: street, area: area) { $0.index < values.count ? values[$0.index] : nil }
+        }
+
+        private func contributions(street: String?, area: String?, value: (Slot) -> AnswerValue?) -> [TallyKey] {
+            let all = TallyKey.allDimension
+            var keys: [TallyKey] = []
+            keys.reserveCapacity(3 + entries.count * 2)
+            keys.append(TallyKey(dimension: all, question: responseQuestion, bucket: responsesBucket))
+            // By the rule of ``AnswerValidator/flagsSafeguarding(_:)``: merged answers are validated
+            // already (calculations done, answers that are not relevant dropped).
+            if safeguarding.contains(where: { value($0)?.isTruthy == true }) {
+                keys.append(TallyKey(dimension: all, question: responseQuestion, bucket: safeguardingBucket))
+            }
+            let followUpPlace = keys.count
+            var followUp = false
+            for entry in entries {
+                guard let answer = value(entry.slot) else { continue }
+                let answered = keys.count
+                let name = entry.slot.name
+                keys.append(TallyKey(dimension: all, question: name, bucket: answeredBucket))
+                let count = appendBuckets(of: answer, shape: entry.shape) { bucket in
+                    keys.append(TallyKey(dimension: all, question: name, bucket: bucket))
+                    if !followUp, let choices = entry.followUpChoices {
+                        followUp = choices.first { $0.name == bucket }?.asks ?? Self.asksForFollowUp(bucket)
+                    }
+                }
+                if count == 0 { keys.remove(at: answered) }
+            }
+            if followUp {
+                keys.insert(TallyKey(dimension: all, question: responseQuestion, bucket: followUpBucket), at: followUpPlace)
+            }
+            var dimensions: [String] = []
+            if let street = street?.trimmingCharacters(in: .whitespaces), !street.isEmpty {
+                dimensions.append(TallyKey.streetDimension(street))
+            }
+            if let area = area?.trimmingCharacters(in: .whitespaces), !area.isEmpty {
+                dimensions.append(TallyKey.areaDimension(area))
+            }
+            guard !dimensions.isEmpty else { return keys }
+            let inAll = keys
+            for dimension in dimensions {
+                for key in inAll { keys.append(TallyKey(dimension: dimension, question: key.question, bucket: key.bucket)) }
+            }
+            return keys
+        }
     }
 }
 

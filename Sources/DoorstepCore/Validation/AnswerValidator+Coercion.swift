@@ -52,14 +52,21 @@ extension AnswerValidator {
     }
 
     static func normalize(_ value: AnswerValue, for question: Question) -> Result<AnswerValue, AnswerProblem> {
+        normalize(value, name: question.name, shape: AnswerShape(question.type), choices: question.choices)
+    }
+
+    /// ``normalize(_:for:)`` for the question called `name`, of type `shape` with these `choices`.
+    static func normalize(
+        _ value: AnswerValue, name questionName: String, shape: AnswerShape, choices: [Choice]
+    ) -> Result<AnswerValue, AnswerProblem> {
         if value.isEmptyAnswer {
-            if case .selectMultiple = question.type { return .success(.list([])) }
+            if case .selectMultiple = shape { return .success(.list([])) }
             return .success(value)
         }
         func problem(_ message: String) -> Result<AnswerValue, AnswerProblem> {
-            .failure(AnswerProblem(question: question.name, message: message))
+            .failure(AnswerProblem(question: questionName, message: message))
         }
-        switch question.type {
+        switch shape {
         case .note, .calculate:
             return problem("This question is not asked; it takes no answer.")
 
@@ -120,8 +127,8 @@ extension AnswerValidator {
                 guard names.count == 1 else { return problem("Choose only one answer.") }
                 name = names[0]
             }
-            guard question.choices.contains(where: { $0.name == name }) else {
-                return problem(Self.notAChoice(name, question))
+            guard choices.contains(where: { $0.name == name }) else {
+                return problem(Self.notAChoice(name, choices))
             }
             return .success(.text(name))
 
@@ -132,10 +139,10 @@ extension AnswerValidator {
             case .integer, .decimal: names = [value.description]
             case .list(let list): names = list
             }
-            for name in names where !question.choices.contains(where: { $0.name == name }) {
-                return problem(Self.notAChoice(name, question))
+            for name in names where !choices.contains(where: { $0.name == name }) {
+                return problem(Self.notAChoice(name, choices))
             }
-            return .success(.list(Self.inListOrder(names, question.choices)))
+            return .success(.list(Self.inListOrder(names, choices)))
         }
     }
 
@@ -155,7 +162,11 @@ extension AnswerValidator {
     }
 
     static func notAChoice(_ name: String, _ question: Question) -> String {
-        let names = question.choices.map(\.name).joined(separator: ", ")
+        notAChoice(name, question.choices)
+    }
+
+    static func notAChoice(_ name: String, _ choices: [Choice]) -> String {
+        let names = choices.map(\.name).joined(separator: ", ")
         return "'\(name)' is not one of the choices (\(names))."
     }
 }

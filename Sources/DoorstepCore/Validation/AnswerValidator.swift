@@ -51,30 +51,49 @@ public struct AnswerValidator: Sendable {
     ///     unanswered even where the form requires them.
     /// - Returns: the clean answers to store, or every problem in the order of the form.
     public func validate(_ answers: Answers, personalDataErased: Bool = false) -> Result<Answers, AnswerProblems> {
+        validateInFormOrder(answers, personalDataErased: personalDataErased).map(self.answers(inFormOrder:))
+    }
+
+    /// ``validate(_:personalDataErased:)`` without building a dictionary: the clean answers by
+    /// question index, `values[i]` answering `form.questions[i]` (`nil` where there is none).
+    ///
+    /// For a caller that reads many responses of one form by position, such as the server
+    /// writing them out and counting them; ``answers(inFormOrder:)`` gives the dictionary.
+    public func validateInFormOrder(_ answers: Answers, personalDataErased: Bool = false) -> Result<[AnswerValue?], AnswerProblems> {
         var problems: [AnswerProblem] = []
         var typeProblems: [Int: AnswerProblem] = [:]
-        var given = Slots(repeating: nil, count: compiled.names.count)
-
-        if answers.count > answers.keys.reduce(0, { $0 + (compiled.questionIndex[$1] == nil ? 0 : 1) }) {
-            for name in answers.keys.filter({ compiled.questionIndex[$0] == nil }).sorted() {
-                problems.append(AnswerProblem(
-                    question: name, message: "There is no such question in form \(form.id) version \(form.version)."
-                ))
+        // The answers given, by question index; each slot becomes its clean answer (or a default) below.
+        var given: Slots
+        if compiled.hasRepeatedNames {
+            given = slots(answers)
+            if answers.count > answers.keys.reduce(0, { $0 + (compiled.questionIndex[$1] == nil ? 0 : 1) }) {
+                for name in answers.keys.filter({ compiled.questionIndex[$0] == nil }).sorted() {
+                    problems.append(unknownQuestion(name))
+                }
             }
+        } else {
+            given = Slots(repeating: nil, count: compiled.names.count)
+            var unknown: [String] = []
+            for (name, value) in answers {
+                if let index = compiled.questionIndex[name] { given[index] = value } else { unknown.append(name) }
+            }
+            for name in unknown.sorted() { problems.append(unknownQuestion(name)) }
         }
         for index in compiled.names.indices {
-            let name = compiled.names[index]
-            guard let value = answers[name] else {
+            guard let value = given[index] else {
                 given[index] = defaults[index]
                 continue
             }
+            given[index] = nil
             switch compiled.kinds[index] {
             case .note:
-                if !value.isEmptyAnswer { problems.append(AnswerProblem(question: name, message: "A note takes no answer.")) }
+                if !value.isEmptyAnswer {
+                    problems.append(AnswerProblem(question: compiled.names[index], message: "A note takes no answer."))
+                }
             case .calculate:
                 continue
             case .input:
-                switch normalize(value, for: form.questions[index]) {
+                switch Self.normalize(value, name: compiled.names[index], shape: compiled.shapes[index], choices: compiled.choices[index]) {
                 case .success(let clean): if !clean.isEmptyAnswer { given[index] = clean }
                 case .failure(let problem): typeProblems[index] = problem
                 }
@@ -83,16 +102,29 @@ public struct AnswerValidator: Sendable {
 
         let (settled, relevant) = settle(given)
         for index in compiled.names.indices where compiled.kinds[index] == .input && relevant[index] {
-            let name = compiled.names[index]
             if let problem = typeProblems[index] {
                 problems.append(problem)
             } else if let value = settled[index] {
                 if let problem = constraintProblem(value, at: index, given: settled) { problems.append(problem) }
-            } else if form.questions[index].required && !(personalDataErased && form.questions[index].sensitive) {
-                problems.append(AnswerProblem(question: name, message: "An answer is required."))
+            } else if compiled.required[index] && !(personalDataErased && compiled.sensitive[index]) {
+                problems.append(AnswerProblem(question: compiled.names[index], message: "An answer is required."))
             }
         }
-        return problems.isEmpty ? .success(self.answers(settled)) : .failure(AnswerProblems(problems: problems))
+        return problems.isEmpty ? .success(settled) : .failure(AnswerProblems(problems: problems))
+    }
+
+    /// The answers by question name that ``validate(_:personalDataErased:)`` gives, from
+    /// ``validateInFormOrder(_:personalDataErased:)``'s values (a repeated name keeps its last question's).
+    public func answers(inFormOrder values: [AnswerValue?]) -> Answers {
+        var answers = Answers(minimumCapacity: values.reduce(0) { $0 + ($1 == nil ? 0 : 1) })
+        for (index, value) in values.enumerated() where index < compiled.names.count {
+            if let value { answers[compiled.names[index]] = value }
+        }
+        return answers
+    }
+
+    private func unknownQuestion(_ name: String) -> AnswerProblem {
+        AnswerProblem(question: name, message: "There is no such question in form \(form.id) version \(form.version).")
     }
 
     /// `answers` with every relevant `calculate` question computed (and non-relevant ones removed).
@@ -119,8 +151,19 @@ public struct AnswerValidator: Sendable {
     private func settle(_ given: Slots) -> (Slots, [Bool]) {
         var current = withCalculations(given)
         var relevant = [Bool](repeating: true, count: given.count)
+        // Each distinct relevance expression is evaluated once per round: groups share theirs.
+        var outcomes = [Bool?](repeating: nil, count: compiled.relevanceExpressions.count)
         for _ in 0...given.count {
-            for index in given.indices { relevant[index] = isRelevant(at: index, given: current) }
+            for index in outcomes.indices { outcomes[index] = nil }
+            let evaluator = evaluator(current)
+            for index in given.indices {
+                relevant[index] = compiled.relevance[index].allSatisfy { expression in
+                    if let known = outcomes[expression] { return known }
+                    let outcome = evaluator.evaluate(compiled.relevanceExpressions[expression]).asBoolean
+                    outcomes[expression] = outcome
+                    return outcome
+                }
+            }
             var next = Slots(repeating: nil, count: given.count)
             for index in given.indices where compiled.kinds[index] == .input && relevant[index] {
                 next[index] = given[index]
@@ -153,14 +196,6 @@ public struct AnswerValidator: Sendable {
         compiled.names.map { answers[$0] }
     }
 
-    func answers(_ slots: Slots) -> Answers {
-        var answers = Answers(minimumCapacity: slots.count)
-        for (index, value) in slots.enumerated() {
-            if let value { answers[compiled.names[index]] = value }
-        }
-        return answers
-    }
-
     // MARK: One question
 
     /// Skip logic for the interactive questionnaire: whether `question` is asked, given the
@@ -175,7 +210,7 @@ public struct AnswerValidator: Sendable {
         let chain = compiled.relevance[index]
         if chain.isEmpty { return true }
         let evaluator = evaluator(slots)
-        return chain.allSatisfy { evaluator.evaluate($0).asBoolean }
+        return chain.allSatisfy { evaluator.evaluate(compiled.relevanceExpressions[$0]).asBoolean }
     }
 
     /// Type, choice membership and constraint of one answer, in the context of the others.
@@ -218,10 +253,10 @@ public struct AnswerValidator: Sendable {
 
     private func constraintProblem(_ value: AnswerValue, at index: Int, given slots: Slots) -> AnswerProblem? {
         guard let expression = compiled.constraints[index] else { return nil }
-        let question = form.questions[index]
         var evaluator = evaluator(slots)
         evaluator.current = value
         if evaluator.evaluate(expression).asBoolean { return nil }
+        let question = form.questions[index]
         let message = question.constraintMessage.map(Self.sentence)
             ?? "The answer \(value) does not meet the rule \(question.constraint ?? "")."
         return AnswerProblem(question: question.name, message: message)

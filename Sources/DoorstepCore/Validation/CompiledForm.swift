@@ -4,6 +4,9 @@ import Foundation
 ///
 /// An expression that cannot be parsed is left out (a checked form has none): a missing
 /// `relevant` means always asked, a missing `constraint` always met, a missing `calculate` no value.
+///
+/// Everything validation reads per question sits in arrays by question index, so validating a
+/// response neither copies whole ``Question`` values nor looks questions up by name more than once.
 struct CompiledForm: Sendable {
     /// How a question takes part in a response.
     enum Kind: Sendable {
@@ -13,10 +16,24 @@ struct CompiledForm: Sendable {
     /// Per question: its name and kind, so loops need not copy whole questions.
     let names: [String]
     let kinds: [Kind]
+    /// Per question: its type without the choice list's name.
+    let shapes: [AnswerShape]
+    /// Per question: its choices (empty unless a select).
+    let choices: [[Choice]]
+    /// Per question: whether an answer is required where it is relevant.
+    let required: [Bool]
+    /// Per question: whether it holds personal data.
+    let sensitive: [Bool]
     /// The index of each question in `form.questions` (the first of a repeated name).
     let questionIndex: [String: Int]
-    /// Per question: the `relevant` of each enclosing group, outermost first, then its own.
-    let relevance: [[FormExpression]]
+    /// Whether two questions share a name (a checked form never has); validation then reads
+    /// answers by each question's name rather than placing each answer by its name once.
+    let hasRepeatedNames: Bool
+    /// Every distinct `relevant` expression of the form's questions and groups.
+    let relevanceExpressions: [FormExpression]
+    /// Per question: the `relevant` of each enclosing group, outermost first, then its own, as
+    /// indexes into ``relevanceExpressions``.
+    let relevance: [[Int]]
     /// Per question: its constraint.
     let constraints: [FormExpression?]
     /// Per question: its calculation, for `calculate` questions.
@@ -32,6 +49,7 @@ struct CompiledForm: Sendable {
             questionIndex[question.name] = offset
         }
         self.questionIndex = questionIndex
+        hasRepeatedNames = questionIndex.count < form.questions.count
         names = form.questions.map(\.name)
         kinds = form.questions.map { question in
             switch question.type {
@@ -40,17 +58,31 @@ struct CompiledForm: Sendable {
             default: .input
             }
         }
+        shapes = form.questions.map { AnswerShape($0.type) }
+        choices = form.questions.map(\.choices)
+        required = form.questions.map(\.required)
+        sensitive = form.questions.map(\.sensitive)
         var groups: [String: QuestionGroup] = [:]
         for group in form.groups where groups[group.name] == nil { groups[group.name] = group }
 
         func parsed(_ source: String?) -> FormExpression? {
             source.flatMap { try? FormExpression.parse($0).resolved(questionIndex) }
         }
-        var groupRelevant: [String: FormExpression] = [:]
-        for group in form.groups { groupRelevant[group.name] = parsed(group.relevant) }
+        var expressions: [FormExpression] = []
+        var expressionIndex: [FormExpression: Int] = [:]
+        func slot(_ expression: FormExpression) -> Int {
+            if let known = expressionIndex[expression] { return known }
+            expressions.append(expression)
+            expressionIndex[expression] = expressions.count - 1
+            return expressions.count - 1
+        }
+        var groupRelevant: [String: Int] = [:]
+        for group in form.groups {
+            groupRelevant[group.name] = parsed(group.relevant).map(slot)
+        }
 
         relevance = form.questions.map { question in
-            var chain: [FormExpression] = []
+            var chain: [Int] = []
             var groupName = question.group
             var depth = 0
             while let name = groupName, depth <= groups.count {
@@ -58,9 +90,10 @@ struct CompiledForm: Sendable {
                 groupName = groups[name]?.parent
                 depth += 1
             }
-            if let own = parsed(question.relevant) { chain.append(own) }
+            if let own = parsed(question.relevant) { chain.append(slot(own)) }
             return chain
         }
+        relevanceExpressions = expressions
         constraints = form.questions.map { parsed($0.constraint) }
         let calculations = form.questions.map { $0.type == .calculate ? parsed($0.calculate) : nil }
         self.calculations = calculations
@@ -79,8 +112,8 @@ struct CompiledForm: Sendable {
         calculationOrder = order
 
         var patterns: [String: NSRegularExpression] = [:]
-        let expressions = relevance.flatMap { $0 } + constraints.compactMap { $0 } + calculations.compactMap { $0 }
-        for expression in expressions {
+        let all = expressions + constraints.compactMap { $0 } + calculations.compactMap { $0 }
+        for expression in all {
             for node in expression.allNodes {
                 if case .call(.regex, let arguments, _) = node, case .string(let pattern) = arguments[1],
                     patterns[pattern] == nil
@@ -90,5 +123,24 @@ struct CompiledForm: Sendable {
             }
         }
         self.patterns = patterns
+    }
+}
+
+/// A question's type as validation and tallies need it: ``QuestionType`` without the choice
+/// list's name, so reading it copies nothing.
+enum AnswerShape: Sendable {
+    case text, integer, decimal, date, selectOne, selectMultiple, note, calculate
+
+    init(_ type: QuestionType) {
+        switch type {
+        case .text: self = .text
+        case .integer: self = .integer
+        case .decimal: self = .decimal
+        case .date: self = .date
+        case .selectOne: self = .selectOne
+        case .selectMultiple: self = .selectMultiple
+        case .note: self = .note
+        case .calculate: self = .calculate
+        }
     }
 }

@@ -39,10 +39,17 @@ enum FieldWriteRow {
         guard let json else { return nil }
         var utf8 = json
         return utf8.withUTF8 { bytes -> [String: AnswerValue?]? in
-            guard case .object(let members) = try? JSONParser.parse(bytes) else { return nil }
+            guard let layout = try? JSONScanner.scan(bytes) else { return nil }
+            var reader = JSONReader(bytes, at: layout.root)
+            guard reader.enterObject() else { return nil }
             var answers: [String: AnswerValue?] = [:]
-            for (name, value) in members {
-                answers[name] = value == .null ? .some(nil) : try? PushRequestReader.Node(value, path: name).answer()
+            while let key = reader.nextKey() {
+                var keyReader = JSONReader(bytes, at: key)
+                let name = keyReader.string()
+                reader.skipWhitespace()
+                let value = PushRequestReader.Value(bytes, at: reader.index, path: name)
+                answers[name] = value.kind == .null ? .some(nil) : try? value.answer()
+                reader.skipValue()
             }
             return answers
         }

@@ -1,38 +1,42 @@
 import DoorstepCore
 import Foundation
 
-/// Builds a ``DoorstepCore/PushRequest`` from parsed JSON, with the same shape and rules as the
-/// wire types' `Codable` conformances (see `docs/sync-protocol.md`), and a precise 400 message
-/// naming the path of the first faulty value.
+/// Builds the wire types of a push from checked JSON text, with the same shape and rules as
+/// their `Codable` conformances (see `docs/sync-protocol.md`), and a precise 400 message naming
+/// the path of the first faulty value.
+///
+/// `JSONDecoder` cannot look at a value's type before decoding it, so decoding an
+/// ``DoorstepCore/AnswerValue`` means trying integer, number, string and list in turn, each failure
+/// building an error; and a tree of parsed values costs an allocation per value. The push path
+/// reads operations straight from the bytes instead: ``JSONScanner`` checks the whole body first,
+/// then each operation is read here with ``JSONReader``.
 enum PushRequestReader {
-    /// Parses and reads a push body.
+    /// Checks and reads a whole push body.
     ///
     /// - Returns: The request, and each operation's JSON text exactly as the device sent it (for
-    ///   the operation log).
+    ///   the operation log); no texts when the body's layout does not tell them apart.
     /// - Throws: ``APIError/badRequest(_:)`` naming where the body goes wrong.
     static func read(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (request: PushRequest, texts: [String]) {
-        let parsed: (value: JSONValue, elementRanges: [Range<Int>])
-        do {
-            parsed = try JSONParser.parseKeepingElementText(bytes)
+        let body = try PushBody(checking: bytes)
+        var operations: [SyncOperation] = []
+        operations.reserveCapacity(body.count)
+        do throws(ShapeError) {
+            for index in 0..<body.count {
+                operations.append(try body.operation(index, in: bytes))
+            }
         } catch {
-            throw APIError.badRequest("The request body is not valid JSON: \(error.message) (at byte \(error.offset)).")
-        }
-        let request: PushRequest
-        do {
-            request = try pushRequest(Node(parsed.value, path: ""))
-        } catch let error as ShapeError {
             throw APIError.badRequest(error.message)
         }
-        let texts = parsed.elementRanges.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
-        return (request, texts.count == request.operations.count ? texts : [])
+        let texts = body.keepsTexts ? (0..<body.count).map { body.text($0, in: bytes) } : []
+        return (PushRequest(device: body.device, operations: operations), texts)
     }
 
     /// Reads one operation from its JSON text, as stored in the operation log.
     static func operation(text: String) -> SyncOperation? {
         var utf8 = text
         return utf8.withUTF8 { bytes in
-            guard let value = try? JSONParser.parse(bytes) else { return nil }
-            return try? operation(Node(value, path: ""))
+            guard let layout = try? JSONScanner.scan(bytes) else { return nil }
+            return try? operation(Value(bytes, at: layout.root, path: ""))
         }
     }
 
@@ -41,100 +45,136 @@ enum PushRequestReader {
         var message: String
     }
 
-    /// A JSON value and where it sits in the document.
-    struct Node {
-        var value: JSONValue
-        var path: String
+    /// A JSON value of checked text and where it sits in the document.
+    struct Value {
+        let bytes: UnsafeBufferPointer<UInt8>
+        /// Where the value starts.
+        let start: Int
+        let path: String
 
-        init(_ value: JSONValue, path: String) {
-            self.value = value
+        init(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, path: String) {
+            self.bytes = bytes
+            self.start = start
             self.path = path
         }
 
         private var place: String { path.isEmpty ? "the body" : path }
 
+        private var reader: JSONReader { JSONReader(bytes, at: start) }
+
+        var kind: JSONReader.Kind {
+            var reader = reader
+            return reader.kind()
+        }
+
         func fail(_ expected: String) -> ShapeError {
-            ShapeError(message: "The value at \(place) has the wrong type; expected \(expected), found \(value.kind).")
+            ShapeError(message: "The value at \(place) has the wrong type; expected \(expected), found \(kind.description).")
         }
 
-        func object() throws -> [String: JSONValue] {
-            guard case .object(let members) = value else { throw fail("an object") }
-            return members
+        func child(_ key: String) -> String {
+            path.isEmpty ? key : "\(path).\(key)"
         }
 
-        func array() throws -> [Node] {
-            guard case .array(let elements) = value else { throw fail("an array") }
-            return elements.enumerated().map { Node($1, path: "\(path)[\($0)]") }
+        /// The values of the object's members named by `keys` (the last of a repeated key),
+        /// each `nil` when absent or `null`.
+        func members(_ keys: [StaticString]) throws(ShapeError) -> [Int?] {
+            var reader = reader
+            guard reader.enterObject() else { throw fail("an object") }
+            var found = [Int?](repeating: nil, count: keys.count)
+            while let key = reader.nextKey() {
+                reader.skipWhitespace()
+                if let slot = keys.firstIndex(where: { reader.string(at: key, equals: $0) }) {
+                    found[slot] = reader.kind() == .null ? nil : reader.index
+                }
+                reader.skipValue()
+            }
+            return found
         }
 
-        func string() throws -> String {
-            guard case .string(let text) = value else { throw fail("a string") }
-            return text
+        /// The member `key` found by ``members(_:)``; missing is an error.
+        func member(_ offset: Int?, _ key: String) throws(ShapeError) -> Value {
+            guard let offset else { throw ShapeError(message: "The key \(child(key)) is missing.") }
+            return Value(bytes, at: offset, path: child(key))
         }
 
-        func bool() throws -> Bool {
-            guard case .bool(let flag) = value else { throw fail("a boolean") }
-            return flag
+        /// The member `key` found by ``members(_:)``, or `nil`.
+        func optionalMember(_ offset: Int?, _ key: String) -> Value? {
+            offset.map { Value(bytes, at: $0, path: child(key)) }
         }
 
-        func uuid() throws -> UUID {
-            guard case .string(let text) = value, let uuid = UUID(uuidString: text) else { throw fail("a UUID string") }
+        /// Each element of the array, with its path.
+        func elements() throws(ShapeError) -> [Value] {
+            var reader = reader
+            guard reader.enterArray() else { throw fail("an array") }
+            var elements: [Value] = []
+            var index = 0
+            while reader.nextElement() {
+                elements.append(Value(bytes, at: reader.index, path: "\(path)[\(index)]"))
+                reader.skipValue()
+                index += 1
+            }
+            return elements
+        }
+
+        func string() throws(ShapeError) -> String {
+            var reader = reader
+            guard reader.kind() == .string else { throw fail("a string") }
+            return reader.string()
+        }
+
+        func bool() throws(ShapeError) -> Bool {
+            var reader = reader
+            guard reader.kind() == .bool else { throw fail("a boolean") }
+            return reader.bool()
+        }
+
+        func uuid() throws(ShapeError) -> UUID {
+            var reader = reader
+            guard reader.kind() == .string, let uuid = reader.plainUUID() ?? UUID(uuidString: reader.string()) else {
+                throw fail("a UUID string")
+            }
             return uuid
         }
 
-        func stamp() throws -> HLCTimestamp {
-            guard case .string(let text) = value, let stamp = HLCTimestamp(text) else { throw fail("a clock stamp string") }
+        func stamp() throws(ShapeError) -> HLCTimestamp {
+            var reader = reader
+            guard reader.kind() == .string, let stamp = reader.plainStamp() ?? HLCTimestamp(reader.string()) else {
+                throw fail("a clock stamp string")
+            }
             return stamp
         }
 
-        func answer() throws -> AnswerValue {
-            switch value {
-            case .integer(let int): return .integer(int)
-            case .number(let double): return .decimal(double)
-            case .string(let text): return .text(text)
-            case .array(let elements):
+        func answer() throws(ShapeError) -> AnswerValue {
+            var reader = reader
+            switch reader.kind() {
+            case .string:
+                return .text(reader.string())
+            case .number:
+                switch reader.number() {
+                case .integer(let int): return .integer(int)
+                case .double(let double): return .decimal(double)
+                }
+            case .array:
+                _ = reader.enterArray()
                 var list: [String] = []
-                list.reserveCapacity(elements.count)
-                for element in elements {
-                    guard case .string(let text) = element else { throw fail("an answer: a string, a number or an array of strings") }
-                    list.append(text)
+                while reader.nextElement() {
+                    guard reader.kind() == .string else { throw fail("an answer: a string, a number or an array of strings") }
+                    list.append(reader.string())
                 }
                 return .list(list)
-            default:
+            case .null, .bool, .object:
                 throw fail("an answer: a string, a number or an array of strings")
             }
         }
-
-        /// The member `key`; missing (or `null` when `allowingNull` is false) is an error.
-        func member(_ key: String) throws -> Node {
-            let members = try object()
-            guard let member = members[key], member != .null else {
-                throw ShapeError(message: "The key \(path.isEmpty ? key : "\(path).\(key)") is missing.")
-            }
-            return Node(member, path: path.isEmpty ? key : "\(path).\(key)")
-        }
-
-        /// The member `key`, or `nil` when it is absent or `null`.
-        func optionalMember(_ key: String) throws -> Node? {
-            let members = try object()
-            guard let member = members[key], member != .null else { return nil }
-            return Node(member, path: path.isEmpty ? key : "\(path).\(key)")
-        }
     }
 
-    static func pushRequest(_ node: Node) throws -> PushRequest {
-        PushRequest(
-            device: try node.member("device").string(),
-            operations: try node.member("operations").array().map(operation)
-        )
-    }
-
-    static func operation(_ node: Node) throws -> SyncOperation {
-        let id = try node.member("id").uuid()
-        let stamp = try node.member("stamp").stamp()
-        let device = try node.member("device").string()
-        let typeNode = try node.member("type")
-        let payload = try node.member("payload")
+    static func operation(_ node: Value) throws(ShapeError) -> SyncOperation {
+        let members = try node.members(["id", "stamp", "device", "type", "payload"])
+        let id = try node.member(members[0], "id").uuid()
+        let stamp = try node.member(members[1], "stamp").stamp()
+        let device = try node.member(members[2], "device").string()
+        let typeNode = try node.member(members[3], "type")
+        let payload = try node.member(members[4], "payload")
         let body: SyncOperation.Body
         switch try typeNode.string() {
         case "response.create": body = .createResponse(try newResponse(payload))
@@ -147,64 +187,102 @@ enum PushRequestReader {
         return SyncOperation(id: id, stamp: stamp, device: device, body: body)
     }
 
-    static func newResponse(_ node: Node) throws -> NewResponse {
-        let answersNode = try node.member("answers")
-        var answers: Answers = [:]
-        for (name, value) in try answersNode.object() {
-            answers[name] = try Node(value, path: "\(answersNode.path).\(name)").answer()
-        }
+    static func newResponse(_ node: Value) throws(ShapeError) -> NewResponse {
+        let members = try node.members([
+            "answers", "response", "campaign", "address", "form", "form_version", "recorded_at", "safeguarding", "erased",
+        ])
+        let answers = try self.answers(node.member(members[0], "answers"))
         return NewResponse(
-            response: try node.member("response").uuid(),
-            campaign: try node.member("campaign").string(),
-            address: try node.member("address").string(),
-            form: try node.member("form").string(),
-            formVersion: try node.member("form_version").string(),
-            recordedAt: try node.member("recorded_at").string(),
+            response: try node.member(members[1], "response").uuid(),
+            campaign: try node.member(members[2], "campaign").string(),
+            address: try node.member(members[3], "address").string(),
+            form: try node.member(members[4], "form").string(),
+            formVersion: try node.member(members[5], "form_version").string(),
+            recordedAt: try node.member(members[6], "recorded_at").string(),
             answers: answers,
-            safeguarding: try node.optionalMember("safeguarding")?.bool() ?? false,
-            erased: try node.optionalMember("erased").map { try erasureScope($0) }
+            safeguarding: try node.optionalMember(members[7], "safeguarding")?.bool() ?? false,
+            erased: try node.optionalMember(members[8], "erased").map { value throws(ShapeError) in try erasureScope(value) }
         )
     }
 
-    static func responseUpdate(_ node: Node) throws -> ResponseUpdate {
-        ResponseUpdate(
-            response: try node.member("response").uuid(),
-            fields: try node.member("fields").array().map { field in
-                FieldChange(
-                    name: try field.member("name").string(),
-                    value: try field.optionalMember("value")?.answer(),
-                    base: try field.optionalMember("base")?.stamp(),
-                    resolves: try field.optionalMember("resolves")?.array().map { try $0.stamp() } ?? []
-                )
+    /// An answers object: each member an answer (the last of a repeated name).
+    static func answers(_ node: Value) throws(ShapeError) -> Answers {
+        var reader = JSONReader(node.bytes, at: node.start)
+        guard reader.enterObject() else { throw node.fail("an object") }
+        var counter = reader
+        var count = 0
+        while counter.nextKey() != nil {
+            counter.skipValue()
+            count += 1
+        }
+        var answers = Answers(minimumCapacity: count)
+        // A faulty answer counts only if no later answer of the same name replaces it.
+        var faults: [(name: String, error: ShapeError)] = []
+        while let key = reader.nextKey() {
+            var keyReader = JSONReader(node.bytes, at: key)
+            let name = keyReader.string()
+            reader.skipWhitespace()
+            let value = Value(node.bytes, at: reader.index, path: "")
+            reader.skipValue()
+            do throws(ShapeError) {
+                answers[name] = try value.answer()
+                if !faults.isEmpty { faults.removeAll { $0.name == name } }
+            } catch {
+                faults.removeAll { $0.name == name }
+                faults.append((name, Value(node.bytes, at: value.start, path: node.child(name)).fail(
+                    "an answer: a string, a number or an array of strings"
+                )))
             }
-        )
+        }
+        if let first = faults.first { throw first.error }
+        return answers
     }
 
-    static func visit(_ node: Node) throws -> Visit {
-        let outcomeNode = try node.member("outcome")
+    static func responseUpdate(_ node: Value) throws(ShapeError) -> ResponseUpdate {
+        let members = try node.members(["response", "fields"])
+        let response = try node.member(members[0], "response").uuid()
+        var fields: [FieldChange] = []
+        for field in try node.member(members[1], "fields").elements() {
+            let parts = try field.members(["name", "value", "base", "resolves"])
+            fields.append(FieldChange(
+                name: try field.member(parts[0], "name").string(),
+                value: try field.optionalMember(parts[1], "value")?.answer(),
+                base: try field.optionalMember(parts[2], "base")?.stamp(),
+                resolves: try field.optionalMember(parts[3], "resolves")?.elements().map { value throws(ShapeError) in
+                    try value.stamp()
+                } ?? []
+            ))
+        }
+        return ResponseUpdate(response: response, fields: fields)
+    }
+
+    static func visit(_ node: Value) throws(ShapeError) -> Visit {
+        let members = try node.members(["outcome", "visit", "campaign", "address", "note", "at"])
+        let outcomeNode = try node.member(members[0], "outcome")
         guard let outcome = VisitOutcome(rawValue: try outcomeNode.string()) else {
             throw outcomeNode.fail("one of " + VisitOutcome.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return Visit(
-            visit: try node.member("visit").uuid(),
-            campaign: try node.member("campaign").string(),
-            address: try node.member("address").string(),
+            visit: try node.member(members[1], "visit").uuid(),
+            campaign: try node.member(members[2], "campaign").string(),
+            address: try node.member(members[3], "address").string(),
             outcome: outcome,
-            note: try node.optionalMember("note")?.string(),
-            at: try node.member("at").string()
+            note: try node.optionalMember(members[4], "note")?.string(),
+            at: try node.member(members[5], "at").string()
         )
     }
 
-    static func erasure(_ node: Node) throws -> Erasure {
-        Erasure(
-            response: try node.member("response").uuid(),
-            scope: try erasureScope(node.member("scope")),
-            reason: try node.optionalMember("reason")?.string()
+    static func erasure(_ node: Value) throws(ShapeError) -> Erasure {
+        let members = try node.members(["response", "scope", "reason"])
+        return Erasure(
+            response: try node.member(members[0], "response").uuid(),
+            scope: try erasureScope(node.member(members[1], "scope")),
+            reason: try node.optionalMember(members[2], "reason")?.string()
         )
     }
 
     /// What an erasure removes: `"sensitive"` or `"all"`.
-    static func erasureScope(_ node: Node) throws -> Erasure.Scope {
+    static func erasureScope(_ node: Value) throws(ShapeError) -> Erasure.Scope {
         guard let scope = Erasure.Scope(rawValue: try node.string()) else {
             throw node.fail("\"sensitive\" or \"all\"")
         }

@@ -1,18 +1,26 @@
-/// A parsed JSON document, for the push path's decoder.
+import DoorstepCore
+@testable import DoorstepServer
+import Foundation
+
+// The push body reader as it was before it read operations straight from the bytes: a tree of
+// parsed values, then the wire types. `PushReaderEquivalenceTests` checks that the new reader
+// accepts, reads and refuses (with the same message) exactly what this one does.
+
+/// A parsed JSON document: the push path's former decoder, kept as the reference the new one must match.
 ///
 /// `JSONDecoder` cannot look at a value's type before decoding it, so decoding an
 /// ``DoorstepCore/AnswerValue`` means trying integer, number, string and list in turn, each failure
 /// building an error. On a push of thousands of responses that dominated the server's time, so the
 /// push body is parsed here once into plain values and read by ``PushRequestReader``.
-enum JSONValue: Equatable {
+enum ReferenceJSONValue: Equatable {
     case null
     case bool(Bool)
     /// A number written without a fraction or exponent that fits in `Int`.
     case integer(Int)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([ReferenceJSONValue])
+    case object([String: ReferenceJSONValue])
 
     /// What the value is, for error messages.
     var kind: String {
@@ -27,14 +35,9 @@ enum JSONValue: Equatable {
     }
 }
 
-/// A JSON text that does not parse, with the byte offset where it went wrong.
-struct JSONSyntaxError: Error {
-    var offset: Int
-    var message: String
-}
 
 /// A strict RFC 8259 parser (<https://www.rfc-editor.org/rfc/rfc8259>) over UTF-8 bytes.
-struct JSONParser {
+struct ReferenceJSONParser {
     /// Nesting deeper than this is refused, so a hostile body cannot exhaust the stack.
     static let maximumDepth = 64
 
@@ -44,7 +47,7 @@ struct JSONParser {
     private var elementRanges: [Range<Int>] = []
 
     /// Parses one JSON document; only whitespace may follow it.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> ReferenceJSONValue {
         try parseKeepingElementText(bytes).value
     }
 
@@ -52,8 +55,8 @@ struct JSONParser {
     /// directly by the root object, such as a push's operations.
     static func parseKeepingElementText(
         _ bytes: UnsafeBufferPointer<UInt8>
-    ) throws(JSONSyntaxError) -> (value: JSONValue, elementRanges: [Range<Int>]) {
-        var parser = JSONParser(bytes: bytes)
+    ) throws(JSONSyntaxError) -> (value: ReferenceJSONValue, elementRanges: [Range<Int>]) {
+        var parser = ReferenceJSONParser(bytes: bytes)
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.error("Unexpected text after the JSON value.") }
@@ -77,7 +80,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    private mutating func value(depth: Int) throws(JSONSyntaxError) -> ReferenceJSONValue {
         guard depth < Self.maximumDepth else { throw error("The JSON is nested too deeply.") }
         skipWhitespace()
         guard index < bytes.count else { throw error("The JSON ends too early.") }
@@ -102,9 +105,9 @@ struct JSONParser {
         index += count
     }
 
-    private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    private mutating func object(depth: Int) throws(JSONSyntaxError) -> ReferenceJSONValue {
         index += 1
-        var members: [String: JSONValue] = [:]
+        var members: [String: ReferenceJSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -126,9 +129,9 @@ struct JSONParser {
         }
     }
 
-    private mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    private mutating func array(depth: Int) throws(JSONSyntaxError) -> ReferenceJSONValue {
         index += 1
-        var elements: [JSONValue] = []
+        var elements: [ReferenceJSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
@@ -229,7 +232,7 @@ struct JSONParser {
         return value
     }
 
-    private mutating func number() throws(JSONSyntaxError) -> JSONValue {
+    private mutating func number() throws(JSONSyntaxError) -> ReferenceJSONValue {
         let start = index
         var isInteger = true
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
@@ -262,5 +265,216 @@ struct JSONParser {
         // As JSONDecoder does: a whole number written as 2.0 or 2e0 is still an integer.
         if double.rounded() == double, abs(double) < 9.0e15 { return .integer(Int(double)) }
         return .number(double)
+    }
+}
+
+/// The push path's former reader, kept verbatim as the reference for ``PushRequestReader``: builds a `PushRequest` from parsed JSON, with the same shape and rules as the
+/// wire types' `Codable` conformances (see `docs/sync-protocol.md`), and a precise 400 message
+/// naming the path of the first faulty value.
+enum ReferencePushRequestReader {
+    /// Parses and reads a push body.
+    ///
+    /// - Returns: The request, and each operation's JSON text exactly as the device sent it (for
+    ///   the operation log).
+    /// - Throws: ``APIError/badRequest(_:)`` naming where the body goes wrong.
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (request: PushRequest, texts: [String]) {
+        let parsed: (value: ReferenceJSONValue, elementRanges: [Range<Int>])
+        do {
+            parsed = try ReferenceJSONParser.parseKeepingElementText(bytes)
+        } catch {
+            throw APIError.badRequest("The request body is not valid JSON: \(error.message) (at byte \(error.offset)).")
+        }
+        let request: PushRequest
+        do {
+            request = try pushRequest(Node(parsed.value, path: ""))
+        } catch let error as ShapeError {
+            throw APIError.badRequest(error.message)
+        }
+        let texts = parsed.elementRanges.map { String(decoding: UnsafeBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+        return (request, texts.count == request.operations.count ? texts : [])
+    }
+
+    /// Reads one operation from its JSON text, as stored in the operation log.
+    static func operation(text: String) -> SyncOperation? {
+        var utf8 = text
+        return utf8.withUTF8 { bytes in
+            guard let value = try? ReferenceJSONParser.parse(bytes) else { return nil }
+            return try? operation(Node(value, path: ""))
+        }
+    }
+
+    /// A faulty value, with the path where it sits.
+    struct ShapeError: Error {
+        var message: String
+    }
+
+    /// A JSON value and where it sits in the document.
+    struct Node {
+        var value: ReferenceJSONValue
+        var path: String
+
+        init(_ value: ReferenceJSONValue, path: String) {
+            self.value = value
+            self.path = path
+        }
+
+        private var place: String { path.isEmpty ? "the body" : path }
+
+        func fail(_ expected: String) -> ShapeError {
+            ShapeError(message: "The value at \(place) has the wrong type; expected \(expected), found \(value.kind).")
+        }
+
+        func object() throws -> [String: ReferenceJSONValue] {
+            guard case .object(let members) = value else { throw fail("an object") }
+            return members
+        }
+
+        func array() throws -> [Node] {
+            guard case .array(let elements) = value else { throw fail("an array") }
+            return elements.enumerated().map { Node($1, path: "\(path)[\($0)]") }
+        }
+
+        func string() throws -> String {
+            guard case .string(let text) = value else { throw fail("a string") }
+            return text
+        }
+
+        func bool() throws -> Bool {
+            guard case .bool(let flag) = value else { throw fail("a boolean") }
+            return flag
+        }
+
+        func uuid() throws -> UUID {
+            guard case .string(let text) = value, let uuid = UUID(uuidString: text) else { throw fail("a UUID string") }
+            return uuid
+        }
+
+        func stamp() throws -> HLCTimestamp {
+            guard case .string(let text) = value, let stamp = HLCTimestamp(text) else { throw fail("a clock stamp string") }
+            return stamp
+        }
+
+        func answer() throws -> AnswerValue {
+            switch value {
+            case .integer(let int): return .integer(int)
+            case .number(let double): return .decimal(double)
+            case .string(let text): return .text(text)
+            case .array(let elements):
+                var list: [String] = []
+                list.reserveCapacity(elements.count)
+                for element in elements {
+                    guard case .string(let text) = element else { throw fail("an answer: a string, a number or an array of strings") }
+                    list.append(text)
+                }
+                return .list(list)
+            default:
+                throw fail("an answer: a string, a number or an array of strings")
+            }
+        }
+
+        /// The member `key`; missing (or `null` when `allowingNull` is false) is an error.
+        func member(_ key: String) throws -> Node {
+            let members = try object()
+            guard let member = members[key], member != .null else {
+                throw ShapeError(message: "The key \(path.isEmpty ? key : "\(path).\(key)") is missing.")
+            }
+            return Node(member, path: path.isEmpty ? key : "\(path).\(key)")
+        }
+
+        /// The member `key`, or `nil` when it is absent or `null`.
+        func optionalMember(_ key: String) throws -> Node? {
+            let members = try object()
+            guard let member = members[key], member != .null else { return nil }
+            return Node(member, path: path.isEmpty ? key : "\(path).\(key)")
+        }
+    }
+
+    static func pushRequest(_ node: Node) throws -> PushRequest {
+        PushRequest(
+            device: try node.member("device").string(),
+            operations: try node.member("operations").array().map(operation)
+        )
+    }
+
+    static func operation(_ node: Node) throws -> SyncOperation {
+        let id = try node.member("id").uuid()
+        let stamp = try node.member("stamp").stamp()
+        let device = try node.member("device").string()
+        let typeNode = try node.member("type")
+        let payload = try node.member("payload")
+        let body: SyncOperation.Body
+        switch try typeNode.string() {
+        case "response.create": body = .createResponse(try newResponse(payload))
+        case "response.update": body = .updateResponse(try responseUpdate(payload))
+        case "visit": body = .recordVisit(try visit(payload))
+        case "response.erase": body = .eraseResponse(try erasure(payload))
+        case let other:
+            throw ShapeError(message: "The value at \(typeNode.path) is invalid: Unknown operation type \"\(other)\".")
+        }
+        return SyncOperation(id: id, stamp: stamp, device: device, body: body)
+    }
+
+    static func newResponse(_ node: Node) throws -> NewResponse {
+        let answersNode = try node.member("answers")
+        var answers: Answers = [:]
+        for (name, value) in try answersNode.object() {
+            answers[name] = try Node(value, path: "\(answersNode.path).\(name)").answer()
+        }
+        return NewResponse(
+            response: try node.member("response").uuid(),
+            campaign: try node.member("campaign").string(),
+            address: try node.member("address").string(),
+            form: try node.member("form").string(),
+            formVersion: try node.member("form_version").string(),
+            recordedAt: try node.member("recorded_at").string(),
+            answers: answers,
+            safeguarding: try node.optionalMember("safeguarding")?.bool() ?? false,
+            erased: try node.optionalMember("erased").map { try erasureScope($0) }
+        )
+    }
+
+    static func responseUpdate(_ node: Node) throws -> ResponseUpdate {
+        ResponseUpdate(
+            response: try node.member("response").uuid(),
+            fields: try node.member("fields").array().map { field in
+                FieldChange(
+                    name: try field.member("name").string(),
+                    value: try field.optionalMember("value")?.answer(),
+                    base: try field.optionalMember("base")?.stamp(),
+                    resolves: try field.optionalMember("resolves")?.array().map { try $0.stamp() } ?? []
+                )
+            }
+        )
+    }
+
+    static func visit(_ node: Node) throws -> Visit {
+        let outcomeNode = try node.member("outcome")
+        guard let outcome = VisitOutcome(rawValue: try outcomeNode.string()) else {
+            throw outcomeNode.fail("one of " + VisitOutcome.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return Visit(
+            visit: try node.member("visit").uuid(),
+            campaign: try node.member("campaign").string(),
+            address: try node.member("address").string(),
+            outcome: outcome,
+            note: try node.optionalMember("note")?.string(),
+            at: try node.member("at").string()
+        )
+    }
+
+    static func erasure(_ node: Node) throws -> Erasure {
+        Erasure(
+            response: try node.member("response").uuid(),
+            scope: try erasureScope(node.member("scope")),
+            reason: try node.optionalMember("reason")?.string()
+        )
+    }
+
+    /// What an erasure removes: `"sensitive"` or `"all"`.
+    static func erasureScope(_ node: Node) throws -> Erasure.Scope {
+        guard let scope = Erasure.Scope(rawValue: try node.string()) else {
+            throw node.fail("\"sensitive\" or \"all\"")
+        }
+        return scope
     }
 }

@@ -1,0 +1,391 @@
+import DoorstepCore
+import Foundation
+
+/// Reads values out of JSON text that ``JSONScanner`` has checked, without checking it again.
+///
+/// A reader is a cursor: each call reads the value at ``index`` and moves past it. Given text that
+/// did not pass the scanner, it may read nonsense, but never outside `bytes`.
+struct JSONReader {
+    /// What a value is, by its first byte.
+    enum Kind: Equatable {
+        case null, bool, number, string, array, object
+
+        /// What the value is, for error messages.
+        var description: String {
+            switch self {
+            case .null: "null"
+            case .bool: "a boolean"
+            case .number: "a number"
+            case .string: "a string"
+            case .array: "an array"
+            case .object: "an object"
+            }
+        }
+    }
+
+    /// A number as JSON text writes it.
+    enum Number: Equatable {
+        /// Written without a fraction or exponent and fitting in `Int`, or a whole number below
+        /// 9×10¹⁵ however written (as `JSONDecoder` reads `2.0` into an `Int`).
+        case integer(Int)
+        case double(Double)
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// Where the next value starts (or the whitespace before it).
+    var index: Int
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) {
+        self.bytes = bytes
+        self.index = index
+    }
+
+    static func hexDigit(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    /// The kind of the next value.
+    mutating func kind() -> Kind {
+        skipWhitespace()
+        guard index < bytes.count else { return .null }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        default: return .number
+        }
+    }
+
+    /// Moves past the next value, whatever it is.
+    mutating func skipValue() {
+        switch kind() {
+        case .string:
+            skipString()
+        case .object, .array:
+            var depth = 0
+            repeat {
+                switch bytes[index] {
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1; index += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1; index += 1
+                case UInt8(ascii: "\""): skipString()
+                default: index += 1
+                }
+            } while depth > 0 && index < bytes.count
+        case .null, .bool, .number:
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D: return
+                default: index += 1
+                }
+            }
+        }
+    }
+
+    /// Moves past the string at `index` (its opening quote); returns whether it holds escapes.
+    @discardableResult
+    mutating func skipString() -> Bool {
+        index += 1
+        var escaped = false
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return escaped
+            case UInt8(ascii: "\\"):
+                escaped = true
+                index += 2
+            default:
+                index += 1
+            }
+        }
+        return escaped
+    }
+
+    // MARK: Containers
+
+    /// Enters the object at `index`; `false` when the next value is not an object.
+    mutating func enterObject() -> Bool {
+        guard kind() == .object else { return false }
+        index += 1
+        return true
+    }
+
+    /// Enters the array at `index`; `false` when the next value is not an array.
+    mutating func enterArray() -> Bool {
+        guard kind() == .array else { return false }
+        index += 1
+        return true
+    }
+
+    /// Moves to the next member of the object entered and returns where its key starts, or
+    /// moves past the closing brace and returns `nil`.
+    mutating func nextKey() -> Int? {
+        skipWhitespace()
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            skipWhitespace()
+        }
+        if bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return nil
+        }
+        let key = index
+        skipString()
+        skipWhitespace()
+        index += 1 // the colon
+        return key
+    }
+
+    /// Whether another element follows in the array entered; moves past the closing bracket when not.
+    mutating func nextElement() -> Bool {
+        skipWhitespace()
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            skipWhitespace()
+        }
+        if bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return false
+        }
+        return true
+    }
+
+    /// Whether the string at `start` (its opening quote) holds exactly `word`, escapes read.
+    func string(at start: Int, equals word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        let end = start + 1 + count
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            var same = true
+            for offset in 0..<count where bytes[start + 1 + offset] != word.utf8Start[offset] {
+                same = false
+                break
+            }
+            if same { return true }
+        }
+        // A key may spell its letters with escapes: compare what it reads as.
+        var reader = JSONReader(bytes, at: start)
+        guard reader.skipString() else { return false }
+        return JSONReader(bytes, at: start).stringValue(escaped: true).utf8.elementsEqual(
+            UnsafeBufferPointer(start: word.utf8Start, count: count)
+        )
+    }
+
+    // MARK: Scalars
+
+    /// Reads the string at `index` (checked text), escapes decoded.
+    mutating func string() -> String {
+        let start = index
+        let escaped = skipString()
+        return JSONReader(bytes, at: start).stringValue(escaped: escaped)
+    }
+
+    /// The string at `index` (checked text); `escaped` says whether it holds escapes.
+    func stringValue(escaped: Bool) -> String {
+        let start = index + 1
+        if !escaped {
+            var end = start
+            while bytes[end] != UInt8(ascii: "\"") { end += 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+        return String(decoding: unescaped(from: start), as: UTF8.self)
+    }
+
+    /// The string at `index` read as the original parser read it: `nil` when it is not valid UTF-8.
+    func validatedString(escaped: Bool) -> String? {
+        let start = index + 1
+        if !escaped {
+            var end = start
+            while bytes[end] != UInt8(ascii: "\"") { end += 1 }
+            return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+        return String(validating: unescaped(from: start), as: UTF8.self)
+    }
+
+    /// The bytes of a string with escapes from `start` (after its opening quote), escapes decoded.
+    private func unescaped(from start: Int) -> [UInt8] {
+        var utf8: [UInt8] = []
+        var index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                return utf8
+            case UInt8(ascii: "\\"):
+                let escape = bytes[index + 1]
+                index += 2
+                switch escape {
+                case UInt8(ascii: "b"): utf8.append(0x08)
+                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "n"): utf8.append(0x0A)
+                case UInt8(ascii: "r"): utf8.append(0x0D)
+                case UInt8(ascii: "t"): utf8.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = hex4(at: index)
+                    index += 4
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        let low = hex4(at: index + 2)
+                        index += 6
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low &- 0xDC00)
+                    }
+                    if let unicode = Unicode.Scalar(scalar) { utf8.append(contentsOf: UTF8.encode(unicode)!) }
+                default:
+                    utf8.append(escape)
+                }
+            default:
+                utf8.append(byte)
+                index += 1
+            }
+        }
+        return utf8
+    }
+
+    private func hex4(at start: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for offset in 0..<4 where start + offset < bytes.count {
+            value = value * 16 + (Self.hexDigit(bytes[start + offset]) ?? 0)
+        }
+        return value
+    }
+
+    /// The bytes of the plain string at `index` (no escapes), without its quotes; `nil` when it
+    /// holds escapes.
+    func plainString() -> UnsafeBufferPointer<UInt8>? {
+        var end = index + 1
+        while end < bytes.count {
+            switch bytes[end] {
+            case UInt8(ascii: "\""): return UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+            case UInt8(ascii: "\\"): return nil
+            default: end += 1
+            }
+        }
+        return nil
+    }
+
+    /// The string at `index` as a UUID when it is written the usual way, 36 characters with
+    /// hyphens after the 8th, 12th, 16th and 20th hex digit; `nil` for anything else (which
+    /// `UUID(uuidString:)` then judges).
+    func plainUUID() -> UUID? {
+        guard let text = plainString(), text.count == 36 else { return nil }
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &uuid) { uuid in
+            var position = 0
+            var byte = 0
+            while position < 36 {
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    guard text[position] == UInt8(ascii: "-") else { return false }
+                    position += 1
+                    continue
+                }
+                guard let high = Self.hexDigit(text[position]), let low = Self.hexDigit(text[position + 1]) else { return false }
+                uuid[byte] = UInt8(high << 4 | low)
+                byte += 1
+                position += 2
+            }
+            return true
+        }
+        return parsed ? UUID(uuid: uuid) : nil
+    }
+
+    /// The string at `index` as a clock stamp when it is written the usual way: 16 decimal
+    /// digits, a hyphen, 4 hex digits, a hyphen and the node; `nil` for anything else (which
+    /// `HLCTimestamp(_:)` then judges).
+    func plainStamp() -> HLCTimestamp? {
+        guard let text = plainString(), text.count > 22, text[16] == UInt8(ascii: "-"), text[21] == UInt8(ascii: "-") else {
+            return nil
+        }
+        var physical: Int64 = 0
+        for digit in text[0..<16] {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
+            physical = physical * 10 + Int64(digit - UInt8(ascii: "0"))
+        }
+        var counter = 0
+        for digit in text[17..<21] {
+            guard let value = Self.hexDigit(digit) else { return nil }
+            counter = counter * 16 + Int(value)
+        }
+        let node = String(decoding: UnsafeBufferPointer(rebasing: text[22...]), as: UTF8.self)
+        return HLCTimestamp(physical: physical, counter: counter, node: node)
+    }
+
+    /// Reads `true` or `false`.
+    mutating func bool() -> Bool {
+        let value = bytes[index] == UInt8(ascii: "t")
+        index += value ? 4 : 5
+        return value
+    }
+
+    /// Moves past `null`.
+    mutating func skipNull() {
+        index += 4
+    }
+
+    /// Reads the number at `index`.
+    mutating func number() -> Number {
+        let start = index
+        var end = index
+        var whole = true
+        var value = 0
+        var negative = false
+        if bytes[end] == UInt8(ascii: "-") {
+            negative = true
+            end += 1
+        }
+        while end < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) {
+            value = value &* 10 &+ Int(bytes[end] - UInt8(ascii: "0"))
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: ".") || bytes[end] == UInt8(ascii: "e") || bytes[end] == UInt8(ascii: "E") {
+            whole = false
+        }
+        if whole, end - start <= 18 {
+            index = end
+            return .integer(negative ? -value : value)
+        }
+        let number = self.number(through: Self.numberEnd(bytes, from: start)) ?? .double(.infinity)
+        index = Self.numberEnd(bytes, from: start)
+        return number
+    }
+
+    /// Where the number starting at `start` ends.
+    private static func numberEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var end = start
+        while end < bytes.count {
+            switch bytes[end] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."),
+                UInt8(ascii: "e"), UInt8(ascii: "E"):
+                end += 1
+            default:
+                return end
+            }
+        }
+        return end
+    }
+
+    /// The number from `index` to `end` as the original parser read it; `nil` when it does not
+    /// fit a finite `Double`.
+    func number(through end: Int) -> Number? {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
+        let isInteger = !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+        if isInteger, let integer = Int(text) { return .integer(integer) }
+        guard let double = Double(text), double.isFinite else { return nil }
+        // As JSONDecoder does: a whole number written as 2.0 or 2e0 is still an integer.
+        if double.rounded() == double, abs(double) < 9.0e15 { return .integer(Int(double)) }
+        return .double(double)
+    }
+}

@@ -1,0 +1,240 @@
+/// A JSON text that does not parse, with the byte offset where it went wrong.
+struct JSONSyntaxError: Error {
+    var offset: Int
+    var message: String
+}
+
+/// A strict RFC 8259 syntax check (<https://www.rfc-editor.org/rfc/rfc8259>) over UTF-8 bytes
+/// that builds no values: it finds the first fault, and where the root object's members sit.
+///
+/// A push body is checked whole before any of it is read, so a body that breaks anywhere is
+/// refused before it changes anything; ``JSONReader`` then reads the checked text without
+/// checking it again. Strings must be valid UTF-8, control characters escaped, `\u` surrogates
+/// paired; numbers must fit a `Double`; nesting deeper than ``maximumDepth`` is refused.
+struct JSONScanner {
+    /// Nesting deeper than this is refused, so a hostile body cannot exhaust the stack.
+    static let maximumDepth = 64
+
+    /// What the check learnt about the root value.
+    struct Layout {
+        /// Where the root value starts.
+        var root: Int
+        /// The root object's members by name, as byte offsets of their values: the last of a
+        /// repeated name. Empty when the root is not an object.
+        var members: [String: Int] = [:]
+        /// Where each element of the arrays held directly by the root object sits, by the offset
+        /// of the array.
+        var elements: [Int: [Range<Int>]] = [:]
+        /// How many elements all arrays held directly by the root object have together.
+        var elementCount = 0
+    }
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+    private var layout = Layout(root: 0)
+
+    /// Checks one JSON document (only whitespace may follow it) and returns its layout.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> Layout {
+        var scanner = JSONScanner(bytes: bytes)
+        scanner.skipWhitespace()
+        scanner.layout.root = scanner.index
+        try scanner.value(depth: 0)
+        scanner.skipWhitespace()
+        guard scanner.index == bytes.count else { throw scanner.error("Unexpected text after the JSON value.") }
+        return scanner.layout
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    private func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(offset: index, message: message)
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func value(depth: Int) throws(JSONSyntaxError) {
+        guard depth < Self.maximumDepth else { throw error("The JSON is nested too deeply.") }
+        skipWhitespace()
+        guard index < bytes.count else { throw error("The JSON ends too early.") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try object(depth: depth)
+        case UInt8(ascii: "["): try array(depth: depth)
+        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try number()
+        default: throw error("Unexpected character in JSON.")
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw error("The JSON ends too early.") }
+        for offset in 0..<count where bytes[index + offset] != word.utf8Start[offset] {
+            throw error("Unexpected character in JSON.")
+        }
+        index += count
+    }
+
+    private mutating func object(depth: Int) throws(JSONSyntaxError) {
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("Expected a key in quotes.") }
+            let keyStart = index
+            let escaped = try string()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("Expected ':' after a key.") }
+            index += 1
+            if depth == 0 {
+                skipWhitespace()
+                let key = JSONReader(bytes, at: keyStart).stringValue(escaped: escaped)
+                layout.members[key] = index
+            }
+            try value(depth: depth + 1)
+            skipWhitespace()
+            guard index < bytes.count else { throw error("The JSON ends too early.") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            throw error("Expected ',' or '}' in an object.")
+        }
+    }
+
+    private mutating func array(depth: Int) throws(JSONSyntaxError) {
+        let arrayStart = index
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            if depth == 1 { layout.elements[arrayStart] = [] }
+            return
+        }
+        var ranges: [Range<Int>] = []
+        while true {
+            skipWhitespace()
+            let start = index
+            try value(depth: depth + 1)
+            if depth == 1 { ranges.append(start..<index) }
+            skipWhitespace()
+            guard index < bytes.count else { throw error("The JSON ends too early.") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                if depth == 1 {
+                    layout.elementCount += ranges.count
+                    layout.elements[arrayStart] = ranges
+                }
+                return
+            }
+            throw error("Expected ',' or ']' in an array.")
+        }
+    }
+
+    /// Checks a string; returns whether it holds escapes.
+    private mutating func string() throws(JSONSyntaxError) -> Bool {
+        let start = index
+        index += 1
+        var escaped = false
+        var ascii = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                // Text that is not ASCII is checked exactly as it will be read.
+                if !ascii, JSONReader(bytes, at: start).validatedString(escaped: escaped) == nil {
+                    throw error("A string is not valid UTF-8.")
+                }
+                index += 1
+                return escaped
+            case UInt8(ascii: "\\"):
+                escaped = true
+                index += 1
+                guard index < bytes.count else { throw error("The JSON ends too early.") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                    UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    break
+                case UInt8(ascii: "u"):
+                    let scalar = try hex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                            throw error("A lone surrogate in a \\u escape.")
+                        }
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw error("A lone surrogate in a \\u escape.") }
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw error("A lone surrogate in a \\u escape.")
+                    }
+                default:
+                    throw error("An invalid escape in a string.")
+                }
+            default:
+                if byte < 0x20 { throw error("A control character must be escaped inside a string.") }
+                if byte >= 0x80 { ascii = false }
+                index += 1
+            }
+        }
+        throw error("A string is not closed.")
+    }
+
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("The JSON ends too early.") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let digit = JSONReader.hexDigit(bytes[index]) else { throw error("An invalid \\u escape.") }
+            value = value * 16 + digit
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func number() throws(JSONSyntaxError) {
+        let start = index
+        var isInteger = true
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else {
+            throw error("A number needs digits.")
+        }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            let digits = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            guard index > digits else { throw error("A number needs digits after its decimal point.") }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let digits = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            guard index > digits else { throw error("A number needs digits in its exponent.") }
+        }
+        // Short whole numbers always fit; anything else must be a finite `Double` when read.
+        if isInteger, index - start <= 18 { return }
+        guard JSONReader(bytes, at: start).number(through: index) != nil else { throw error("A number is out of range.") }
+    }
+}

@@ -1,0 +1,183 @@
+import DoorstepCore
+@testable import DoorstepServer
+import DoorstepTestSupport
+import Foundation
+import Testing
+
+/// The push body reader reads operations straight from the bytes; the reader it replaced built a
+/// tree of values first (kept in `ReferencePushReader.swift`). On valid bodies and on thousands of
+/// mutated ones, both must read the same request and texts, or refuse with the same sentence.
+@Suite("Push reader equivalence")
+struct PushReaderEquivalenceTests {
+    enum Outcome: Equatable, CustomStringConvertible {
+        case read(PushRequest, [String])
+        case refused(String)
+
+        var description: String {
+            switch self {
+            case .read(let request, let texts): "read \(request.operations.count) operations, \(texts.count) texts"
+            case .refused(let message): "refused: \(message)"
+            }
+        }
+    }
+
+    static func outcome(_ body: [UInt8], reader: (UnsafeBufferPointer<UInt8>) throws -> (PushRequest, [String])) -> Outcome {
+        body.withUnsafeBufferPointer { bytes in
+            do {
+                let (request, texts) = try reader(bytes)
+                return .read(request, texts)
+            } catch let error as APIError {
+                return .refused(error.message)
+            } catch {
+                return .refused("unexpected \(error)")
+            }
+        }
+    }
+
+    static func compare(_ body: [UInt8], _ note: @autoclosure () -> String) {
+        let new = outcome(body) { try PushRequestReader.read($0) }
+        let reference = outcome(body) { try ReferencePushRequestReader.read($0) }
+        #expect(equivalent(new, reference), "\(note()): \(String(decoding: body.prefix(300), as: UTF8.self))")
+    }
+
+    /// The same outcome; where several answers of one operation are faulty, the reference names
+    /// whichever its dictionary met first, so any of them will do.
+    static func equivalent(_ new: Outcome, _ reference: Outcome) -> Bool {
+        guard new != reference else { return true }
+        guard case .refused(let newMessage) = new, case .refused(let referenceMessage) = reference else { return false }
+        func operationOfFaultyAnswer(_ message: String) -> Substring? {
+            guard message.hasSuffix(".") , message.contains("expected an answer: a string, a number or an array of strings"),
+                let range = message.range(of: ".payload.answers.")
+            else { return nil }
+            return message[..<range.lowerBound]
+        }
+        return operationOfFaultyAnswer(newMessage).map { $0 == operationOfFaultyAnswer(referenceMessage) } ?? false
+    }
+
+    /// Bodies a device could send, and some it should not, all valid JSON.
+    static func seeds(_ random: inout SeededGenerator) throws -> [[UInt8]] {
+        let encoder = JSONEncoder()
+        var bodies: [[UInt8]] = []
+        for count in [1, 2, 4] {
+            let request = PushRequest(device: "dev", operations: (0..<count).map { PushDecodingTests.randomOperation(&random, $0 + count) })
+            bodies.append(Array(try encoder.encode(request)))
+        }
+        let id = "7C9F3F40-2D6B-4C61-9D0C-6A9A5E4D2C11"
+        let stamp = "0001763910853000-0000-d"
+        let create = #"{"id":"\#(id)","type":"response.create","stamp":"\#(stamp)","device":"d","payload":{"response":"\#(id)","campaign":"c","address":"a","form":"f","form_version":"1","recorded_at":"x","answers":{"q":"yes","n":2.0,"m":["a","b"],"d":1.5,"e":-0,"big":123456789012345678901,"x":"caf\u00e9 \ud83d\udeaa"},"safeguarding":true,"erased":"sensitive"}}"#
+        let visit = #"{"id":"\#(id)","type":"visit","stamp":"\#(stamp)","device":"d","payload":{"visit":"\#(id)","campaign":"c","address":"a","outcome":"card-left","note":null,"at":"x"}}"#
+        let update = #"{"id":"\#(id)","type":"response.update","stamp":"\#(stamp)","device":"d","payload":{"response":"\#(id)","fields":[{"name":"q","value":null,"base":"\#(stamp)","resolves":["\#(stamp)"]},{"name":"r","value":[]}]}}"#
+        let erase = #"{"id":"\#(id)","type":"response.erase","stamp":"\#(stamp)","device":"d","payload":{"response":"\#(id)","scope":"all","reason":"asked"}}"#
+        for text in [
+            #"{"device":"d","operations":[\#(create),\#(visit),\#(update),\#(erase)]}"#,
+            #" { "operations" : [ \#(create) ] , "device" : "d" , "extra" : [1, 2] } "#,
+            #"{"\u0064evice":"d","operations":[\#(visit)],"operations":[\#(erase)]}"#,
+            #"{"device":"d","operations":[\#(create.replacingOccurrences(of: #""id""#, with: #""\u0069d""#))]}"#,
+            #"{"device":"d","operations":[\#(create.replacingOccurrences(of: #""q":"yes""#, with: #""q":1,"q":"yes","z":true,"z":"ok""#))]}"#,
+            #"{"device":"","operations":[]}"#,
+        ] {
+            bodies.append(Array(text.utf8))
+        }
+        return bodies
+    }
+
+    static let interestingBytes: [UInt8] = Array(#"{}[]",:\0123456789-.eEtfnu "#.utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xE2, 0xED, 0xF4, 0xFF]
+    static let values = [
+        "1", "2.0", "-1e3", "1e999", "0.5", "null", "true", "false", "[]", "{}", #"["a",1]"#, #"["a","b"]"#, #""x""#,
+        #""\u00e9""#, #""\ud800""#, #"[[[]]]"#, #"{"a":null}"#, #""sensitive""#, #""visit""#, #""response.create""#,
+        #""0001763910853000-0000-d""#, #""7C9F3F40-2D6B-4C61-9D0C-6A9A5E4D2C11""#, #""no-answer""#, "123456789012345678901234",
+    ]
+
+    static func mutate(_ body: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
+        var body = body
+        let at = Int(random.next() % UInt64(body.count + 1))
+        switch random.next() % 7 {
+        case 0:
+            body = Array(body.prefix(at))
+        case 1 where at < body.count:
+            body[at] = interestingBytes[Int(random.next() % UInt64(interestingBytes.count))]
+        case 2:
+            body.insert(interestingBytes[Int(random.next() % UInt64(interestingBytes.count))], at: at)
+        case 3 where at < body.count:
+            body.remove(at: at)
+        case 4:
+            // A value in place of a string: the first quoted text after `at`.
+            guard let open = body[at...].firstIndex(of: UInt8(ascii: "\"")),
+                let close = body[(open + 1)...].firstIndex(of: UInt8(ascii: "\""))
+            else { break }
+            let value = values[Int(random.next() % UInt64(values.count))]
+            body.replaceSubrange(open...close, with: Array(value.utf8))
+        case 5:
+            // A repeated key inside the next object.
+            guard let open = body[at...].firstIndex(of: UInt8(ascii: "{")) else { break }
+            let key = ["id", "type", "payload", "answers", "response", "device", "operations", "q", "name"].randomElement(using: &random)!
+            let value = values[Int(random.next() % UInt64(values.count))]
+            body.insert(contentsOf: Array(#""\#(key)":\#(value),"#.utf8), at: open + 1)
+        default:
+            // Deep nesting at a value.
+            let depth = Int(random.next() % 80)
+            guard let colon = body[at...].firstIndex(of: UInt8(ascii: ":")) else { break }
+            body.insert(contentsOf: Array((String(repeating: "[", count: depth) + "1" + String(repeating: "]", count: depth) + ",").utf8), at: colon + 1)
+        }
+        return body
+    }
+
+    @Test func validBodiesReadTheSame() throws {
+        let seed = SeededGenerator.seed()
+        var random = SeededGenerator(seed: seed)
+        for (index, body) in try Self.seeds(&random).enumerated() {
+            Self.compare(body, "seed \(seed), body \(index)")
+        }
+    }
+
+    @Test func mutatedBodiesReadOrFailTheSame() throws {
+        let seed = SeededGenerator.seed()
+        print("mutatedBodiesReadOrFailTheSame seed: \(seed)")
+        var random = SeededGenerator(seed: seed)
+        let seeds = try Self.seeds(&random)
+        for trial in 0..<4_000 {
+            var body = seeds[trial % seeds.count]
+            for _ in 0...(random.next() % 3) { body = Self.mutate(body, &random) }
+            Self.compare(body, "seed \(seed), trial \(trial)")
+        }
+    }
+
+    @Test func loggedOperationsReadTheSame() throws {
+        let seed = SeededGenerator.seed()
+        var random = SeededGenerator(seed: seed)
+        for trial in 0..<1_000 {
+            let operation = PushDecodingTests.randomOperation(&random, trial)
+            var text = Array(JSONText.operation(operation).utf8)
+            if trial % 2 == 1 { text = Self.mutate(text, &random) }
+            let string = String(decoding: text, as: UTF8.self)
+            #expect(
+                PushRequestReader.operation(text: string) == ReferencePushRequestReader.operation(text: string),
+                "seed \(seed), trial \(trial): \(string)"
+            )
+        }
+    }
+
+    @Test func storedAnswerObjectsReadTheSame() throws {
+        let seed = SeededGenerator.seed()
+        var random = SeededGenerator(seed: seed)
+        let base = Array(#"{"a":"x","b":null,"c":["p","q"],"d":3,"e":2.5,"f":true,"g":{},"h":[1]}"#.utf8)
+        for trial in 0..<1_000 {
+            let text = trial == 0 ? base : Self.mutate(base, &random)
+            let string = String(decoding: text, as: UTF8.self)
+            #expect(FieldWriteRow.answerObject(string) == Self.referenceAnswerObject(string), "seed \(seed), trial \(trial): \(string)")
+        }
+    }
+
+    /// `FieldWriteRow.answerObject` as it was written over the reference parser.
+    static func referenceAnswerObject(_ json: String) -> [String: AnswerValue?]? {
+        var utf8 = json
+        return utf8.withUTF8 { bytes -> [String: AnswerValue?]? in
+            guard case .object(let members) = try? ReferenceJSONParser.parse(bytes) else { return nil }
+            var answers: [String: AnswerValue?] = [:]
+            for (name, value) in members {
+                answers[name] = value == .null ? .some(nil) : try? ReferencePushRequestReader.Node(value, path: name).answer()
+            }
+            return answers
+        }
+    }
+}

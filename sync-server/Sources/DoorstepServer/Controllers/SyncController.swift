@@ -57,20 +57,25 @@ public struct SyncController: Sendable {
 
     @Sendable func push(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireRole(.collector, .organiser, .admin)
-        let body = try await request.collectJSONBody(context: context)
-        let (push, texts) = try body.withUnsafeReadableBytes { raw in
-            try PushRequestReader.read(raw.assumingMemoryBound(to: UInt8.self))
+        let bytes = Array(try await request.collectJSONBody(context: context).readableBytesView)
+        // The JSON is checked whole here; operations are read while the ones before are applied.
+        let push = try bytes.withUnsafeBufferPointer { try PushBody(checking: $0) }
+        if push.device.isEmpty || push.count > configuration.maxBatchSize {
+            // An operation that cannot be read is the first fault to report.
+            _ = try bytes.withUnsafeBufferPointer { try PushRequestReader.read($0) }
         }
         guard !push.device.isEmpty else {
             throw APIError.unprocessable("The push names no device.")
         }
-        guard push.operations.count <= configuration.maxBatchSize else {
+        guard push.count <= configuration.maxBatchSize else {
             throw APIError.payloadTooLarge(
-                "The push carries \(push.operations.count) operations; the limit is \(configuration.maxBatchSize) per request."
+                "The push carries \(push.count) operations; the limit is \(configuration.maxBatchSize) per request."
             )
         }
-        let answer = try await database.push(push, texts: texts, by: identity, maxClockDrift: configuration.maxClockDrift)
-        return .json(answer)
+        let answer = try await database.push(push, bytes: bytes, by: identity, maxClockDrift: configuration.maxClockDrift)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: JSONText.pushResponse(answer))))
     }
 
     @Sendable func pull(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -2,20 +2,55 @@ import DoorstepCore
 import GRDB
 import Synchronization
 
-/// Parsed form versions, by id and version. Published versions never change, so entries never expire.
+/// Parsed form versions, by id and version, and the walk-list places the push path has looked up.
+///
+/// Published versions never change, and neither does an address once its campaign is created, so
+/// entries never expire; an address not found is not remembered (its campaign may come later).
 final class FormCache: Sendable {
-    private let definitions = Mutex<[FormVersionKey: FormDefinition]>([:])
+    /// A published form version and what the push path works out from it once.
+    struct Entry: Sendable {
+        let definition: FormDefinition
+        /// What its responses contribute to the tallies.
+        let tallyPlan: Tally.Plan
+        /// How answers in its order are written as JSON (see ``JSONText/answerKeys(_:)``).
+        let answerKeys: [(index: Int, key: [UInt8])]
+    }
+
+    private let entries = Mutex<[FormVersionKey: Entry]>([:])
+    private let places = Mutex<[AddressKey: AddressInfo]>([:])
 
     /// The form `id` at `version`, parsed from its published source; `nil` when not published.
     func definition(id: String, version: String, _ db: Database) throws -> FormDefinition? {
-        let key = FormVersionKey(id: id, version: version)
-        if let cached = definitions.withLock({ $0[key] }) { return cached }
+        try entry(FormVersionKey(id: id, version: version), db)?.definition
+    }
+
+    /// The form version `key` with its tally plan; `nil` when not published.
+    func entry(_ key: FormVersionKey, _ db: Database) throws -> Entry? {
+        if let cached = entries.withLock({ $0[key] }) { return cached }
         guard let source = try String.fetchOne(
-            db, sql: "SELECT source FROM forms WHERE id = ? AND version = ?", arguments: [id, version]
+            db, sql: "SELECT source FROM forms WHERE id = ? AND version = ?", arguments: [key.id, key.version]
         ) else { return nil }
         let definition = try FormDefinition.parse(yaml: source)
-        definitions.withLock { $0[key] = definition }
-        return definition
+        let entry = Entry(
+            definition: definition, tallyPlan: Tally.Plan(form: definition), answerKeys: JSONText.answerKeys(definition)
+        )
+        entries.withLock { $0[key] = entry }
+        return entry
+    }
+
+    /// The street and area of the walk-list address `key`; `nil` when it is not on the walk list.
+    func place(_ key: AddressKey, _ db: Database) throws -> AddressInfo? {
+        if let cached = places.withLock({ $0[key] }) { return cached }
+        let statement = try db.cachedStatement(sql: "SELECT street, area FROM addresses WHERE campaign = ? AND id = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [key.campaign, key.id]) else { return nil }
+        let place = AddressInfo(street: row["street"], area: row["area"])
+        places.withLock { $0[key] = place }
+        return place
+    }
+
+    /// The form version `key` if it has been read already.
+    func cachedEntry(_ key: FormVersionKey) -> Entry? {
+        entries.withLock { $0[key] }
     }
 }
 

@@ -59,6 +59,55 @@ enum JSONText {
         return out
     }
 
+    /// A form's question names as ``answers(inFormOrder:keys:)`` writes them: sorted, each with
+    /// the index of the last question so named (whose answer a dictionary keeps) and its key text.
+    static func answerKeys(_ form: FormDefinition) -> [(index: Int, key: [UInt8])] {
+        var lastIndex: [String: Int] = [:]
+        for (index, question) in form.questions.enumerated() { lastIndex[question.name] = index }
+        return lastIndex.keys.sorted().map { name in (lastIndex[name]!, Array((string(name) + ":").utf8)) }
+    }
+
+    /// ``answers(_:)`` of validated answers in form order (see
+    /// `AnswerValidator.validateInFormOrder`), with the form's ``answerKeys(_:)``: the same text,
+    /// without a dictionary or a sort.
+    static func answers(inFormOrder values: [AnswerValue?], keys: [(index: Int, key: [UInt8])]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(32 * values.count)
+        out.append(UInt8(ascii: "{"))
+        for (index, key) in keys {
+            guard index < values.count, let value = values[index] else { continue }
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: key)
+            switch value {
+            case .text(let text): append(text, to: &out)
+            case .integer(let int): out.append(contentsOf: String(int).utf8)
+            case .decimal: out.append(contentsOf: answer(value).utf8)
+            case .list(let list):
+                out.append(UInt8(ascii: "["))
+                for (position, item) in list.enumerated() {
+                    if position > 0 { out.append(UInt8(ascii: ",")) }
+                    append(item, to: &out)
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``string(_:)`` of `text`.
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        let plain = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if !plain { out.append(contentsOf: string(text).utf8) }
+    }
+
     /// `{name: {"stamp": s, "value": v}}` with keys sorted; a cleared field has no `value`.
     static func fields(_ fields: [String: FieldValue]) -> String {
         var stampTexts: [HLCTimestamp: String] = [:]
@@ -113,5 +162,48 @@ enum JSONText {
         }
         return "{\"device\":\(string(operation.device)),\"id\":\(string(operation.id.uuidString)),"
             + "\"payload\":\(payload),\"stamp\":\(string(operation.stamp.description)),\"type\":\(string(operation.kind))}"
+    }
+
+    /// A push's answer exactly as `Response.json` writes it (`JSONEncoder`, keys sorted, slashes
+    /// left alone), without the encoder's cost per result.
+    static func pushResponse(_ response: PushResponse) -> String {
+        var out = "{\"epoch\":" + encoderString(response.epoch) + ",\"results\":["
+        out.reserveCapacity(response.results.count * 72 + 128)
+        for (index, result) in response.results.enumerated() {
+            if index > 0 { out += "," }
+            out += "{\"conflicts\":" + String(result.conflicts) + ",\"id\":\"" + result.id.uuidString + "\""
+            if let reason = result.reason { out += ",\"reason\":" + encoderString(reason) }
+            out += ",\"status\":\"" + result.status.rawValue + "\"}"
+        }
+        return out + "],\"server_time\":" + encoderString(response.serverTime.description) + "}"
+    }
+
+    /// A JSON string literal escaped as `JSONEncoder` escapes it: `\b`, `\f`, `\n`, `\r`, `\t`,
+    /// other control characters as `\u00xx`, quotes and backslashes.
+    static func encoderString(_ value: String) -> String {
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            return "\"" + value + "\""
+        }
+        var out = "\""
+        out.reserveCapacity(value.utf8.count + 8)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
     }
 }

@@ -10,10 +10,11 @@ struct Rejection: Error {
 extension ServerDatabase {
     /// Applies a push and answers with one result per operation, after committing.
     ///
-    /// The whole batch is one SQLite write transaction and each operation runs inside its own
-    /// SAVEPOINT: an operation is applied entirely or (when rejected) not at all, and the batch is
-    /// made durable by a single commit (one fsync) before the server answers. An operation id seen
-    /// before gets its stored result again and changes nothing.
+    /// The whole batch is one SQLite write transaction. An operation is applied entirely or (when
+    /// rejected) not at all: every check of a new response comes before its first write, and any
+    /// other operation runs inside its own SAVEPOINT. The batch is made durable by a single commit
+    /// (one fsync) before the server answers. An operation id seen before gets its stored result
+    /// again and changes nothing.
     ///
     /// - Parameters:
     ///   - request: The device's batch.
@@ -24,26 +25,34 @@ extension ServerDatabase {
     public func push(
         _ request: PushRequest, texts: [String] = [], by identity: Identity, maxClockDrift: Duration
     ) async throws -> PushResponse {
+        try await push(.operations(request.operations, texts: texts), by: identity, maxClockDrift: maxClockDrift)
+    }
+
+    /// Applies a push body checked by ``PushBody/init(checking:)``, reading its operations while
+    /// the ones before are applied.
+    ///
+    /// - Throws: ``APIError/badRequest(_:)`` when an operation cannot be read (then nothing of the
+    ///   batch is stored), or a database error.
+    func push(_ body: PushBody, bytes: [UInt8], by identity: Identity, maxClockDrift: Duration) async throws -> PushResponse {
+        try await push(.body(body, bytes: bytes), by: identity, maxClockDrift: maxClockDrift)
+    }
+
+    private func push(
+        _ source: PushPreparation.Source, by identity: Identity, maxClockDrift: Duration
+    ) async throws -> PushResponse {
         let drift = maxClockDrift.components.seconds * 1_000 + maxClockDrift.components.attoseconds / 1_000_000_000_000_000
         let today = Timestamps.today()
-        let formKeys = Set(request.operations.compactMap { operation -> FormVersionKey? in
-            guard case .createResponse(let new) = operation.body else { return nil }
-            return FormVersionKey(id: new.form, version: new.formVersion)
-        })
-        let forms = try await writer.read { db in
-            var forms: [FormVersionKey: FormDefinition] = [:]
-            for key in formKeys {
-                forms[key] = try self.forms.definition(id: key.id, version: key.version, db)
-            }
-            return forms
+        let preparation = PushPreparation(source: source, today: today) { [writer, forms] key in
+            if let cached = forms.cachedEntry(key) { return cached }
+            return try? writer.read { db in try forms.entry(key, db) }
         }
-        let preparation = formKeys.isEmpty ? nil : CreatePreparation(operations: request.operations, forms: forms, today: today)
+        defer { preparation.cancel() }
         let (results, epoch) = try await writer.write { db in
             var batch = try PushBatch(
                 db: db, database: self, identity: identity, maxDriftMilliseconds: drift, today: today,
                 preparation: preparation
             )
-            let results = try batch.apply(request.operations, texts: texts)
+            let results = try batch.apply(count: source.count)
             try batch.finish()
             return (results, try Self.epoch(db))
         }
@@ -59,26 +68,64 @@ struct PushBatch {
     let maxDriftMilliseconds: Int64
     let receivedAt = Timestamps.now()
     let today: String
-    /// New responses prepared on another core, by operation index.
-    let preparation: CreatePreparation?
-    /// The index in the batch of the operation being applied.
-    var position = 0
+    /// The operations, read and prepared (on another core for a large push).
+    var preparation: PushPreparation?
     /// The last change sequence number handed out.
     var sequence: Int64
     /// The log number (`operations.seq`) of the operation being applied.
     var operationNumber: Int64
+    /// Whether the operation being applied runs inside its savepoint.
+    var inSavepoint = false
     /// The tally changes of the operation being applied, kept apart until it succeeds.
     var pendingTallies: [(group: TallyGroup, keys: [TallyKey], delta: Int)] = []
+    /// The prepared contributions of the new response being applied, kept apart until it succeeds.
+    var pendingPrepared: (group: TallyGroup, keys: [Int])?
     /// The batch's tally changes in the `all` dimension, per campaign, form and place; ``finish()``
     /// spreads them over the street and area dimensions and writes them.
     var tallies: [TallyGroup: [TallyKey: Int]] = [:]
+    /// The same for prepared contributions, by index into the preparation's keys.
+    var preparedTallies: [TallyGroup: [Int]] = [:]
     var validators: [FormVersionKey: AnswerValidator] = [:]
     var campaignForms: [String: String?] = [:]
-    var addresses: [AddressKey: AddressInfo?] = [:]
+    let statements: Statements
+
+    /// The statements every operation uses, prepared once per batch.
+    struct Statements {
+        let savepoint: Statement
+        let rollback: Statement
+        let release: Statement
+        let insertResponse: BindingStatement
+        let insertFieldWrite: BindingStatement
+        let log: BindingStatement
+
+        init(_ db: Database) throws {
+            savepoint = try db.cachedStatement(sql: "SAVEPOINT operation")
+            rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT operation")
+            release = try db.cachedStatement(sql: "RELEASE SAVEPOINT operation")
+            // `fields_json` stays NULL until another write touches the response: every answer has the
+            // create's stamp (see ``ResponseRow/fields(_:)``).
+            insertResponse = try BindingStatement(db, sql: """
+                INSERT INTO responses(id, campaign, address, form, form_version, recorded_at, device, token_id,
+                                      erased, answers_json, stamp, fields_json, changed_seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING
+                """)
+            insertFieldWrite = try BindingStatement(db, sql: PushBatch.insertFieldWriteSQL)
+            log = try BindingStatement(db, sql: """
+                INSERT INTO operations(seq, id, received_at, device, token_id, type, stamp, applied_stamp, response,
+                                       payload_json, status, reason, conflicts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        }
+    }
+
+    static let insertFieldWriteSQL = """
+        INSERT INTO field_writes(response, field, stamp, aliases_json, base, resolves_json, value_json, device, operation)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+        """
 
     init(
         db: Database, database: ServerDatabase, identity: Identity, maxDriftMilliseconds: Int64,
-        today: String = Timestamps.today(), preparation: CreatePreparation? = nil
+        today: String = Timestamps.today(), preparation: PushPreparation? = nil
     ) throws {
         self.db = db
         self.database = database
@@ -88,23 +135,49 @@ struct PushBatch {
         self.preparation = preparation
         sequence = try ServerDatabase.sequence(db)
         operationNumber = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM operations") ?? 0
+        statements = try Statements(db)
     }
 
-    /// Applies every operation in order; `texts`, when given, are their JSON as received.
+    /// How many operations are taken from the preparation at a time: the first few small, so the
+    /// writer starts soon, then larger, so the log is searched for repeated ids in few queries.
+    static func chunks(_ count: Int) -> [Range<Int>] {
+        var chunks: [Range<Int>] = []
+        var start = 0
+        var size = 16
+        while start < count {
+            chunks.append(start..<min(start + size, count))
+            start += size
+            size = min(size * 2, 512)
+        }
+        return chunks
+    }
+
+    /// Applies `operations` in order; `texts`, when given, are their JSON as received.
     mutating func apply(_ operations: [SyncOperation], texts: [String] = []) throws -> [OperationResult] {
+        let (db, forms) = (db, database.forms)
+        preparation = PushPreparation(operations: operations, texts: texts, today: today) { key in try? forms.entry(key, db) }
+        return try apply(count: operations.count)
+    }
+
+    /// Applies the preparation's `count` operations in order.
+    mutating func apply(count: Int) throws -> [OperationResult] {
+        guard let preparation else { return [] }
         var results: [OperationResult] = []
-        results.reserveCapacity(operations.count)
-        var seen = try storedResults(operations.map(\.id))
-        for (position, operation) in operations.enumerated() {
-            self.position = position
-            if let result = seen[operation.id] {
+        results.reserveCapacity(count)
+        var seen: [UUID: OperationResult] = [:]
+        for chunk in Self.chunks(count) {
+            let operations = try preparation.take(chunk)
+            let stored = try storedResults(operations.map(\.idText))
+            for prepared in operations {
+                let id = prepared.operation.id
+                if let result = seen[id] ?? stored[id] {
+                    results.append(result)
+                    continue
+                }
+                let result = try applyNew(prepared)
+                seen[id] = result
                 results.append(result)
-                continue
             }
-            let text = texts.isEmpty ? nil : texts[position]
-            let result = try applyNew(operation, text: text)
-            seen[operation.id] = result
-            results.append(result)
         }
         return results
     }
@@ -112,10 +185,10 @@ struct PushBatch {
     /// Writes the tallies, the sequence and the clock; the transaction then commits.
     mutating func finish() throws {
         var folded: [CampaignTallyKey: Int] = [:]
-        for (group, counts) in tallies {
-            guard let form = try database.forms.definition(id: group.form.id, version: group.form.version, db) else { continue }
+        func fold(_ group: TallyGroup, _ counts: some Sequence<(key: TallyKey, delta: Int)>) throws {
+            guard let form = try database.forms.entry(group.form, db) else { return }
             // Every response counts the same buckets in each dimension of its place (see `Tally`).
-            let dimensions = Set(Tally.contributions(of: [:], form: form, street: group.street, area: group.area).map(\.dimension))
+            let dimensions = Set(form.tallyPlan.contributions(of: [:], street: group.street, area: group.area).map(\.dimension))
             for (key, delta) in counts where delta != 0 {
                 for dimension in dimensions {
                     let placed = TallyKey(dimension: dimension, question: key.question, bucket: key.bucket)
@@ -123,13 +196,20 @@ struct PushBatch {
                 }
             }
         }
-        let upsert = try db.cachedStatement(sql: """
+        for (group, counts) in tallies {
+            try fold(group, counts.lazy.map { ($0.key, $0.value) })
+        }
+        let keys = preparation?.keys ?? []
+        for (group, counts) in preparedTallies {
+            try fold(group, counts.enumerated().lazy.map { (keys[$0.offset], $0.element) })
+        }
+        let upsert = try BindingStatement(db, sql: """
             INSERT INTO tallies(campaign, dimension, question, bucket, count) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT(campaign, dimension, question, bucket) DO UPDATE SET count = count + excluded.count
             """)
         var touched = false
         for (key, delta) in folded where delta != 0 {
-            try upsert.execute(arguments: [key.campaign, key.key.dimension, key.key.question, key.key.bucket, delta])
+            try upsert.execute(key.campaign, key.key.dimension, key.key.question, key.key.bucket, delta)
             touched = true
         }
         if touched { try db.execute(sql: "DELETE FROM tallies WHERE count = 0") }
@@ -139,9 +219,9 @@ struct PushBatch {
 
     // MARK: One operation
 
-    /// The results the log holds for any of `ids`: one query for the whole batch.
-    private func storedResults(_ ids: [UUID]) throws -> [UUID: OperationResult] {
-        let list = "[" + ids.map { JSONText.string($0.uuidString) }.joined(separator: ",") + "]"
+    /// The results the log holds for any of `ids`: one query for them all.
+    private func storedResults(_ ids: [String]) throws -> [UUID: OperationResult] {
+        let list = "[" + ids.map(JSONText.string).joined(separator: ",") + "]"
         let rows = try Row.fetchAll(
             db, sql: "SELECT id, status, reason, conflicts FROM operations WHERE id IN (SELECT value FROM json_each(?))",
             arguments: [list]
@@ -155,34 +235,52 @@ struct PushBatch {
         return results
     }
 
-    private mutating func applyNew(_ operation: SyncOperation, text: String?) throws -> OperationResult {
+    private mutating func applyNew(_ prepared: PushPreparation.Prepared) throws -> OperationResult {
+        let operation = prepared.operation
         let (stamp, aliases) = clamp(operation.stamp)
         operationNumber += 1
         pendingTallies.removeAll(keepingCapacity: true)
+        pendingPrepared = nil
         let sequenceMark = sequence
         var outcome = Outcome()
         var rejection: String?
-        // Each operation in its own savepoint, with statements prepared once per connection.
-        try db.cachedStatement(sql: "SAVEPOINT operation").execute()
+        // A new response is checked whole before its first write; anything else runs in its own
+        // savepoint, with statements prepared once per batch.
+        inSavepoint = false
+        if case .createResponse = operation.body {} else { try openSavepoint() }
         do {
-            outcome = try perform(operation, stamp: stamp, aliases: aliases)
-            try log(operation, text: text, stamp: stamp, outcome: outcome, status: .applied, reason: nil)
+            outcome = try perform(prepared, stamp: stamp, aliases: aliases)
+            try log(prepared, stamp: stamp, outcome: outcome, status: .applied, reason: nil)
         } catch let refused as Rejection {
             rejection = refused.reason
-            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT operation").execute()
+            if inSavepoint { try statements.rollback.execute() }
         }
-        try db.cachedStatement(sql: "RELEASE SAVEPOINT operation").execute()
+        if inSavepoint { try statements.release.execute() }
         guard let rejection else {
             for pending in pendingTallies {
                 var counts = tallies.removeValue(forKey: pending.group) ?? [:]
                 for key in pending.keys { counts[key, default: 0] += pending.delta }
                 tallies[pending.group] = counts
             }
+            if let (group, keys) = pendingPrepared {
+                var counts = preparedTallies.removeValue(forKey: group) ?? []
+                for key in keys {
+                    if key >= counts.count { counts.append(contentsOf: repeatElement(0, count: key - counts.count + 1)) }
+                    counts[key] += 1
+                }
+                preparedTallies[group] = counts
+            }
             return OperationResult(id: operation.id, status: .applied, conflicts: outcome.conflicts)
         }
         sequence = sequenceMark
-        try log(operation, text: text, stamp: stamp, outcome: Outcome(), status: .rejected, reason: rejection)
+        try log(prepared, stamp: stamp, outcome: Outcome(), status: .rejected, reason: rejection)
         return OperationResult(id: operation.id, status: .rejected, reason: rejection)
+    }
+
+    /// Opens the savepoint of the operation being applied, before its first write.
+    private mutating func openSavepoint() throws {
+        try statements.savepoint.execute()
+        inSavepoint = true
     }
 
     /// The stamp the server applies: the device's, or a fresh server stamp when the device's is
@@ -205,11 +303,14 @@ struct PushBatch {
         var storedOperation: SyncOperation?
     }
 
-    private mutating func perform(_ operation: SyncOperation, stamp: HLCTimestamp, aliases: [HLCTimestamp]) throws -> Outcome {
+    private mutating func perform(
+        _ prepared: PushPreparation.Prepared, stamp: HLCTimestamp, aliases: [HLCTimestamp]
+    ) throws -> Outcome {
+        let operation = prepared.operation
         guard !operation.device.isEmpty else { throw Rejection(reason: "The operation names no device.") }
         switch operation.body {
         case .createResponse(let new):
-            return try create(new, operation: operation, stamp: stamp, aliases: aliases)
+            return try create(new, prepared: prepared, stamp: stamp, aliases: aliases)
         case .updateResponse(let update):
             return try self.update(update, operation: operation, stamp: stamp, aliases: aliases)
         case .recordVisit(let visit):
@@ -221,70 +322,78 @@ struct PushBatch {
     }
 
     private func log(
-        _ operation: SyncOperation, text: String?, stamp: HLCTimestamp, outcome: Outcome,
+        _ prepared: PushPreparation.Prepared, stamp: HLCTimestamp, outcome: Outcome,
         status: OperationResult.Status, reason: String?
     ) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO operations(seq, id, received_at, device, token_id, type, stamp, applied_stamp, response,
-                                   payload_json, status, reason, conflicts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        try statement.execute(arguments: [
-            operationNumber, operation.id.uuidString, receivedAt, operation.device, identity.tokenID, operation.kind,
-            operation.stamp.description, stamp.description, outcome.response,
-            outcome.storedOperation.map(JSONText.operation) ?? text ?? JSONText.operation(operation),
-            status.rawValue, reason, outcome.conflicts,
-        ])
+        let operation = prepared.operation
+        try statements.log.execute(
+            operationNumber, prepared.idText, receivedAt, operation.device, identity.tokenID, operation.kind,
+            prepared.stampText, stamp == operation.stamp ? prepared.stampText : stamp.description, outcome.response,
+            outcome.storedOperation.map(JSONText.operation) ?? prepared.text ?? JSONText.operation(operation),
+            status.rawValue, reason, outcome.conflicts
+        )
     }
 
     // MARK: Kinds of operation
 
     private mutating func create(
-        _ new: NewResponse, operation: SyncOperation, stamp: HLCTimestamp, aliases: [HLCTimestamp]
+        _ new: NewResponse, prepared: PushPreparation.Prepared, stamp: HLCTimestamp, aliases: [HLCTimestamp]
     ) throws -> Outcome {
-        let prepared = preparation?.take(position)
-        let form = try checkedForm(campaign: new.campaign, address: new.address, form: new.form, version: new.formVersion)
-        let answers: Answers
-        if new.erased == .all {
-            // The resident withdrew consent before this response first arrived: nothing of it is kept.
-            answers = [:]
+        let operation = prepared.operation
+        let place = try checkedPlace(campaign: new.campaign, address: new.address, form: new.form)
+        let formKey = FormVersionKey(id: new.form, version: new.formVersion)
+        // The answers by name; when prepared, read from the prepared ones only if the response exists already.
+        // A response the resident withdrew consent for before it first arrived keeps nothing.
+        var answers: Answers = [:]
+        let answersJSON: String
+        if let create = prepared.create {
+            // Prepared against the published form, so it is published.
+            if case .failure(let problems) = create.values { throw Rejection(reason: problems.description) }
+            answersJSON = create.answersJSON
         } else {
-            switch prepared?.answers ?? validator(for: form).validate(new.answers, personalDataErased: new.erased != nil) {
-            case .success(let valid): answers = valid
-            case .failure(let problems): throw Rejection(reason: problems.description)
+            guard let form = try database.forms.definition(id: new.form, version: new.formVersion, db) else {
+                throw Rejection(reason: "Form \(new.form) version \(new.formVersion) is not published.")
             }
+            if new.erased != .all {
+                switch validator(for: form).validate(new.answers, personalDataErased: new.erased != nil) {
+                case .success(let valid): answers = valid
+                case .failure(let problems): throw Rejection(reason: problems.description)
+                }
+            }
+            answersJSON = JSONText.answers(answers)
         }
-        let id = new.response.uuidString
+        // Every check is done: from here on nothing rejects the operation, so it needs no savepoint.
         sequence += 1
-        let stampText = stamp.description
-        let answersJSON = prepared?.answersJSON ?? JSONText.answers(answers)
-        // `fields_json` stays NULL until another write touches the response: every answer has the
-        // create's stamp (see ``ResponseRow/fields(_:)``).
-        let insertResponse = try db.cachedStatement(sql: """
-            INSERT INTO responses(id, campaign, address, form, form_version, recorded_at, device, token_id,
-                                  erased, answers_json, stamp, fields_json, changed_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING
-            """)
-        try insertResponse.execute(arguments: [
+        let id = prepared.create?.responseID ?? new.response.uuidString
+        let stampText = stamp == operation.stamp ? prepared.stampText : stamp.description
+        try statements.insertResponse.execute(
             id, new.campaign, new.address, new.form, new.formVersion, new.recordedAt, operation.device,
-            identity.tokenID, new.erased?.rawValue, answersJSON, stampText, sequence,
-        ])
+            identity.tokenID, new.erased?.rawValue, answersJSON, stampText, sequence
+        )
         guard db.changesCount > 0 else {
-            // The response exists already (created by another operation): its answers merge as writes.
+            // The response exists already (created by another operation): its answers merge as
+            // writes, which may still be refused, so they run in the savepoint.
+            try openSavepoint()
+            if let create = prepared.create, case .success(let values) = create.values,
+               let form = try database.forms.definition(id: new.form, version: new.formVersion, db) {
+                answers = validator(for: form).answers(inFormOrder: values)
+            }
             return try recreate(new, answers: answers, operation: operation, stamp: stamp, aliases: aliases)
         }
         // Every answer of a new response is a write with this stamp and no base: one history row
         // holds them all (see ``FieldWriteRow/createField``).
         let number = db.lastInsertedRowID
-        try fieldWriteStatement().execute(arguments: [
-            number, FieldWriteRow.createField, stampText, JSONText.stamps(aliases), nil, nil,
-            answersJSON, operation.device, operationNumber,
-        ])
+        try statements.insertFieldWrite.execute(
+            number, FieldWriteRow.createField, stampText, JSONText.stamps(aliases), String?.none, String?.none,
+            answersJSON, operation.device, operationNumber
+        )
         if new.erased != .all {
-            try retally(
-                campaign: new.campaign, address: new.address, form: form, from: nil, to: answers,
-                contributions: prepared?.contributions
-            )
+            let group = TallyGroup(campaign: new.campaign, form: formKey, street: place.street, area: place.area)
+            if let create = prepared.create {
+                pendingPrepared = (group, create.contributions)
+            } else if let form = try database.forms.entry(formKey, db) {
+                pendingTallies.append((group, form.tallyPlan.contributions(of: answers, street: nil, area: nil), 1))
+            }
         }
         return Outcome(response: number)
     }
@@ -418,7 +527,7 @@ struct PushBatch {
         }
         let before = row
         var conflicts = 0
-        let insertWrite = try fieldWriteStatement()
+        let insertWrite = try db.cachedStatement(sql: Self.insertFieldWriteSQL)
         let aliasesJSON = JSONText.stamps(aliases)
         let stampText = stamp.description
         for change in writable {
@@ -473,13 +582,6 @@ struct PushBatch {
         )
     }
 
-    private func fieldWriteStatement() throws -> Statement {
-        try db.cachedStatement(sql: """
-            INSERT INTO field_writes(response, field, stamp, aliases_json, base, resolves_json, value_json, device, operation)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-            """)
-    }
-
     // MARK: Checks and lookups
 
     private func checkOwner(_ row: ResponseRow) throws {
@@ -488,20 +590,18 @@ struct PushBatch {
         }
     }
 
-    private mutating func checkedForm(campaign: String, address: String, form: String, version: String) throws -> FormDefinition {
+    /// The walk-list address of a new response, after checking its campaign uses its form.
+    private mutating func checkedPlace(campaign: String, address: String, form: String) throws -> AddressInfo {
         guard let campaignForm = try campaignForm(campaign) else {
             throw Rejection(reason: "Campaign \(campaign) is unknown to the server.")
         }
         guard campaignForm == form else {
             throw Rejection(reason: "Campaign \(campaign) uses form \(campaignForm), not \(form).")
         }
-        guard try self.address(campaign: campaign, id: address) != nil else {
+        guard let place = try self.address(campaign: campaign, id: address) else {
             throw Rejection(reason: "Address \(address) is not on the walk list of campaign \(campaign).")
         }
-        guard let definition = try database.forms.definition(id: form, version: version, db) else {
-            throw Rejection(reason: "Form \(form) version \(version) is not published.")
-        }
-        return definition
+        return place
     }
 
     private mutating func validator(for form: FormDefinition) -> AnswerValidator {
@@ -519,31 +619,24 @@ struct PushBatch {
         return form
     }
 
-    private mutating func address(campaign: String, id: String) throws -> AddressInfo? {
-        let key = AddressKey(campaign: campaign, id: id)
-        if let cached = addresses[key] { return cached }
-        let statement = try db.cachedStatement(sql: "SELECT street, area FROM addresses WHERE campaign = ? AND id = ?")
-        let info = try Row.fetchOne(statement, arguments: [campaign, id]).map { AddressInfo(street: $0["street"], area: $0["area"]) }
-        addresses[key] = info
-        return info
+    private func address(campaign: String, id: String) throws -> AddressInfo? {
+        try database.forms.place(AddressKey(campaign: campaign, id: id), db)
     }
 
-    /// Moves a response's tallies from `old` to `new` answers (`nil`: counts nowhere), using the
-    /// `new` side's contributions when they were prepared already.
+    /// Moves a response's tallies from `old` to `new` answers (`nil`: counts nowhere).
     private mutating func retally(
-        campaign: String, address: String, form: FormDefinition, from old: Answers?, to new: Answers?,
-        contributions: [TallyKey]? = nil
+        campaign: String, address: String, form: FormDefinition, from old: Answers?, to new: Answers?
     ) throws {
         guard old != new else { return }
         let place = try self.address(campaign: campaign, id: address)
-        let group = TallyGroup(
-            campaign: campaign, form: FormVersionKey(id: form.id, version: form.version), street: place?.street, area: place?.area
-        )
+        let key = FormVersionKey(id: form.id, version: form.version)
+        let plan = try database.forms.entry(key, db)?.tallyPlan ?? Tally.Plan(form: form)
+        let group = TallyGroup(campaign: campaign, form: key, street: place?.street, area: place?.area)
         if let old {
-            pendingTallies.append((group, Tally.contributions(of: old, form: form, street: nil, area: nil), -1))
+            pendingTallies.append((group, plan.contributions(of: old, street: nil, area: nil), -1))
         }
         if let new {
-            pendingTallies.append((group, contributions ?? Tally.contributions(of: new, form: form, street: nil, area: nil), 1))
+            pendingTallies.append((group, plan.contributions(of: new, street: nil, area: nil), 1))
         }
     }
 }
@@ -572,4 +665,31 @@ struct TallyGroup: Hashable {
 struct CampaignTallyKey: Hashable {
     var campaign: String
     var key: TallyKey
+}
+
+/// A statement the push path runs for many rows, its values bound one by one through GRDB's
+/// `StatementBinding` (as GRDB binds them: text up to its first NUL) rather than gathered into
+/// `StatementArguments` for every row. GRDB still executes it, so its bookkeeping is unchanged.
+struct BindingStatement {
+    private let statement: Statement
+
+    /// Prepares `sql` for this batch; the statement is not shared with GRDB's statement cache.
+    init(_ db: Database, sql: String) throws {
+        statement = try db.makeStatement(sql: sql)
+    }
+
+    /// Runs the statement with `values` bound to its parameters in order.
+    func execute<each Value: StatementBinding>(_ values: repeat each Value) throws {
+        // Resets the statement and clears its bindings; GRDB's own arguments stay empty and count as bound.
+        statement.setUncheckedArguments([])
+        var index: CInt = 0
+        for value in repeat each values {
+            index += 1
+            let code = value.bind(to: statement.sqliteStatement, at: index)
+            guard code == 0 else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "A value could not be bound.", sql: statement.sql)
+            }
+        }
+        try statement.execute()
+    }
 }

@@ -1,0 +1,197 @@
+import DoorstepCore
+import Foundation
+
+/// The pure work of a push — reading each operation from the body and, for new responses, their
+/// validation, their answers' JSON and their tally contributions — done on another core while the
+/// writer applies the operations before them.
+///
+/// SQLite has one writer, so a push is applied on one thread; this takes everything else off it.
+/// The writer takes each operation in turn, waiting only if the preparing thread has not reached
+/// it yet; what preparation could not do (a form it could not read) the writer does itself, so
+/// results never depend on timing. A small push is prepared on the calling thread instead.
+final class PushPreparation: @unchecked Sendable {
+    /// Where the operations come from.
+    enum Source: Sendable {
+        /// Operations already read, with their texts as received (or none).
+        case operations([SyncOperation], texts: [String])
+        /// A checked body; its operations are read as they are prepared.
+        case body(PushBody, bytes: [UInt8])
+
+        var count: Int {
+            switch self {
+            case .operations(let operations, _): operations.count
+            case .body(let body, _): body.count
+            }
+        }
+    }
+
+    /// One operation, read and prepared.
+    struct Prepared {
+        var operation: SyncOperation
+        /// Its JSON as the device sent it, for the log; `nil` to log it re-encoded.
+        var text: String?
+        /// `operation.id.uuidString`.
+        var idText: String
+        /// `operation.stamp.description`.
+        var stampText: String
+        /// For a new response whose form could be read (and that is not erased whole).
+        var create: Create?
+    }
+
+    /// A new response, prepared.
+    struct Create {
+        /// `response.uuidString`.
+        var responseID: String
+        /// The validated answers in form order, or every problem found.
+        var values: Result<[AnswerValue?], AnswerProblems>
+        /// `JSONText.answers` of the validated answers.
+        var answersJSON: String
+        /// `Tally.contributions` of the validated answers in the `all` dimension, as indexes into ``keys``.
+        var contributions: [Int]
+    }
+
+    /// Below this many operations a push is prepared on the calling thread.
+    static let concurrentMinimum = 64
+    /// How many operations the preparing thread prepares between two hand-overs.
+    private static let handOver = 8
+
+    private let count: Int
+    /// Each operation once prepared; the preparing thread writes slots at and above `ready`, the
+    /// writer reads (and empties) slots below it.
+    private let slots: UnsafeMutablePointer<Prepared?>
+    private let condition = NSCondition()
+    /// Guarded by `condition`: how many operations are prepared, the first unreadable one, whether
+    /// the writer gave up.
+    private var ready = 0
+    private var failure: (index: Int, error: APIError)?
+    private var cancelled = false
+    /// Every tally key of the prepared contributions; complete once every operation is taken.
+    private(set) var keys: [TallyKey] = []
+    private var keyIndexes: [TallyKey: Int] = [:]
+
+    /// Starts preparing the operations of `source`.
+    ///
+    /// - Parameters:
+    ///   - source: The operations, or the body to read them from.
+    ///   - today: The day validation runs on.
+    ///   - form: The published form version with this id and version, or `nil` when it is not
+    ///     published or cannot be read (the writer then checks the response itself).
+    init(source: Source, today: String, form: @escaping @Sendable (FormVersionKey) -> FormCache.Entry?) {
+        count = source.count
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil, count: max(count, 1))
+        if count < Self.concurrentMinimum {
+            prepare(source, today: today, form: form)
+        } else {
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                prepare(source, today: today, form: form)
+            }
+        }
+    }
+
+    /// Prepares `operations` on the calling thread, reading forms with `form`.
+    init(operations: [SyncOperation], texts: [String], today: String, form: (FormVersionKey) -> FormCache.Entry?) {
+        count = operations.count
+        slots = .allocate(capacity: max(count, 1))
+        slots.initialize(repeating: nil, count: max(count, 1))
+        prepare(.operations(operations, texts: texts), today: today, form: form)
+    }
+
+    deinit {
+        slots.deinitialize(count: max(count, 1))
+        slots.deallocate()
+    }
+
+    /// Tells the preparing thread to stop: the writer will take nothing more.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.unlock()
+    }
+
+    /// The prepared operations in `range`, waiting until they are ready.
+    ///
+    /// - Throws: ``APIError/badRequest(_:)`` when one of them could not be read from the body.
+    func take(_ range: Range<Int>) throws(APIError) -> [Prepared] {
+        condition.lock()
+        while ready < range.upperBound {
+            if let failure, failure.index < range.upperBound {
+                condition.unlock()
+                throw failure.error
+            }
+            condition.wait()
+        }
+        condition.unlock()
+        return range.map { index in
+            defer { slots[index] = nil }
+            return slots[index]!
+        }
+    }
+
+    private func prepare(_ source: Source, today: String, form: (FormVersionKey) -> FormCache.Entry?) {
+        var forms: [FormVersionKey: (entry: FormCache.Entry, validator: AnswerValidator)?] = [:]
+        var published = 0
+        for index in 0..<count {
+            let operation: SyncOperation
+            let text: String?
+            switch source {
+            case .operations(let operations, let texts):
+                operation = operations[index]
+                text = texts.isEmpty ? nil : texts[index]
+            case .body(let body, let bytes):
+                do throws(PushRequestReader.ShapeError) {
+                    (operation, text) = try bytes.withUnsafeBufferPointer { bytes throws(PushRequestReader.ShapeError) in
+                        (try body.operation(index, in: bytes), body.keepsTexts ? body.text(index, in: bytes) : nil)
+                    }
+                } catch {
+                    publish(upTo: index, failure: APIError.badRequest(error.message))
+                    return
+                }
+            }
+            var prepared = Prepared(
+                operation: operation, text: text, idText: operation.id.uuidString, stampText: operation.stamp.description
+            )
+            if case .createResponse(let new) = operation.body, new.erased != .all {
+                let key = FormVersionKey(id: new.form, version: new.formVersion)
+                if forms[key] == nil {
+                    forms[key] = .some(form(key).map { ($0, AnswerValidator(form: $0.definition, today: today)) })
+                }
+                if let (entry, validator) = forms[key] ?? nil {
+                    prepared.create = self.create(new, entry: entry, validator: validator)
+                }
+            }
+            slots[index] = prepared
+            if index + 1 - published >= Self.handOver || index + 1 == count {
+                published = index + 1
+                guard publish(upTo: published) else { return }
+            }
+        }
+    }
+
+    private func create(_ new: NewResponse, entry: FormCache.Entry, validator: AnswerValidator) -> Create {
+        let validated = validator.validateInFormOrder(new.answers, personalDataErased: new.erased != nil)
+        let values = (try? validated.get()) ?? []
+        let contributions = entry.tallyPlan.contributions(inFormOrder: values, street: nil, area: nil).map { key in
+            if let index = keyIndexes[key] { return index }
+            keys.append(key)
+            keyIndexes[key] = keys.count - 1
+            return keys.count - 1
+        }
+        return Create(
+            responseID: new.response.uuidString, values: validated,
+            answersJSON: JSONText.answers(inFormOrder: values, keys: entry.answerKeys), contributions: contributions
+        )
+    }
+
+    /// Hands over the operations below `ready` (and a failure after them); `false` when the
+    /// writer gave up.
+    @discardableResult
+    private func publish(upTo ready: Int, failure: APIError? = nil) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        self.ready = ready
+        if let failure { self.failure = (ready, failure) }
+        condition.broadcast()
+        return !cancelled
+    }
+}

@@ -244,6 +244,23 @@ struct ValidationEquivalenceTests {
         }
     }
 
+    @Test func aNameSpeltWithAnotherUnicodeFormFindsItsQuestionAsBefore() {
+        // "\u{212A}" (KELVIN SIGN) is canonically equivalent to "K"; "e\u{301}" to "é".
+        let form = FormDefinition(
+            id: "names", version: "1", title: "Names",
+            questions: [
+                Question(name: "Key", type: .text, label: "Key"),
+                Question(name: "caf\u{E9}", type: .text, label: "Café"),
+            ],
+            choiceLists: [:]
+        )
+        let validator = AnswerValidator(form: form, today: "2026-11-23")
+        let reference = ReferenceAnswerValidator(form: form, today: "2026-11-23")
+        for answers: Answers in [["\u{212A}ey": .text("k")], ["cafe\u{301}": .text("c")], ["Key": .text("k"), "kEY": .text("x")]] {
+            #expect(validator.validate(answers) == reference.validate(answers))
+        }
+    }
+
     @Test func longMultiSelectsCountEachChoiceOnce() {
         let question = Question(name: "follow_up_who", type: .selectMultiple(list: "w"), label: "Who")
         let chosen = (0..<500).map { ["police", "fire", "", "police"][$0 % 4] }

@@ -75,7 +75,7 @@ public struct AnswerValidator: Sendable {
             given = Slots(repeating: nil, count: compiled.names.count)
             var unknown: [String] = []
             for (name, value) in answers {
-                if let index = compiled.questionIndex[name] { given[index] = value } else { unknown.append(name) }
+                if let index = compiled.index(of: name) { given[index] = value } else { unknown.append(name) }
             }
             for name in unknown.sorted() { problems.append(unknownQuestion(name)) }
         }

@@ -26,6 +26,9 @@ struct CompiledForm: Sendable {
     let sensitive: [Bool]
     /// The index of each question in `form.questions` (the first of a repeated name).
     let questionIndex: [String: Int]
+    /// When every name is ASCII (as in a checked form): question indexes by the UTF-8 length of
+    /// their names, so an answer's question is found by comparing a few names instead of hashing.
+    let indexesByLength: [[Int]]?
     /// Whether two questions share a name (a checked form never has); validation then reads
     /// answers by each question's name rather than placing each answer by its name once.
     let hasRepeatedNames: Bool
@@ -43,6 +46,14 @@ struct CompiledForm: Sendable {
     /// Every literal `regex()` pattern, compiled.
     let patterns: [String: NSRegularExpression]
 
+    /// The index of the (first) question called `name`, as ``questionIndex`` gives it.
+    func index(of name: String) -> Int? {
+        guard let buckets = indexesByLength, name.utf8.allSatisfy({ $0 < 0x80 }) else { return questionIndex[name] }
+        let length = name.utf8.count
+        guard length < buckets.count else { return nil }
+        return buckets[length].first { names[$0] == name }
+    }
+
     init(_ form: FormDefinition) {
         var questionIndex: [String: Int] = [:]
         for (offset, question) in form.questions.enumerated() where questionIndex[question.name] == nil {
@@ -50,6 +61,13 @@ struct CompiledForm: Sendable {
         }
         self.questionIndex = questionIndex
         hasRepeatedNames = questionIndex.count < form.questions.count
+        if form.questions.allSatisfy({ $0.name.utf8.allSatisfy { $0 < 0x80 } }) {
+            var buckets = [[Int]](repeating: [], count: (form.questions.map(\.name.utf8.count).max() ?? 0) + 1)
+            for (offset, question) in form.questions.enumerated() { buckets[question.name.utf8.count].append(offset) }
+            indexesByLength = buckets
+        } else {
+            indexesByLength = nil
+        }
         names = form.questions.map(\.name)
         kinds = form.questions.map { question in
             switch question.type {

@@ -164,6 +164,15 @@ struct PushPipelineTests {
         }
     }
 
+    @Test func uuidsAreWrittenAsFoundationWritesThem() {
+        for _ in 0..<1_000 {
+            let uuid = UUID()
+            #expect(JSONText.uuidString(uuid) == uuid.uuidString)
+        }
+        let edges = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
+        for uuid in edges { #expect(JSONText.uuidString(uuid) == uuid.uuidString) }
+    }
+
     @Test func answersInFormOrderAreWrittenAsTheDictionaryIs() throws {
         let form = try FormDefinition.parse(yaml: ServerFixture.formYAML)
         let validator = AnswerValidator(form: form, today: "2026-11-23")

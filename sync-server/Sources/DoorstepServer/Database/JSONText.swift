@@ -34,6 +34,29 @@ enum JSONText {
         return out
     }
 
+    /// `uuid.uuidString` (upper-case hex in groups of 8-4-4-4-12), without formatting each byte through `sprintf`.
+    static func uuidString(_ uuid: UUID) -> String {
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { out in
+                var position = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        out[position] = UInt8(ascii: "-")
+                        position += 1
+                    }
+                    out[position] = hexDigit(byte >> 4)
+                    out[position + 1] = hexDigit(byte & 0x0F)
+                    position += 2
+                }
+                return position
+            }
+        }
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "A") + value - 10
+    }
+
     /// An answer as JSON: a string, a number or an array of strings; `null` for none.
     static func answer(_ value: AnswerValue?) -> String {
         switch value {

@@ -149,7 +149,7 @@ final class PushPreparation: @unchecked Sendable {
                 }
             }
             var prepared = Prepared(
-                operation: operation, text: text, idText: operation.id.uuidString, stampText: operation.stamp.description
+                operation: operation, text: text, idText: JSONText.uuidString(operation.id), stampText: operation.stamp.description
             )
             if case .createResponse(let new) = operation.body, new.erased != .all {
                 let key = FormVersionKey(id: new.form, version: new.formVersion)
@@ -178,7 +178,7 @@ final class PushPreparation: @unchecked Sendable {
             return keys.count - 1
         }
         return Create(
-            responseID: new.response.uuidString, values: validated,
+            responseID: JSONText.uuidString(new.response), values: validated,
             answersJSON: JSONText.answers(inFormOrder: values, keys: entry.answerKeys), contributions: contributions
         )
     }

@@ -1,6 +1,7 @@
 public import DoorstepCore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// An operation refused for good; its reason goes back to the device and into the log.
 struct Rejection: Error {
@@ -167,6 +168,8 @@ struct PushBatch {
         var seen: [UUID: OperationResult] = [:]
         for chunk in Self.chunks(count) {
             let operations = try preparation.take(chunk)
+            // Freeing a chunk's operations is left to another thread: the writer is the bottleneck.
+            defer { DispatchQueue.global(qos: .utility).async { _ = operations } }
             let stored = try storedResults(operations.map(\.idText))
             for prepared in operations {
                 let id = prepared.operation.id
@@ -263,12 +266,7 @@ struct PushBatch {
                 tallies[pending.group] = counts
             }
             if let (group, keys) = pendingPrepared {
-                var counts = preparedTallies.removeValue(forKey: group) ?? []
-                for key in keys {
-                    if key >= counts.count { counts.append(contentsOf: repeatElement(0, count: key - counts.count + 1)) }
-                    counts[key] += 1
-                }
-                preparedTallies[group] = counts
+                preparedTallies[group, default: []].increment(at: keys)
             }
             return OperationResult(id: operation.id, status: .applied, conflicts: outcome.conflicts)
         }
@@ -641,6 +639,16 @@ struct PushBatch {
     }
 }
 
+extension [Int] {
+    /// Adds one to the count at each of `indexes`, growing as needed.
+    mutating func increment(at indexes: [Int]) {
+        for index in indexes {
+            if index >= count { append(contentsOf: repeatElement(0, count: index - count + 1)) }
+            self[index] += 1
+        }
+    }
+}
+
 /// A walk-list address by campaign and id.
 struct AddressKey: Hashable {
     var campaign: String
@@ -667,9 +675,13 @@ struct CampaignTallyKey: Hashable {
     var key: TallyKey
 }
 
-/// A statement the push path runs for many rows, its values bound one by one through GRDB's
-/// `StatementBinding` (as GRDB binds them: text up to its first NUL) rather than gathered into
-/// `StatementArguments` for every row. GRDB still executes it, so its bookkeeping is unchanged.
+/// A statement the push path runs for many rows straight through SQLite's C API
+/// (<https://www.sqlite.org/c3ref/stmt.html>), rather than through GRDB's `execute(arguments:)`,
+/// which gathers `StatementArguments` and does its bookkeeping for every row. Text is bound as GRDB
+/// binds it (up to its first NUL), without being copied.
+///
+/// Only for the inserts and updates ``PushBatch`` runs inside its own write transaction: there is
+/// no transaction observer to notify, and an error throws and rolls the whole batch back.
 struct BindingStatement {
     private let statement: Statement
 
@@ -679,17 +691,85 @@ struct BindingStatement {
     }
 
     /// Runs the statement with `values` bound to its parameters in order.
-    func execute<each Value: StatementBinding>(_ values: repeat each Value) throws {
-        // Resets the statement and clears its bindings; GRDB's own arguments stay empty and count as bound.
-        statement.setUncheckedArguments([])
-        var index: CInt = 0
-        for value in repeat each values {
-            index += 1
-            let code = value.bind(to: statement.sqliteStatement, at: index)
-            guard code == 0 else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "A value could not be bound.", sql: statement.sql)
+    ///
+    /// - Throws: A `DatabaseError` when SQLite refuses a value or the statement.
+    func execute<each Value: SQLiteBindable>(_ values: repeat each Value) throws {
+        var count = 0
+        for _ in repeat each values { count += 1 }
+        try withUnsafeTemporaryAllocation(of: SQLiteValue.self, capacity: count) { buffer in
+            var index = 0
+            for value in repeat each values {
+                (buffer.baseAddress! + index).initialize(to: value.sqliteValue)
+                index += 1
             }
+            defer { buffer.baseAddress!.deinitialize(count: count) }
+            sqlite3_reset(statement.sqliteStatement)
+            // No binding outlives the text it points to.
+            defer { sqlite3_clear_bindings(statement.sqliteStatement) }
+            try bind(UnsafeBufferPointer(buffer), from: 0)
         }
-        try statement.execute()
     }
+
+    /// Binds `values` from `index` on, each text only while it is bound, then runs the statement.
+    private func bind(_ values: UnsafeBufferPointer<SQLiteValue>, from index: Int) throws {
+        guard index < values.count else { return try step() }
+        let parameter = CInt(index + 1)
+        let code: CInt
+        switch values[index] {
+        case .text(let text):
+            return try text.withCString { pointer in
+                try check(sqlite3_bind_text(statement.sqliteStatement, parameter, pointer, -1, nil))
+                try bind(values, from: index + 1)
+            }
+        case .integer(let value):
+            code = sqlite3_bind_int64(statement.sqliteStatement, parameter, value)
+        case .null:
+            code = sqlite3_bind_null(statement.sqliteStatement, parameter)
+        }
+        try check(code)
+        try bind(values, from: index + 1)
+    }
+
+    private func step() throws {
+        let code = sqlite3_step(statement.sqliteStatement)
+        guard code == SQLITE_DONE else {
+            let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(statement.sqliteStatement)))
+            sqlite3_reset(statement.sqliteStatement)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+        }
+    }
+
+    private func check(_ code: CInt) throws {
+        guard code == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "A value could not be bound.", sql: statement.sql)
+        }
+    }
+}
+
+/// A value ``BindingStatement`` binds.
+enum SQLiteValue {
+    case text(String)
+    case integer(Int64)
+    case null
+}
+
+/// What ``BindingStatement`` can bind.
+protocol SQLiteBindable {
+    var sqliteValue: SQLiteValue { get }
+}
+
+extension String: SQLiteBindable {
+    var sqliteValue: SQLiteValue { .text(self) }
+}
+
+extension Int64: SQLiteBindable {
+    var sqliteValue: SQLiteValue { .integer(self) }
+}
+
+extension Int: SQLiteBindable {
+    var sqliteValue: SQLiteValue { .integer(Int64(self)) }
+}
+
+extension Optional: SQLiteBindable where Wrapped: SQLiteBindable {
+    var sqliteValue: SQLiteValue { self?.sqliteValue ?? .null }
 }

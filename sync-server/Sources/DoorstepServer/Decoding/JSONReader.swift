@@ -166,6 +166,21 @@ struct JSONReader {
         return true
     }
 
+    /// Which of `words` the string at `start` (its opening quote) holds, escapes read.
+    func keyIndex(at start: Int, in words: [StaticString]) -> Int? {
+        var end = start + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
+            // A key with escapes: compare what it reads as.
+            return words.firstIndex { string(at: start, equals: $0) }
+        }
+        let count = end - start - 1
+        for (index, word) in words.enumerated() where word.utf8CodeUnitCount == count {
+            if memcmp(bytes.baseAddress! + start + 1, word.utf8Start, count) == 0 { return index }
+        }
+        return nil
+    }
+
     /// Whether the string at `start` (its opening quote) holds exactly `word`, escapes read.
     func string(at start: Int, equals word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount

@@ -50,12 +50,26 @@ enum PushRequestReader {
         let bytes: UnsafeBufferPointer<UInt8>
         /// Where the value starts.
         let start: Int
-        let path: String
+        /// The path of the object holding the value, and the value's key in it (`nil` when the
+        /// value's path is `parent` itself): a path is spelt out only for an error message.
+        private let parent: String
+        private let key: String?
 
         init(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, path: String) {
+            self.init(bytes, at: start, parent: path, key: nil)
+        }
+
+        private init(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int, parent: String, key: String?) {
             self.bytes = bytes
             self.start = start
-            self.path = path
+            self.parent = parent
+            self.key = key
+        }
+
+        /// Where the value sits, such as `operations[3].payload.answers`; empty for the body.
+        var path: String {
+            guard let key else { return parent }
+            return parent.isEmpty ? key : "\(parent).\(key)"
         }
 
         private var place: String { path.isEmpty ? "the body" : path }
@@ -83,7 +97,7 @@ enum PushRequestReader {
             var found = [Int?](repeating: nil, count: keys.count)
             while let key = reader.nextKey() {
                 reader.skipWhitespace()
-                if let slot = keys.firstIndex(where: { reader.string(at: key, equals: $0) }) {
+                if let slot = reader.keyIndex(at: key, in: keys) {
                     found[slot] = reader.kind() == .null ? nil : reader.index
                 }
                 reader.skipValue()
@@ -94,12 +108,22 @@ enum PushRequestReader {
         /// The member `key` found by ``members(_:)``; missing is an error.
         func member(_ offset: Int?, _ key: String) throws(ShapeError) -> Value {
             guard let offset else { throw ShapeError(message: "The key \(child(key)) is missing.") }
-            return Value(bytes, at: offset, path: child(key))
+            return child(key, at: offset)
         }
 
         /// The member `key` found by ``members(_:)``, or `nil`.
         func optionalMember(_ offset: Int?, _ key: String) -> Value? {
-            offset.map { Value(bytes, at: $0, path: child(key)) }
+            offset.map { child(key, at: $0) }
+        }
+
+        /// The member `key` at `offset`: its path is this one's with the key added.
+        func child(_ key: String, at offset: Int) -> Value {
+            Value(bytes, at: offset, parent: self.key == nil ? parent : path, key: key)
+        }
+
+        /// The same value with its path spelt out once, for an object whose members are read.
+        var spelledOut: Value {
+            key == nil ? self : Value(bytes, at: start, path: path)
         }
 
         /// Each element of the array, with its path.
@@ -188,6 +212,7 @@ enum PushRequestReader {
     }
 
     static func newResponse(_ node: Value) throws(ShapeError) -> NewResponse {
+        let node = node.spelledOut
         let members = try node.members([
             "answers", "response", "campaign", "address", "form", "form_version", "recorded_at", "safeguarding", "erased",
         ])
@@ -229,9 +254,7 @@ enum PushRequestReader {
                 if !faults.isEmpty { faults.removeAll { $0.name == name } }
             } catch {
                 faults.removeAll { $0.name == name }
-                faults.append((name, Value(node.bytes, at: value.start, path: node.child(name)).fail(
-                    "an answer: a string, a number or an array of strings"
-                )))
+                faults.append((name, node.child(name, at: value.start).fail("an answer: a string, a number or an array of strings")))
             }
         }
         if let first = faults.first { throw first.error }
@@ -239,6 +262,7 @@ enum PushRequestReader {
     }
 
     static func responseUpdate(_ node: Value) throws(ShapeError) -> ResponseUpdate {
+        let node = node.spelledOut
         let members = try node.members(["response", "fields"])
         let response = try node.member(members[0], "response").uuid()
         var fields: [FieldChange] = []
@@ -257,6 +281,7 @@ enum PushRequestReader {
     }
 
     static func visit(_ node: Value) throws(ShapeError) -> Visit {
+        let node = node.spelledOut
         let members = try node.members(["outcome", "visit", "campaign", "address", "note", "at"])
         let outcomeNode = try node.member(members[0], "outcome")
         guard let outcome = VisitOutcome(rawValue: try outcomeNode.string()) else {
@@ -273,6 +298,7 @@ enum PushRequestReader {
     }
 
     static func erasure(_ node: Value) throws(ShapeError) -> Erasure {
+        let node = node.spelledOut
         let members = try node.members(["response", "scope", "reason"])
         return Erasure(
             response: try node.member(members[0], "response").uuid(),

@@ -7,14 +7,14 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 
-/// A large push is read, prepared and applied in overlapping chunks (see `PushPreparation` and
-/// `PushBatch.chunks`). Whatever the chunk boundaries, it must store and answer exactly what the
+/// A large push is read and prepared on one thread while another applies it, the operations
+/// handed over a few at a time (see `PushPreparation`). It must store and answer exactly what the
 /// same operations pushed already read give, and a body that breaks late must store nothing.
 @Suite("Push pipeline")
 struct PushPipelineTests {
     static let count = 700
 
-    /// Operations crossing every hand-over and chunk boundary, with every path an operation can take:
+    /// Operations crossing many hand-overs, with every path an operation can take:
     /// new responses valid and not, unknown addresses, knocks, an id repeated in a later chunk, a
     /// response created twice, an edit and an erasure of responses created earlier in the batch.
     static func batch() -> [SyncOperation] {
@@ -162,6 +162,27 @@ struct PushPipelineTests {
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             #expect(JSONText.pushResponse(answer) == String(decoding: try encoder.encode(answer), as: UTF8.self), "seed \(seed)")
         }
+    }
+
+    @Test func tallyKeysAreNumberedInTheOrderMet() {
+        var numbering = TallyKeyNumbering()
+        var expected: [TallyKey: Int] = [:]
+        for index in 0..<5_000 {
+            // Enough keys to grow the table several times, many met again, some differing only in one part.
+            let key = TallyKey(
+                dimension: index % 7 == 0 ? "street:High Street" : "all", question: "q\(index % 97)",
+                bucket: index % 3 == 0 ? "answered" : "b\(index % 211)"
+            )
+            let number = numbering.number(of: key)
+            if let known = expected[key] {
+                #expect(number == known)
+            } else {
+                #expect(number == expected.count)
+                expected[key] = number
+            }
+        }
+        #expect(numbering.keys.count == expected.count)
+        #expect(numbering.keys.enumerated().allSatisfy { expected[$0.element] == $0.offset })
     }
 
     @Test func uuidsAreWrittenAsFoundationWritesThem() {

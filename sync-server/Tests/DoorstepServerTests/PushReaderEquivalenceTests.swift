@@ -38,6 +38,11 @@ struct PushReaderEquivalenceTests {
         let new = outcome(body) { try PushRequestReader.read($0) }
         let reference = outcome(body) { try ReferencePushRequestReader.read($0) }
         #expect(equivalent(new, reference), "\(note()): \(String(decoding: body.prefix(300), as: UTF8.self))")
+        // The ids found while checking the body, for searching the log early, are the ids read.
+        if case .read(let request, _) = new {
+            let ids = body.withUnsafeBufferPointer { try? PushBody(checking: $0).ids }
+            #expect(ids == request.operations.map(\.id), "\(note())")
+        }
     }
 
     /// The same outcome; where several answers of one operation are faulty, the reference names

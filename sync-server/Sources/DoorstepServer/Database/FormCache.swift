@@ -17,6 +17,8 @@ final class FormCache: Sendable {
     }
 
     private let entries = Mutex<[FormVersionKey: Entry]>([:])
+    /// The latest day's validator of each form version: building one parses its expressions.
+    private let validators = Mutex<[FormVersionKey: AnswerValidator]>([:])
     private let places = Mutex<[AddressKey: AddressInfo]>([:])
 
     /// The form `id` at `version`, parsed from its published source; `nil` when not published.
@@ -46,6 +48,14 @@ final class FormCache: Sendable {
         let place = AddressInfo(street: row["street"], area: row["area"])
         places.withLock { $0[key] = place }
         return place
+    }
+
+    /// A validator of `entry` (the form version `key`) for the day `today`.
+    func validator(_ key: FormVersionKey, _ entry: Entry, today: String) -> AnswerValidator {
+        if let cached = validators.withLock({ $0[key] }), cached.today == today { return cached }
+        let validator = AnswerValidator(form: entry.definition, today: today)
+        validators.withLock { $0[key] = validator }
+        return validator
     }
 
     /// The form version `key` if it has been read already.

@@ -23,6 +23,14 @@ final class PushPreparation: @unchecked Sendable {
             case .body(let body, _): body.count
             }
         }
+
+        /// Each operation's id, known before the operations are read (`nil` for one that cannot be).
+        var ids: [UUID?] {
+            switch self {
+            case .operations(let operations, _): operations.map(\.id)
+            case .body(let body, _): body.ids
+            }
+        }
     }
 
     /// One operation, read and prepared.
@@ -50,6 +58,17 @@ final class PushPreparation: @unchecked Sendable {
         var contributions: [Int]
     }
 
+    /// A published form version and its validator for the push's day.
+    final class Form: Sendable {
+        let entry: FormCache.Entry
+        let validator: AnswerValidator
+
+        init(entry: FormCache.Entry, validator: AnswerValidator) {
+            self.entry = entry
+            self.validator = validator
+        }
+    }
+
     /// Below this many operations a push is prepared on the calling thread.
     static let concurrentMinimum = 64
     /// How many operations the preparing thread prepares between two hand-overs.
@@ -66,35 +85,35 @@ final class PushPreparation: @unchecked Sendable {
     private var failure: (index: Int, error: APIError)?
     private var cancelled = false
     /// Every tally key of the prepared contributions; complete once every operation is taken.
-    private(set) var keys: [TallyKey] = []
-    private var keyIndexes: [TallyKey: Int] = [:]
+    var keys: [TallyKey] { numbering.keys }
+    private var numbering = TallyKeyNumbering()
 
     /// Starts preparing the operations of `source`.
     ///
     /// - Parameters:
     ///   - source: The operations, or the body to read them from.
-    ///   - today: The day validation runs on.
-    ///   - form: The published form version with this id and version, or `nil` when it is not
-    ///     published or cannot be read (the writer then checks the response itself).
-    init(source: Source, today: String, form: @escaping @Sendable (FormVersionKey) -> FormCache.Entry?) {
+    ///   - form: The published form version with this id and version and its validator for the
+    ///     push's day, or `nil` when it is not published or cannot be read (the writer then
+    ///     checks the response itself).
+    init(source: Source, form: @escaping @Sendable (FormVersionKey) -> Form?) {
         count = source.count
         slots = .allocate(capacity: max(count, 1))
         slots.initialize(repeating: nil, count: max(count, 1))
         if count < Self.concurrentMinimum {
-            prepare(source, today: today, form: form)
+            prepare(source, form: form)
         } else {
             DispatchQueue.global(qos: .userInitiated).async { [self] in
-                prepare(source, today: today, form: form)
+                prepare(source, form: form)
             }
         }
     }
 
     /// Prepares `operations` on the calling thread, reading forms with `form`.
-    init(operations: [SyncOperation], texts: [String], today: String, form: (FormVersionKey) -> FormCache.Entry?) {
+    init(operations: [SyncOperation], texts: [String], form: (FormVersionKey) -> Form?) {
         count = operations.count
         slots = .allocate(capacity: max(count, 1))
         slots.initialize(repeating: nil, count: max(count, 1))
-        prepare(.operations(operations, texts: texts), today: today, form: form)
+        prepare(.operations(operations, texts: texts), form: form)
     }
 
     deinit {
@@ -128,8 +147,10 @@ final class PushPreparation: @unchecked Sendable {
         }
     }
 
-    private func prepare(_ source: Source, today: String, form: (FormVersionKey) -> FormCache.Entry?) {
-        var forms: [FormVersionKey: (entry: FormCache.Entry, validator: AnswerValidator)?] = [:]
+    private func prepare(_ source: Source, form: (FormVersionKey) -> Form?) {
+        var forms: [FormVersionKey: Form?] = [:]
+        // Nearly every new response of a push is on one form: the last one is at hand.
+        var last: (key: FormVersionKey, form: Form?)?
         var published = 0
         for index in 0..<count {
             let operation: SyncOperation
@@ -153,11 +174,12 @@ final class PushPreparation: @unchecked Sendable {
             )
             if case .createResponse(let new) = operation.body, new.erased != .all {
                 let key = FormVersionKey(id: new.form, version: new.formVersion)
-                if forms[key] == nil {
-                    forms[key] = .some(form(key).map { ($0, AnswerValidator(form: $0.definition, today: today)) })
+                if last?.key != key {
+                    if forms[key] == nil { forms[key] = .some(form(key)) }
+                    last = (key, forms[key] ?? nil)
                 }
-                if let (entry, validator) = forms[key] ?? nil {
-                    prepared.create = self.create(new, entry: entry, validator: validator)
+                if let form = last?.form {
+                    prepared.create = self.create(new, form: form)
                 }
             }
             slots[index] = prepared
@@ -168,18 +190,15 @@ final class PushPreparation: @unchecked Sendable {
         }
     }
 
-    private func create(_ new: NewResponse, entry: FormCache.Entry, validator: AnswerValidator) -> Create {
-        let validated = validator.validateInFormOrder(new.answers, personalDataErased: new.erased != nil)
+    private func create(_ new: NewResponse, form: Form) -> Create {
+        let validated = form.validator.validateInFormOrder(new.answers, personalDataErased: new.erased != nil)
         let values = (try? validated.get()) ?? []
-        let contributions = entry.tallyPlan.contributions(inFormOrder: values, street: nil, area: nil).map { key in
-            if let index = keyIndexes[key] { return index }
-            keys.append(key)
-            keyIndexes[key] = keys.count - 1
-            return keys.count - 1
+        let contributions = form.entry.tallyPlan.contributions(inFormOrder: values, street: nil, area: nil).map { key in
+            numbering.number(of: key)
         }
         return Create(
             responseID: JSONText.uuidString(new.response), values: validated,
-            answersJSON: JSONText.answers(inFormOrder: values, keys: entry.answerKeys), contributions: contributions
+            answersJSON: JSONText.answers(inFormOrder: values, keys: form.entry.answerKeys), contributions: contributions
         )
     }
 
@@ -193,5 +212,52 @@ final class PushPreparation: @unchecked Sendable {
         if let failure { self.failure = (ready, failure) }
         condition.broadcast()
         return !cancelled
+    }
+}
+
+/// Numbers tally keys in the order they are first met. A key is three short strings: hashing
+/// their bytes with FNV-1a (<http://www.isthe.com/chongo/tech/comp/fnv/>) into an open-addressed
+/// table costs less than `Hasher` on every contribution of every new response.
+struct TallyKeyNumbering {
+    /// The keys met, by number.
+    private(set) var keys: [TallyKey] = []
+    /// Each slot holds a key's number, or -1.
+    private var slots = [Int32](repeating: -1, count: 256)
+
+    /// The number of `key`, given it now if it is new.
+    mutating func number(of key: TallyKey) -> Int {
+        var slot = Self.hash(key) & (slots.count - 1)
+        while true {
+            let number = Int(slots[slot])
+            if number < 0 { break }
+            if keys[number] == key { return number }
+            slot = (slot + 1) & (slots.count - 1)
+        }
+        keys.append(key)
+        slots[slot] = Int32(keys.count - 1)
+        if keys.count * 2 > slots.count { grow() }
+        return keys.count - 1
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: -1, count: slots.count * 2)
+        for (number, key) in keys.enumerated() {
+            var slot = Self.hash(key) & (slots.count - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (slots.count - 1) }
+            slots[slot] = Int32(number)
+        }
+    }
+
+    private static func hash(_ key: TallyKey) -> Int {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func add(_ part: String) {
+            for byte in part.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            // A byte no UTF-8 text holds, between the parts.
+            hash = (hash ^ 0xFF) &* 0x0000_0100_0000_01B3
+        }
+        add(key.dimension)
+        add(key.question)
+        add(key.bucket)
+        return Int(truncatingIfNeeded: hash)
     }
 }

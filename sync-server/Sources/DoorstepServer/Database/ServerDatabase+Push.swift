@@ -43,9 +43,11 @@ extension ServerDatabase {
     ) async throws -> PushResponse {
         let drift = maxClockDrift.components.seconds * 1_000 + maxClockDrift.components.attoseconds / 1_000_000_000_000_000
         let today = Timestamps.today()
-        let preparation = PushPreparation(source: source, today: today) { [writer, forms] key in
-            if let cached = forms.cachedEntry(key) { return cached }
-            return try? writer.read { db in try forms.entry(key, db) }
+        let preparation = PushPreparation(source: source) { [writer, forms] key in
+            guard let entry = forms.cachedEntry(key) ?? (try? writer.read({ db in try forms.entry(key, db) })) ?? nil else {
+                return nil
+            }
+            return PushPreparation.Form(entry: entry, validator: forms.validator(key, entry, today: today))
         }
         defer { preparation.cancel() }
         let (results, epoch) = try await writer.write { db in
@@ -53,7 +55,7 @@ extension ServerDatabase {
                 db: db, database: self, identity: identity, maxDriftMilliseconds: drift, today: today,
                 preparation: preparation
             )
-            let results = try batch.apply(count: source.count)
+            let results = try batch.apply(ids: source.ids)
             try batch.finish()
             return (results, try Self.epoch(db))
         }
@@ -139,38 +141,31 @@ struct PushBatch {
         statements = try Statements(db)
     }
 
-    /// How many operations are taken from the preparation at a time: the first few small, so the
-    /// writer starts soon, then larger, so the log is searched for repeated ids in few queries.
-    static func chunks(_ count: Int) -> [Range<Int>] {
-        var chunks: [Range<Int>] = []
-        var start = 0
-        var size = 16
-        while start < count {
-            chunks.append(start..<min(start + size, count))
-            start += size
-            size = min(size * 2, 512)
-        }
-        return chunks
-    }
+    /// How many operations the writer takes from the preparation at a time.
+    static let handOver = 8
 
     /// Applies `operations` in order; `texts`, when given, are their JSON as received.
     mutating func apply(_ operations: [SyncOperation], texts: [String] = []) throws -> [OperationResult] {
-        let (db, forms) = (db, database.forms)
-        preparation = PushPreparation(operations: operations, texts: texts, today: today) { key in try? forms.entry(key, db) }
-        return try apply(count: operations.count)
+        let (db, forms, today) = (db, database.forms, today)
+        preparation = PushPreparation(operations: operations, texts: texts) { key in
+            guard let entry = (try? forms.entry(key, db)) ?? nil else { return nil }
+            return PushPreparation.Form(entry: entry, validator: forms.validator(key, entry, today: today))
+        }
+        return try apply(ids: operations.map(\.id))
     }
 
-    /// Applies the preparation's `count` operations in order.
-    mutating func apply(count: Int) throws -> [OperationResult] {
+    /// Applies the preparation's operations in order, whose ids are `ids` (`nil` for one that
+    /// cannot be read: the preparation then fails the batch when it reaches it).
+    mutating func apply(ids: [UUID?]) throws -> [OperationResult] {
         guard let preparation else { return [] }
         var results: [OperationResult] = []
-        results.reserveCapacity(count)
+        results.reserveCapacity(ids.count)
+        let stored = try storedResults(ids.compactMap { $0 })
         var seen: [UUID: OperationResult] = [:]
-        for chunk in Self.chunks(count) {
-            let operations = try preparation.take(chunk)
-            // Freeing a chunk's operations is left to another thread: the writer is the bottleneck.
+        for start in stride(from: 0, to: ids.count, by: Self.handOver) {
+            let operations = try preparation.take(start..<min(start + Self.handOver, ids.count))
+            // Freeing the operations is left to another thread: the writer is the bottleneck.
             defer { DispatchQueue.global(qos: .utility).async { _ = operations } }
-            let stored = try storedResults(operations.map(\.idText))
             for prepared in operations {
                 let id = prepared.operation.id
                 if let result = seen[id] ?? stored[id] {
@@ -223,8 +218,8 @@ struct PushBatch {
     // MARK: One operation
 
     /// The results the log holds for any of `ids`: one query for them all.
-    private func storedResults(_ ids: [String]) throws -> [UUID: OperationResult] {
-        let list = "[" + ids.map(JSONText.string).joined(separator: ",") + "]"
+    private func storedResults(_ ids: [UUID]) throws -> [UUID: OperationResult] {
+        let list = "[" + ids.map { "\"" + JSONText.uuidString($0) + "\"" }.joined(separator: ",") + "]"
         let rows = try Row.fetchAll(
             db, sql: "SELECT id, status, reason, conflicts FROM operations WHERE id IN (SELECT value FROM json_each(?))",
             arguments: [list]

@@ -27,6 +27,9 @@ struct JSONScanner {
         var elements: [Int: [Range<Int>]] = [:]
         /// How many elements all arrays held directly by the root object have together.
         var elementCount = 0
+        /// For each object that is an element of such an array, by its offset: the offset of its
+        /// `id` member's value (the last of a repeated key).
+        var ids: [Int: Int] = [:]
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -38,7 +41,7 @@ struct JSONScanner {
         var scanner = JSONScanner(bytes: bytes)
         scanner.skipWhitespace()
         scanner.layout.root = scanner.index
-        try scanner.value(depth: 0)
+        try scanner.value(depth: 0, element: false)
         scanner.skipWhitespace()
         guard scanner.index == bytes.count else { throw scanner.error("Unexpected text after the JSON value.") }
         return scanner.layout
@@ -61,12 +64,13 @@ struct JSONScanner {
         }
     }
 
-    private mutating func value(depth: Int) throws(JSONSyntaxError) {
+    /// Checks a value; `element` says whether it is an element of an array the root object holds.
+    private mutating func value(depth: Int, element: Bool) throws(JSONSyntaxError) {
         guard depth < Self.maximumDepth else { throw error("The JSON is nested too deeply.") }
         skipWhitespace()
         guard index < bytes.count else { throw error("The JSON ends too early.") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): try object(depth: depth)
+        case UInt8(ascii: "{"): try object(depth: depth, element: element)
         case UInt8(ascii: "["): try array(depth: depth)
         case UInt8(ascii: "\""): _ = try string()
         case UInt8(ascii: "t"): try literal("true")
@@ -86,7 +90,8 @@ struct JSONScanner {
         index += count
     }
 
-    private mutating func object(depth: Int) throws(JSONSyntaxError) {
+    private mutating func object(depth: Int, element: Bool) throws(JSONSyntaxError) {
+        let objectStart = index
         index += 1
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
@@ -105,8 +110,11 @@ struct JSONScanner {
                 skipWhitespace()
                 let key = JSONReader(bytes, at: keyStart).stringValue(escaped: escaped)
                 layout.members[key] = index
+            } else if element, JSONReader(bytes, at: keyStart).string(at: keyStart, equals: "id") {
+                skipWhitespace()
+                layout.ids[objectStart] = index
             }
-            try value(depth: depth + 1)
+            try value(depth: depth + 1, element: false)
             skipWhitespace()
             guard index < bytes.count else { throw error("The JSON ends too early.") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -128,7 +136,7 @@ struct JSONScanner {
         while true {
             skipWhitespace()
             let start = index
-            try value(depth: depth + 1)
+            try value(depth: depth + 1, element: depth == 1)
             if depth == 1 { ranges.append(start..<index) }
             skipWhitespace()
             guard index < bytes.count else { throw error("The JSON ends too early.") }

@@ -1,4 +1,5 @@
 import DoorstepCore
+import Foundation
 
 /// A push body whose JSON has been checked whole, with where its device and operations sit.
 ///
@@ -13,6 +14,9 @@ struct PushBody: Sendable {
     /// Whether each operation's text can be kept as received: the root holds no other array whose
     /// elements could be mistaken for operations.
     let keepsTexts: Bool
+    /// Each operation's id as it will be read, so the log can be searched for them all before
+    /// the operations are read; `nil` where it is not a UUID (the operation then cannot be read).
+    let ids: [UUID?]
 
     /// How many operations the body holds.
     var count: Int { operations.count }
@@ -38,6 +42,9 @@ struct PushBody: Sendable {
             }
             operations = ranges
             keepsTexts = layout.elementCount == ranges.count
+            ids = ranges.map { range in
+                layout.ids[range.lowerBound].flatMap { offset in try? PushRequestReader.Value(bytes, at: offset, path: "").uuid() }
+            }
         } catch {
             throw APIError.badRequest(error.message)
         }

@@ -183,6 +183,10 @@ struct PushBatch {
     /// Writes the tallies, the sequence and the clock; the transaction then commits.
     mutating func finish() throws {
         var folded: [CampaignTallyKey: Int] = [:]
+        // Mostly each place's keys in its street's dimension, plus the fewer of the area and `all`
+        // dimensions: room for them all at once rather than growing step by step.
+        let placedKeys = tallies.values.reduce(0) { $0 + $1.count } + preparedTallies.values.reduce(0) { $0 + $1.count }
+        folded.reserveCapacity(placedKeys + placedKeys / 4)
         func fold(_ group: TallyGroup, _ counts: some Sequence<(key: TallyKey, delta: Int)>) throws {
             guard let form = try database.forms.entry(group.form, db) else { return }
             // Every response counts the same buckets in each dimension of its place (see `Tally`).

@@ -7,31 +7,10 @@ import Foundation
 /// shapes it stores (answers, field states, operations) are written by hand here, with keys sorted.
 /// Everything written here is read back with `JSONDecoder` into the same wire types.
 enum JSONText {
-    /// A JSON string literal.
+    /// A JSON string literal: quotes, backslashes, `\n`, `\r` and `\t` escaped, other control
+    /// characters as `\u00xx` (how the stored JSON has always been written).
     static func string(_ value: String) -> String {
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            return "\"" + value + "\""
-        }
-        var out = "\""
-        out.reserveCapacity(value.utf8.count + 2)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-        return out
+        escaped(value, likeEncoder: false)
     }
 
     /// `uuid.uuidString` (upper-case hex in groups of 8-4-4-4-12), without formatting each byte through `sprintf`.
@@ -204,6 +183,10 @@ enum JSONText {
     /// A JSON string literal escaped as `JSONEncoder` escapes it: `\b`, `\f`, `\n`, `\r`, `\t`,
     /// other control characters as `\u00xx`, quotes and backslashes.
     static func encoderString(_ value: String) -> String {
+        escaped(value, likeEncoder: true)
+    }
+
+    private static func escaped(_ value: String, likeEncoder: Bool) -> String {
         if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
             return "\"" + value + "\""
         }
@@ -213,8 +196,8 @@ enum JSONText {
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
+            case "\u{08}" where likeEncoder: out += "\\b"
+            case "\u{0C}" where likeEncoder: out += "\\f"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"

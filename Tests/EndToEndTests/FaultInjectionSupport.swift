@@ -718,59 +718,16 @@ struct RawRequest {
     }
 }
 
-/// What came back on a raw connection.
-struct RawAnswer {
-    var status: Int
-    var headers: [String: String]
-    var body: Data
-}
-
-/// Sends raw bytes to 127.0.0.1:`port` and reads one HTTP answer; nil when the server closed
-/// the connection without answering.
-func rawExchange(port: Int, _ request: Data, timeout: Int = 30) throws -> RawAnswer? {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw FaultCommandFailed(command: "socket()", status: errno, output: "") }
-    defer { close(descriptor) }
-    var wait = timeval(tv_sec: timeout, tv_usec: 0)
-    setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-    setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    guard connected == 0 else { throw FaultCommandFailed(command: "connect() to port \(port)", status: errno, output: "") }
+/// Sends raw bytes to 127.0.0.1:`port` and reads one HTTP answer (after any interim `1xx`); nil
+/// when the server closed the connection without answering.
+func rawExchange(port: Int, _ request: Data, timeout: Int = 30) throws -> RawHTTPResponse? {
+    let connection = try RawHTTPConnection(url: "http://127.0.0.1:\(port)", timeout: timeout)
     // Send everything the server reads; a server that answers early (413) may close before the end.
-    request.withUnsafeBytes { buffer in
-        var sent = 0
-        while sent < buffer.count {
-            let count = send(descriptor, buffer.baseAddress! + sent, buffer.count - sent, Int32(MSG_NOSIGNAL))
-            if count <= 0 { break }
-            sent += count
-        }
+    connection.send(request)
+    connection.finishSending()
+    var answer = connection.readResponse()
+    while let interim = answer, (100..<200).contains(interim.status) {
+        answer = connection.readResponse()
     }
-    shutdown(descriptor, Int32(SHUT_WR))
-    var received = Data()
-    var chunk = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let count = recv(descriptor, &chunk, chunk.count, 0)
-        if count <= 0 { break }
-        received.append(contentsOf: chunk[0..<count])
-    }
-    guard let end = received.range(of: Data("\r\n\r\n".utf8)) else { return nil }
-    let head = String(decoding: received[..<end.lowerBound], as: UTF8.self).split(separator: "\r\n")
-    guard let statusLine = head.first, statusLine.hasPrefix("HTTP/") else { return nil }
-    let parts = statusLine.split(separator: " ")
-    var headers: [String: String] = [:]
-    for line in head.dropFirst() {
-        guard let colon = line.firstIndex(of: ":") else { continue }
-        headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-    }
-    var body = Data(received[end.upperBound...])
-    if let length = headers["content-length"].flatMap(Int.init), body.count > length { body = body.prefix(length) }
-    return RawAnswer(status: parts.count > 1 ? Int(parts[1]) ?? 0 : 0, headers: headers, body: body)
+    return answer
 }

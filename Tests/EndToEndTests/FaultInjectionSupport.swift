@@ -445,6 +445,42 @@ enum SQLiteFile {
 
 // MARK: Laptops
 
+/// An officer's response and a correction the officer and an organiser made at the same moment,
+/// leaving one open conflict on it: the state the bad-input and strict-HTTP tests start from.
+struct ConflictedResponse {
+    let officer: FaultLaptop
+    let organiser: FaultLaptop
+    /// The response's id.
+    let response: String
+    /// The open conflict's id.
+    let conflict: String
+
+    /// Records one response of generated answers on `server` and makes both laptops edit it.
+    ///
+    /// - Parameter prefix: Names the laptops' homes (`PREFIXofficer`, `PREFIXorganiser`).
+    init(on server: FaultServer, using random: inout SeededGenerator, prefix: String = "") throws {
+        officer = try FaultLaptop(name: prefix + "officer")
+        organiser = try FaultLaptop(name: prefix + "organiser")
+        try officer.login(server: server.url, token: try server.token("collector", name: "officer"))
+        try organiser.login(server: server.url, token: try server.token("organiser", name: "organiser"))
+        try officer.syncUntilDone()
+        let answers = String(decoding: try JSONSerialization.data(withJSONObject: FaultInjectionConvergenceTests.answers(using: &random)), as: UTF8.self)
+        response = try officer.expect(["record", "--campaign", server.campaign, "--address", server.addresses[0], "--answers", "-"], input: answers)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try officer.syncUntilDone()
+        try organiser.syncUntilDone()
+        // (values the recorded answers never hold, so both edits are real changes)
+        try officer.expect(["edit", response, "--set", "occupants=13"])
+        try organiser.expect(["edit", response, "--set", "occupants=14"])
+        try officer.syncUntilDone()
+        try organiser.syncUntilDone()
+        guard let conflict = try FaultJSON.array(try organiser.expect(["conflicts", "--json"])).first?["id"] as? String else {
+            throw FaultCommandFailed(command: "doorstep conflicts --json", status: 0, output: "no conflict listed")
+        }
+        self.conflict = conflict
+    }
+}
+
 /// One laptop: a Doorstep home used through the built `doorstep` binary.
 final class FaultLaptop: @unchecked Sendable {
     let name: String

@@ -77,7 +77,7 @@ private struct PulledResponseMerger {
         self.store = store
         self.db = db
         lookup = try db.cachedStatement(sql: """
-            SELECT erased, EXISTS (SELECT 1 FROM outbox WHERE response = ?1 AND state = 'pending') AS pending
+            SELECT erased, EXISTS (SELECT 1 FROM outbox WHERE response = ?1 AND state IN ('pending', 'held')) AS pending
             FROM responses WHERE id = ?1
             """)
         insertResponse = try db.cachedStatement(sql: """

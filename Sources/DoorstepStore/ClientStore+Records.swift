@@ -150,7 +150,7 @@ extension ClientStore {
 
     func fetchResponse(id: UUID, _ db: Database) throws -> StoredResponse {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT r.*, (SELECT COUNT(*) FROM outbox o WHERE o.response = r.id AND o.state = 'pending') AS pending
+            SELECT r.*, \(Delivery.columns)
             FROM responses r WHERE r.id = ?
             """, arguments: [id.uuidString])
         else { throw ClientStoreError.unknownResponse(id) }
@@ -168,7 +168,7 @@ extension ClientStore {
             id: id, campaign: row["campaign"], address: row["address"], form: row["form"],
             formVersion: row["form_version"], device: row["device"], recordedAt: row["recorded_at"],
             erased: (row["erased"] as String?).flatMap(Erasure.Scope.init(rawValue:)), fields: fields,
-            pendingChanges: row["pending"]
+            delivery: Delivery(row: row)
         )
     }
 
@@ -180,7 +180,7 @@ extension ClientStore {
             if let campaign { _ = try fetchCampaign(id: campaign, db) }
             return try Row.fetchAll(db, sql: """
                 SELECT r.id, r.campaign, r.address, a.address AS line, r.form, r.form_version, r.recorded_at, r.erased,
-                    (SELECT COUNT(*) FROM outbox o WHERE o.response = r.id AND o.state = 'pending') AS pending
+                    \(Delivery.columns)
                 FROM responses r LEFT JOIN addresses a ON a.campaign = r.campaign AND a.id = r.address
                 WHERE ?1 IS NULL OR r.campaign = ?1
                 ORDER BY r.recorded_at, r.id
@@ -190,7 +190,7 @@ extension ClientStore {
                     id: id, campaign: row["campaign"], address: row["address"], addressLine: row["line"],
                     form: row["form"], formVersion: row["form_version"], recordedAt: row["recorded_at"],
                     erased: (row["erased"] as String?).flatMap(Erasure.Scope.init(rawValue:)),
-                    pendingChanges: row["pending"]
+                    delivery: Delivery(row: row)
                 )
             }
         }

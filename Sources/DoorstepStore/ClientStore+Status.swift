@@ -10,7 +10,12 @@ extension ClientStore {
             func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             var outbox: [String: Int] = [:]
             var urgent = 0
-            for row in try Row.fetchAll(db, sql: "SELECT state, urgent, COUNT(*) AS n FROM outbox GROUP BY state, urgent") {
+            // A held operation put back in the queue for a sync (it keeps the server's reason) still counts as held.
+            for row in try Row.fetchAll(db, sql: """
+                SELECT CASE WHEN state = 'pending' AND reason IS NOT NULL THEN 'held' ELSE state END AS state,
+                       urgent, COUNT(*) AS n
+                FROM outbox GROUP BY 1, urgent
+                """) {
                 let state: String = row["state"], n: Int = row["n"]
                 outbox[state, default: 0] += n
                 if state == "pending", row["urgent"] == true { urgent += n }
@@ -19,7 +24,7 @@ extension ClientStore {
             return StoreStatus(
                 device: device["device_id"], server: device["server"], role: device["role"], loggedIn: token != nil,
                 pending: outbox["pending"] ?? 0, urgent: urgent, sent: outbox["sent"] ?? 0,
-                rejected: outbox["rejected"] ?? 0,
+                held: outbox["held"] ?? 0, rejected: outbox["rejected"] ?? 0, discarded: outbox["discarded"] ?? 0,
                 lastSync: device["last_sync"],
                 forms: try count("SELECT COUNT(*) FROM forms"),
                 campaigns: try count("SELECT COUNT(*) FROM campaigns"),

@@ -68,7 +68,7 @@ extension ClientStore {
         }
     }
 
-    /// How many operations wait to be pushed.
+    /// How many operations wait to be pushed (held ones included, once ``requeueHeld()`` ran).
     public func pendingCount() throws -> Int {
         try pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
@@ -76,7 +76,8 @@ extension ClientStore {
     }
 
     /// Records the server's answers to a push, in one transaction: applied operations become
-    /// `sent`, rejected ones are set aside with the server's reason. Ids not in the outbox are ignored.
+    /// `sent`; held ones wait with the server's reason for the next sync; rejected ones are kept
+    /// with the reason until a person discards them. Ids not in the outbox are ignored.
     ///
     /// - Parameters:
     ///   - results: The server's answer for each operation.
@@ -88,29 +89,72 @@ extension ClientStore {
             let sentAt = Self.timestamp(now())
             // Prepared once for the whole batch: a push is acknowledged 2,000 operations at a time.
             let sent = try db.cachedStatement(sql: "UPDATE outbox SET state = 'sent', reason = NULL, sent_at = ? WHERE id = ?")
-            let rejected = try db.cachedStatement(sql: "UPDATE outbox SET state = 'rejected', reason = ?, sent_at = ? WHERE id = ?")
+            let refused = try db.cachedStatement(sql: "UPDATE outbox SET state = ?, reason = ?, sent_at = ? WHERE id = ?")
             for result in results {
                 switch result.status {
                 case .applied:
                     try sent.execute(arguments: [sentAt, result.id.uuidString])
-                case .rejected:
-                    try rejected.execute(arguments: [result.reason ?? "The server gave no reason.", sentAt, result.id.uuidString])
+                case .held, .rejected:
+                    let reason = result.reason ?? "The server gave no reason."
+                    try refused.execute(arguments: [result.status.rawValue, reason, sentAt, result.id.uuidString])
                 }
             }
         }
     }
 
-    /// Operations the server refused, oldest first, each with the server's reason.
-    public func rejectedOperations() throws -> [(SyncOperation, String)] {
+    /// At the start of a sync: every operation the server held goes back in the queue, in its
+    /// place, to be sent again. It keeps the server's last reason (it still counts as held) until
+    /// the server applies it.
+    public func requeueHeld() throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'pending' WHERE state = 'held'")
+        }
+    }
+
+    /// Operations the server has not taken: held (sent again at every sync) and rejected (kept
+    /// until a person discards them), safeguarding concerns first, then oldest first.
+    public func undeliveredOperations() throws -> [UndeliveredOperation] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT operation, reason FROM outbox WHERE state = 'rejected' ORDER BY seq")
-                .map { row in (try Self.decode(SyncOperation.self, row["operation"]), row["reason"] ?? "") }
+            try Row.fetchAll(db, sql: """
+                SELECT o.seq, o.id, o.kind, o.response, o.urgent, o.state, o.reason, r.campaign, r.address FROM outbox o
+                LEFT JOIN responses r ON r.id = o.response
+                WHERE o.state IN ('held', 'rejected') OR (o.state = 'pending' AND o.reason IS NOT NULL)
+                ORDER BY o.urgent DESC, o.seq
+                """).map(UndeliveredOperation.init(row:))
+        }
+    }
+
+    /// Marks an operation the server held or rejected as discarded by a person: it is never sent
+    /// again and no longer counts as undelivered. The operation stays in the outbox, marked.
+    ///
+    /// - Throws: ``ClientStoreError/notDiscardable(_:state:)`` when it was delivered, is still waiting
+    ///   for its first answer, or was discarded already.
+    public func discard(operation id: UUID) throws {
+        try pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT state, reason FROM outbox WHERE id = ?", arguments: [id.uuidString]) else {
+                throw ClientStoreError.unknownOperation(id)
+            }
+            let state: String = row["state"]
+            let heldBefore = state == "pending" && row["reason"] != nil
+            guard ["held", "rejected"].contains(state) || heldBefore else {
+                throw ClientStoreError.notDiscardable(id, state: state)
+            }
+            try db.execute(sql: "UPDATE outbox SET state = 'discarded' WHERE id = ?", arguments: [id.uuidString])
+        }
+    }
+
+    /// The ids of outbox operations whose id starts with `prefix` (lower or upper case).
+    public func operationIDs(startingWith prefix: String) throws -> [UUID] {
+        try pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT id FROM outbox WHERE id LIKE ? || '%' ORDER BY seq", arguments: [prefix.uppercased()]
+            ).compactMap(UUID.init(uuidString:))
         }
     }
 
     /// After the server announced a new epoch (it was restored from a backup): every operation it
     /// had acknowledged goes back to pending, and the cursor restarts at 0 in the new epoch.
-    /// Rejected operations stay set aside.
+    /// Held, rejected and discarded operations keep their state.
     public func resendAllForNewEpoch(_ epoch: String) throws {
         try pool.write { db in
             try db.execute(sql: "UPDATE outbox SET state = 'pending', sent_at = NULL WHERE state = 'sent'")

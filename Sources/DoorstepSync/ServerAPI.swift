@@ -60,6 +60,11 @@ public struct ServerAPI: Sendable {
         try decode(ServerIdentity.self, from: await send(.get, "/v1/whoami"))
     }
 
+    /// `GET /v1/campaigns`: the days of action the server knows, with their walk lists.
+    public func campaigns() async throws(SyncError) -> [CampaignInfo] {
+        try decode([CampaignInfo].self, from: await send(.get, "/v1/campaigns"))
+    }
+
     /// `POST /v1/push`: one batch; safe to retry, as the server applies each operation id once.
     /// - Parameter body: the encoded ``PushRequest``.
     public func push(encoded body: Data) async throws(SyncError) -> PushResponse {

@@ -14,8 +14,10 @@ public import Logging
 /// * a new server epoch (the server was restored from a backup) sends every operation again and
 ///   pulls from the start.
 ///
-/// Rejected operations are set aside with the server's reason and never hold back the others.
-/// Safeguarding operations go first (the store's queue order).
+/// Operations the server holds (it lacks what they need yet) are sent again at every sync, in
+/// their place in the queue; rejected ones are kept with the server's reason until a person
+/// discards them. Neither holds back the others. Safeguarding operations go first (the store's
+/// queue order).
 public struct SyncEngine: Sendable {
     /// Batch and page sizes.
     public struct Options: Sendable, Hashable {
@@ -70,6 +72,7 @@ public struct SyncEngine: Sendable {
             }
             try store.resendAllForNewEpoch(identity.epoch)
         }
+        try store.requeueHeld()
         logger.info("Syncing.", metadata: ["server": "\(api.server)", "as": "\(identity.name) (\(identity.role))"])
         var finished = false
         while !finished {
@@ -79,15 +82,16 @@ public struct SyncEngine: Sendable {
         let now = Date()
         try store.recordSyncCompleted(at: now)
         state.summary.pending = try store.pendingCount()
-        state.summary.setAside = try store.rejectedOperations().map { operation, reason in
-            RejectedOperation(id: operation.id, type: operation.kind, response: Self.response(of: operation), reason: reason)
-        }
+        let undelivered = try store.undeliveredOperations()
+        state.summary.held = undelivered.filter { $0.state == .held }
+        state.summary.rejected = undelivered.filter { $0.state == .rejected }
         state.summary.finishedAt = now.formatted(.iso8601)
         logger.info(
             "Sync finished.",
             metadata: [
                 "pushed": "\(state.summary.pushed)", "pulled": "\(state.summary.pulled)",
-                "conflicts": "\(state.summary.conflicts)", "rejected": "\(state.summary.rejected.count)",
+                "conflicts": "\(state.summary.conflicts)", "held": "\(state.summary.held.count)",
+                "rejected": "\(state.summary.rejected.count)",
             ]
         )
         return state.summary
@@ -196,19 +200,18 @@ public struct SyncEngine: Sendable {
         progress: @Sendable (SyncProgress) -> Void
     ) throws {
         try store.acknowledge(answered.response.results, serverTime: answered.response.serverTime)
-        let byID = Dictionary(answered.operations.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for result in answered.response.results {
             state.summary.conflicts += result.conflicts
+            let metadata: Logger.Metadata = ["operation": "\(result.id.uuidString.lowercased())", "reason": "\(result.reason ?? "")"]
             switch result.status {
             case .applied:
                 state.summary.pushed += 1
+            case .held:
+                state.summary.heldNow += 1
+                logger.info("The server holds an operation until it has what it needs; it will be sent again.", metadata: metadata)
             case .rejected:
-                let operation = byID[result.id]
-                let reason = result.reason ?? "The server refused the operation."
-                state.summary.rejected.append(
-                    RejectedOperation(id: result.id, type: operation?.kind ?? "unknown", response: operation?.response, reason: reason)
-                )
-                logger.warning("The server refused an operation; it is set aside.", metadata: ["operation": "\(result.id)", "reason": "\(reason)"])
+                state.summary.rejectedNow += 1
+                logger.warning("The server rejected an operation; it is kept on this laptop with the reason.", metadata: metadata)
             }
         }
         counts.done += answered.operations.count
@@ -249,15 +252,6 @@ public struct SyncEngine: Sendable {
         }
         body.append(contentsOf: Array("]}".utf8))
         return body
-    }
-
-    private static func response(of operation: SyncOperation) -> UUID? {
-        switch operation.body {
-        case .createResponse(let response): response.response
-        case .updateResponse(let update): update.response
-        case .eraseResponse(let erasure): erasure.response
-        case .recordVisit: nil
-        }
     }
 
     // MARK: Pull

@@ -1,17 +1,21 @@
-public import Foundation
+public import DoorstepStore
 
 /// What one sync did, as `doorstep sync --json` prints it.
 public struct SyncSummary: Codable, Sendable, Hashable {
-    /// Operations the server accepted in this sync.
+    /// Operations the server applied in this sync.
     public var pushed: Int
     /// Records pulled: forms, campaigns, visits and responses.
     public var pulled: Int
     /// Field values the server kept in conflict because of operations pushed in this sync.
     public var conflicts: Int
-    /// Operations the server refused in this sync, set aside with its reasons.
-    public var rejected: [RejectedOperation]
-    /// Every operation set aside so far on this laptop (this sync's and earlier ones), oldest first.
-    public var setAside: [RejectedOperation]
+    /// Every operation the server holds after this sync (sent again at every sync).
+    public var held: [UndeliveredOperation]
+    /// Every operation the server rejected that this laptop keeps (this sync's and earlier
+    /// ones), until a person discards it.
+    public var rejected: [UndeliveredOperation]
+    /// How many operations the server held and rejected in this sync.
+    public var heldNow: Int
+    public var rejectedNow: Int
     /// Operations still waiting (recorded while the sync ran).
     public var pending: Int
     /// Whether the server announced a new epoch (it was restored) and everything was sent again.
@@ -23,14 +27,17 @@ public struct SyncSummary: Codable, Sendable, Hashable {
 
     /// Creates a summary.
     public init(
-        pushed: Int = 0, pulled: Int = 0, conflicts: Int = 0, rejected: [RejectedOperation] = [],
-        setAside: [RejectedOperation] = [], pending: Int = 0, resent: Bool = false, pages: Int = 0, finishedAt: String = ""
+        pushed: Int = 0, pulled: Int = 0, conflicts: Int = 0, held: [UndeliveredOperation] = [],
+        rejected: [UndeliveredOperation] = [], heldNow: Int = 0, rejectedNow: Int = 0, pending: Int = 0,
+        resent: Bool = false, pages: Int = 0, finishedAt: String = ""
     ) {
         self.pushed = pushed
         self.pulled = pulled
         self.conflicts = conflicts
+        self.held = held
         self.rejected = rejected
-        self.setAside = setAside
+        self.heldNow = heldNow
+        self.rejectedNow = rejectedNow
         self.pending = pending
         self.resent = resent
         self.pages = pages
@@ -38,28 +45,8 @@ public struct SyncSummary: Codable, Sendable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case pushed, pulled, conflicts, rejected, pending, resent, pages
-        case finishedAt = "finished_at", setAside = "set_aside"
-    }
-}
-
-/// An operation the server refused for good, and why.
-public struct RejectedOperation: Codable, Sendable, Hashable {
-    /// The operation's id.
-    public var id: UUID
-    /// Its kind, such as `response.create`.
-    public var type: String
-    /// The response it concerns, if any.
-    public var response: UUID?
-    /// The server's sentence.
-    public var reason: String
-
-    /// Creates a rejected-operation record.
-    public init(id: UUID, type: String, response: UUID?, reason: String) {
-        self.id = id
-        self.type = type
-        self.response = response
-        self.reason = reason
+        case pushed, pulled, conflicts, held, rejected, pending, resent, pages
+        case heldNow = "held_now", rejectedNow = "rejected_now", finishedAt = "finished_at"
     }
 }
 

@@ -23,6 +23,7 @@ struct Doorstep: AsyncParsableCommand {
             DraftsCommand.self,
             EditCommand.self,
             EraseCommand.self,
+            DiscardCommand.self,
             ResponsesCommand.self,
             ShowCommand.self,
             StatusCommand.self,

@@ -22,7 +22,7 @@ struct ClientStoreTests {
         try queue.read { db in
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-            #expect(migrations == ["v1-client-store", "v2-outbox-index-without-state"])
+            #expect(migrations == ["v1-client-store", "v2-outbox-index-without-state", "v3-outbox-held-and-discarded"])
         }
     }
 
@@ -82,7 +82,7 @@ struct ClientStoreTests {
         let response = try fixture.store.response(id: id)
         #expect(response.answers == ["consent": .text("yes"), "problems": .list(["drugs", "bins"]), "adults": .integer(2)])
         #expect(Set(response.fields.values.map(\.stamp)).count == 1)
-        #expect(response.pendingChanges == 1)
+        #expect(response.delivery.pending == 1 && response.delivery.state == .pending)
         let operations = try fixture.store.pendingOperations(limit: 10)
         #expect(operations.map(\.kind) == ["response.create", "visit"])
         guard case .createResponse(let created) = operations[0].body else { Issue.record("not a create"); return }

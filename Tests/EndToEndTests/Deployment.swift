@@ -111,11 +111,16 @@ final class Device: @unchecked Sendable {
         return result.stdout
     }
 
-    /// `doorstep sync --json`, required to succeed; the summary.
+    /// `doorstep sync --json`, required to exit `status` (0: everything delivered; 65: something
+    /// rejected; 75: something held); the summary.
     @discardableResult
-    func sync(_ extra: [String] = []) throws -> [String: Any] {
-        let output = try expect(["sync", "--json", "--retry-max-time", "10"] + extra)
-        return try JSON.object(output)
+    func sync(_ extra: [String] = [], exiting status: Int32 = 0) throws -> [String: Any] {
+        let arguments = ["sync", "--json", "--retry-max-time", "10"] + extra
+        let result = try run(arguments)
+        guard result.status == status else {
+            throw CommandFailed(command: "doorstep " + arguments.joined(separator: " ") + " (\(name))", result: result)
+        }
+        return try JSON.object(result.stdout)
     }
 
     /// Records a response with `answers` at `address`; returns its id.

@@ -24,7 +24,7 @@ struct RefusedErasureEndToEndTests {
         try officer.expect(["login", "--server", deployment.url, "--token", tokenB])
         try officer.expect(["erase", id, "--reason", "withdrew consent"])
         // and the server refuses the erasure (the response was recorded with token A)
-        let refused = try officer.sync()
+        let refused = try officer.sync(exiting: 65)
         #expect((refused["rejected"] as? [Any])?.count == 1, "\(refused)")
 
         // and the response changes on the server (an organiser corrects an answer that is not personal)
@@ -34,7 +34,7 @@ struct RefusedErasureEndToEndTests {
 
         // and the laptop, back on token A, pulls the response's new state with every answer
         try officer.expect(["login", "--server", deployment.url, "--token", tokenA])
-        try officer.sync()
+        try officer.sync(exiting: 65)
 
         // Then the laptop keeps its erasure: the personal answers stay gone, the correction arrives
         let shown = try officer.show(id)

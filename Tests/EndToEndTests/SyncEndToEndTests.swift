@@ -100,34 +100,6 @@ struct SyncEndToEndTests {
         #expect(doors[deployment.addresses[5]]?["status"] as? String == "not-visited")
     }
 
-    @Test("A rejected change is set aside with the server's reason and the rest still goes through")
-    func rejectedNeverBlocks() throws {
-        // Given a laptop that knows a campaign the server does not
-        let deployment = try Deployment()
-        let alice = try deployment.device("alice")
-        try alice.sync()
-        let walkList = try alice.home.write("id,address\nX1,1 Nowhere Lane\n", to: "other.csv")
-        try alice.expect(["campaigns", "add", "--id", "offline-only", "--name", "Not on the server", "--form", deployment.form, "--addresses", walkList])
-        try alice.expect(["visit", "--campaign", "offline-only", "--address", "X1", "--outcome", "card-left"])
-        try alice.record(campaign: deployment.campaign, address: deployment.addresses[1], answers: SampleAnswers.declined)
-
-        // When it syncs, the unknown campaign's visit is refused and the response (with its knock) arrives
-        let summary = try alice.sync()
-        #expect(summary["pushed"] as? Int == 2)
-        let rejected = try #require(summary["rejected"] as? [[String: Any]])
-        #expect(rejected.count == 1)
-        #expect(rejected.first?["type"] as? String == "visit")
-        #expect((rejected.first?["reason"] as? String)?.isEmpty == false)
-        // And it does not come back on the next sync
-        let next = try alice.sync()
-        #expect((next["rejected"] as? [Any])?.isEmpty == true)
-        #expect(next["pending"] as? Int == 0)
-        // But it stays listed as set aside, with its reason, for the organiser to look at
-        let setAside = try #require(next["set_aside"] as? [[String: Any]])
-        #expect(setAside.count == 1)
-        #expect(setAside.first?["reason"] as? String == rejected.first?["reason"] as? String)
-    }
-
     @Test("A revoked token exits 77 with a sentence")
     func revokedToken() throws {
         let deployment = try Deployment()

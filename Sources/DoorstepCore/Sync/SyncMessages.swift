@@ -31,19 +31,23 @@ public struct PushResponse: Codable, Sendable, Hashable {
     }
 }
 
-/// What the server did with one operation. A repeated operation gets the first result again.
+/// What the server did with one operation. A repeated operation that was applied or rejected gets
+/// the first result again; a held one is looked at afresh.
 public struct OperationResult: Codable, Sendable, Hashable {
     /// The outcome of one operation.
     public enum Status: String, Codable, Sendable, Hashable {
         /// Stored now or by an earlier push of the same operation id.
         case applied
+        /// Not applied yet: the server lacks what it needs (an unknown campaign, form version or
+        /// response) and may have it later. The device keeps it and sends it again at every sync.
+        case held
         /// Refused for good; `reason` says why. Retrying will not help.
         case rejected
     }
 
     public var id: UUID
     public var status: Status
-    /// A sentence for people when rejected.
+    /// A sentence for people when held or rejected.
     public var reason: String?
     /// How many field values this operation left in conflict.
     public var conflicts: Int

@@ -45,6 +45,16 @@ public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
         }
     }
 
+    /// The response the operation creates, changes or erases; `nil` for a knock.
+    public var response: UUID? {
+        switch body {
+        case .createResponse(let response): response.response
+        case .updateResponse(let update): update.response
+        case .eraseResponse(let erasure): erasure.response
+        case .recordVisit: nil
+        }
+    }
+
     /// Whether the operation carries a safeguarding concern, so it is pushed first.
     public var isUrgent: Bool {
         if case .createResponse(let response) = body { return response.safeguarding }

@@ -275,7 +275,7 @@ public struct AnswerValidator: Sendable {
 
 extension AnswerValue {
     /// Empty text or an empty list: no answer.
-    var isEmptyAnswer: Bool {
+    public var isEmptyAnswer: Bool {
         switch self {
         case .text(let text): text.isEmpty
         case .list(let names): names.isEmpty

@@ -20,6 +20,10 @@ public enum ClientStoreError: Error, Hashable, Sendable, CustomStringConvertible
     case responseErased(UUID)
     /// No draft with this id is in the store.
     case unknownDraft(UUID)
+    /// No operation with this id is in the outbox.
+    case unknownOperation(UUID)
+    /// The operation was delivered, waits for its first answer, or was discarded already.
+    case notDiscardable(UUID, state: String)
     /// A pulled page belongs to another server epoch than the stored cursor.
     case epochMismatch(stored: String, received: String)
     /// A stored value could not be read back.
@@ -47,6 +51,14 @@ public enum ClientStoreError: Error, Hashable, Sendable, CustomStringConvertible
             "Response \(id.uuidString) was erased at the resident's request and cannot be changed."
         case .unknownDraft(let id):
             "There is no draft \(id.uuidString) on this laptop."
+        case .unknownOperation(let id):
+            "There is no operation \(id.uuidString.lowercased()) on this laptop; see doorstep status."
+        case .notDiscardable(let id, let state):
+            switch state {
+            case "sent": "Operation \(id.uuidString.lowercased()) was delivered to the server; there is nothing to discard."
+            case "discarded": "Operation \(id.uuidString.lowercased()) was discarded already."
+            default: "Operation \(id.uuidString.lowercased()) waits for its first sync; only what the server held or rejected can be discarded."
+            }
         case .epochMismatch(let stored, let received):
             "The server's epoch changed from \(stored) to \(received); re-send everything before pulling."
         case .corrupt(let what):

@@ -17,8 +17,8 @@ public struct StoredResponse: Sendable, Hashable {
     public var erased: Erasure.Scope?
     /// Every field written, with its value (`nil` when cleared) and stamp.
     public var fields: [String: FieldValue]
-    /// Operations about this response that wait to be pushed.
-    public var pendingChanges: Int
+    /// Where its changes stand with the server.
+    public var delivery: Delivery
 
     /// The answers: every field that holds a value.
     public var answers: Answers {
@@ -37,8 +37,8 @@ public struct ResponseSummary: Sendable, Hashable {
     public var formVersion: String
     public var recordedAt: String
     public var erased: Erasure.Scope?
-    /// Operations about this response that wait to be pushed.
-    public var pendingChanges: Int
+    /// Where its changes stand with the server.
+    public var delivery: Delivery
 }
 
 /// A questionnaire in progress, saved after every answer so nothing is lost.

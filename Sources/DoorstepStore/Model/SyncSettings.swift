@@ -30,8 +30,11 @@ public struct StoreStatus: Sendable, Hashable {
     public var urgent: Int
     /// Operations the server accepted.
     public var sent: Int
-    /// Operations the server refused, set aside with its reason.
+    /// Operations the server held (sent again at every sync) and rejected (kept with the reason
+    /// until a person discards them), and operations a person discarded.
+    public var held: Int
     public var rejected: Int
+    public var discarded: Int
     /// When the last sync completed, ISO 8601.
     public var lastSync: String?
     public var forms: Int

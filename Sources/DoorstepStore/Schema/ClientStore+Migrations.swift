@@ -129,6 +129,33 @@ extension ClientStore {
                 CREATE INDEX outbox_by_response ON outbox(response) WHERE response IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v3-outbox-held-and-discarded") { db in
+            // The server may hold an operation (it lacks what it needs yet): such an operation is
+            // sent again at every sync. A person may discard an operation the server will never
+            // take: it stays here, marked, and is never sent again. SQLite cannot change a CHECK
+            // constraint in place, so the table is rebuilt.
+            try db.execute(sql: """
+                CREATE TABLE outbox_new (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    kind TEXT NOT NULL,
+                    response TEXT,
+                    operation TEXT NOT NULL,
+                    urgent INTEGER NOT NULL DEFAULT 0,
+                    state TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (state IN ('pending', 'sent', 'held', 'rejected', 'discarded')),
+                    reason TEXT,
+                    created_at TEXT NOT NULL,
+                    sent_at TEXT
+                );
+                INSERT INTO outbox_new (seq, id, kind, response, operation, urgent, state, reason, created_at, sent_at)
+                    SELECT seq, id, kind, response, operation, urgent, state, reason, created_at, sent_at FROM outbox;
+                DROP TABLE outbox;
+                ALTER TABLE outbox_new RENAME TO outbox;
+                CREATE INDEX outbox_queue ON outbox(state, urgent DESC, seq);
+                CREATE INDEX outbox_by_response ON outbox(response) WHERE response IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

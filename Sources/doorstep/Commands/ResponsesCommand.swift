@@ -31,8 +31,37 @@ struct ResponsesCommand: ParsableCommand {
     }
 
     static func syncState(_ response: ResponseSummary) -> String {
-        if let erased = response.erased { return erased == .all ? "erased" : "personal data erased" }
-        return response.pendingChanges == 0 ? "synced" : "pending"
+        let erased = response.erased.map { $0 == .all ? "erased; " : "personal data erased; " } ?? ""
+        return erased + DeliveryText.line(response.delivery)
+    }
+}
+
+/// How a response's delivery reads in `responses` and `show`.
+enum DeliveryText {
+    /// `synced`, `pending`, or `held`/`rejected` with the server's reason.
+    static func line(_ delivery: Delivery) -> String {
+        switch delivery.state {
+        case .synced, .pending: delivery.state.rawValue
+        case .held, .rejected: "\(delivery.state.rawValue): \(delivery.reason ?? "the server gave no reason")"
+        }
+    }
+}
+
+/// The delivery keys of `responses --json` and `show --json`.
+struct DeliveryJSON: Encodable {
+    var delivery: Delivery
+
+    private enum CodingKeys: String, CodingKey {
+        case sync, reason = "sync_reason", pending = "pending_changes", held = "held_changes", rejected = "rejected_changes"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(delivery.state.rawValue, forKey: .sync)
+        try container.encode(delivery.reason, forKey: .reason)
+        try container.encode(delivery.pending, forKey: .pending)
+        try container.encode(delivery.held, forKey: .held)
+        try container.encode(delivery.rejected, forKey: .rejected)
     }
 }
 
@@ -45,7 +74,7 @@ struct ResponseSummaryJSON: Encodable {
     var formVersion: String
     var recordedAt: String
     var erased: String?
-    var pendingChanges: Int
+    var delivery: Delivery
 
     init(_ summary: ResponseSummary) {
         id = summary.id.uuidString
@@ -55,12 +84,24 @@ struct ResponseSummaryJSON: Encodable {
         formVersion = summary.formVersion
         recordedAt = summary.recordedAt
         erased = summary.erased?.rawValue
-        pendingChanges = summary.pendingChanges
+        delivery = summary.delivery
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, campaign, address, form, erased
-        case formVersion = "form_version", recordedAt = "recorded_at", pendingChanges = "pending_changes"
+        case formVersion = "form_version", recordedAt = "recorded_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(campaign, forKey: .campaign)
+        try container.encode(address, forKey: .address)
+        try container.encode(form, forKey: .form)
+        try container.encode(formVersion, forKey: .formVersion)
+        try container.encode(recordedAt, forKey: .recordedAt)
+        try container.encode(erased, forKey: .erased)
+        try DeliveryJSON(delivery: delivery).encode(to: encoder)
     }
 }
 
@@ -71,7 +112,8 @@ struct ShowCommand: ParsableCommand {
         abstract: "Show one response.",
         discussion: """
             --json prints an object with id, campaign, address, form, form_version, recorded_at, device, \
-            erased, pending_changes, answers ({question name: value}, arrays for multi-selects) and \
+            erased, sync (synced, pending, held or rejected), sync_reason, pending_changes, held_changes, \
+            rejected_changes, answers ({question name: value}, arrays for multi-selects) and \
             fields (each value with the clock stamp of its last write).
             """
     )
@@ -99,7 +141,7 @@ struct ShowCommand: ParsableCommand {
         Console.out("Address   \(response.address)\(door.map { " — \($0.address)" } ?? "")")
         Console.out("Form      \(response.form) version \(response.formVersion)")
         Console.out("Recorded  \(response.recordedAt) by device \(response.device)")
-        Console.out("Sync      \(response.pendingChanges == 0 ? "synced" : "\(response.pendingChanges) change(s) waiting to be pushed")")
+        Console.out("Sync      \(DeliveryText.line(response.delivery))")
         if let erased = response.erased {
             Console.out("Erased    \(erased == .all ? "every answer" : "personal answers"), at the resident's request")
         }
@@ -132,7 +174,7 @@ struct ResponseJSON: Encodable {
     var recordedAt: String
     var device: String
     var erased: String?
-    var pendingChanges: Int
+    var delivery: Delivery
     var answers: Answers
     var fields: [String: Field]
 
@@ -145,13 +187,28 @@ struct ResponseJSON: Encodable {
         recordedAt = response.recordedAt
         device = response.device
         erased = response.erased?.rawValue
-        pendingChanges = response.pendingChanges
+        delivery = response.delivery
         answers = response.answers
         fields = response.fields.mapValues { Field(value: $0.value, stamp: $0.stamp.description) }
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, campaign, address, form, device, erased, answers, fields
-        case formVersion = "form_version", recordedAt = "recorded_at", pendingChanges = "pending_changes"
+        case formVersion = "form_version", recordedAt = "recorded_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(campaign, forKey: .campaign)
+        try container.encode(address, forKey: .address)
+        try container.encode(form, forKey: .form)
+        try container.encode(formVersion, forKey: .formVersion)
+        try container.encode(recordedAt, forKey: .recordedAt)
+        try container.encode(device, forKey: .device)
+        try container.encode(erased, forKey: .erased)
+        try container.encode(answers, forKey: .answers)
+        try container.encode(fields, forKey: .fields)
+        try DeliveryJSON(delivery: delivery).encode(to: encoder)
     }
 }

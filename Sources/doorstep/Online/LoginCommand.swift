@@ -1,8 +1,10 @@
 import ArgumentParser
+import DoorstepCore
 import DoorstepStore
 import DoorstepSync
 import DoorstepTransport
 import Foundation
+import Logging
 
 /// `doorstep login`: enrols this laptop with a server after checking the token there.
 struct LoginCommand: AsyncParsableCommand {
@@ -60,6 +62,27 @@ struct LoginCommand: AsyncParsableCommand {
         try store.saveLogin(server: base, token: token, role: identity.role)
         try store.observeServerTime(identity.serverTime)
         Console.out("Logged in to \(base) as \(identity.name) (\(identity.role)).")
+        try await warnAboutUnknownCampaigns(api: api, store: store, logger: logger)
+    }
+
+    /// Campaigns made on this laptop that the server does not know: what was recorded for them
+    /// is held by the server until an organiser creates them there with the same id.
+    private func warnAboutUnknownCampaigns(api: ServerAPI, store: ClientStore, logger: Logger) async throws {
+        let local = try store.campaigns()
+        guard !local.isEmpty else { return }
+        let known: Set<String>
+        do {
+            known = Set(try await api.campaigns().map(\.id))
+        } catch {
+            logger.warning("Could not list the server's campaigns to compare them with this laptop's.", metadata: ["error": "\(error)"])
+            return
+        }
+        for id in local.map(\.campaign.id) where !known.contains(id) {
+            let warning = "Warning: the server does not know campaign \(id), made on this laptop. What was recorded for it "
+                + "is held by the server, and sent again at every sync, until an organiser creates a campaign "
+                + "\(id) there (doorstep-server campaign create --id \(id) ...)."
+            Console.error(warning)
+        }
     }
 
     private func readToken() throws -> String {

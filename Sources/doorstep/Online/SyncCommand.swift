@@ -1,4 +1,5 @@
 import ArgumentParser
+import DoorstepStore
 import DoorstepSync
 import Foundation
 
@@ -9,14 +10,17 @@ struct SyncCommand: AsyncParsableCommand {
         abstract: "Push pending changes, then pull forms, campaigns, walk lists, visit status and merged records.",
         discussion: """
             Safe to interrupt and to run again: nothing is lost or doubled. Only one sync runs at a \
-            time on a laptop; a second one exits 75. Exit codes: 0 done, 75 server unreachable or \
-            another sync running (try later), 77 token refused, 64 not logged in.
+            time on a laptop; a second one exits 75. The server applies each change, holds it (it \
+            lacks what the change needs, such as a campaign not created yet: it is sent again at \
+            every sync) or rejects it (kept here with the reason until you discard it). Exit codes: \
+            0 everything delivered, 75 something held, the server unreachable or another sync \
+            running (try later), 65 something rejected, 77 token refused, 64 not logged in.
             """
     )
 
     @OptionGroup var home: HomeOptions
     @OptionGroup var connection: ConnectionOptions
-    @Flag(name: .long, help: "Print a JSON summary on stdout (pushed, pulled, conflicts, rejected, set_aside).") var json = false
+    @Flag(name: .long, help: "Print a JSON summary on stdout (pushed, pulled, conflicts, held, rejected).") var json = false
     @Flag(name: .long, help: "Print nothing on success; log only warnings and errors.") var quiet = false
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Operations per push request.", valueName: "count"))
     var batchSize = 2000
@@ -42,24 +46,37 @@ struct SyncCommand: AsyncParsableCommand {
         }
         bar?.finish()
         withExtendedLifetime(lock) {}
+        let undelivered = summary.held + summary.rejected
+        for concern in undelivered where concern.safeguarding {
+            Console.error(UndeliveredText.safeguardingWarning(concern))
+        }
         if json {
             try Console.json(summary)
         } else if !quiet {
             print(Self.sentence(summary))
-            for rejected in summary.rejected {
-                print("Refused by the server and set aside: \(rejected.type) \(rejected.id.uuidString): \(rejected.reason)")
-            }
+            for line in UndeliveredText.groups(undelivered) { print(line) }
+        }
+        if !summary.rejected.isEmpty {
+            throw CLIError(
+                .dataError,
+                "\(UndeliveredText.count(summary.rejected.count, "change")) rejected by the server \(summary.rejected.count == 1 ? "is" : "are") kept on this laptop; see doorstep status, then correct the record or discard the change (doorstep discard OP_ID)."
+            )
+        }
+        if !summary.held.isEmpty {
+            throw CLIError(
+                .tryLater,
+                "\(UndeliveredText.count(summary.held.count, "change")) held by the server will be sent again at the next sync."
+            )
         }
     }
 
     /// The summary as people read it.
     static func sentence(_ summary: SyncSummary) -> String {
-        func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+        let count = UndeliveredText.count
         var text = "Pushed \(count(summary.pushed, "change")), pulled \(count(summary.pulled, "record"))"
         if summary.conflicts > 0 { text += ", \(count(summary.conflicts, "value")) kept in conflict for organisers" }
-        if !summary.rejected.isEmpty { text += ", \(count(summary.rejected.count, "change")) refused" }
-        let earlier = summary.setAside.count - summary.rejected.count
-        if earlier > 0 { text += "; \(count(earlier, "change")) refused earlier stay set aside (see sync --json)" }
+        if summary.heldNow > 0 { text += ", \(count(summary.heldNow, "change")) held by the server" }
+        if summary.rejectedNow > 0 { text += ", \(count(summary.rejectedNow, "change")) rejected" }
         if summary.pending > 0 { text += "; \(summary.pending) recorded meanwhile wait for the next sync" }
         return text + "."
     }

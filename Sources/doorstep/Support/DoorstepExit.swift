@@ -54,7 +54,7 @@ extension ClientStoreError: ExitCodeProviding {
         switch self {
         case .homeUnusable: .usage
         case .unknownForm, .formVersionExists, .unknownCampaign, .campaignExists, .unknownAddress,
-             .unknownResponse, .responseErased, .unknownDraft: .dataError
+             .unknownResponse, .responseErased, .unknownDraft, .unknownOperation, .notDiscardable: .dataError
         case .epochMismatch: .tryLater
         case .corrupt: .failure
         }

@@ -17,6 +17,9 @@ struct ResponseRow {
     var erased: Erasure.Scope?
     /// Every field's winning value and stamp; erased fields are absent.
     var fields: [String: FieldValue]
+    /// The answers the response counts with in tallies and exports (`answers_json`): its valid
+    /// answers, with non-relevant ones left out and calculations computed.
+    var counted: Answers
 
     /// The current answers: every field that holds a value.
     var answers: Answers { fields.compactMapValues(\.value) }
@@ -44,6 +47,7 @@ struct ResponseRow {
         tokenID = row["token_id"]
         erased = (row["erased"] as String?).flatMap(Erasure.Scope.init(rawValue:))
         fields = Self.fields(answersJSON: row["answers_json"], stamp: row["stamp"], fieldsJSON: row["fields_json"])
+        counted = FieldWriteRow.answerObject(row["answers_json"])?.compactMapValues { $0 } ?? [:]
     }
 
     /// The merged fields of a `responses` row from its columns: `fields_json`, or, while it is NULL (a response no

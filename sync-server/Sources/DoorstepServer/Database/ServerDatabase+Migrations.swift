@@ -161,6 +161,26 @@ extension ServerDatabase {
                 arguments: [UUID().uuidString.lowercased()]
             )
         }
+        migrator.registerMigration("v2-unapplied-operations") { db in
+            // Operations not applied keep a bounded record, not their payload: the device keeps the
+            // payload (it sends a held one again, and shows a rejected one with its reason).
+            try db.execute(sql: """
+                CREATE TABLE unapplied_operations(
+                    id TEXT PRIMARY KEY NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('held', 'rejected')),
+                    first_received_at TEXT NOT NULL,
+                    last_received_at TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 1,
+                    device TEXT NOT NULL,
+                    token_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    response TEXT,
+                    reason TEXT NOT NULL,
+                    size INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX unapplied_operations_token ON unapplied_operations(token_id, status);
+                """)
+        }
         return migrator
     }
 }

@@ -3,19 +3,26 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// An operation refused for good; its reason goes back to the device and into the log.
-struct Rejection: Error {
+/// An operation not applied: held (the server may have what it needs later) or rejected for good.
+/// Its reason goes back to the device and into the record of unapplied operations.
+struct Refusal: Error {
+    var status: OperationResult.Status
     var reason: String
+
+    /// The server lacks what the operation needs (an unknown campaign, form version or response).
+    static func held(_ reason: String) -> Refusal { Refusal(status: .held, reason: reason) }
+    /// The operation is invalid for ever.
+    static func rejected(_ reason: String) -> Refusal { Refusal(status: .rejected, reason: reason) }
 }
 
 extension ServerDatabase {
     /// Applies a push and answers with one result per operation, after committing.
     ///
     /// The whole batch is one SQLite write transaction. An operation is applied entirely or (when
-    /// rejected) not at all: every check of a new response comes before its first write, and any
-    /// other operation runs inside its own SAVEPOINT. The batch is made durable by a single commit
-    /// (one fsync) before the server answers. An operation id seen before gets its stored result
-    /// again and changes nothing.
+    /// held or rejected) not at all: every check of a new response comes before its first write,
+    /// and any other operation runs inside its own SAVEPOINT. The batch is made durable by a single
+    /// commit (one fsync) before the server answers. An operation id applied or rejected before
+    /// gets its stored result again and changes nothing; one held before is looked at afresh.
     ///
     /// - Parameters:
     ///   - request: The device's batch.
@@ -68,6 +75,8 @@ struct PushBatch {
     let db: Database
     let database: ServerDatabase
     let identity: Identity
+    /// Decides which responses the token may change.
+    let authority: ResponseAuthority
     let maxDriftMilliseconds: Int64
     let receivedAt = Timestamps.now()
     let today: String
@@ -79,6 +88,8 @@ struct PushBatch {
     var operationNumber: Int64
     /// Whether the operation being applied runs inside its savepoint.
     var inSavepoint = false
+    /// Operations of this push that were held before: applying one now removes its record.
+    var heldBefore: Set<String> = []
     /// The tally changes of the operation being applied, kept apart until it succeeds.
     var pendingTallies: [(group: TallyGroup, keys: [TallyKey], delta: Int)] = []
     /// The prepared contributions of the new response being applied, kept apart until it succeeds.
@@ -133,6 +144,7 @@ struct PushBatch {
         self.db = db
         self.database = database
         self.identity = identity
+        authority = ResponseAuthority(identity: identity)
         self.maxDriftMilliseconds = maxDriftMilliseconds
         self.today = today
         self.preparation = preparation
@@ -160,7 +172,8 @@ struct PushBatch {
         guard let preparation else { return [] }
         var results: [OperationResult] = []
         results.reserveCapacity(ids.count)
-        let stored = try storedResults(ids.compactMap { $0 })
+        let (stored, held) = try storedResults(ids.compactMap { $0 })
+        heldBefore = held
         var seen: [UUID: OperationResult] = [:]
         for start in stride(from: 0, to: ids.count, by: Self.handOver) {
             let operations = try preparation.take(start..<min(start + Self.handOver, ids.count))
@@ -221,20 +234,32 @@ struct PushBatch {
 
     // MARK: One operation
 
-    /// The results the log holds for any of `ids`: one query for them all.
-    private func storedResults(_ ids: [UUID]) throws -> [UUID: OperationResult] {
+    /// The final results the server holds for any of `ids` (applied or rejected), and which of
+    /// them were held before: one query for them all.
+    private func storedResults(_ ids: [UUID]) throws -> (final: [UUID: OperationResult], held: Set<String>) {
         let list = "[" + ids.map { "\"" + JSONText.uuidString($0) + "\"" }.joined(separator: ",") + "]"
         let rows = try Row.fetchAll(
-            db, sql: "SELECT id, status, reason, conflicts FROM operations WHERE id IN (SELECT value FROM json_each(?))",
+            db, sql: """
+                WITH sent(id) AS (SELECT value FROM json_each(?))
+                SELECT id, status, reason, conflicts FROM operations WHERE id IN sent
+                UNION ALL
+                SELECT id, status, reason, 0 FROM unapplied_operations WHERE id IN sent
+                """,
             arguments: [list]
         )
         var results: [UUID: OperationResult] = [:]
+        var held: Set<String> = []
         for row in rows {
-            guard let id = UUID(uuidString: row["id"]) else { continue }
+            let text: String = row["id"]
+            guard let id = UUID(uuidString: text) else { continue }
             let status = OperationResult.Status(rawValue: row["status"]) ?? .rejected
-            results[id] = OperationResult(id: id, status: status, reason: row["reason"], conflicts: row["conflicts"])
+            if status == .held {
+                held.insert(text)
+            } else {
+                results[id] = OperationResult(id: id, status: status, reason: row["reason"], conflicts: row["conflicts"])
+            }
         }
-        return results
+        return (results, held)
     }
 
     private mutating func applyNew(_ prepared: PushPreparation.Prepared) throws -> OperationResult {
@@ -245,20 +270,20 @@ struct PushBatch {
         pendingPrepared = nil
         let sequenceMark = sequence
         var outcome = Outcome()
-        var rejection: String?
+        var refusal: Refusal?
         // A new response is checked whole before its first write; anything else runs in its own
         // savepoint, with statements prepared once per batch.
         inSavepoint = false
         if case .createResponse = operation.body {} else { try openSavepoint() }
         do {
             outcome = try perform(prepared, stamp: stamp, aliases: aliases)
-            try log(prepared, stamp: stamp, outcome: outcome, status: .applied, reason: nil)
-        } catch let refused as Rejection {
-            rejection = refused.reason
+            try log(prepared, stamp: stamp, outcome: outcome)
+        } catch let refused as Refusal {
+            refusal = refused
             if inSavepoint { try statements.rollback.execute() }
         }
         if inSavepoint { try statements.release.execute() }
-        guard let rejection else {
+        guard let refusal else {
             for pending in pendingTallies {
                 var counts = tallies.removeValue(forKey: pending.group) ?? [:]
                 for key in pending.keys { counts[key, default: 0] += pending.delta }
@@ -270,8 +295,9 @@ struct PushBatch {
             return OperationResult(id: operation.id, status: .applied, conflicts: outcome.conflicts)
         }
         sequence = sequenceMark
-        try log(prepared, stamp: stamp, outcome: Outcome(), status: .rejected, reason: rejection)
-        return OperationResult(id: operation.id, status: .rejected, reason: rejection)
+        operationNumber -= 1
+        try record(prepared, refusal)
+        return OperationResult(id: operation.id, status: refusal.status, reason: refusal.reason)
     }
 
     /// Opens the savepoint of the operation being applied, before its first write.
@@ -304,7 +330,7 @@ struct PushBatch {
         _ prepared: PushPreparation.Prepared, stamp: HLCTimestamp, aliases: [HLCTimestamp]
     ) throws -> Outcome {
         let operation = prepared.operation
-        guard !operation.device.isEmpty else { throw Rejection(reason: "The operation names no device.") }
+        guard !operation.device.isEmpty else { throw Refusal.rejected("The operation names no device.") }
         switch operation.body {
         case .createResponse(let new):
             return try create(new, prepared: prepared, stamp: stamp, aliases: aliases)
@@ -318,16 +344,37 @@ struct PushBatch {
         }
     }
 
-    private func log(
-        _ prepared: PushPreparation.Prepared, stamp: HLCTimestamp, outcome: Outcome,
-        status: OperationResult.Status, reason: String?
-    ) throws {
+    /// Appends an applied operation to the log, with its payload.
+    private func log(_ prepared: PushPreparation.Prepared, stamp: HLCTimestamp, outcome: Outcome) throws {
         let operation = prepared.operation
         try statements.log.execute(
             operationNumber, prepared.idText, receivedAt, operation.device, identity.tokenID, operation.kind,
             prepared.stampText, stamp == operation.stamp ? prepared.stampText : stamp.description, outcome.response,
             outcome.storedOperation.map(JSONText.operation) ?? prepared.text ?? JSONText.operation(operation),
-            status.rawValue, reason, outcome.conflicts
+            OperationResult.Status.applied.rawValue, String?.none, outcome.conflicts
+        )
+        if heldBefore.contains(prepared.idText) {
+            try db.execute(sql: "DELETE FROM unapplied_operations WHERE id = ?", arguments: [prepared.idText])
+        }
+    }
+
+    /// Keeps a bounded record of an operation not applied: who sent what kind, why, and its size,
+    /// never its payload (the device keeps that). A held operation sent again updates its record.
+    private func record(_ prepared: PushPreparation.Prepared, _ refusal: Refusal) throws {
+        let operation = prepared.operation
+        let size = prepared.text?.utf8.count ?? JSONText.operation(operation).utf8.count
+        try db.execute(
+            sql: """
+                INSERT INTO unapplied_operations(id, status, first_received_at, last_received_at, device, token_id,
+                                                 type, response, reason, size)
+                VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                ON CONFLICT(id) DO UPDATE SET status = excluded.status, last_received_at = excluded.last_received_at,
+                    attempts = attempts + 1, reason = excluded.reason
+                """,
+            arguments: [
+                prepared.idText, refusal.status.rawValue, receivedAt, operation.device, identity.tokenID, operation.kind,
+                operation.response.map(JSONText.uuidString), refusal.reason, size,
+            ]
         )
     }
 
@@ -345,16 +392,16 @@ struct PushBatch {
         let answersJSON: String
         if let create = prepared.create {
             // Prepared against the published form, so it is published.
-            if case .failure(let problems) = create.values { throw Rejection(reason: problems.description) }
+            if case .failure(let problems) = create.values { throw Refusal.rejected(problems.description) }
             answersJSON = create.answersJSON
         } else {
             guard let form = try database.forms.definition(id: new.form, version: new.formVersion, db) else {
-                throw Rejection(reason: "Form \(new.form) version \(new.formVersion) is not published.")
+                throw Refusal.held("Form \(new.form) version \(new.formVersion) is not published on the server.")
             }
             if new.erased != .all {
                 switch validator(for: form).validate(new.answers, personalDataErased: new.erased != nil) {
                 case .success(let valid): answers = valid
-                case .failure(let problems): throw Rejection(reason: problems.description)
+                case .failure(let problems): throw Refusal.rejected(problems.description)
                 }
             }
             answersJSON = JSONText.answers(answers)
@@ -399,12 +446,15 @@ struct PushBatch {
     private mutating func recreate(
         _ new: NewResponse, answers: Answers, operation: SyncOperation, stamp: HLCTimestamp, aliases: [HLCTimestamp]
     ) throws -> Outcome {
-        let id = new.response.uuidString
-        guard var row = try ResponseRow.fetch(db, id: id) else {
-            throw Rejection(reason: "Response \(id) is unknown to the server.")
+        let id = new.response.uuidString.lowercased()
+        guard var row = try ResponseRow.fetch(db, id: new.response.uuidString) else {
+            throw Refusal.held("Response \(id) is unknown to the server.")
+        }
+        if let refusal = authority.refusalToCreate(responseRecordedWith: row.tokenID, id: id) {
+            throw Refusal.rejected(refusal)
         }
         guard row.campaign == new.campaign, row.address == new.address, row.form == new.form else {
-            throw Rejection(reason: "Response \(id) already exists for another campaign, address or form.")
+            throw Refusal.rejected("Response \(id) already exists for another campaign, address or form.")
         }
         let changes = answers.map { FieldChange(name: $0.key, value: $0.value, base: nil) }
         let (conflicts, stored) = try merge(&row, changes: changes, operation: operation, stamp: stamp, aliases: aliases)
@@ -421,24 +471,21 @@ struct PushBatch {
     private mutating func update(
         _ update: ResponseUpdate, operation: SyncOperation, stamp: HLCTimestamp, aliases: [HLCTimestamp]
     ) throws -> Outcome {
-        let id = update.response.uuidString
-        guard var row = try ResponseRow.fetch(db, id: id) else {
-            throw Rejection(reason: "Response \(id) is unknown to the server.")
+        guard var row = try ResponseRow.fetch(db, id: update.response.uuidString) else {
+            throw Refusal.held("Response \(update.response.uuidString.lowercased()) is unknown to the server.")
         }
-        try checkOwner(row)
-        guard let form = try database.forms.definition(id: row.form, version: row.formVersion, db) else {
-            throw Rejection(reason: "Form \(row.form) version \(row.formVersion) is not published.")
-        }
+        try checkChange(row)
+        let form = try publishedForm(of: row)
         let checker = validator(for: form)
         for change in update.fields {
             guard let question = form.question(named: change.name) else {
-                throw Rejection(reason: "There is no question \(change.name) in form \(row.form) version \(row.formVersion).")
+                throw Refusal.rejected("There is no question \(change.name) in form \(row.form) version \(row.formVersion).")
             }
             if question.type == .note {
-                throw Rejection(reason: "Question \(change.name) is a note and takes no answer.")
+                throw Refusal.rejected("Question \(change.name) is a note and takes no answer.")
             }
             if let value = change.value, let problem = checker.checkType(value, for: question) {
-                throw Rejection(reason: problem.description)
+                throw Refusal.rejected(problem.description)
             }
         }
         let (conflicts, stored) = try merge(&row, changes: update.fields, operation: operation, stamp: stamp, aliases: aliases)
@@ -458,10 +505,10 @@ struct PushBatch {
 
     private mutating func record(_ visit: Visit, operation: SyncOperation, stamp: HLCTimestamp) throws {
         guard try campaignForm(visit.campaign) != nil else {
-            throw Rejection(reason: "Campaign \(visit.campaign) is unknown to the server.")
+            throw Refusal.held("Campaign \(visit.campaign) is unknown to the server.")
         }
         guard try address(campaign: visit.campaign, id: visit.address) != nil else {
-            throw Rejection(reason: "Address \(visit.address) is not on the walk list of campaign \(visit.campaign).")
+            throw Refusal.rejected("Address \(visit.address) is not on the walk list of campaign \(visit.campaign).")
         }
         sequence += 1
         let statement = try db.cachedStatement(sql: """
@@ -477,12 +524,10 @@ struct PushBatch {
     private mutating func erase(_ erasure: Erasure, operation: SyncOperation) throws -> Outcome {
         let id = erasure.response.uuidString
         guard var row = try ResponseRow.fetch(db, id: id) else {
-            throw Rejection(reason: "Response \(id) is unknown to the server.")
+            throw Refusal.held("Response \(erasure.response.uuidString.lowercased()) is unknown to the server.")
         }
-        try checkOwner(row)
-        guard let form = try database.forms.definition(id: row.form, version: row.formVersion, db) else {
-            throw Rejection(reason: "Form \(row.form) version \(row.formVersion) is not published.")
-        }
+        try checkChange(row)
+        let form = try publishedForm(of: row)
         let scope: Erasure.Scope = row.erased == .all || erasure.scope == .all ? .all : .sensitive
         let before = row
         let erasedNames: Set<String>? = scope == .all ? nil : form.sensitiveQuestionNames
@@ -493,23 +538,32 @@ struct PushBatch {
             row.fields = [:]
         }
         row.erased = scope
-        try save(row, before: before, form: form)
+        // An erasure is applied whatever the validator says of what is left.
+        let counted = (try? validity(of: row, written: [], form: form).get()) ?? row.answers
+        try save(row, before: before, form: form, counting: counted)
         return Outcome(response: row.number)
     }
 
     // MARK: Merge
 
-    /// Adds one write per change to the fields' histories and moves each field to its winner.
+    /// Adds one write per change to the fields' histories and moves each field to its winner, so
+    /// that the response stays valid.
+    ///
+    /// The merged state is checked whole (``AnswerValidator``). When it would not be valid, a write
+    /// made on the current values is rejected with the validator's reason. A write made
+    /// concurrently — the base of a field it writes is not the value it replaces, or another field
+    /// holds a write stamped after it, which its device cannot have seen — is kept as a conflict
+    /// instead: the server writes the values it would have replaced back, with its own stamp, and
+    /// organisers settle it like any other conflict.
     ///
     /// - Returns: The open conflicts left on the written fields, and (when the response is erased)
     ///   the names whose values may be kept in the log; `nil` when all may.
+    /// - Throws: ``Refusal`` when the write would leave the response invalid.
     private mutating func merge(
         _ row: inout ResponseRow, changes: [FieldChange], operation: SyncOperation,
         stamp: HLCTimestamp, aliases: [HLCTimestamp]
     ) throws -> (conflicts: Int, kept: Set<String>?) {
-        guard let form = try database.forms.definition(id: row.form, version: row.formVersion, db) else {
-            throw Rejection(reason: "Form \(row.form) version \(row.formVersion) is not published.")
-        }
+        let form = try publishedForm(of: row)
         var kept: Set<String>?
         var writable = changes
         switch row.erased {
@@ -523,12 +577,15 @@ struct PushBatch {
             break
         }
         let before = row
-        var conflicts = 0
         let insertWrite = try db.cachedStatement(sql: Self.insertFieldWriteSQL)
         let aliasesJSON = JSONText.stamps(aliases)
         let stampText = stamp.description
+        var histories: [(name: String, history: FieldHistory)] = []
+        // The fields this operation now decides, and whether it was written on the value it replaces.
+        var won: [(name: String, replaced: FieldHistory.Write?, concurrent: Bool)] = []
         for change in writable {
             var history = try FieldHistory(Self.writes(db, response: row.number, field: change.name))
+            let replaced = history.winner
             let write = FieldHistory.Write(
                 stamp: stamp, aliases: aliases, base: change.base, resolves: change.resolves,
                 value: change.value, device: operation.device
@@ -541,17 +598,73 @@ struct PushBatch {
             ])
             if let winner = history.winner {
                 row.fields[change.name] = FieldValue(value: winner.value, stamp: winner.stamp)
+                if winner.stamp == stamp {
+                    let seen = replaced.map { [$0.stamp] + $0.aliases } ?? []
+                    won.append((change.name, replaced, change.base.map { !seen.contains($0) } ?? (replaced != nil)))
+                }
             }
+            histories.append((change.name, history))
+        }
+        guard row.fields != before.fields else {
+            return (try replaceConflicts(of: row, histories), kept)
+        }
+        var counted = validity(of: row, written: won.map(\.name), form: form)
+        if case .failure(let problem) = counted {
+            // Concurrent: a written field's base is not the value it replaces, or another field
+            // holds a write stamped after this one (the device cannot have seen it).
+            let written = Set(writable.map(\.name))
+            let concurrent = won.contains(where: \.concurrent)
+                || before.fields.contains { name, field in !written.contains(name) && field.stamp > stamp }
+            guard concurrent else { throw problem }
+            // Keep the response as it was; this operation's values stay as conflicts.
+            let restamp = database.clock.tick()
+            for (name, replaced, _) in won {
+                let restore = FieldHistory.Write(
+                    stamp: restamp, base: replaced?.stamp, value: replaced?.value, device: ServerClock.node
+                )
+                try insertWrite.execute(arguments: [
+                    row.number, name, restamp.description, "[]", replaced?.stamp.description, "[]",
+                    JSONText.answer(replaced?.value), ServerClock.node, operationNumber,
+                ])
+                row.fields[name] = FieldValue(value: replaced?.value, stamp: restamp)
+                if let index = histories.firstIndex(where: { $0.name == name }) { histories[index].history.insert(restore) }
+            }
+            counted = validity(of: row, written: [], form: form)
+        }
+        try save(row, before: before, form: form, counting: (try? counted.get()) ?? row.answers)
+        return (try replaceConflicts(of: row, histories), kept)
+    }
+
+    /// Rewrites the open conflicts of each written field; returns how many there are.
+    private func replaceConflicts(of row: ResponseRow, _ histories: [(name: String, history: FieldHistory)]) throws -> Int {
+        var conflicts = 0
+        for (name, history) in histories {
             let open = history.conflicts
             conflicts += open.count
             if history.writes.count > 1 {
-                try ConflictRows.replace(db, response: row.id, campaign: row.campaign, field: change.name, with: open)
+                try ConflictRows.replace(db, response: row.id, campaign: row.campaign, field: name, with: open)
             }
         }
-        if row.fields != before.fields {
-            try save(row, before: before, form: form)
+        return conflicts
+    }
+
+    /// The answers `row` counts with, or why it is not a valid response under `form`: every
+    /// problem the whole-response validator finds, and an answer `written` now to a question that
+    /// is not relevant.
+    private mutating func validity(of row: ResponseRow, written: [String], form: FormDefinition) -> Result<Answers, Refusal> {
+        switch validator(for: form).validate(row.answers, personalDataErased: row.erased != nil) {
+        case .failure(let problems):
+            return .failure(.rejected(problems.description))
+        case .success(let clean):
+            let irrelevant = written.filter { name in
+                clean[name] == nil && row.fields[name]?.value.map { !$0.isEmptyAnswer } == true
+            }
+            guard irrelevant.isEmpty else {
+                let names = irrelevant.joined(separator: ", ")
+                return .failure(.rejected("\(names): not relevant given the other answers, so \(irrelevant.count == 1 ? "it takes" : "they take") no answer."))
+            }
+            return .success(clean)
         }
-        return (conflicts, kept)
     }
 
     /// Every write to one field, from the history table.
@@ -563,40 +676,49 @@ struct PushBatch {
         return try Row.fetchAll(statement, arguments: [response, field]).compactMap { FieldWriteRow.write($0, field: field) }
     }
 
-    /// Rewrites the response's merged state and moves its tallies from `before` to `row`.
-    private mutating func save(_ row: ResponseRow, before: ResponseRow, form: FormDefinition) throws {
+    /// Rewrites the response's merged state and moves its tallies from what `before` counted to
+    /// `answers`, the valid answers `row` counts with (its relevant answers and calculations).
+    private mutating func save(_ row: ResponseRow, before: ResponseRow, form: FormDefinition, counting answers: Answers) throws {
         sequence += 1
         let statement = try db.cachedStatement(sql: """
             UPDATE responses SET erased = ?, answers_json = ?, fields_json = ?, changed_seq = ? WHERE id = ?
             """)
-        let answers = row.answers
         try statement.execute(arguments: [
             row.erased?.rawValue, JSONText.answers(answers), JSONText.fields(row.fields), sequence, row.id,
         ])
         try retally(
             campaign: row.campaign, address: row.address, form: form,
-            from: before.erased == .all ? nil : before.answers, to: row.erased == .all ? nil : answers
+            from: before.erased == .all ? nil : before.counted, to: row.erased == .all ? nil : answers
         )
     }
 
     // MARK: Checks and lookups
 
-    private func checkOwner(_ row: ResponseRow) throws {
-        if identity.role == .collector, row.tokenID != identity.tokenID {
-            throw Rejection(reason: "A collector may only change responses recorded with its own token.")
+    /// Refuses a change the token may not make to `row` (see ``ResponseAuthority``).
+    private func checkChange(_ row: ResponseRow) throws {
+        if let refusal = authority.refusalToChange(responseRecordedWith: row.tokenID) {
+            throw Refusal.rejected(refusal)
         }
+    }
+
+    /// The form version a stored response was recorded on.
+    private func publishedForm(of row: ResponseRow) throws -> FormDefinition {
+        guard let form = try database.forms.definition(id: row.form, version: row.formVersion, db) else {
+            throw Refusal.held("Form \(row.form) version \(row.formVersion) is not published on the server.")
+        }
+        return form
     }
 
     /// The walk-list address of a new response, after checking its campaign uses its form.
     private mutating func checkedPlace(campaign: String, address: String, form: String) throws -> AddressInfo {
         guard let campaignForm = try campaignForm(campaign) else {
-            throw Rejection(reason: "Campaign \(campaign) is unknown to the server.")
+            throw Refusal.held("Campaign \(campaign) is unknown to the server.")
         }
         guard campaignForm == form else {
-            throw Rejection(reason: "Campaign \(campaign) uses form \(campaignForm), not \(form).")
+            throw Refusal.rejected("Campaign \(campaign) uses form \(campaignForm), not \(form).")
         }
         guard let place = try self.address(campaign: campaign, id: address) else {
-            throw Rejection(reason: "Address \(address) is not on the walk list of campaign \(campaign).")
+            throw Refusal.rejected("Address \(address) is not on the walk list of campaign \(campaign).")
         }
         return place
     }

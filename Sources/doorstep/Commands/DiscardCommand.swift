@@ -1,0 +1,64 @@
+import ArgumentParser
+import DoorstepStore
+import Foundation
+
+/// `doorstep discard OP_ID [--yes]`: a person gives up on a change the server will not take.
+struct DiscardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "discard",
+        abstract: "Give up on a change the server rejected or holds: it is never sent again.",
+        discussion: """
+            Only changes the server rejected or holds can be discarded (see doorstep status for \
+            their operation ids; any unique prefix of 8 or more characters will do). The change \
+            stays on this laptop, marked discarded, but is never sent again and no longer counts \
+            as undelivered. Asks for confirmation unless --yes is given. Exit 65 for an unknown \
+            operation or one that cannot be discarded, 64 for an ambiguous or too short prefix.
+            """
+    )
+
+    @OptionGroup var home: HomeOptions
+    @Argument(help: "The operation id, as doorstep status lists it.") var operationID: String
+    @Flag(name: .long, help: "Discard without asking.") var yes = false
+
+    func run() throws {
+        let store = try home.openStore()
+        let id = try Self.resolve(operationID, in: store)
+        guard let operation = try store.undeliveredOperations().first(where: { $0.id == id }) else {
+            // Delivered, waiting for its first sync, or discarded already: the store says which.
+            try store.discard(operation: id)
+            return
+        }
+        let text = id.uuidString.lowercased()
+        if !yes {
+            guard Console.inputIsTerminal else {
+                throw CLIError(.usage, "Discarding cannot be undone; run again with --yes to discard \(text).")
+            }
+            Console.error("\(operation.type) \(text), \(operation.state.rawValue) by the server: \(operation.reason)")
+            if operation.safeguarding {
+                Console.error("It carries a SAFEGUARDING CONCERN; make sure it reached the safeguarding lead another way.")
+            }
+            Console.prompt("Discard it for good? It will never be sent. [y/N] ")
+            guard let answer = Console.readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                Console.error("Kept.")
+                return
+            }
+        }
+        try store.discard(operation: id)
+        Console.out("Discarded \(operation.type) \(text); it will not be sent again.")
+    }
+
+    /// The outbox operation `text` names: a full id or a unique prefix of 8 or more characters, any case.
+    static func resolve(_ text: String, in store: ClientStore) throws -> UUID {
+        if let id = UUID(uuidString: text) { return id }
+        guard text.count >= 8, text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            throw CLIError(.usage, "'\(text)' is not an operation id or a prefix of 8 or more of its characters.")
+        }
+        let matches = try store.operationIDs(startingWith: text)
+        switch matches.count {
+        case 0: throw CLIError(.dataError, "There is no operation \(text.lowercased())… on this laptop; see doorstep status.")
+        case 1: return matches[0]
+        default:
+            throw CLIError(.usage, lines: ["'\(text)' matches \(matches.count) operations:"] + matches.map { "  \($0.uuidString.lowercased())" })
+        }
+    }
+}

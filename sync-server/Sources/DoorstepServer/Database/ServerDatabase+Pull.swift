@@ -66,18 +66,18 @@ extension ServerDatabase {
 
         let columns = PullPageText.responseColumns
         let responses: RowCursor?
-        switch identity.role {
-        case .viewer:
+        switch ResponseAuthority(identity: identity).readScope {
+        case .none:
             responses = nil
-        case .collector:
+        case .recordedWith(let tokenID):
             responses = try Row.fetchCursor(
                 db, sql: """
                     SELECT \(columns) FROM responses WHERE token_id = ?2 AND changed_seq > ?3 AND NOT \(ownResponse)
                     ORDER BY changed_seq LIMIT ?4
                     """,
-                arguments: [me, identity.tokenID, cursor, fetch]
+                arguments: [me, tokenID, cursor, fetch]
             )
-        case .organiser, .admin:
+        case .all:
             responses = try Row.fetchCursor(
                 db, sql: "SELECT \(columns) FROM responses WHERE changed_seq > ?2 AND NOT \(ownResponse) ORDER BY changed_seq LIMIT ?3",
                 arguments: [me, cursor, fetch]

@@ -101,8 +101,9 @@ let package = Package(
         .executableTarget(
             name: "doorstep-server",
             dependencies: [
-                "DoorstepServer",
+                "DoorstepServer", "DoorstepCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "sync-server/Sources/doorstep-server",
@@ -160,7 +161,11 @@ let package = Package(
             name: "DoorstepServerTests",
             dependencies: [
                 "DoorstepServer", "DoorstepCore", "DoorstepTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "sync-server/Tests/DoorstepServerTests",
             swiftSettings: swiftSettings

@@ -28,6 +28,10 @@ public enum ClientStoreError: Error, Hashable, Sendable, CustomStringConvertible
     case epochMismatch(stored: String, received: String)
     /// A stored value could not be read back.
     case corrupt(String)
+    /// Another process holds the store's write lock (the overnight sync, say).
+    case busy
+    /// SQLite refused the store; its message.
+    case database(String)
 
     public var description: String {
         switch self {
@@ -63,6 +67,10 @@ public enum ClientStoreError: Error, Hashable, Sendable, CustomStringConvertible
             "The server's epoch changed from \(stored) to \(received); re-send everything before pulling."
         case .corrupt(let what):
             "The store holds a value it cannot read: \(what)."
+        case .busy:
+            "The store is busy with another doorstep command; try again in a moment."
+        case .database(let message):
+            "The store could not be used: \(message)."
         }
     }
 }

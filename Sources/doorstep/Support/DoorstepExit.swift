@@ -2,7 +2,6 @@ import ArgumentParser
 import DoorstepCore
 import DoorstepStore
 import Foundation
-import GRDB
 
 /// The exit codes of `doorstep`, from sysexits(3) (<https://man.freebsd.org/cgi/man.cgi?sysexits>).
 enum DoorstepExit: Int32, Sendable {
@@ -55,8 +54,8 @@ extension ClientStoreError: ExitCodeProviding {
         case .homeUnusable: .usage
         case .unknownForm, .formVersionExists, .unknownCampaign, .campaignExists, .unknownAddress,
              .unknownResponse, .responseErased, .unknownDraft, .unknownOperation, .notDiscardable: .dataError
-        case .epochMismatch: .tryLater
-        case .corrupt: .failure
+        case .epochMismatch, .busy: .tryLater
+        case .corrupt, .database: .failure
         }
     }
 
@@ -78,22 +77,11 @@ extension AnswerProblems: ExitCodeProviding {
     var messageLines: [String] { problems.map(\.description) }
 }
 
-extension DatabaseError: ExitCodeProviding {
-    var exitCode: DoorstepExit {
-        resultCode == .SQLITE_BUSY || resultCode == .SQLITE_LOCKED ? .tryLater : .failure
-    }
-
-    var messageLines: [String] {
-        if exitCode == .tryLater { return ["The store is busy with another doorstep command; try again in a moment."] }
-        return ["The store could not be used: \(message ?? resultCode.description)."]
-    }
-}
-
 extension DoorstepExit {
     /// Prints `error` to stderr as the user should read it and exits with its code. Errors of
     /// the argument parser (usage, `--help`, `--version`) keep the parser's own output and codes.
     static func exit(with error: any Error) -> Never {
-        guard let known = error as? any ExitCodeProviding else {
+        guard let known = (error as? any ExitCodeProviding) ?? ClientStoreError(databaseError: error) else {
             Doorstep.exit(withError: error)
         }
         for line in known.messageLines { Console.error(line) }

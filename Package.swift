@@ -68,10 +68,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The terminal's width, for the questionnaire (ioctl is variadic: not callable from Swift).
+        .target(name: "CTerminal"),
         .executableTarget(
             name: "doorstep",
             dependencies: [
-                "DoorstepCore", "DoorstepStore", "DoorstepTransport", "DoorstepSync",
+                "DoorstepCore", "DoorstepStore", "DoorstepTransport", "DoorstepSync", "CTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -32,7 +32,7 @@ struct QuestionnaireTests {
         #expect(result.stderr.contains("! Between 1 and 20 adults."))
         #expect(result.stderr.contains("Answer: 3. Enter keeps it."))
         #expect(!result.stderr.contains("How safe do you feel by day?"))
-        #expect(result.stderr.contains("== Review =="))
+        #expect(result.stderr.contains("== Review: type a number to change that answer =="))
         #expect(try fixture.count("drafts") == 0)
     }
 
@@ -68,7 +68,14 @@ struct QuestionnaireTests {
         ))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("! An answer is required."))
-        #expect(result.stderr.contains("! 'maybe' is not one of the choices"))
+        // Choice errors speak of the numbered list the officer sees, and a number is echoed as its label.
+        #expect(result.stderr.contains("! Type a number from 1 to 2, from the list above."))
+        #expect(result.stderr.contains("! Type a number from 1 to 3, from the list above."))
+        #expect(result.stderr.contains("  = Fairly safe"))
+        // Progress counts the questions this interview asks: consent yes opens the street questions.
+        #expect(result.stderr.contains("[1 of about 4] May we ask a few questions?"))
+        #expect(result.stderr.contains("[2 of about 6] How safe do you feel by day?"))
+        #expect(result.stderr.contains("> -\n  (no answer)"))
         let id = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try fixture.answers(id) == ["consent": "yes", "safe_day": "fairly"] as NSDictionary)
     }
@@ -127,5 +134,23 @@ struct QuestionnaireTests {
         #expect(try fixture.answers(id) == [
             "consent": "yes", "safe_day": "not", "adults": 2, "lighting": "yes", "concern": "no",
         ] as NSDictionary)
+    }
+
+    @Test func aDateMayBeTypedTheUKWay() throws {
+        let fixture = try CLIFixture()
+        defer { fixture.remove() }
+        let extra = """
+              - name: last_incident
+                type: date
+                label: When did it last happen?
+            """
+        let newer = try fixture.directory.write(doorForm(version: "3", extra: extra), to: "door3.yaml")
+        try fixture.expectSuccess(["forms", "add", newer])
+        let result = try fixture.run(Self.record, input: Self.typed("2", "", "", "31/13/2025", "9/2/2025", "", ""))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("A date as DD/MM/YYYY or YYYY-MM-DD, or today."))
+        #expect(result.stderr.contains("! Enter a real date"))
+        let id = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try fixture.answers(id) == ["consent": "no", "last_incident": "2025-02-09"] as NSDictionary)
     }
 }

@@ -2,7 +2,7 @@
 /// choices, required marks and skip logic in words. Pure: `doorstep forms show` prints it.
 public enum FormPresenter {
     /// The widest line it writes, except for words longer than that.
-    static let width = 88
+    public static let width = 88
 
     /// The whole form as plain text, one question after another.
     ///
@@ -115,8 +115,9 @@ public enum FormPresenter {
         return path
     }
 
-    /// Word-wraps `text` to ``width``; the first line starts with `first`, the others with `indent`.
-    static func wrap(_ text: String, indent: String, first: String? = nil) -> [String] {
+    /// Word-wraps `text` to `width` columns (``width`` unless given); the first line starts with
+    /// `first`, the others with `indent`. A word longer than a line is not broken.
+    public static func wrap(_ text: String, width: Int = width, indent: String, first: String? = nil) -> [String] {
         var lines: [String] = []
         var line = first ?? indent
         var lineHasWord = false

@@ -40,15 +40,18 @@ struct Questionnaire {
     /// Whether to repeat each line read after its prompt: when input is piped, so the transcript
     /// on stderr reads like a terminal session.
     private let echo: Bool
+    /// The columns text is wrapped to.
+    private let width: Int
 
     /// Prepares a questionnaire that continues `draft` (empty for a new one).
     init(
         form: FormDefinition, validator: AnswerValidator, draft: Draft,
         saveDraft: @escaping (Draft) throws -> Draft,
         read: @escaping () -> String? = Console.readLine, write: @escaping (String) -> Void = Console.prompt,
-        echo: Bool = !Console.inputIsTerminal
+        echo: Bool = !Console.inputIsTerminal, width: Int = Console.width
     ) {
         self.echo = echo
+        self.width = max(40, width)
         self.form = form
         self.validator = validator
         self.draft = draft
@@ -59,6 +62,9 @@ struct Questionnaire {
         for question in form.questions where question.type.takesInput { numbers[question.name] = numbers.count + 1 }
         self.numbers = numbers
     }
+
+    /// The one line shown when the questionnaire starts.
+    static let hint = "? shows the keys. Every answer is kept as you go."
 
     static let help = """
         Type the answer and press Enter. For choices type a number (several, separated by spaces, \
@@ -71,7 +77,7 @@ struct Questionnaire {
 
     /// Runs the questionnaire until the officer saves or stops.
     mutating func run() throws -> Outcome {
-        say(Self.help)
+        say(Self.hint)
         var current = startIndex()
         while true {
             guard let index = current else {
@@ -163,14 +169,16 @@ struct Questionnaire {
 
     private mutating func ask(_ question: Question) throws -> Step {
         showGroup(of: question)
-        let number = numbers[question.name].map(String.init) ?? "-"
-        var heading = "\n[\(number)/\(numbers.count)] \(question.label)"
+        var heading = "\(progress(of: question)) \(question.label)"
         if question.required { heading += " *" }
+        say("")
         say(heading)
-        if let hint = question.hint { say("      \(hint)") }
-        for (offset, choice) in question.choices.enumerated() { say("   \(offset + 1)) \(choice.label)") }
-        if case .selectMultiple = question.type { say("      Choose one or more numbers, separated by spaces.") }
-        if case .date = question.type { say("      A date as YYYY-MM-DD, or today.") }
+        if let hint = question.hint { say(hint, indent: "      ") }
+        for (offset, choice) in question.choices.enumerated() {
+            say("\(choice.label)", indent: "       ", first: "   \(offset + 1)) ")
+        }
+        if case .selectMultiple = question.type { say("Choose one or more numbers, separated by spaces.", indent: "      ") }
+        if case .date = question.type { say("A date as DD/MM/YYYY or YYYY-MM-DD, or today.", indent: "      ") }
         let existing = draft.answers[question.name]
         if let existing {
             say("      Answer: \(question.display(existing)). Enter keeps it.")
@@ -193,6 +201,7 @@ struct Questionnaire {
                     continue
                 }
                 draft.answers[question.name] = nil
+                say(existing == nil ? "  (no answer)" : "  Cleared.")
                 return .answered
             case "":
                 if existing != nil { return .answered }
@@ -211,25 +220,56 @@ struct Questionnaire {
     /// Coerces and checks what was typed; stores it and returns `true` if it is a valid answer,
     /// else shows why and returns `false`.
     private mutating func accept(_ input: String, for question: Question) -> Bool {
-        switch validator.coerce(input, for: question) {
+        switch validator.coerce(Self.isoDate(input, for: question), for: question) {
         case .failure(let problem):
-            say("  ! \(problem.message)")
+            switch question.type {
+            case .selectOne:
+                say("  ! Type a number from 1 to \(question.choices.count), from the list above.")
+            case .selectMultiple:
+                say("  ! Type numbers from 1 to \(question.choices.count), from the list above, separated by spaces.")
+            default:
+                say("  ! \(problem.message)", indent: "    ")
+            }
             return false
         case .success(let value):
             if let problem = validator.check(value, for: question, given: context) {
-                say("  ! \(problem.message)")
+                say("  ! \(problem.message)", indent: "    ")
                 return false
             }
             draft.answers[question.name] = value
+            if !question.choices.isEmpty, input.contains(where: \.isNumber) {
+                say("  = \(question.display(value))", indent: "    ")
+            }
             return true
         }
+    }
+
+    /// A UK date typed as DD/MM/YYYY (or D/M/YYYY) for a date question, as YYYY-MM-DD; any other
+    /// input unchanged.
+    static func isoDate(_ input: String, for question: Question) -> String {
+        guard case .date = question.type else { return input }
+        let parts = input.trimmingWhitespace().split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count <= 2, parts[1].count <= 2, parts[2].count == 4,
+              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { ("0"..."9").contains($0) } })
+        else { return input }
+        func padded(_ part: Substring) -> String { part.count == 1 ? "0" + part : String(part) }
+        return "\(parts[2])-\(padded(parts[1]))-\(padded(parts[0]))"
+    }
+
+    /// "[4 of about 12]": the question's place among the questions this interview asks given the
+    /// answers so far, which later answers may change.
+    private func progress(of question: Question) -> String {
+        let asked = form.questions.indices.filter(isAsked)
+        let place = (asked.firstIndex { form.questions[$0].name == question.name } ?? 0) + 1
+        return "[\(place) of about \(asked.count)]"
     }
 
     private mutating func showGroup(of question: Question) {
         guard question.group != shownGroup else { return }
         shownGroup = question.group
         if let name = question.group, let group = form.group(named: name) {
-            say("\n== \(group.label) ==")
+            say("")
+            say("== \(group.label) ==")
             if let hint = group.hint { say(hint) }
         }
     }
@@ -241,11 +281,12 @@ struct Questionnaire {
     /// Shows every answer and asks to save; `nil` means the officer chose a question to change.
     private mutating func review() throws -> Outcome? {
         let asked = form.questions.indices.filter(isAsked)
-        say("\n== Review ==")
+        say("")
+        say("== Review: type a number to change that answer ==")
         for index in asked {
             let question = form.questions[index]
             let answer = draft.answers[question.name].map { question.display($0) } ?? "(no answer)"
-            say("\(numbers[question.name] ?? 0). \(question.label)\n      \(answer)")
+            say(reviewLine(number: numbers[question.name] ?? 0, label: question.label, answer: answer))
         }
         let calculated = context
         for question in form.questions where question.type == .calculate {
@@ -290,9 +331,27 @@ struct Questionnaire {
         }
     }
 
-    /// Shows one line.
-    private func say(_ line: String) {
-        write(line + "\n")
+    /// One answer of the review on one line: the number, the answer, and as much of the label
+    /// as the width leaves.
+    private func reviewLine(number: Int, label: String, answer: String) -> String {
+        let start = "\(number). "
+        let room = width - start.count - answer.count - 3
+        guard room >= 12 else { return start + answer }
+        let shortLabel = label.count <= room ? label : String(label.prefix(room - 1)) + "…"
+        return start + shortLabel + ": " + answer
+    }
+
+    /// Shows text word-wrapped to the terminal's width; continuation lines start with `indent`.
+    private func say(_ text: String, indent: String = "", first: String? = nil) {
+        guard !text.isEmpty else { return write("\n") }
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let leading = String(paragraph.prefix { $0 == " " })
+            let lines = FormPresenter.wrap(
+                String(paragraph), width: width, indent: indent.isEmpty ? leading : indent,
+                first: first ?? (leading.isEmpty ? indent : leading)
+            )
+            write(lines.joined(separator: "\n") + "\n")
+        }
     }
 
     /// Shows the prompt and reads the answer; `nil` at the end of input.

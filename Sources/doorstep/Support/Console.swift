@@ -1,3 +1,4 @@
+import CTerminal
 import Foundation
 
 /// Writing for people (stderr) and for programs (stdout), and reading the officer's input.
@@ -15,6 +16,12 @@ enum Console {
     /// Writes text to stderr without a newline (a prompt).
     static func prompt(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// The columns of the terminal stderr writes to; 80 when it is not a terminal.
+    static var width: Int {
+        let columns = Int(doorstep_terminal_columns(STDERR_FILENO))
+        return columns > 0 ? columns : 80
     }
 
     /// Whether standard input is a terminal (rather than a pipe or a file).

@@ -9,11 +9,13 @@ struct EraseCommand: ParsableCommand {
         commandName: "erase",
         abstract: "Erase a resident's personal answers when they withdraw consent.",
         discussion: """
-            Removes the answers to the questions the form marks sensitive (such as a name, phone number or \
-            safeguarding details), or with --all every answer, keeping only that the response existed. \
-            They leave this laptop at once, also from changes waiting to be sent, and leave the server and \
-            every other laptop at their next sync. An erasure cannot be undone. Exit 65 when the response \
-            is unknown or already erased.
+            Removes the resident's personal answers: those to the questions the form marks sensitive \
+            (such as a name or phone number), except those it marks on_withdrawal: keep (the officer's \
+            own record, such as a safeguarding concern about someone else), which stay and are named. \
+            With --all every answer goes, keeping only that the response existed. They leave this laptop \
+            at once, also from changes waiting to be sent, and leave the server and every other laptop \
+            at their next sync. An erasure cannot be undone. Exit 65 when the response is unknown or \
+            already erased.
             """
     )
 
@@ -30,9 +32,9 @@ struct EraseCommand: ParsableCommand {
     func run() throws {
         guard let id = UUID(uuidString: responseID) else { return }
         let store = try home.openStore()
-        let before = Set(try store.response(id: id).answers.keys)
+        let before = try store.response(id: id)
         let erasure = try store.eraseResponse(id: id, scope: all ? .all : .sensitive, reason: reason)
-        let removed = before.subtracting(try store.response(id: id).answers.keys).sorted()
+        let removed = Set(before.answers.keys).subtracting(try store.response(id: id).answers.keys).sorted()
         let everywhere = "the server and every other laptop drop them at their next sync"
         switch (erasure.scope, removed.isEmpty) {
         case (.all, _):
@@ -47,6 +49,12 @@ struct EraseCommand: ParsableCommand {
                 "Response \(id.uuidString) holds no personal answers on this laptop; it is marked erased, and "
                     + "the server and every other laptop drop any they hold at their next sync."
             )
+        }
+        guard erasure.scope == .sensitive else { return }
+        let form = try store.form(id: before.form, version: before.formVersion).definition()
+        let kept = form.questions.filter { $0.onWithdrawal == .keep && before.answers[$0.name] != nil }.map(\.name)
+        if !kept.isEmpty {
+            Console.out("Kept \(kept.joined(separator: ", ")) (the officer's record: on_withdrawal: keep).")
         }
     }
 }

@@ -485,7 +485,7 @@ struct PushBatch {
         }
         let scope: Erasure.Scope = row.erased == .all || erasure.scope == .all ? .all : .sensitive
         let before = row
-        let erasedNames: Set<String>? = scope == .all ? nil : form.sensitiveQuestionNames
+        let erasedNames: Set<String>? = scope == .all ? nil : form.questionsErasedOnWithdrawal
         try Erasing.scrub(db, response: id, number: row.number, fields: erasedNames)
         if let erasedNames {
             for name in erasedNames { row.fields[name] = nil }
@@ -516,7 +516,7 @@ struct PushBatch {
         case .all:
             return (0, [])
         case .sensitive:
-            let sensitive = form.sensitiveQuestionNames
+            let sensitive = form.questionsErasedOnWithdrawal
             writable = changes.filter { !sensitive.contains($0.name) }
             kept = Set(writable.map(\.name))
         case nil:

@@ -1,3 +1,4 @@
+import DoorstepCore
 public import Foundation
 
 /// What one sync did, as `doorstep sync --json` prints it.
@@ -60,6 +61,19 @@ public struct RejectedOperation: Codable, Sendable, Hashable {
         self.type = type
         self.response = response
         self.reason = reason
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, type, response, reason
+    }
+
+    /// Encodes as the synthesized conformance would, but the ids in lower case as Doorstep prints them.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.lowercasedString, forKey: .id)
+        try container.encode(type, forKey: .type)
+        try container.encodeIfPresent(response?.lowercasedString, forKey: .response)
+        try container.encode(reason, forKey: .reason)
     }
 }
 

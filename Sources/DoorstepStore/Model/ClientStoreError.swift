@@ -1,3 +1,4 @@
+import DoorstepCore
 public import Foundation
 
 /// Why the store refused a request. Each case reads as one sentence.
@@ -42,11 +43,11 @@ public enum ClientStoreError: Error, Hashable, Sendable, CustomStringConvertible
         case .unknownAddress(let campaign, let address):
             "Campaign \"\(campaign)\" has no address \"\(address)\" on its walk list; see doorstep addresses --campaign \(campaign)."
         case .unknownResponse(let id):
-            "There is no response \(id.uuidString) on this laptop."
+            "There is no response \(id.lowercasedString) on this laptop."
         case .responseErased(let id):
-            "Response \(id.uuidString) was erased at the resident's request and cannot be changed."
+            "Response \(id.lowercasedString) was erased at the resident's request and cannot be changed."
         case .unknownDraft(let id):
-            "There is no draft \(id.uuidString) on this laptop."
+            "There is no draft \(id.lowercasedString) on this laptop."
         case .epochMismatch(let stored, let received):
             "The server's epoch changed from \(stored) to \(received); re-send everything before pulling."
         case .corrupt(let what):

@@ -20,33 +20,29 @@ struct EraseCommand: ParsableCommand {
     )
 
     @OptionGroup var home: HomeOptions
-    @Argument(help: "The response id.") var responseID: String
+    @Argument(help: "The response id, or its first 8 or more characters.") var responseID: String
     @Flag(name: .long, help: "Erase the whole response, not only its personal answers.") var all = false
     @Option(help: ArgumentHelp("Why, kept in the server's log (for example: withdrew consent).", valueName: "text"))
     var reason: String?
 
-    func validate() throws {
-        if UUID(uuidString: responseID) == nil { throw ValidationError("'\(responseID)' is not a response id.") }
-    }
-
     func run() throws {
-        guard let id = UUID(uuidString: responseID) else { return }
         let store = try home.openStore()
+        let id = try store.resolve(IDPrefix(responseID, kind: .response))
         let before = try store.response(id: id)
         let erasure = try store.eraseResponse(id: id, scope: all ? .all : .sensitive, reason: reason)
         let removed = Set(before.answers.keys).subtracting(try store.response(id: id).answers.keys).sorted()
         let everywhere = "the server and every other laptop drop them at their next sync"
         switch (erasure.scope, removed.isEmpty) {
         case (.all, _):
-            Console.out("Erased every answer of response \(id.uuidString) from this laptop; \(everywhere).")
+            Console.out("Erased every answer of response \(id.lowercasedString) from this laptop; \(everywhere).")
         case (.sensitive, false):
             Console.out(
-                "Erased the personal answers (\(removed.joined(separator: ", "))) of response \(id.uuidString) "
+                "Erased the personal answers (\(removed.joined(separator: ", "))) of response \(id.lowercasedString) "
                     + "from this laptop; \(everywhere)."
             )
         case (.sensitive, true):
             Console.out(
-                "Response \(id.uuidString) holds no personal answers on this laptop; it is marked erased, and "
+                "Response \(id.lowercasedString) holds no personal answers on this laptop; it is marked erased, and "
                     + "the server and every other laptop drop any they hold at their next sync."
             )
         }

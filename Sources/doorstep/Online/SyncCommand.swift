@@ -1,4 +1,5 @@
 import ArgumentParser
+import DoorstepCore
 import DoorstepSync
 import Foundation
 
@@ -47,7 +48,7 @@ struct SyncCommand: AsyncParsableCommand {
         } else if !quiet {
             print(Self.sentence(summary))
             for rejected in summary.rejected {
-                print("Refused by the server and set aside: \(rejected.type) \(rejected.id.uuidString): \(rejected.reason)")
+                print("Refused by the server and set aside: \(rejected.type) \(rejected.id.lowercasedString): \(rejected.reason)")
             }
         }
     }

@@ -14,8 +14,9 @@ extension ClientStore {
     ///
     /// - Parameters:
     ///   - id: The response.
-    ///   - scope: ``Erasure/Scope/sensitive`` removes the answers to the questions its form marks
-    ///     `sensitive: true`; ``Erasure/Scope/all`` removes every answer.
+    ///   - scope: ``Erasure/Scope/sensitive`` removes the resident's personal answers, those of
+    ///     ``FormDefinition/questionsErasedOnWithdrawal`` (the form's `sensitive: true` questions
+    ///     except those marked `on_withdrawal: keep`); ``Erasure/Scope/all`` removes every answer.
     ///   - reason: Why, for the server's log; blank counts as none.
     /// - Returns: The erasure queued.
     /// - Throws: ``ClientStoreError/unknownResponse(_:)``, ``ErasureError/alreadyErased(_:scope:)``, or
@@ -33,9 +34,9 @@ extension ClientStore {
             case .all:
                 isErased = { _ in true }
             case .sensitive:
-                let sensitive = try fetchForm(id: current.form, version: current.formVersion, db)
-                    .definition().sensitiveQuestionNames
-                isErased = sensitive.contains
+                let erased = try fetchForm(id: current.form, version: current.formVersion, db)
+                    .definition().questionsErasedOnWithdrawal
+                isErased = erased.contains
             }
             try removeErasedData(response: id, scope: scope, erasing: isErased, db)
             let note = reason?.trimmingCharacters(in: .whitespacesAndNewlines)

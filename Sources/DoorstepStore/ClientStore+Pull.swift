@@ -68,8 +68,9 @@ private struct PulledResponseMerger {
     private let insertResponse: Statement
     private let localStamps: Statement
     private let writeField: Statement
-    /// The sensitive question names of each form version, read once per page; `nil` when the version is not stored.
-    private var sensitive: [String: Set<String>?] = [:]
+    /// The names of the questions a withdrawal of consent erases, per form version, read once per
+    /// page; `nil` when the version is not stored.
+    private var erasedOnWithdrawal: [String: Set<String>?] = [:]
     /// The text of the last stamp written: a response's fields mostly share one stamp.
     private var lastStamp: (stamp: HLCTimestamp, text: String)?
 
@@ -121,7 +122,7 @@ private struct PulledResponseMerger {
     }
 
     /// Which pulled fields an erasure made here keeps off this laptop, given a field's name and
-    /// whether it is here: every field for `all`; for `sensitive`, the form's sensitive questions,
+    /// whether it is here: every field for `all`; for `sensitive`, the questions the form erases on withdrawal,
     /// or, when the form version is not stored, every field this laptop no longer holds.
     private mutating func erasedFields(
         _ scope: Erasure.Scope?, form: String, version: String
@@ -133,11 +134,11 @@ private struct PulledResponseMerger {
             return { _, _ in true }
         case .sensitive:
             let key = form + "\u{0}" + version
-            if sensitive[key] == nil {
+            if erasedOnWithdrawal[key] == nil {
                 let definition = try? store.fetchForm(id: form, version: version, db).definition()
-                sensitive[key] = .some(definition?.sensitiveQuestionNames)
+                erasedOnWithdrawal[key] = .some(definition?.questionsErasedOnWithdrawal)
             }
-            guard let names = sensitive[key] ?? nil else { return { _, isHere in !isHere } }
+            guard let names = erasedOnWithdrawal[key] ?? nil else { return { _, isHere in !isHere } }
             return { name, _ in names.contains(name) }
         }
     }

@@ -143,15 +143,6 @@ extension ClientStore {
         }
     }
 
-    /// The ids of outbox operations whose id starts with `prefix` (lower or upper case).
-    public func operationIDs(startingWith prefix: String) throws -> [UUID] {
-        try pool.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT id FROM outbox WHERE id LIKE ? || '%' ORDER BY seq", arguments: [prefix.uppercased()]
-            ).compactMap(UUID.init(uuidString:))
-        }
-    }
-
     /// After the server announced a new epoch (it was restored from a backup): every operation it
     /// had acknowledged goes back to pending, and the cursor restarts at 0 in the new epoch.
     /// Held, rejected and discarded operations keep their state.

@@ -59,7 +59,7 @@ public final class ClientStore: Sendable {
             if let existing = try String.fetchOne(db, sql: "SELECT device_id FROM device WHERE id = 1") {
                 return existing
             }
-            let device = UUID().uuidString.lowercased()
+            let device = UUID().lowercasedString
             try db.execute(
                 sql: "INSERT INTO device (id, device_id, clock) VALUES (1, ?, ?)",
                 arguments: [device, HLCTimestamp(physical: 0, counter: 0, node: device).description]

@@ -202,7 +202,7 @@ public struct SyncEngine: Sendable {
         try store.acknowledge(answered.response.results, serverTime: answered.response.serverTime)
         for result in answered.response.results {
             state.summary.conflicts += result.conflicts
-            let metadata: Logger.Metadata = ["operation": "\(result.id.uuidString.lowercased())", "reason": "\(result.reason ?? "")"]
+            let metadata: Logger.Metadata = ["operation": "\(result.id.lowercasedString)", "reason": "\(result.reason ?? "")"]
             switch result.status {
             case .applied:
                 state.summary.pushed += 1

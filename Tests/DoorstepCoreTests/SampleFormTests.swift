@@ -58,6 +58,10 @@ import Testing
         #expect(asked.first?.required == true)
         #expect(form.questions.contains { $0.safeguarding && $0.name == "safeguarding_concern" })
         #expect(form.sensitiveQuestionNames.contains("safeguarding_details"))
+        // The officer's record of a concern stays when the resident withdraws consent.
+        #expect(form.question(named: "safeguarding_details")?.onWithdrawal == .keep)
+        #expect(!form.questionsErasedOnWithdrawal.contains("safeguarding_details"))
+        #expect(form.questionsErasedOnWithdrawal == form.sensitiveQuestionNames.subtracting(["safeguarding_details"]))
     }
 
     @Test(arguments: files) func declinedVisitNeedsOnlyTheOfficersSection(file: String) throws {

@@ -167,6 +167,16 @@ enum SampleAnswers {
         ]
     }
 
+    /// A resident who wants a visit (name and phone: the resident's personal answers), and the
+    /// officer's description of a safeguarding concern (`safeguarding_details`, sensitive but the
+    /// officer's record: `on_withdrawal: keep`).
+    static func wantsVisitWithConcern(name: String, concern: String) -> [String: Any] {
+        var answers = wantsVisit(name: name)
+        answers["safeguarding_concern"] = "yes"
+        answers["safeguarding_details"] = concern
+        return answers
+    }
+
     /// A resident who declined.
     static var declined: [String: Any] { ["consent": "no", "safeguarding_concern": "no"] }
 }

@@ -32,7 +32,11 @@ struct ErasureEndToEndTests {
         let alice = try deployment.device("alice")
         let organiser = try deployment.device("organiser", role: "organiser")
         try alice.sync()
-        let id = try alice.record(campaign: deployment.campaign, address: deployment.addresses[2], answers: SampleAnswers.wantsVisit(name: "Edna Example"))
+        let concern = "Neighbour's children left alone overnight"
+        let id = try alice.record(
+            campaign: deployment.campaign, address: deployment.addresses[2],
+            answers: SampleAnswers.wantsVisitWithConcern(name: "Edna Example", concern: concern)
+        )
         try alice.sync()
         try organiser.sync()
         for device in [alice, organiser] {
@@ -44,7 +48,8 @@ struct ErasureEndToEndTests {
         let admin = try deployment.token("admin", name: "data protection officer")
         try pushErasure(id, scope: .sensitive, token: admin, server: deployment.url)
 
-        // Then each laptop drops the personal answers on its next sync and keeps the rest
+        // Then each laptop drops the personal answers on its next sync and keeps the rest, the
+        // officer's safeguarding record (on_withdrawal: keep) included
         for device in [alice, organiser] {
             try device.sync()
             let shown = try device.show(id)
@@ -52,6 +57,7 @@ struct ErasureEndToEndTests {
             #expect(answers["visit_name"] == nil)
             #expect(answers["visit_phone"] == nil)
             #expect(answers["occupants"] as? Int == 1)
+            #expect(answers["safeguarding_details"] as? String == concern)
             #expect(shown["erased"] as? String == "sensitive")
         }
     }

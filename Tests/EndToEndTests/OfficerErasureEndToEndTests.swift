@@ -56,6 +56,58 @@ struct OfficerErasureEndToEndTests {
         }
     }
 
+    @Test(
+        "Erasing the resident's answers keeps the officer's safeguarding record: on the laptop, the server and the organiser's laptop",
+        arguments: [false, true]
+    )
+    func officersRecordIsKept(erasedBeforeFirstSync: Bool) throws {
+        // Given a response with a resident's contact details and a concern about a third party
+        let deployment = try Deployment()
+        let officer = try deployment.device("officer")
+        let organiser = try deployment.device("organiser", role: "organiser")
+        try officer.sync()
+        let concern = "Grandson seen taking her bank card; she seems afraid of him"
+        let id = try officer.record(
+            campaign: deployment.campaign, address: deployment.addresses[4],
+            answers: SampleAnswers.wantsVisitWithConcern(name: "Edna Example", concern: concern)
+        )
+        if !erasedBeforeFirstSync { try officer.sync() }
+
+        // When the resident withdraws consent
+        let erased = try officer.run(["erase", id, "--reason", "withdrew consent"])
+
+        // Then the erase says what it removed and what it kept, and why
+        #expect(erased.status == 0, "\(erased.stderr)")
+        #expect(erased.stdout.contains("Erased the personal answers (visit_name, visit_phone) of response \(id) "), "\(erased.stdout)")
+        #expect(erased.stdout.contains("Kept safeguarding_details (the officer's record: on_withdrawal: keep)."), "\(erased.stdout)")
+        #expect(try answers(officer, id)["safeguarding_details"] as? String == concern)
+        #expect(try answers(officer, id)["visit_name"] == nil)
+
+        // And after the syncs the officer's record is on the server and the organiser's laptop, the resident's answers nowhere
+        let summary = try officer.sync()
+        #expect((summary["rejected"] as? [Any])?.isEmpty == true, "\(summary)")
+        try organiser.sync()
+        for device in [officer, organiser] {
+            let shown = try device.show(id)
+            let kept = try #require(shown["answers"] as? [String: Any])
+            #expect(kept["safeguarding_details"] as? String == concern, "\(device.name)")
+            #expect(kept["safeguarding_concern"] as? String == "yes")
+            #expect(kept["visit_name"] == nil)
+            #expect(kept["visit_phone"] == nil)
+            #expect(shown["erased"] as? String == "sensitive")
+        }
+        let export = try organiser.expect(["export", "--campaign", deployment.campaign, "--format", "json"])
+        #expect(export.contains(concern))
+        #expect(!export.contains("Edna Example"))
+
+        // An organiser may still erase the whole response: that removes the record too
+        try organiser.expect(["erase", String(id.prefix(8)), "--all"])
+        try organiser.sync()
+        try officer.sync()
+        #expect((try officer.show(id)["answers"] as? [String: Any])?.isEmpty == true)
+        #expect(!(try organiser.expect(["export", "--campaign", deployment.campaign, "--format", "json"])).contains(concern))
+    }
+
     @Test("erase refuses an unknown or already erased response (65); --all then erases the whole response everywhere")
     func refusalsAndWholeErasure() throws {
         let deployment = try Deployment()

@@ -36,6 +36,19 @@ public struct ExportedResponse: Codable, Sendable, Hashable {
         case id, campaign, address, form, device, answers
         case formVersion = "form_version", recordedAt = "recorded_at"
     }
+
+    /// Encodes every key, the id in lower case as Doorstep prints ids (``Foundation/UUID/lowercasedString``).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id.lowercasedString, forKey: .id)
+        try container.encode(campaign, forKey: .campaign)
+        try container.encode(address, forKey: .address)
+        try container.encode(form, forKey: .form)
+        try container.encode(formVersion, forKey: .formVersion)
+        try container.encode(recordedAt, forKey: .recordedAt)
+        try container.encode(device, forKey: .device)
+        try container.encode(answers, forKey: .answers)
+    }
 }
 
 /// The raw export of a campaign's responses, as CSV or JSON, written row by row so a large
@@ -96,7 +109,7 @@ public struct ResponseExport: Sendable {
     /// One response as a CSV record.
     public func csvRow(_ response: ExportedResponse) -> String {
         var fields = [
-            response.id.uuidString.lowercased(), response.campaign, response.address, response.form,
+            response.id.lowercasedString, response.campaign, response.address, response.form,
             response.formVersion, response.recordedAt, response.device,
         ].map(CSV.inert)
         for column in questionColumns {

@@ -81,6 +81,7 @@ struct FormChecker {
                 if question.label.isEmpty { faults.append("\(who) is a note with no label.") }
                 if question.safeguarding { faults.append("\(who) is a note and cannot flag safeguarding; mark the question that records it.") }
                 if question.sensitive { faults.append("\(who) is a note and holds no personal data, so it cannot be sensitive.") }
+                if question.onWithdrawal != nil { faults.append("\(who) is a note and holds no answer, so it cannot have on_withdrawal.") }
             } else if question.calculate == nil {
                 faults.append("\(who) is a calculation with no calculate expression.")
             }

@@ -39,9 +39,19 @@ public struct FormDefinition: Sendable, Hashable, Identifiable {
         questions.first { $0.name == name }
     }
 
-    /// Names of questions marked `sensitive: true` (personal data).
+    /// Names of questions marked `sensitive: true` (personal data). What an erasure removes is
+    /// ``questionsErasedOnWithdrawal``, which may keep some of them.
     public var sensitiveQuestionNames: Set<String> {
         Set(questions.filter(\.sensitive).map(\.name))
+    }
+
+    /// Names of the questions whose answers a resident's withdrawal of consent erases (an erasure
+    /// of scope ``Erasure/Scope/sensitive``): those whose ``Question/erasedOnWithdrawal`` holds.
+    ///
+    /// The one rule the client store, pulled erasures and the server all apply; an erasure of
+    /// scope ``Erasure/Scope/all`` removes every answer.
+    public var questionsErasedOnWithdrawal: Set<String> {
+        Set(questions.filter(\.erasedOnWithdrawal).map(\.name))
     }
 }
 
@@ -80,8 +90,12 @@ public struct Question: Sendable, Hashable {
     public var defaultValue: String?
     /// XLSForm expression computing the value of a `calculate` question.
     public var calculate: String?
-    /// Personal data: erased on request, never aggregated, only for organisers.
+    /// Personal data: never aggregated, only for organisers, and by default erased when the
+    /// resident withdraws consent (see ``onWithdrawal``).
     public var sensitive: Bool
+    /// What a withdrawal of consent does with the answer, as the form wrote it (`on_withdrawal`);
+    /// `nil` when the form leaves the default (see ``erasedOnWithdrawal``).
+    public var onWithdrawal: OnWithdrawal?
     /// An answer here (`yes`, a non-empty choice, a true flag) marks a safeguarding concern.
     public var safeguarding: Bool
     /// The name of the group (section) the question sits in, if any.
@@ -93,7 +107,7 @@ public struct Question: Sendable, Hashable {
         name: String, type: QuestionType, label: String, hint: String? = nil, required: Bool = false,
         relevant: String? = nil, constraint: String? = nil, constraintMessage: String? = nil,
         defaultValue: String? = nil, calculate: String? = nil, sensitive: Bool = false,
-        safeguarding: Bool = false, group: String? = nil, choices: [Choice] = []
+        onWithdrawal: OnWithdrawal? = nil, safeguarding: Bool = false, group: String? = nil, choices: [Choice] = []
     ) {
         self.name = name
         self.type = type
@@ -106,10 +120,28 @@ public struct Question: Sendable, Hashable {
         self.defaultValue = defaultValue
         self.calculate = calculate
         self.sensitive = sensitive
+        self.onWithdrawal = onWithdrawal
         self.safeguarding = safeguarding
         self.group = group
         self.choices = choices
     }
+}
+
+extension Question {
+    /// Whether a resident's withdrawal of consent erases the answer: `on_withdrawal` as written,
+    /// else `erase` for a `sensitive` question and `keep` for any other.
+    public var erasedOnWithdrawal: Bool {
+        (onWithdrawal ?? (sensitive ? .erase : .keep)) == .erase
+    }
+}
+
+/// What a resident's withdrawal of consent does with a question's answer (`on_withdrawal`).
+public enum OnWithdrawal: String, Sendable, Hashable {
+    /// The answer is the resident's and goes with their consent (the default for `sensitive` questions).
+    case erase
+    /// The answer is the officer's own record, such as a safeguarding concern about someone else,
+    /// and stays when the resident's personal answers are erased.
+    case keep
 }
 
 /// The kinds of question, with XLSForm's names.

@@ -11,7 +11,7 @@ struct FormReader {
     static let formKeys: Set<String> = ["id", "version", "title", "questions", "choices"]
     static let questionKeys: Set<String> = [
         "name", "type", "label", "hint", "required", "relevant", "constraint", "constraint_message",
-        "default", "calculate", "sensitive", "safeguarding",
+        "default", "calculate", "sensitive", "on_withdrawal", "safeguarding",
     ]
     static let groupKeys: Set<String> = ["name", "type", "label", "hint", "relevant", "questions"]
     static let choiceKeys: Set<String> = ["name", "label"]
@@ -110,6 +110,7 @@ struct FormReader {
                 defaultValue: text(mapping["default"], key: "default", who: who),
                 calculate: text(mapping["calculate"], key: "calculate", who: who),
                 sensitive: flag(mapping["sensitive"], key: "sensitive", who: who),
+                onWithdrawal: onWithdrawal(mapping["on_withdrawal"], who: who),
                 safeguarding: flag(mapping["safeguarding"], key: "safeguarding", who: who),
                 group: group,
                 choices: choices
@@ -242,6 +243,15 @@ struct FormReader {
             faults.append("\(who) has \(key) '\(raw)'; use true or false.")
             return false
         }
+    }
+
+    private mutating func onWithdrawal(_ node: Node?, who: String) -> OnWithdrawal? {
+        guard let raw = text(node, key: "on_withdrawal", who: who) else { return nil }
+        guard let value = OnWithdrawal(rawValue: raw) else {
+            faults.append("\(who) has on_withdrawal '\(raw)'; use erase or keep.")
+            return nil
+        }
+        return value
     }
 
     private func unknownKeys(_ mapping: Node.Mapping, allowed: Set<String>) -> [String] {

@@ -246,6 +246,21 @@ public struct ConflictInfo: Codable, Sendable, Hashable {
         case id, response, campaign, field, value, stamp, device, current
         case currentStamp = "current_stamp"
     }
+
+    /// Encodes as the synthesized conformance would (a value that is `nil` left out), but the
+    /// response id in lower case as Doorstep prints ids (``Foundation/UUID/lowercasedString``).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(response.lowercasedString, forKey: .response)
+        try container.encode(campaign, forKey: .campaign)
+        try container.encode(field, forKey: .field)
+        try container.encodeIfPresent(value, forKey: .value)
+        try container.encode(stamp, forKey: .stamp)
+        try container.encode(device, forKey: .device)
+        try container.encodeIfPresent(current, forKey: .current)
+        try container.encode(currentStamp, forKey: .currentStamp)
+    }
 }
 
 /// The JSON body of every error the server returns.

@@ -214,7 +214,9 @@ public struct Visit: Codable, Hashable, Sendable {
 public struct Erasure: Codable, Hashable, Sendable {
     /// What an erasure removes.
     public enum Scope: String, Codable, Hashable, Sendable {
-        /// The answers to questions marked `sensitive: true`.
+        /// The resident's personal answers: those of the questions a withdrawal of consent erases
+        /// (``FormDefinition/questionsErasedOnWithdrawal``: `sensitive: true` ones, unless marked
+        /// `on_withdrawal: keep`).
         case sensitive
         /// The whole response.
         case all

@@ -47,8 +47,9 @@ public struct AnswerValidator: Sendable {
     /// point: an answer dropped as not relevant no longer counts for the relevance of others.
     /// - Parameters:
     ///   - answers: The answers given, by question name.
-    ///   - personalDataErased: The resident withdrew consent: `sensitive` questions may then be
-    ///     unanswered even where the form requires them.
+    ///   - personalDataErased: The resident withdrew consent: the questions a withdrawal erases
+    ///     (``FormDefinition/questionsErasedOnWithdrawal``) may then be unanswered even where the
+    ///     form requires them.
     /// - Returns: the clean answers to store, or every problem in the order of the form.
     public func validate(_ answers: Answers, personalDataErased: Bool = false) -> Result<Answers, AnswerProblems> {
         validateInFormOrder(answers, personalDataErased: personalDataErased).map(self.answers(inFormOrder:))
@@ -106,7 +107,7 @@ public struct AnswerValidator: Sendable {
                 problems.append(problem)
             } else if let value = settled[index] {
                 if let problem = constraintProblem(value, at: index, given: settled) { problems.append(problem) }
-            } else if compiled.required[index] && !(personalDataErased && compiled.sensitive[index]) {
+            } else if compiled.required[index] && !(personalDataErased && compiled.erasedOnWithdrawal[index]) {
                 problems.append(AnswerProblem(question: compiled.names[index], message: "An answer is required."))
             }
         }

@@ -22,8 +22,8 @@ struct CompiledForm: Sendable {
     let choices: [[Choice]]
     /// Per question: whether an answer is required where it is relevant.
     let required: [Bool]
-    /// Per question: whether it holds personal data.
-    let sensitive: [Bool]
+    /// Per question: whether a withdrawal of consent erases its answer.
+    let erasedOnWithdrawal: [Bool]
     /// The index of each question in `form.questions` (the first of a repeated name).
     let questionIndex: [String: Int]
     /// When every name is ASCII (as in a checked form): question indexes by the UTF-8 length of
@@ -79,7 +79,7 @@ struct CompiledForm: Sendable {
         shapes = form.questions.map { AnswerShape($0.type) }
         choices = form.questions.map(\.choices)
         required = form.questions.map(\.required)
-        sensitive = form.questions.map(\.sensitive)
+        erasedOnWithdrawal = form.questions.map(\.erasedOnWithdrawal)
         var groups: [String: QuestionGroup] = [:]
         for group in form.groups where groups[group.name] == nil { groups[group.name] = group }
 

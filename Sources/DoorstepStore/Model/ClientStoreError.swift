@@ -1,3 +1,4 @@
+import DoorstepCore
 public import Foundation
 
 /// Why the store refused a request. Each case reads as one sentence.
@@ -50,18 +51,18 @@ public enum ClientStoreError: Error, Hashable, Sendable, CustomStringConvertible
         case .unknownAddress(let campaign, let address):
             "Campaign \"\(campaign)\" has no address \"\(address)\" on its walk list; see doorstep addresses --campaign \(campaign)."
         case .unknownResponse(let id):
-            "There is no response \(id.uuidString) on this laptop."
+            "There is no response \(id.lowercasedString) on this laptop."
         case .responseErased(let id):
-            "Response \(id.uuidString) was erased at the resident's request and cannot be changed."
+            "Response \(id.lowercasedString) was erased at the resident's request and cannot be changed."
         case .unknownDraft(let id):
-            "There is no draft \(id.uuidString) on this laptop."
+            "There is no draft \(id.lowercasedString) on this laptop."
         case .unknownOperation(let id):
-            "There is no operation \(id.uuidString.lowercased()) on this laptop; see doorstep status."
+            "There is no operation \(id.lowercasedString) on this laptop; see doorstep status."
         case .notDiscardable(let id, let state):
             switch state {
-            case "sent": "Operation \(id.uuidString.lowercased()) was delivered to the server; there is nothing to discard."
-            case "discarded": "Operation \(id.uuidString.lowercased()) was discarded already."
-            default: "Operation \(id.uuidString.lowercased()) waits for its first sync; only what the server held or rejected can be discarded."
+            case "sent": "Operation \(id.lowercasedString) was delivered to the server; there is nothing to discard."
+            case "discarded": "Operation \(id.lowercasedString) was discarded already."
+            default: "Operation \(id.lowercasedString) waits for its first sync; only what the server held or rejected can be discarded."
             }
         case .epochMismatch(let stored, let received):
             "The server's epoch changed from \(stored) to \(received); re-send everything before pulling."

@@ -9,9 +9,9 @@ public enum ErasureError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .alreadyErased(let id, .all):
-            "Response \(id.uuidString) was already erased in full; there is nothing left to remove."
+            "Response \(id.lowercasedString) was already erased in full; there is nothing left to remove."
         case .alreadyErased(let id, .sensitive):
-            "The personal answers of response \(id.uuidString) were already erased; erase it whole with doorstep erase --all."
+            "The personal answers of response \(id.lowercasedString) were already erased; erase it whole with doorstep erase --all."
         }
     }
 }

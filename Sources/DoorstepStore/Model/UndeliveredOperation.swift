@@ -1,3 +1,4 @@
+import DoorstepCore
 public import Foundation
 import GRDB
 
@@ -46,11 +47,11 @@ public struct UndeliveredOperation: Codable, Sendable, Hashable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(id.lowercasedString, forKey: .id)
         try container.encode(type, forKey: .type)
         try container.encode(state, forKey: .state)
         try container.encode(reason, forKey: .reason)
-        try container.encode(response?.uuidString.lowercased(), forKey: .response)
+        try container.encode(response?.lowercasedString, forKey: .response)
         try container.encode(campaign, forKey: .campaign)
         try container.encode(address, forKey: .address)
         try container.encode(safeguarding, forKey: .safeguarding)

@@ -1,3 +1,4 @@
+import DoorstepCore
 import ArgumentParser
 import DoorstepStore
 import Foundation
@@ -22,13 +23,13 @@ struct DiscardCommand: ParsableCommand {
 
     func run() throws {
         let store = try home.openStore()
-        let id = try Self.resolve(operationID, in: store)
+        let id = try store.resolve(IDPrefix(operationID, kind: .operation))
         guard let operation = try store.undeliveredOperations().first(where: { $0.id == id }) else {
             // Delivered, waiting for its first sync, or discarded already: the store says which.
             try store.discard(operation: id)
             return
         }
-        let text = id.uuidString.lowercased()
+        let text = id.lowercasedString
         if !yes {
             guard Console.inputIsTerminal else {
                 throw CLIError(.usage, "Discarding cannot be undone; run again with --yes to discard \(text).")
@@ -45,20 +46,5 @@ struct DiscardCommand: ParsableCommand {
         }
         try store.discard(operation: id)
         Console.out("Discarded \(operation.type) \(text); it will not be sent again.")
-    }
-
-    /// The outbox operation `text` names: a full id or a unique prefix of 8 or more characters, any case.
-    static func resolve(_ text: String, in store: ClientStore) throws -> UUID {
-        if let id = UUID(uuidString: text) { return id }
-        guard text.count >= 8, text.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
-            throw CLIError(.usage, "'\(text)' is not an operation id or a prefix of 8 or more of its characters.")
-        }
-        let matches = try store.operationIDs(startingWith: text)
-        switch matches.count {
-        case 0: throw CLIError(.dataError, "There is no operation \(text.lowercased())… on this laptop; see doorstep status.")
-        case 1: return matches[0]
-        default:
-            throw CLIError(.usage, lines: ["'\(text)' matches \(matches.count) operations:"] + matches.map { "  \($0.uuidString.lowercased())" })
-        }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DoorstepCore
 import DoorstepStore
 import Foundation
 
@@ -24,7 +25,7 @@ struct DraftsCommand: ParsableCommand {
             if json {
                 try Console.json(drafts.map {
                     [
-                        "id": $0.id.uuidString, "campaign": $0.campaign, "address": $0.address, "form": $0.form,
+                        "id": $0.id.lowercasedString, "campaign": $0.campaign, "address": $0.address, "form": $0.form,
                         "form_version": $0.formVersion, "answers": String($0.answers.count),
                         "started_at": $0.startedAt, "updated_at": $0.updatedAt,
                     ]
@@ -34,7 +35,7 @@ struct DraftsCommand: ParsableCommand {
             } else {
                 Console.table(
                     ["DRAFT", "CAMPAIGN", "ADDRESS", "ANSWERS", "SAVED"],
-                    drafts.map { [$0.id.uuidString, $0.campaign, $0.address, String($0.answers.count), $0.updatedAt] }
+                    drafts.map { [$0.id.lowercasedString, $0.campaign, $0.address, String($0.answers.count), $0.updatedAt] }
                 )
             }
         }
@@ -44,12 +45,13 @@ struct DraftsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Throw a draft away.")
 
         @OptionGroup var home: HomeOptions
-        @Argument(help: "The draft id.") var draftID: String
+        @Argument(help: "The draft id, or its first 8 or more characters.") var draftID: String
 
         func run() throws {
-            guard let id = UUID(uuidString: draftID) else { throw ValidationError("'\(draftID)' is not a draft id.") }
-            try home.openStore().deleteDraft(id: id)
-            Console.out("Discarded draft \(id.uuidString).")
+            let store = try home.openStore()
+            let id = try store.resolve(IDPrefix(draftID, kind: .draft))
+            try store.deleteDraft(id: id)
+            Console.out("Discarded draft \(id.lowercasedString).")
         }
     }
 }

@@ -17,12 +17,11 @@ struct EditCommand: ParsableCommand {
     )
 
     @OptionGroup var home: HomeOptions
-    @Argument(help: "The response id.") var responseID: String
+    @Argument(help: "The response id, or its first 8 or more characters.") var responseID: String
     @Option(name: .customLong("set"), help: ArgumentHelp("An answer to change.", valueName: "name=value"))
     var assignments: [String] = []
 
     func validate() throws {
-        if UUID(uuidString: responseID) == nil { throw ValidationError("'\(responseID)' is not a response id.") }
         if assignments.isEmpty { throw ValidationError("Say what to change with --set NAME=VALUE.") }
         for assignment in assignments where !assignment.contains("=") {
             throw ValidationError("'\(assignment)' is not NAME=VALUE.")
@@ -30,8 +29,8 @@ struct EditCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let id = UUID(uuidString: responseID) else { return }
         let store = try home.openStore()
+        let id = try store.resolve(IDPrefix(responseID, kind: .response))
         let stored = try store.response(id: id)
         let form = try store.form(id: stored.form, version: stored.formVersion).definition()
         let validator = AnswerValidator(form: form, today: Console.today())
@@ -57,10 +56,10 @@ struct EditCommand: ParsableCommand {
             }
         }
         guard let update else {
-            Console.out("Nothing changed: response \(id.uuidString) already holds these answers.")
+            Console.out("Nothing changed: response \(id.lowercasedString) already holds these answers.")
             return
         }
         let changed = update.fields.map { $0.value == nil ? "\($0.name) (cleared)" : $0.name }
-        Console.out("Changed \(changed.joined(separator: ", ")) of response \(id.uuidString).")
+        Console.out("Changed \(changed.joined(separator: ", ")) of response \(id.lowercasedString).")
     }
 }

@@ -9,44 +9,48 @@ struct EraseCommand: ParsableCommand {
         commandName: "erase",
         abstract: "Erase a resident's personal answers when they withdraw consent.",
         discussion: """
-            Removes the answers to the questions the form marks sensitive (such as a name, phone number or \
-            safeguarding details), or with --all every answer, keeping only that the response existed. \
-            They leave this laptop at once, also from changes waiting to be sent, and leave the server and \
-            every other laptop at their next sync. An erasure cannot be undone. Exit 65 when the response \
-            is unknown or already erased.
+            Removes the resident's personal answers: those to the questions the form marks sensitive \
+            (such as a name or phone number), except those it marks on_withdrawal: keep (the officer's \
+            own record, such as a safeguarding concern about someone else), which stay and are named. \
+            With --all every answer goes, keeping only that the response existed. They leave this laptop \
+            at once, also from changes waiting to be sent, and leave the server and every other laptop \
+            at their next sync. An erasure cannot be undone. Exit 65 when the response is unknown or \
+            already erased.
             """
     )
 
     @OptionGroup var home: HomeOptions
-    @Argument(help: "The response id.") var responseID: String
+    @Argument(help: "The response id, or its first 8 or more characters.") var responseID: String
     @Flag(name: .long, help: "Erase the whole response, not only its personal answers.") var all = false
     @Option(help: ArgumentHelp("Why, kept in the server's log (for example: withdrew consent).", valueName: "text"))
     var reason: String?
 
-    func validate() throws {
-        if UUID(uuidString: responseID) == nil { throw ValidationError("'\(responseID)' is not a response id.") }
-    }
-
     func run() throws {
-        guard let id = UUID(uuidString: responseID) else { return }
         let store = try home.openStore()
-        let before = Set(try store.response(id: id).answers.keys)
+        let id = try store.resolve(IDPrefix(responseID, kind: .response))
+        let before = try store.response(id: id)
         let erasure = try store.eraseResponse(id: id, scope: all ? .all : .sensitive, reason: reason)
-        let removed = before.subtracting(try store.response(id: id).answers.keys).sorted()
+        let removed = Set(before.answers.keys).subtracting(try store.response(id: id).answers.keys).sorted()
         let everywhere = "the server and every other laptop drop them at their next sync"
         switch (erasure.scope, removed.isEmpty) {
         case (.all, _):
-            Console.out("Erased every answer of response \(id.uuidString) from this laptop; \(everywhere).")
+            Console.out("Erased every answer of response \(id.lowercasedString) from this laptop; \(everywhere).")
         case (.sensitive, false):
             Console.out(
-                "Erased the personal answers (\(removed.joined(separator: ", "))) of response \(id.uuidString) "
+                "Erased the personal answers (\(removed.joined(separator: ", "))) of response \(id.lowercasedString) "
                     + "from this laptop; \(everywhere)."
             )
         case (.sensitive, true):
             Console.out(
-                "Response \(id.uuidString) holds no personal answers on this laptop; it is marked erased, and "
+                "Response \(id.lowercasedString) holds no personal answers on this laptop; it is marked erased, and "
                     + "the server and every other laptop drop any they hold at their next sync."
             )
+        }
+        guard erasure.scope == .sensitive else { return }
+        let form = try store.form(id: before.form, version: before.formVersion).definition()
+        let kept = form.questions.filter { $0.onWithdrawal == .keep && before.answers[$0.name] != nil }.map(\.name)
+        if !kept.isEmpty {
+            Console.out("Kept \(kept.joined(separator: ", ")) (the officer's record: on_withdrawal: keep).")
         }
     }
 }

@@ -24,12 +24,12 @@ struct RecordCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Answers as a JSON object, from a file or - for stdin.", valueName: "file"))
     var answers: String?
     @Flag(help: "Continue a draft: the latest, or the one for --campaign/--address, or --draft.") var resume = false
-    @Option(help: ArgumentHelp("The draft to continue (see doorstep drafts).", valueName: "id")) var draft: String?
+    @Option(help: ArgumentHelp("The draft to continue (see doorstep drafts); 8 or more characters of its id do.", valueName: "id"))
+    var draft: String?
 
     func validate() throws {
         if resume || draft != nil {
             if answers != nil { throw ValidationError("--resume asks the questions again; it does not take --answers.") }
-            if let draft, UUID(uuidString: draft) == nil { throw ValidationError("'\(draft)' is not a draft id.") }
         } else if campaign == nil || address == nil {
             throw ValidationError("Name the door with --campaign ID and --address ID (or continue a draft with --resume).")
         }
@@ -52,7 +52,7 @@ struct RecordCommand: ParsableCommand {
             }
             draft = Draft(campaign: campaign, address: address, form: form.id, formVersion: form.version)
             if let earlier = try store.drafts().first(where: { $0.campaign == campaign && $0.address == address }) {
-                Console.error("A draft for this door was started at \(earlier.startedAt); doorstep record --resume --draft \(earlier.id.uuidString) continues it.")
+                Console.error("A draft for this door was started at \(earlier.startedAt); doorstep record --resume --draft \(earlier.id.lowercasedString) continues it.")
             }
             Console.error("\(form.title) (\(form.id) version \(form.version))")
             Console.error("\(door.address)\(door.postcode.map { ", \($0)" } ?? "") — \(campaignInfo.name)")
@@ -69,7 +69,7 @@ struct RecordCommand: ParsableCommand {
             draft = questionnaire.draft
             let kept = draft.answers.isEmpty
                 ? "Nothing was answered, so no draft was kept."
-                : "The answers are kept as draft \(draft.id.uuidString): doorstep record --resume continues it."
+                : "The answers are kept as draft \(draft.id.lowercasedString): doorstep record --resume continues it."
             throw CLIError(.failure, "Stopped before saving. \(kept)")
         case .completed(let answers):
             draft = questionnaire.draft
@@ -79,7 +79,7 @@ struct RecordCommand: ParsableCommand {
             )
             Console.error("Saved.")
             warnIfSafeguarding(validator, answers)
-            Console.out(id.uuidString)
+            Console.out(id.lowercasedString)
         }
     }
 
@@ -98,7 +98,7 @@ struct RecordCommand: ParsableCommand {
                 safeguarding: validator.flagsSafeguarding(answers)
             )
             warnIfSafeguarding(validator, answers)
-            Console.out(id.uuidString)
+            Console.out(id.lowercasedString)
         }
     }
 
@@ -118,8 +118,8 @@ struct RecordCommand: ParsableCommand {
     /// Picks the draft to continue and moves it to the latest version of its form.
     private func resumedDraft(_ store: ClientStore) throws -> (Draft, AnswerValidator) {
         var draft: Draft
-        if let id = self.draft.flatMap(UUID.init(uuidString:)) {
-            draft = try store.draft(id: id)
+        if let typed = self.draft {
+            draft = try store.draft(id: try store.resolve(IDPrefix(typed, kind: .draft)))
         } else {
             let candidates = try store.drafts().filter {
                 (campaign == nil || $0.campaign == campaign) && (address == nil || $0.address == address)

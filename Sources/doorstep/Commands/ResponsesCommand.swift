@@ -24,7 +24,7 @@ struct ResponsesCommand: ParsableCommand {
             Console.table(
                 ["RESPONSE", "CAMPAIGN", "ADDRESS", "RECORDED", "SYNC"],
                 responses.map {
-                    [$0.id.uuidString, $0.campaign, $0.addressLine ?? $0.address, $0.recordedAt, Self.syncState($0)]
+                    [$0.id.lowercasedString, $0.campaign, $0.addressLine ?? $0.address, $0.recordedAt, Self.syncState($0)]
                 }
             )
         }
@@ -77,7 +77,7 @@ struct ResponseSummaryJSON: Encodable {
     var delivery: Delivery
 
     init(_ summary: ResponseSummary) {
-        id = summary.id.uuidString
+        id = summary.id.lowercasedString
         campaign = summary.campaign
         address = summary.address
         form = summary.form
@@ -119,24 +119,19 @@ struct ShowCommand: ParsableCommand {
     )
 
     @OptionGroup var home: HomeOptions
-    @Argument(help: "The response id.") var responseID: String
+    @Argument(help: "The response id, or its first 8 or more characters.") var responseID: String
     @Flag(name: .long, help: "Print JSON on stdout.") var json = false
 
-    func validate() throws {
-        if UUID(uuidString: responseID) == nil { throw ValidationError("'\(responseID)' is not a response id.") }
-    }
-
     func run() throws {
-        guard let id = UUID(uuidString: responseID) else { return }
         let store = try home.openStore()
-        let response = try store.response(id: id)
+        let response = try store.response(id: try store.resolve(IDPrefix(responseID, kind: .response)))
         if json {
             try Console.json(ResponseJSON(response))
             return
         }
         let form = try? store.form(id: response.form, version: response.formVersion).definition()
         let door = try? store.address(campaign: response.campaign, id: response.address)
-        Console.out("Response  \(response.id.uuidString)")
+        Console.out("Response  \(response.id.lowercasedString)")
         Console.out("Campaign  \(response.campaign)")
         Console.out("Address   \(response.address)\(door.map { " — \($0.address)" } ?? "")")
         Console.out("Form      \(response.form) version \(response.formVersion)")
@@ -179,7 +174,7 @@ struct ResponseJSON: Encodable {
     var fields: [String: Field]
 
     init(_ response: StoredResponse) {
-        id = response.id.uuidString
+        id = response.id.lowercasedString
         campaign = response.campaign
         address = response.address
         form = response.form

@@ -1,3 +1,4 @@
+import DoorstepCore
 import ArgumentParser
 import DoorstepStore
 import Foundation
@@ -51,8 +52,8 @@ struct StatusCommand: ParsableCommand {
             ["OPERATION", "STATE", "TYPE", "RESPONSE", "REASON"],
             undelivered.map { operation in
                 [
-                    operation.id.uuidString.lowercased(), operation.state.rawValue, operation.type,
-                    operation.response.map { String($0.uuidString.lowercased().prefix(8)) } ?? "-", operation.reason,
+                    operation.id.lowercasedString, operation.state.rawValue, operation.type,
+                    operation.response.map { String($0.lowercasedString.prefix(8)) } ?? "-", operation.reason,
                 ]
             }
         )

@@ -35,6 +35,6 @@ struct VisitCommand: ParsableCommand {
         let visit = try store.recordVisit(campaign: campaign, address: address, outcome: outcome, note: note)
         let door = try store.address(campaign: campaign, id: address)
         Console.error("Recorded \(DoorStatus(outcomesOldestFirst: [outcome], hasResponse: false).label) at \(door.address).")
-        Console.out(visit.visit.uuidString)
+        Console.out(visit.visit.lowercasedString)
     }
 }

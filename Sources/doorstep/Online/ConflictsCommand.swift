@@ -28,7 +28,7 @@ struct ConflictsCommand: AsyncParsableCommand {
                 ["CONFLICT", "RESPONSE", "FIELD", "KEPT VALUE", "BY", "CURRENT VALUE"],
                 conflicts.map { conflict in
                     [
-                        conflict.id, conflict.response.uuidString.lowercased(), conflict.field,
+                        conflict.id, conflict.response.lowercasedString, conflict.field,
                         conflict.value?.description ?? "(cleared)", conflict.device,
                         conflict.current?.description ?? "(cleared)",
                     ]
@@ -52,7 +52,7 @@ struct ResolveCommand: AsyncParsableCommand {
 
     @OptionGroup var home: HomeOptions
     @OptionGroup var connection: ConnectionOptions
-    @Argument(help: ArgumentHelp("The conflict's id, as doorstep conflicts shows it.", valueName: "conflict-id"))
+    @Argument(help: ArgumentHelp("The conflict's id as doorstep conflicts shows it, or its first 8 or more characters.", valueName: "conflict-id"))
     var conflict: String
     @Option(help: "The value to keep.") var value: String?
     @Flag(name: .long, help: "Clear the answer instead of keeping a value.") var clear = false
@@ -62,19 +62,12 @@ struct ResolveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let prefix = try IDPrefix(conflict, kind: .conflict)
         let session = try OnlineSession(home: home, connection: connection, logger: connection.logger("doorstep.resolve"))
-        let chosen: AnswerValue?
-        if let value {
-            let known = try await session.api.conflicts(campaign: nil).first { $0.id == conflict }
-            guard let known else {
-                throw CLIError(.dataError, "There is no open conflict \(conflict); see doorstep conflicts.")
-            }
-            chosen = try Self.typed(value, field: known.field, response: known.response, store: session.store)
-        } else {
-            chosen = nil
-        }
-        _ = try await session.api.resolve(conflict: conflict, value: chosen)
-        Console.out("Resolved \(conflict) with \(chosen?.description ?? "a cleared answer"); it reaches every device on its next sync.")
+        let known = try prefix.match(try await session.api.conflicts(campaign: nil), id: \.id)
+        let chosen = try value.map { try Self.typed($0, field: known.field, response: known.response, store: session.store) }
+        _ = try await session.api.resolve(conflict: known.id, value: chosen)
+        Console.out("Resolved \(known.id) with \(chosen?.description ?? "a cleared answer"); it reaches every device on its next sync.")
     }
 
     /// Types the organiser's text as the question's answer, using the response's form version.

@@ -1,3 +1,4 @@
+import DoorstepCore
 import ArgumentParser
 import DoorstepStore
 import DoorstepSync

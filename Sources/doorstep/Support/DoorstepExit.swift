@@ -62,6 +62,19 @@ extension ClientStoreError: ExitCodeProviding {
     var messageLines: [String] { [description] }
 }
 
+extension IDLookupError: ExitCodeProviding {
+    /// A prefix that names nothing is an unknown id (65), like a whole id; one that cannot name a
+    /// single record is bad usage (64).
+    var exitCode: DoorstepExit {
+        switch self {
+        case .noMatch: .dataError
+        case .notAnID, .tooShort, .ambiguous: .usage
+        }
+    }
+
+    var messageLines: [String] { [description] }
+}
+
 extension FormError: ExitCodeProviding {
     var exitCode: DoorstepExit { .dataError }
     var messageLines: [String] { faults }

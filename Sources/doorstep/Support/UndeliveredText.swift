@@ -1,3 +1,4 @@
+import DoorstepCore
 import DoorstepStore
 import Foundation
 
@@ -10,7 +11,7 @@ enum UndeliveredText {
     static func safeguardingWarning(_ operation: UndeliveredOperation) -> String {
         let place = [operation.campaign.map { "campaign \($0)" }, operation.address.map { "address \($0)" }]
             .compactMap { $0 }.joined(separator: ", ")
-        let what = operation.response.map { "response \($0.uuidString.lowercased())" } ?? "operation \(operation.id.uuidString.lowercased())"
+        let what = operation.response.map { "response \($0.lowercasedString)" } ?? "operation \(operation.id.lowercasedString)"
         let state = operation.state == .held ? "held by the server" : "REJECTED by the server"
         return "Safeguarding concern NOT delivered (\(state)): \(what)\(place.isEmpty ? "" : " (\(place))"): \(operation.reason)"
     }

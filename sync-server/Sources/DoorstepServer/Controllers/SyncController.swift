@@ -127,7 +127,7 @@ public struct SyncController: Sendable {
 
     @Sendable func resolve(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireRole(.organiser, .admin)
-        let id = try context.parameters.require("id")
+        let id = try context.parameters.require("id").lowercased()
         let resolution = try await request.decodeJSON(as: Resolution.self, context: context)
         return .json(try await database.resolveConflict(id, value: resolution.value, by: identity))
     }

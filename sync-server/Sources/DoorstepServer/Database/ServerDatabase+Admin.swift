@@ -124,7 +124,7 @@ extension ServerDatabase {
         try source.backup(to: database.writer)
         try source.close()
         try migrator.migrate(database.writer)
-        let epoch = UUID().uuidString.lowercased()
+        let epoch = UUID().lowercasedString
         try database.writer.write { db in
             try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'epoch'", arguments: [epoch])
         }

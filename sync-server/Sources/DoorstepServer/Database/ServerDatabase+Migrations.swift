@@ -1,3 +1,4 @@
+import DoorstepCore
 import Foundation
 import GRDB
 
@@ -158,7 +159,7 @@ extension ServerDatabase {
                 """)
             try db.execute(
                 sql: "INSERT INTO meta(key, value) VALUES ('epoch', ?), ('seq', '0')",
-                arguments: [UUID().uuidString.lowercased()]
+                arguments: [UUID().lowercasedString]
             )
         }
         migrator.registerMigration("v2-unapplied-operations") { db in

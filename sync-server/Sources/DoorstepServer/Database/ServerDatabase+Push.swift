@@ -446,7 +446,7 @@ struct PushBatch {
     private mutating func recreate(
         _ new: NewResponse, answers: Answers, operation: SyncOperation, stamp: HLCTimestamp, aliases: [HLCTimestamp]
     ) throws -> Outcome {
-        let id = new.response.uuidString.lowercased()
+        let id = new.response.lowercasedString
         guard var row = try ResponseRow.fetch(db, id: new.response.uuidString) else {
             throw Refusal.held("Response \(id) is unknown to the server.")
         }
@@ -472,7 +472,7 @@ struct PushBatch {
         _ update: ResponseUpdate, operation: SyncOperation, stamp: HLCTimestamp, aliases: [HLCTimestamp]
     ) throws -> Outcome {
         guard var row = try ResponseRow.fetch(db, id: update.response.uuidString) else {
-            throw Refusal.held("Response \(update.response.uuidString.lowercased()) is unknown to the server.")
+            throw Refusal.held("Response \(update.response.lowercasedString) is unknown to the server.")
         }
         try checkChange(row)
         let form = try publishedForm(of: row)
@@ -524,13 +524,13 @@ struct PushBatch {
     private mutating func erase(_ erasure: Erasure, operation: SyncOperation) throws -> Outcome {
         let id = erasure.response.uuidString
         guard var row = try ResponseRow.fetch(db, id: id) else {
-            throw Refusal.held("Response \(erasure.response.uuidString.lowercased()) is unknown to the server.")
+            throw Refusal.held("Response \(erasure.response.lowercasedString) is unknown to the server.")
         }
         try checkChange(row)
         let form = try publishedForm(of: row)
         let scope: Erasure.Scope = row.erased == .all || erasure.scope == .all ? .all : .sensitive
         let before = row
-        let erasedNames: Set<String>? = scope == .all ? nil : form.sensitiveQuestionNames
+        let erasedNames: Set<String>? = scope == .all ? nil : form.questionsErasedOnWithdrawal
         try Erasing.scrub(db, response: id, number: row.number, fields: erasedNames)
         if let erasedNames {
             for name in erasedNames { row.fields[name] = nil }
@@ -570,7 +570,7 @@ struct PushBatch {
         case .all:
             return (0, [])
         case .sensitive:
-            let sensitive = form.sensitiveQuestionNames
+            let sensitive = form.questionsErasedOnWithdrawal
             writable = changes.filter { !sensitive.contains($0.name) }
             kept = Set(writable.map(\.name))
         case nil:

@@ -1,3 +1,4 @@
+import DoorstepCore
 import Crypto
 import Foundation
 import GRDB
@@ -25,7 +26,7 @@ extension ServerDatabase {
         var generator = SystemRandomNumberGenerator()
         for index in bytes.indices { bytes[index] = generator.next() }
         let token = "dst_" + bytes.map { String(format: "%02x", $0) }.joined()
-        let id = String(UUID().uuidString.lowercased().prefix(8))
+        let id = String(UUID().lowercasedString.prefix(8))
         try writer.write { db in
             try db.execute(
                 sql: "INSERT INTO tokens(id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)",

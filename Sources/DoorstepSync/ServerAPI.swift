@@ -56,8 +56,9 @@ public struct ServerAPI: Sendable {
     }
 
     /// `GET /v1/whoami`: checks the token and learns the role, the epoch and the server's clock.
-    public func whoami() async throws(SyncError) -> ServerIdentity {
-        try decode(ServerIdentity.self, from: await send(.get, "/v1/whoami"))
+    /// - Parameter retry: How to retry, instead of ``retry``.
+    public func whoami(retry: RetryPolicy? = nil) async throws(SyncError) -> ServerIdentity {
+        try decode(ServerIdentity.self, from: await send(.get, "/v1/whoami", retry: retry))
     }
 
     /// `GET /v1/campaigns`: the days of action the server knows, with their walk lists.

@@ -1,5 +1,6 @@
 import DoorstepCore
 public import DoorstepStore
+import DoorstepTransport
 import Foundation
 public import Logging
 
@@ -27,12 +28,17 @@ public struct SyncEngine: Sendable {
         public var maximumBatchBytes: Int
         /// Records per pull page.
         public var pageSize: Int
+        /// Whether the first request keeps retrying a server that cannot be connected to at all,
+        /// as the API's retry policy allows, for a job that asked to wait; otherwise the sync
+        /// gives up at once (``DoorstepTransport/RetryPolicy/givingUpWithoutConnection``).
+        public var waitsForServer: Bool
 
         /// Creates options; the defaults push 100,000 responses in well under ten seconds on loopback.
-        public init(batchSize: Int = 2000, maximumBatchBytes: Int = 8 << 20, pageSize: Int = 5000) {
+        public init(batchSize: Int = 2000, maximumBatchBytes: Int = 8 << 20, pageSize: Int = 5000, waitsForServer: Bool = false) {
             self.batchSize = max(1, batchSize)
             self.maximumBatchBytes = maximumBatchBytes
             self.pageSize = max(1, pageSize)
+            self.waitsForServer = waitsForServer
         }
     }
 
@@ -57,11 +63,14 @@ public struct SyncEngine: Sendable {
     }
 
     /// Runs one sync: checks the token, pushes every pending operation, pulls until nothing more.
+    ///
+    /// A server that cannot be connected to at all on the first request ends the sync at once
+    /// (unless ``Options/waitsForServer``); failures after that are retried as the API's policy allows.
     /// - Parameter progress: called after every batch and page.
     /// - Returns: what was pushed, pulled, kept in conflict and rejected.
     /// - Throws: ``SyncError`` for the server's and the network's failures; the store's errors.
     public func run(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncSummary {
-        let identity = try await api.whoami()
+        let identity = try await api.whoami(retry: options.waitsForServer ? api.retry : api.retry.givingUpWithoutConnection)
         try store.observeServerTime(identity.serverTime)
         var state = RunState(epoch: identity.epoch)
         let stored = try store.syncSettings().epoch

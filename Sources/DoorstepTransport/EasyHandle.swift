@@ -232,7 +232,7 @@ final class EasyHandle {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .cannotResolveHost(host: host, detail: detail)
         case CURLE_COULDNT_CONNECT, CURLE_PROXY:
-            return .cannotConnect(host: host, detail: detail)
+            return .cannotConnect(host: host, detail: systemReason() ?? detail)
         case CURLE_OPERATION_TIMEDOUT:
             return .timedOut(host: host, detail: detail)
         case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE, CURLE_HTTP2,
@@ -250,6 +250,14 @@ final class EasyHandle {
         default:
             return .failed(host: host, code: Int(code.rawValue), detail: detail)
         }
+    }
+
+    /// Why the system refused the last connection, in its own words ("connection refused", "no
+    /// route to host"), from `CURLINFO_OS_ERRNO`; `nil` when libcurl recorded no error number.
+    private func systemReason() -> String? {
+        var number = 0
+        guard ds_curl_easy_getinfo_long(handle, CURLINFO_OS_ERRNO, &number) == CURLE_OK, number != 0 else { return nil }
+        return String(cString: strerror(Int32(number))).lowercased()
     }
 
     /// `scheme://host:port` of a URL, as named in error sentences.

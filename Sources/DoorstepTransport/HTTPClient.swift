@@ -70,7 +70,7 @@ public final class HTTPClient: Sendable {
             switch outcome {
             case .success(let response) where RetryPolicy.isRetryable(status: response.status):
                 reason = "the server answered \(response.status)"
-            case .failure(let error) where error.isTransient:
+            case .failure(let error) where policy.isRetryable(error):
                 reason = error.description
             default:
                 return try outcome.get()

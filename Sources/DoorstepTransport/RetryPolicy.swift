@@ -13,6 +13,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maximumDelay: Duration
     /// No retry starts once this much time has passed since the first attempt began.
     public var totalBudget: Duration
+    /// Whether a server that cannot be connected to at all (``TransportError/isNoConnection``) is
+    /// tried again like any transient failure; when `false` it is given up at once.
+    public var retriesWithoutConnection = true
 
     /// Creates a policy.
     public init(maximumAttempts: Int, initialDelay: Duration, maximumDelay: Duration, totalBudget: Duration) {
@@ -30,6 +33,20 @@ public struct RetryPolicy: Sendable, Hashable {
     public static let standard = RetryPolicy(
         maximumAttempts: 8, initialDelay: .milliseconds(500), maximumDelay: .seconds(15), totalBudget: .seconds(120)
     )
+
+    /// This policy, but giving up at once on a server that cannot be connected to at all: for the
+    /// first request to a server, where no connection usually means no network or no server, and
+    /// retrying for minutes only keeps a person or a job waiting.
+    public var givingUpWithoutConnection: RetryPolicy {
+        var policy = self
+        policy.retriesWithoutConnection = false
+        return policy
+    }
+
+    /// Whether a request that got no response because of `error` is worth another attempt.
+    public func isRetryable(_ error: TransportError) -> Bool {
+        error.isTransient && (retriesWithoutConnection || !error.isNoConnection)
+    }
 
     /// Whether an HTTP status is worth another attempt (5xx only).
     public static func isRetryable(status: Int) -> Bool {

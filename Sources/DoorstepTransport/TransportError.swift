@@ -26,6 +26,16 @@ public enum TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Any other libcurl failure, with its code.
     case failed(host: String, code: Int, detail: String)
 
+    /// Whether no connection could be made at all: the server's name is unknown, or nothing
+    /// accepted the connection (refused, no route). The request never reached the server, as
+    /// opposed to a connection that timed out, broke or failed its TLS handshake.
+    public var isNoConnection: Bool {
+        switch self {
+        case .cannotResolveHost, .cannotConnect: true
+        default: false
+        }
+    }
+
     /// Whether the failure means "unreachable, try again later" and a retry may succeed.
     public var isTransient: Bool {
         switch self {

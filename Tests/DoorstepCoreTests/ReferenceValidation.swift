@@ -2,7 +2,8 @@
 import Foundation
 
 // Validation and tally contributions as they were before they were made cheap for the server's
-// push path, kept verbatim (renamed) as the reference `ValidationEquivalenceTests` compares against.
+// push path, kept verbatim (renamed) as the reference `ValidationEquivalenceTests` compares against;
+// since then only the rule for required answers after a withdrawal follows `on_withdrawal`.
 
 /// The former `CompiledForm`.
 ///
@@ -146,8 +147,9 @@ struct ReferenceAnswerValidator: Sendable {
     /// point: an answer dropped as not relevant no longer counts for the relevance of others.
     /// - Parameters:
     ///   - answers: The answers given, by question name.
-    ///   - personalDataErased: The resident withdrew consent: `sensitive` questions may then be
-    ///     unanswered even where the form requires them.
+    ///   - personalDataErased: The resident withdrew consent: the questions a withdrawal erases
+    ///     (`sensitive` ones not marked `on_withdrawal: keep`) may then be unanswered even where the
+    ///     form requires them.
     /// - Returns: the clean answers to store, or every problem in the order of the form.
     func validate(_ answers: Answers, personalDataErased: Bool = false) -> Result<Answers, AnswerProblems> {
         var problems: [AnswerProblem] = []
@@ -187,7 +189,7 @@ struct ReferenceAnswerValidator: Sendable {
                 problems.append(problem)
             } else if let value = settled[index] {
                 if let problem = constraintProblem(value, at: index, given: settled) { problems.append(problem) }
-            } else if form.questions[index].required && !(personalDataErased && form.questions[index].sensitive) {
+            } else if form.questions[index].required && !(personalDataErased && form.questions[index].erasedOnWithdrawal) {
                 problems.append(AnswerProblem(question: name, message: "An answer is required."))
             }
         }

@@ -275,6 +275,26 @@ struct RetryTests {
         }
     }
 
+    @Test("A policy giving up without a connection retries everything else; a refused connection says so")
+    func givingUpWithoutConnection() async throws {
+        let patient = RetryPolicy(maximumAttempts: 100, initialDelay: .seconds(2), maximumDelay: .seconds(2), totalBudget: .seconds(60))
+        let policy = patient.givingUpWithoutConnection
+        #expect(policy.isRetryable(.connectionLost(host: "h", detail: "d")))
+        #expect(policy.isRetryable(.timedOut(host: "h", detail: "d")))
+        #expect(!policy.isRetryable(.cannotResolveHost(host: "h", detail: "d")))
+        #expect(patient.isRetryable(.cannotConnect(host: "h", detail: "d")))
+
+        // (How fast the `doorstep sync` process gives up is timed in the CLI tests, in a process of its own.)
+        let url = fixture.url("/status/200")
+        fixture.stop()
+        await #expect {
+            _ = try await client.send(HTTPRequest(url: url), retry: policy)
+        } throws: { error in
+            guard case .cannotConnect(_, let detail) = error as? TransportError else { return false }
+            return detail == "connection refused"
+        }
+    }
+
     @Test("Delays grow exponentially, stay within the cap and keep half fixed", arguments: 1...10)
     func delays(retry: Int) {
         let policy = RetryPolicy(maximumAttempts: 10, initialDelay: .milliseconds(100), maximumDelay: .seconds(5), totalBudget: .seconds(60))
@@ -348,6 +368,7 @@ struct TransportErrorTests {
         ]
         for (error, transient) in errors {
             #expect(error.isTransient == transient)
+            #expect(error.isNoConnection == [.cannotResolveHost(host: "h", detail: "d"), .cannotConnect(host: "h", detail: "d")].contains(error))
             #expect(error.description.hasSuffix("."))
             #expect(error.description.first?.isUppercase == true)
         }

@@ -83,6 +83,11 @@ struct OfficerErasureEndToEndTests {
         #expect(try answers(officer, id)["safeguarding_details"] as? String == concern)
         #expect(try answers(officer, id)["visit_name"] == nil)
 
+        // The officer may still correct their own record, but not write the resident's answers again
+        let corrected = concern + " Referred to adult social care."
+        try officer.expect(["edit", id, "--set", "safeguarding_details=\(corrected)"])
+        #expect(try officer.run(["edit", id, "--set", "visit_name=Edna"]).status == 65)
+
         // And after the syncs the officer's record is on the server and the organiser's laptop, the resident's answers nowhere
         let summary = try officer.sync()
         #expect((summary["rejected"] as? [Any])?.isEmpty == true, "\(summary)")
@@ -90,14 +95,14 @@ struct OfficerErasureEndToEndTests {
         for device in [officer, organiser] {
             let shown = try device.show(id)
             let kept = try #require(shown["answers"] as? [String: Any])
-            #expect(kept["safeguarding_details"] as? String == concern, "\(device.name)")
+            #expect(kept["safeguarding_details"] as? String == corrected, "\(device.name)")
             #expect(kept["safeguarding_concern"] as? String == "yes")
             #expect(kept["visit_name"] == nil)
             #expect(kept["visit_phone"] == nil)
             #expect(shown["erased"] as? String == "sensitive")
         }
         let export = try organiser.expect(["export", "--campaign", deployment.campaign, "--format", "json"])
-        #expect(export.contains(concern))
+        #expect(export.contains(corrected))
         #expect(!export.contains("Edna Example"))
 
         // An organiser may still erase the whole response: that removes the record too

@@ -108,7 +108,7 @@ struct OvernightJobTests {
         try alice.record(campaign: deployment.campaign, address: deployment.addresses[1], answers: SampleAnswers.declined)
         deployment.stopServer()
         let down = try ProcessRunner.run(shell, ["-c", quick], environment: alice.environment)
-        #expect(down.stderr.components(separatedBy: "Could not connect").count - 1 == 4, "\(down.stderr)")
+        #expect(down.stderr.components(separatedBy: "Cannot reach").count - 1 == 4, "\(down.stderr)")
 
         // A refused token is not retried
         try deployment.restartServer(port: URL(string: deployment.url)?.port ?? 0)

@@ -123,7 +123,7 @@ struct SyncEndToEndTests {
         deployment.stopServer()
         let result = try alice.run(["sync", "--retry-max-time", "1"])
         #expect(result.status == 75)
-        #expect(result.stderr.contains("Could not connect"))
+        #expect(result.stderr.contains("Cannot reach \(deployment.url)"), "\(result.stderr)")
         #expect(try JSON.object(try alice.expect(["status", "--json"]))["pending"] as? Int == pending)
         try deployment.restartServer(port: URL(string: deployment.url)?.port ?? 0)
         #expect(try alice.sync()["pushed"] as? Int == pending)

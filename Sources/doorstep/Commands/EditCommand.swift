@@ -42,7 +42,7 @@ struct EditCommand: ParsableCommand {
                 guard let question = form.question(named: name), question.type.takesInput else {
                     throw CLIError(.dataError, "\(name): There is no question to answer by that name in form \(form.id) version \(form.version).")
                 }
-                if current.erased == .sensitive && question.sensitive {
+                if current.erased == .sensitive && question.erasedOnWithdrawal {
                     throw CLIError(.dataError, "\(name): The resident's personal answers were erased and cannot be written again.")
                 }
                 switch validator.coerce(String(parts[1]), for: question) {

@@ -45,7 +45,8 @@ struct LoginCommand: AsyncParsableCommand {
         while base.hasSuffix("/") { base.removeLast() }
         let transport = try HTTPClient(configuration: TransportConfiguration(caFile: cacert), logger: logger)
         let api = ServerAPI(server: URL(string: base)!, token: token, transport: transport, retry: connection.retryPolicy)
-        let identity = try await api.whoami()
+        // A server that cannot be connected to at all is most likely a wrong address: say so at once.
+        let identity = try await api.whoami(retry: connection.waitsForServer ? nil : api.retry.givingUpWithoutConnection)
 
         let homeURL = try home.homeURL()
         let store = try home.openStore()

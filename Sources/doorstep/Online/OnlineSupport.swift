@@ -20,16 +20,21 @@ struct ConnectionOptions: ParsableArguments {
     @Option(
         name: .customLong("retry-max-time"),
         help: ArgumentHelp(
-            "Keep retrying an unreachable or failing server for at most this many seconds (0: one attempt).",
+            "Keep retrying an unreachable or failing server for at most this many seconds (default 120; 0: one "
+                + "attempt). Without it, a sync gives up at once on a server it cannot connect to at all.",
             valueName: "seconds"
         )
     )
-    var retryMaxTime: Double = 120
+    var retryMaxTime: Double?
+
+    /// How long to keep retrying when `--retry-max-time` is not given.
+    static let defaultRetryMaxTime = 120.0
 
     @Flag(name: .long, help: "Log each request and batch on stderr.")
     var verbose = false
 
     func validate() throws {
+        guard let retryMaxTime else { return }
         guard retryMaxTime >= 0, retryMaxTime <= 86_400 else {
             throw ValidationError("--retry-max-time must be between 0 and 86400 seconds.")
         }
@@ -37,12 +42,17 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The retry policy: the standard backoff within the time allowed.
     var retryPolicy: RetryPolicy {
-        guard retryMaxTime > 0 else { return .never }
+        let seconds = retryMaxTime ?? Self.defaultRetryMaxTime
+        guard seconds > 0 else { return .never }
         var policy = RetryPolicy.standard
-        policy.totalBudget = .milliseconds(Int(retryMaxTime * 1000))
+        policy.totalBudget = .milliseconds(Int(seconds * 1000))
         policy.maximumAttempts = 1000
         return policy
     }
+
+    /// Whether the command was asked to wait for the server (`--retry-max-time` given), so that a
+    /// server it cannot connect to at all is retried rather than given up at once.
+    var waitsForServer: Bool { retryMaxTime != nil }
 
     /// A logger writing to stderr at notice level (info with `--verbose`, warnings only when `quiet`).
     func logger(_ label: String, quiet: Bool = false) -> Logger {

@@ -1,7 +1,8 @@
-import DoorstepCore
 import ArgumentParser
+import DoorstepCore
 import DoorstepStore
 import DoorstepSync
+import DoorstepTransport
 import Foundation
 
 /// `doorstep sync`: push what was recorded, pull what others did.
@@ -11,8 +12,11 @@ struct SyncCommand: AsyncParsableCommand {
         abstract: "Push pending changes, then pull forms, campaigns, walk lists, visit status and merged records.",
         discussion: """
             Safe to interrupt and to run again: nothing is lost or doubled. Only one sync runs at a \
-            time on a laptop; a second one exits 75. The server applies each change, holds it (it \
-            lacks what the change needs, such as a campaign not created yet: it is sent again at \
+            time on a laptop; a second one exits 75. A server that cannot be connected to at all \
+            (no network, nothing listening, an unknown name) is given up within seconds, unless \
+            --retry-max-time asks to keep trying; a connection that fails during the sync is retried \
+            for up to 120 seconds (or --retry-max-time). The server applies each change, holds it \
+            (it lacks what the change needs, such as a campaign not created yet: it is sent again at \
             every sync) or rejects it (kept here with the reason until you discard it). Exit codes: \
             0 everything delivered, 75 something held, the server unreachable or another sync \
             running (try later), 65 something rejected, 77 token refused, 64 not logged in.
@@ -35,12 +39,17 @@ struct SyncCommand: AsyncParsableCommand {
         let lock = try SyncLock(home: try home.homeURL())
         let session = try OnlineSession(home: home, connection: connection, logger: logger)
         let engine = SyncEngine(
-            store: session.store, api: session.api, options: SyncEngine.Options(batchSize: batchSize), logger: logger
+            store: session.store, api: session.api,
+            options: SyncEngine.Options(batchSize: batchSize, waitsForServer: connection.waitsForServer), logger: logger
         )
         let bar = !json && !quiet && ProgressBar.isWanted ? ProgressBar() : nil
         let summary: SyncSummary
         do {
             summary = try await engine.run { progress in bar?.update(progress) }
+        } catch SyncError.unreachable(let error) where error.isNoConnection {
+            bar?.finish()
+            let pending = try session.store.pendingCount()
+            throw CLIError(.tryLater, Self.noConnection(error, server: session.api.server, pending: pending))
         } catch {
             bar?.finish()
             throw error
@@ -69,6 +78,22 @@ struct SyncCommand: AsyncParsableCommand {
                 "\(UndeliveredText.count(summary.held.count, "change")) held by the server will be sent again at the next sync."
             )
         }
+    }
+
+    /// The one line for a server that could not be connected to at all.
+    static func noConnection(_ error: TransportError, server: URL, pending: Int) -> String {
+        let reason: String
+        switch error {
+        case .cannotResolveHost: reason = "its name \(server.host ?? server.absoluteString) cannot be found"
+        case .cannotConnect(_, let detail): reason = detail
+        default: reason = error.description
+        }
+        let safe = switch pending {
+        case 0: "nothing waits to be sent"
+        case 1: "your 1 pending change is safe on this laptop"
+        default: "your \(pending) pending changes are safe on this laptop"
+        }
+        return "Cannot reach \(server.absoluteString) (\(reason)); \(safe). Try again later."
     }
 
     /// The summary as people read it.

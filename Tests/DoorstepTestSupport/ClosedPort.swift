@@ -1,7 +1,7 @@
 import Glibc
 
 /// A port on 127.0.0.1 that nothing listens on: one the system picked as free, bound and closed
-/// again, so a connection to it is refused at once.
+/// again, so a connection to it is refused at once, and a server started on it finds it free.
 /// - Throws: ``RawHTTPError`` when no socket can be bound.
 public func closedLoopbackPort() throws -> Int {
     let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

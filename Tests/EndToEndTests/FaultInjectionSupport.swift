@@ -140,26 +140,6 @@ func sleepSeconds(_ seconds: Double) {
     usleep(UInt32(min(seconds, 60) * 1_000_000))
 }
 
-/// A free TCP port on 127.0.0.1, from the kernel (bind to port 0, read it, close).
-func freeLoopbackPort() throws -> Int {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard descriptor >= 0 else { throw FaultCommandFailed(command: "socket()", status: errno, output: "") }
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw -> Int32 in
-            guard bind(descriptor, raw, length) == 0 else { return -1 }
-            return getsockname(descriptor, raw, &length)
-        }
-    }
-    guard bound == 0 else { throw FaultCommandFailed(command: "bind()", status: errno, output: "") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
-
 // MARK: JSON
 
 /// JSON helpers of the suite.
@@ -269,7 +249,7 @@ final class FaultServer: @unchecked Sendable {
             "campaign", "create", "--data", data.path, "--id", campaign, "--name", "West End day of action",
             "--form", formID, "--addresses", walkList,
         ])
-        port = try freeLoopbackPort()
+        port = try closedLoopbackPort()
         try start()
     }
 

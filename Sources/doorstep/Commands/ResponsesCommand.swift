@@ -47,25 +47,7 @@ enum DeliveryText {
     }
 }
 
-/// The delivery keys of `responses --json` and `show --json`.
-struct DeliveryJSON: Encodable {
-    var delivery: Delivery
-
-    private enum CodingKeys: String, CodingKey {
-        case sync, reason = "sync_reason", pending = "pending_changes", held = "held_changes", rejected = "rejected_changes"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(delivery.state.rawValue, forKey: .sync)
-        try container.encode(delivery.reason, forKey: .reason)
-        try container.encode(delivery.pending, forKey: .pending)
-        try container.encode(delivery.held, forKey: .held)
-        try container.encode(delivery.rejected, forKey: .rejected)
-    }
-}
-
-/// A line of `responses --json`.
+/// A line of `responses --json`, and the first keys of `show --json`.
 struct ResponseSummaryJSON: Encodable {
     var id: String
     var campaign: String
@@ -74,22 +56,44 @@ struct ResponseSummaryJSON: Encodable {
     var formVersion: String
     var recordedAt: String
     var erased: String?
-    var delivery: Delivery
+    /// Where its changes stand with the server: `synced`, `pending`, `held` or `rejected`, the
+    /// server's reason for the last two, and how many operations are in each state.
+    var sync: String
+    var syncReason: String?
+    var pendingChanges: Int
+    var heldChanges: Int
+    var rejectedChanges: Int
+
+    init(
+        id: UUID, campaign: String, address: String, form: String, formVersion: String, recordedAt: String,
+        erased: Erasure.Scope?, delivery: Delivery
+    ) {
+        self.id = id.lowercasedString
+        self.campaign = campaign
+        self.address = address
+        self.form = form
+        self.formVersion = formVersion
+        self.recordedAt = recordedAt
+        self.erased = erased?.rawValue
+        sync = delivery.state.rawValue
+        syncReason = delivery.reason
+        pendingChanges = delivery.pending
+        heldChanges = delivery.held
+        rejectedChanges = delivery.rejected
+    }
 
     init(_ summary: ResponseSummary) {
-        id = summary.id.lowercasedString
-        campaign = summary.campaign
-        address = summary.address
-        form = summary.form
-        formVersion = summary.formVersion
-        recordedAt = summary.recordedAt
-        erased = summary.erased?.rawValue
-        delivery = summary.delivery
+        self.init(
+            id: summary.id, campaign: summary.campaign, address: summary.address, form: summary.form,
+            formVersion: summary.formVersion, recordedAt: summary.recordedAt, erased: summary.erased,
+            delivery: summary.delivery
+        )
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, campaign, address, form, erased
-        case formVersion = "form_version", recordedAt = "recorded_at"
+        case id, campaign, address, form, erased, sync
+        case formVersion = "form_version", recordedAt = "recorded_at", syncReason = "sync_reason"
+        case pendingChanges = "pending_changes", heldChanges = "held_changes", rejectedChanges = "rejected_changes"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -100,8 +104,13 @@ struct ResponseSummaryJSON: Encodable {
         try container.encode(form, forKey: .form)
         try container.encode(formVersion, forKey: .formVersion)
         try container.encode(recordedAt, forKey: .recordedAt)
+        // Keys with no value are written as null: a script reads every key of every line.
         try container.encode(erased, forKey: .erased)
-        try DeliveryJSON(delivery: delivery).encode(to: encoder)
+        try container.encode(sync, forKey: .sync)
+        try container.encode(syncReason, forKey: .syncReason)
+        try container.encode(pendingChanges, forKey: .pendingChanges)
+        try container.encode(heldChanges, forKey: .heldChanges)
+        try container.encode(rejectedChanges, forKey: .rejectedChanges)
     }
 }
 
@@ -161,49 +170,32 @@ struct ResponseJSON: Encodable {
         var stamp: String
     }
 
-    var id: String
-    var campaign: String
-    var address: String
-    var form: String
-    var formVersion: String
-    var recordedAt: String
+    /// The keys every response line has (see ``ResponseSummaryJSON``).
+    var summary: ResponseSummaryJSON
     var device: String
-    var erased: String?
-    var delivery: Delivery
     var answers: Answers
     var fields: [String: Field]
 
     init(_ response: StoredResponse) {
-        id = response.id.lowercasedString
-        campaign = response.campaign
-        address = response.address
-        form = response.form
-        formVersion = response.formVersion
-        recordedAt = response.recordedAt
+        summary = ResponseSummaryJSON(
+            id: response.id, campaign: response.campaign, address: response.address, form: response.form,
+            formVersion: response.formVersion, recordedAt: response.recordedAt, erased: response.erased,
+            delivery: response.delivery
+        )
         device = response.device
-        erased = response.erased?.rawValue
-        delivery = response.delivery
         answers = response.answers
         fields = response.fields.mapValues { Field(value: $0.value, stamp: $0.stamp.description) }
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, campaign, address, form, device, erased, answers, fields
-        case formVersion = "form_version", recordedAt = "recorded_at"
+        case device, answers, fields
     }
 
     func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(campaign, forKey: .campaign)
-        try container.encode(address, forKey: .address)
-        try container.encode(form, forKey: .form)
-        try container.encode(formVersion, forKey: .formVersion)
-        try container.encode(recordedAt, forKey: .recordedAt)
         try container.encode(device, forKey: .device)
-        try container.encode(erased, forKey: .erased)
         try container.encode(answers, forKey: .answers)
         try container.encode(fields, forKey: .fields)
-        try DeliveryJSON(delivery: delivery).encode(to: encoder)
     }
 }

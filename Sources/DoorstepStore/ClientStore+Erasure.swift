@@ -24,7 +24,8 @@ extension ClientStore {
     ///   then nothing is changed.
     @discardableResult
     public func eraseResponse(id: UUID, scope: Erasure.Scope, reason: String?) throws -> Erasure {
-        try pool.write { db in
+        defer { scrubAfterErasure() }
+        return try pool.write { db in
             let current = try fetchResponse(id: id, db)
             if let erased = current.erased, erased == .all || erased == scope {
                 throw ErasureError.alreadyErased(id, scope: erased)
@@ -45,6 +46,15 @@ extension ClientStore {
             try enqueue(operation, response: id, db)
             return erasure
         }
+    }
+
+    /// After an erasure committed: copies the WAL into the database and truncates it, so the
+    /// erased answers are left in no file (`secure_delete` zeroes them in the database itself).
+    ///
+    /// Another doorstep command reading the store may keep the checkpoint from finishing; SQLite's
+    /// own checkpoints, and the next erasure, then finish it, so a failure here changes nothing.
+    func scrubAfterErasure() {
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
     }
 
     /// Removes erased answers from this laptop, inside the caller's transaction: the response is

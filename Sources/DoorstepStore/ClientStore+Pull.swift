@@ -22,6 +22,7 @@ extension ClientStore {
     /// - Throws: ``ClientStoreError/epochMismatch(stored:received:)`` when the page comes from
     ///   another epoch than the stored cursor; call ``resendAllForNewEpoch(_:)`` first.
     public func applyPulledPage(_ page: PullResponse) throws {
+        defer { if page.responses.contains(where: { $0.erased != nil }) { scrubAfterErasure() } }
         try pool.write { db in
             if let stored = try String.fetchOne(db, sql: "SELECT epoch FROM device WHERE id = 1"), stored != page.epoch {
                 throw ClientStoreError.epochMismatch(stored: stored, received: page.epoch)

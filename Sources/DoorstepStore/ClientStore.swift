@@ -41,6 +41,8 @@ public final class ClientStore: Sendable {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Erased answers are zeroed where they were, not left in free space.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         pool = try DatabasePool(path: database.path, configuration: configuration)
         let migrator = Self.migrator

@@ -31,7 +31,8 @@ public struct ServerIdentity: Codable, Sendable, Hashable {
 ///
 /// Every call sends the bearer token and maps the answer: 2xx decoded, 401/403 to
 /// ``SyncError/unauthorized(message:)`` / ``SyncError/forbidden(message:)``, other 4xx to
-/// ``SyncError/refused(status:message:)`` or ``SyncError/notFound(message:)``, 5xx and transient
+/// ``SyncError/refused(status:message:)`` or ``SyncError/notFound(message:)``, 429 to
+/// ``SyncError/rateLimited(message:)``, 5xx and transient
 /// transport failures (after the retries of ``retry``) to ``SyncError/serverUnavailable(status:message:)``
 /// and ``SyncError/unreachable(_:)``. The routes are documented in `docs/sync-protocol.md`.
 public struct ServerAPI: Sendable {
@@ -163,6 +164,7 @@ public struct ServerAPI: Sendable {
         case 401: throw .unauthorized(message: message)
         case 403: throw .forbidden(message: message)
         case 404: throw .notFound(message: message)
+        case 429: throw .rateLimited(message: message)
         case 500...: throw .serverUnavailable(status: response.status, message: message)
         default: throw .refused(status: response.status, message: message)
         }

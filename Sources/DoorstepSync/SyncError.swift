@@ -11,6 +11,8 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
     case connectionRefused(TransportError)
     /// The server answered 5xx on every attempt.
     case serverUnavailable(status: Int, message: String)
+    /// 429 on every attempt: the token has used its quota for now.
+    case rateLimited(message: String)
     /// 401: the token is missing, unknown or revoked.
     case unauthorized(message: String)
     /// 403: the token's role may not do this.
@@ -31,7 +33,7 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
     public var exitStatus: Int32 {
         switch self {
         case .notLoggedIn: 64
-        case .unreachable, .serverUnavailable, .alreadyRunning, .epochUnstable: 75
+        case .unreachable, .serverUnavailable, .rateLimited, .alreadyRunning, .epochUnstable: 75
         case .connectionRefused: 69
         case .unauthorized, .forbidden: 77
         case .notFound, .refused: 65
@@ -47,6 +49,8 @@ public enum SyncError: Error, Sendable, CustomStringConvertible {
             error.description
         case .serverUnavailable(let status, let message):
             "The server failed (HTTP \(status)) on every attempt; try again later (\(message))."
+        case .rateLimited(let message):
+            "The server is limiting this token's requests; try again later (\(message))."
         case .unauthorized(let message):
             "The server refused the token; ask an organiser for a new one and run doorstep login again (\(message))."
         case .forbidden(let message):

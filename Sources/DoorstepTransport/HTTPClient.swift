@@ -48,11 +48,12 @@ public final class HTTPClient: Sendable {
         return try result.get()
     }
 
-    /// Sends `request`, retrying transient failures and 5xx answers as `policy` allows.
+    /// Sends `request`, retrying transient failures, 5xx and 429 answers as `policy` allows,
+    /// waiting at least as long as an answer's `Retry-After` says.
     ///
     /// Only use a retrying policy for requests that are safe to repeat (every `GET`, and `POST
     /// /v1/push`, whose operations carry their own ids). Returns the last response when every
-    /// attempt answered 5xx.
+    /// attempt answered 5xx or 429.
     /// - Throws: the last ``TransportError`` when no attempt got a response, `CancellationError`.
     public func send(_ request: HTTPRequest, retry policy: RetryPolicy = .standard) async throws -> HTTPResponse {
         var generator = SystemRandomNumberGenerator()

@@ -1,7 +1,8 @@
 /// When and how long to wait before trying a request again.
 ///
 /// Only failures that may pass are retried: transport errors that mean "unreachable, try later"
-/// (``TransportError/isTransient``) and 5xx answers. A 4xx answer is never retried. Delays grow
+/// (``TransportError/isTransient``), 5xx answers and 429 (a quota that resets). Any other 4xx
+/// answer is never retried; a `Retry-After` longer than the delay is waited out. Delays grow
 /// exponentially with "equal jitter" (half the delay fixed, half random), so many devices coming
 /// back online at once do not retry in step; no attempt starts after ``totalBudget``.
 public struct RetryPolicy: Sendable, Hashable {
@@ -48,9 +49,10 @@ public struct RetryPolicy: Sendable, Hashable {
         error.isTransient && (retriesWithoutConnection || !error.isNoConnection)
     }
 
-    /// Whether an HTTP status is worth another attempt (5xx only).
+    /// Whether an HTTP status is worth another attempt: 5xx, and 429 Too Many Requests
+    /// ([RFC 6585 §4](https://www.rfc-editor.org/rfc/rfc6585#section-4)).
     public static func isRetryable(status: Int) -> Bool {
-        (500..<600).contains(status)
+        status == 429 || (500..<600).contains(status)
     }
 
     /// The delay before retry number `retry` (1 for the first retry): the exponential delay capped

@@ -234,7 +234,18 @@ struct RetryTests {
         #expect(try await hits("drop") == 3)
     }
 
-    @Test("4xx answers are never retried", arguments: [400, 401, 403, 404, 409, 413, 422, 429])
+    @Test("429 is retried, no sooner than its Retry-After")
+    func retriesTooManyRequestsAfterRetryAfter() async throws {
+        let start = ContinuousClock.now
+        let response = try await client.send(
+            HTTPRequest(url: fixture.url("/flaky?key=quota&failures=1&status=429&retry_after=1")), retry: quick
+        )
+        #expect(response.status == 200)
+        #expect(try await hits("quota") == 2)
+        #expect(ContinuousClock.now - start >= .seconds(1))
+    }
+
+    @Test("Other 4xx answers are never retried", arguments: [400, 401, 403, 404, 409, 413, 422])
     func neverRetriesClientErrors(status: Int) async throws {
         let key = "4xx-\(status)"
         let response = try await client.send(

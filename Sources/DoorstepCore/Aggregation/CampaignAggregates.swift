@@ -320,7 +320,6 @@ public struct NumericSummary: Codable, Sendable, Hashable {
         guard n > 0, let first = sorted.first, let last = sorted.last else {
             return NumericSummary(n: 0, mean: nil, median: nil, min: nil, max: nil)
         }
-        let total = sorted.reduce(0.0) { $0 + $1.value * Double($1.count) }
         /// The value at a 0-based position among the n values in order.
         func value(at position: Int) -> Double {
             var seen = 0
@@ -330,7 +329,25 @@ public struct NumericSummary: Codable, Sendable, Hashable {
             }
             return last.value
         }
-        let median = n % 2 == 1 ? value(at: n / 2) : (value(at: n / 2 - 1) + value(at: n / 2)) / 2
-        return NumericSummary(n: n, mean: total / Double(n), median: median, min: first.value, max: last.value)
+        // Halving each before adding: the midpoint of two numbers near the largest `Double` is finite.
+        let median = n % 2 == 1 ? value(at: n / 2) : value(at: n / 2 - 1) / 2 + value(at: n / 2) / 2
+        return NumericSummary(n: n, mean: mean(sorted, n: n), median: median, min: first.value, max: last.value)
+    }
+
+    /// The mean of `n` values given as (value, how many); finite whenever every value is.
+    ///
+    /// Summed as they are, a few values near the largest `Double` (`1e308`) overflow to infinity,
+    /// which JSON cannot hold. Then the values are scaled down by a power of two (exact) before
+    /// they are added, and the mean scaled back up, kept between the smallest and the largest value.
+    static func mean(_ buckets: [(value: Double, count: Int)], n: Int) -> Double {
+        let total = buckets.reduce(0.0) { $0 + $1.value * Double($1.count) }
+        if total.isFinite { return total / Double(n) }
+        let largest = buckets.map { abs($0.value) }.max() ?? 0
+        guard largest.isFinite, largest > 0 else { return total / Double(n) }
+        let scale = Double(sign: .plus, exponent: largest.exponent, significand: 1)
+        let scaled = buckets.reduce(0.0) { $0 + ($1.value / scale) * (Double($1.count) / Double(n)) }
+        // Rounding must not carry the mean past the values it is the mean of.
+        let values = buckets.map(\.value)
+        return Swift.min(Swift.max(scaled * scale, values.min() ?? 0), values.max() ?? 0)
     }
 }

@@ -73,6 +73,7 @@ extension AnswerValidator {
         case .text:
             switch value {
             case .text(let text): return .success(.text(text.trimmingWhitespace()))
+            case .decimal(let number) where !number.isFinite: return problem("Enter text or a finite number, not \(number).")
             case .integer, .decimal: return .success(.text(value.description))
             case .list: return problem("Enter text, not a list.")
             }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ArgumentParser
 import DoorstepStore
 import DoorstepSync
@@ -94,16 +99,28 @@ struct OnlineSession {
 
 /// Writes what the server sent to a file (mode 0600: exports hold personal data) or to stdout.
 enum Download {
+    /// Writes `data` to `output` whole or not at all: into a temporary file beside it, created
+    /// with mode 0600 before any byte is written, then renamed over it.
     static func write(_ data: Data, to output: String?) throws {
         guard let output, output != "-" else {
             FileHandle.standardOutput.write(data)
             return
         }
         let url = URL(fileURLWithPath: output)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8).lowercased()).part")
+        let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw CLIError(.usage, "The file \(output) cannot be written.")
+        }
+        let file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
-            try data.write(to: url, options: [.atomic])
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+            try file.write(contentsOf: data)
+            try file.synchronize()
+            try file.close()
+            guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
         } catch {
+            try? FileManager.default.removeItem(at: temporary)
             throw CLIError(.usage, "The file \(output) cannot be written.")
         }
     }

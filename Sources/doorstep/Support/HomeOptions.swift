@@ -40,8 +40,18 @@ struct HomeOptions: ParsableArguments {
         return arguments
     }
 
-    /// Opens (creating if needed) the store in the home folder.
+    /// Opens (creating if needed) the store in the home folder, first setting a home that others
+    /// may read or enter back to mode 0700: it holds the sync token and personal data.
     func openStore() throws -> ClientStore {
-        try ClientStore(home: try homeURL())
+        let home = try homeURL()
+        if let mode = (try? FileManager.default.attributesOfItem(atPath: home.path))?[.posixPermissions] as? Int,
+           mode & 0o077 != 0 {
+            do {
+                try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: home.path)
+            } catch {
+                throw CLIError(.usage, "The home folder \(home.path) is open to other users and cannot be set to mode 0700.")
+            }
+        }
+        return try ClientStore(home: home)
     }
 }

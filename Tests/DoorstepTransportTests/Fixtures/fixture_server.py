@@ -13,7 +13,8 @@ Routes:
   GET  /stall?bytes=N&seconds=S          promises 2N bytes, sends N, then stalls S seconds and closes
   GET  /truncate?bytes=N                 promises 2N bytes, sends N, then closes the connection
   ANY  /flaky?key=K&failures=N&status=S  the first N hits of key K answer S (or "drop": close
-                                         without answering), later ones 200 {"attempts": hits}
+                                         without answering), later ones 200 {"attempts": hits};
+                                         &retry_after=T adds Retry-After: T to the failures
   GET  /hits?key=K                       {"hits": n} for a key of /flaky, or "proxy" for proxied requests
   ANY  http://host:port/path             absolute-form request: forwarded, as an HTTP proxy does
 """
@@ -139,7 +140,9 @@ class Handler(BaseHTTPRequestHandler):
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
                     return
-                return self.send_json(int(status), {"error": "fixture", "message": f"Failure {hits}."})
+                retry_after = query.get("retry_after")
+                extra = {"Retry-After": retry_after} if retry_after else None
+                return self.send_json(int(status), {"error": "fixture", "message": f"Failure {hits}."}, extra)
             return self.send_json(200, {"attempts": hits})
         if path == "/hits":
             with HITS_LOCK:

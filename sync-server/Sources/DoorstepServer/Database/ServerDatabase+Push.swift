@@ -59,6 +59,7 @@ extension ServerDatabase {
             try batch.finish()
             return (results, try Self.epoch(db))
         }
+        await scrubAfterErasure()
         return PushResponse(results: results, serverTime: clock.tick(), epoch: epoch)
     }
 }
@@ -487,6 +488,7 @@ struct PushBatch {
         let before = row
         let erasedNames: Set<String>? = scope == .all ? nil : form.sensitiveQuestionNames
         try Erasing.scrub(db, response: id, number: row.number, fields: erasedNames)
+        database.noteErasure()
         if let erasedNames {
             for name in erasedNames { row.fields[name] = nil }
         } else {

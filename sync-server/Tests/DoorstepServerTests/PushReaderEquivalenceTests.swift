@@ -69,7 +69,7 @@ struct PushReaderEquivalenceTests {
         }
         let id = "7C9F3F40-2D6B-4C61-9D0C-6A9A5E4D2C11"
         let stamp = "0001763910853000-0000-d"
-        let create = #"{"id":"\#(id)","type":"response.create","stamp":"\#(stamp)","device":"d","payload":{"response":"\#(id)","campaign":"c","address":"a","form":"f","form_version":"1","recorded_at":"x","answers":{"q":"yes","n":2.0,"m":["a","b"],"d":1.5,"e":-0,"big":123456789012345678901,"x":"caf\u00e9 \ud83d\udeaa"},"safeguarding":true,"erased":"sensitive"}}"#
+        let create = #"{"id":"\#(id)","type":"response.create","stamp":"\#(stamp)","device":"d","payload":{"response":"\#(id)","campaign":"c","address":"a","form":"f","form_version":"1","recorded_at":"2026-11-14T10:00:00Z","answers":{"q":"yes","n":2.0,"m":["a","b"],"d":1.5,"e":-0,"big":123456789012345678901,"x":"caf\u00e9 \ud83d\udeaa"},"safeguarding":true,"erased":"sensitive"}}"#
         let visit = #"{"id":"\#(id)","type":"visit","stamp":"\#(stamp)","device":"d","payload":{"visit":"\#(id)","campaign":"c","address":"a","outcome":"card-left","note":null,"at":"x"}}"#
         let update = #"{"id":"\#(id)","type":"response.update","stamp":"\#(stamp)","device":"d","payload":{"response":"\#(id)","fields":[{"name":"q","value":null,"base":"\#(stamp)","resolves":["\#(stamp)"]},{"name":"r","value":[]}]}}"#
         let erase = #"{"id":"\#(id)","type":"response.erase","stamp":"\#(stamp)","device":"d","payload":{"response":"\#(id)","scope":"all","reason":"asked"}}"#

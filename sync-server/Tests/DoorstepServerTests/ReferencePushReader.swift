@@ -42,13 +42,19 @@ struct ReferenceJSONParser {
     static let maximumDepth = 64
 
     private let bytes: UnsafeBufferPointer<UInt8>
+    /// Whether a name repeated within one object is a fault (in a request body) or the last wins.
+    private let rejectsRepeatedKeys: Bool
     private var index = 0
     /// Where each element of an array one level down sits in the text (the operations of a push).
     private var elementRanges: [Range<Int>] = []
 
     /// Parses one JSON document; only whitespace may follow it.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> ReferenceJSONValue {
-        try parseKeepingElementText(bytes).value
+        var parser = ReferenceJSONParser(bytes: bytes, rejectsRepeatedKeys: false)
+        let value = try parser.value(depth: 0)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("Unexpected text after the JSON value.") }
+        return value
     }
 
     /// Parses one JSON document and also returns the byte ranges of the elements of arrays held
@@ -56,15 +62,16 @@ struct ReferenceJSONParser {
     static func parseKeepingElementText(
         _ bytes: UnsafeBufferPointer<UInt8>
     ) throws(JSONSyntaxError) -> (value: ReferenceJSONValue, elementRanges: [Range<Int>]) {
-        var parser = ReferenceJSONParser(bytes: bytes)
+        var parser = ReferenceJSONParser(bytes: bytes, rejectsRepeatedKeys: true)
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.error("Unexpected text after the JSON value.") }
         return (value, parser.elementRanges)
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, rejectsRepeatedKeys: Bool) {
         self.bytes = bytes
+        self.rejectsRepeatedKeys = rejectsRepeatedKeys
     }
 
     private func error(_ message: String) -> JSONSyntaxError {
@@ -116,7 +123,11 @@ struct ReferenceJSONParser {
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("Expected a key in quotes.") }
+            let keyStart = index
             let key = try string()
+            if rejectsRepeatedKeys, members[key] != nil {
+                throw JSONSyntaxError(offset: keyStart, message: "The name \"\(key.prefix(100))\" is repeated in one object.")
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("Expected ':' after a key.") }
             index += 1
@@ -277,7 +288,9 @@ enum ReferencePushRequestReader {
     /// - Returns: The request, and each operation's JSON text exactly as the device sent it (for
     ///   the operation log).
     /// - Throws: ``APIError/badRequest(_:)`` naming where the body goes wrong.
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (request: PushRequest, texts: [String]) {
+    static func read(
+        _ bytes: UnsafeBufferPointer<UInt8>, recordedAt rule: RecordedAtRule = .anyTime
+    ) throws -> (request: PushRequest, texts: [String]) {
         let parsed: (value: ReferenceJSONValue, elementRanges: [Range<Int>])
         do {
             parsed = try ReferenceJSONParser.parseKeepingElementText(bytes)
@@ -286,7 +299,7 @@ enum ReferencePushRequestReader {
         }
         let request: PushRequest
         do {
-            request = try pushRequest(Node(parsed.value, path: ""))
+            request = try pushRequest(Node(parsed.value, path: ""), recordedAt: rule)
         } catch let error as ShapeError {
             throw APIError.badRequest(error.message)
         }
@@ -299,7 +312,7 @@ enum ReferencePushRequestReader {
         var utf8 = text
         return utf8.withUTF8 { bytes in
             guard let value = try? ReferenceJSONParser.parse(bytes) else { return nil }
-            return try? operation(Node(value, path: ""))
+            return try? operation(Node(value, path: ""), recordedAt: nil)
         }
     }
 
@@ -389,14 +402,14 @@ enum ReferencePushRequestReader {
         }
     }
 
-    static func pushRequest(_ node: Node) throws -> PushRequest {
+    static func pushRequest(_ node: Node, recordedAt rule: RecordedAtRule) throws -> PushRequest {
         PushRequest(
             device: try node.member("device").string(),
-            operations: try node.member("operations").array().map(operation)
+            operations: try node.member("operations").array().map { try operation($0, recordedAt: rule) }
         )
     }
 
-    static func operation(_ node: Node) throws -> SyncOperation {
+    static func operation(_ node: Node, recordedAt rule: RecordedAtRule?) throws -> SyncOperation {
         let id = try node.member("id").uuid()
         let stamp = try node.member("stamp").stamp()
         let device = try node.member("device").string()
@@ -404,7 +417,7 @@ enum ReferencePushRequestReader {
         let payload = try node.member("payload")
         let body: SyncOperation.Body
         switch try typeNode.string() {
-        case "response.create": body = .createResponse(try newResponse(payload))
+        case "response.create": body = .createResponse(try newResponse(payload, recordedAt: rule))
         case "response.update": body = .updateResponse(try responseUpdate(payload))
         case "visit": body = .recordVisit(try visit(payload))
         case "response.erase": body = .eraseResponse(try erasure(payload))
@@ -414,7 +427,7 @@ enum ReferencePushRequestReader {
         return SyncOperation(id: id, stamp: stamp, device: device, body: body)
     }
 
-    static func newResponse(_ node: Node) throws -> NewResponse {
+    static func newResponse(_ node: Node, recordedAt rule: RecordedAtRule?) throws -> NewResponse {
         let answersNode = try node.member("answers")
         var answers: Answers = [:]
         for (name, value) in try answersNode.object() {
@@ -426,11 +439,21 @@ enum ReferencePushRequestReader {
             address: try node.member("address").string(),
             form: try node.member("form").string(),
             formVersion: try node.member("form_version").string(),
-            recordedAt: try node.member("recorded_at").string(),
+            recordedAt: try recordedAt(node.member("recorded_at"), rule),
             answers: answers,
             safeguarding: try node.optionalMember("safeguarding")?.bool() ?? false,
             erased: try node.optionalMember("erased").map { try erasureScope($0) }
         )
+    }
+
+    /// A `recorded_at` string, checked against `rule` when there is one (the rule itself is the
+    /// server's ``RecordedAtRule``; this reference holds the reading to the same place and message).
+    static func recordedAt(_ node: Node, _ rule: RecordedAtRule?) throws -> String {
+        let text = try node.string()
+        if let fault = rule?.fault(text) {
+            throw ShapeError(message: "The value at \(node.path) is invalid: \(fault).")
+        }
+        return text
     }
 
     static func responseUpdate(_ node: Node) throws -> ResponseUpdate {

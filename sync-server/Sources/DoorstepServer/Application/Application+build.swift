@@ -16,8 +16,9 @@ public func buildApplication(configuration: ServerConfiguration) throws -> some 
 /// Builds the server application over an open database; tests and `serve` share it.
 ///
 /// Every connection's HTTP/1.1 pipeline gets an ``HTTPExchangeHandler`` (`100 Continue`, JSON
-/// answers to malformed requests, `Connection: close`). Once listening, the application prints
-/// its URL (`http://HOST:PORT`) as the first line on stdout.
+/// answers to malformed requests, `Connection: close`, the timeouts and the connection cap of
+/// ``ServerConfiguration/connections``). Once listening, the application prints its URL
+/// (`http://HOST:PORT`) as the first line on stdout.
 public func buildApplication(
     configuration: ServerConfiguration, database: ServerDatabase
 ) -> some ApplicationProtocol {
@@ -26,9 +27,13 @@ public func buildApplication(
     let router = buildRouter(configuration: configuration, database: database)
     let host = configuration.host
     let connectionLogger = logger
+    let limits = configuration.connections
+    let connections = ConnectionCounter()
     return Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [HTTPExchangeHandler(logger: connectionLogger)])),
+        server: .http1(configuration: .init(additionalChannelHandlers: [
+            HTTPExchangeHandler(logger: connectionLogger, limits: limits, connections: connections),
+        ])),
         configuration: .init(address: .hostname(host, port: configuration.port), serverName: "doorstep-server"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
@@ -39,17 +44,19 @@ public func buildApplication(
     )
 }
 
-/// The routes: `/healthz`, then every `/v1` route behind the token middleware; before any route,
-/// the request log, the JSON errors and the body checks of ``RequestBodyMiddleware``.
+/// The routes: `/healthz` (``HealthCheck``), then every `/v1` route behind the token middleware
+/// and the token's quota (``QuotaMiddleware``); before any route, the request log, the JSON
+/// errors, the body checks of ``RequestBodyMiddleware`` and the decoding of path parameters.
 public func buildRouter(configuration: ServerConfiguration, database: ServerDatabase) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestBodyMiddleware())
-    router.get("healthz") { _, _ in
-        Response.json(["status": "ok"])
-    }
-    let v1 = router.group("v1").add(middleware: TokenAuthMiddleware(database: database))
+    router.add(middleware: PathParametersMiddleware())
+    router.get("healthz", use: HealthCheck(database: database, minimumFreeBytes: configuration.minimumFreeBytes).respond)
+    let v1 = router.group("v1")
+        .add(middleware: TokenAuthMiddleware(database: database))
+        .add(middleware: QuotaMiddleware(quota: RequestQuota(limits: configuration.quota)))
     SyncController(database: database, configuration: configuration).addRoutes(to: v1)
     ReportingController(database: database).addRoutes(to: v1, signedLinks: router)
     return router

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTPTypes
+import Synchronization
 
 /// Keeps each HTTP/1.1 exchange on a connection to the protocol where Hummingbird leaves it open.
 ///
@@ -24,6 +25,12 @@ import NIOHTTPTypes
 /// * **`Connection: close`** on a response: close the connection once it is written. Output is
 ///   shut first and input read and dropped for a moment (``lingerTime``), so that a client still
 ///   sending a body it was refused reads the answer rather than a reset.
+/// * **Limits** (``ConnectionLimits``): a connection beyond the cap is answered 503 with
+///   `Retry-After` at once and closed; a connection with no request under way is closed after the
+///   idle timeout; a request head that takes longer than the header timeout from its first byte
+///   gets 408 and the connection is closed; a body that stalls longer than the body timeout while
+///   it is read closes the connection. No timeout runs while the server is making an answer, or
+///   while the client waits for `100 Continue`.
 final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -45,7 +52,23 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case handled
     }
 
+    /// What a connection is waiting for when its timer runs out.
+    private enum Wait {
+        case idle, head, body
+    }
+
     private let logger: Logger
+    private let limits: ConnectionLimits
+    private let connections: ConnectionCounter
+    /// Whether this connection is counted in ``connections``.
+    private var counted = false
+    /// Sees the connection's bytes before the HTTP parser does: when a request head began.
+    private let arrivals = ByteArrivals()
+    /// When the connection last had no request under way: opened, or its last answer written.
+    private var idleSince = NIODeadline.now()
+    /// When the request being read last made progress: its head, a piece of its body, or `100 Continue`.
+    private var bodyProgress = NIODeadline.now()
+    private var timer: Scheduled<Void>?
     /// Request heads read, and responses completed, on this connection.
     private var requestsRead = 0
     private var responsesWritten = 0
@@ -64,9 +87,14 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Creates the handler of one connection.
     ///
-    /// - Parameter logger: Where malformed requests are logged, one line each.
-    init(logger: Logger) {
+    /// - Parameters:
+    ///   - logger: Where malformed requests and timeouts are logged, one line each.
+    ///   - limits: The timeouts and the connection cap.
+    ///   - connections: The count of open connections, shared by every connection of the server.
+    init(logger: Logger, limits: ConnectionLimits, connections: ConnectionCounter) {
         self.logger = logger
+        self.limits = limits
+        self.connections = connections
     }
 
     /// The request number the next final response answers (requests are answered in order).
@@ -85,6 +113,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if continueOwed == requestsRead { continueOwed = nil }
             if case .end = part { requestOpen = false }
         }
+        bodyProgress = .now()
+        resetTimer(context: context)
         context.fireChannelRead(data)
     }
 
@@ -108,6 +138,11 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .end:
             responsesWritten += 1
             responseStarted = false
+            if responsesWritten == requestsRead, !requestOpen {
+                idleSince = .now()
+                arrivals.reset()
+            }
+            resetTimer(context: context)
             if let closeAfter, responsesWritten >= closeAfter {
                 closing = true
                 let written = promise ?? context.eventLoop.makePromise()
@@ -134,6 +169,8 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         continueOwed = nil
+        bodyProgress = .now()
+        resetTimer(context: context)
         context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: promise)
     }
 
@@ -145,8 +182,7 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         // The parser reports again on every read after its first fault; one answer is enough.
         guard case .none = malformed, !closing else { return }
         malformed = .handled
-        let peer = context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "an unknown peer"
-        logger.info("Malformed request from \(peer): \(apiError.message)")
+        logger.info("Malformed request from \(Self.peer(context)): \(apiError.message)")
         if requestOpen {
             if responsesWritten >= requestsRead {
                 // Answered before its body was read: the client has all it will get.
@@ -165,26 +201,125 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        arrivals.onFirstByte = { [weak self] in self?.resetTimer(context: context) }
+        // Adding a handler to the pipeline being built cannot fail but by a closed channel, which
+        // needs no timeouts.
+        try? context.pipeline.syncOperations.addHandler(arrivals, position: .first)
+        if context.channel.isActive { opened(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        opened(context: context)
+        context.fireChannelActive()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
-        linger?.cancel()
-        linger = nil
+        finished()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        finished()
+    }
+
+    /// Counts the connection, and refuses it when it is over the cap.
+    private func opened(context: ChannelHandlerContext) {
+        guard !counted else { return }
+        counted = true
+        idleSince = .now()
+        let open = connections.opened()
+        guard open <= limits.maxConnections else {
+            logger.debug("Refused a connection: \(open - 1) are open, the limit is \(limits.maxConnections).")
+            answer(
+                .unavailable("The server has too many open connections; try again in a few seconds.", retryAfter: 5, closesConnection: true),
+                context: context
+            )
+            return
+        }
+        resetTimer(context: context)
+    }
+
+    /// Stops the timers and uncounts the connection, once.
+    private func finished() {
         linger?.cancel()
         linger = nil
+        timer?.cancel()
+        timer = nil
+        arrivals.onFirstByte = nil
+        if counted {
+            counted = false
+            connections.closed()
+        }
+    }
+
+    // MARK: Timeouts
+
+    /// When the connection times out, and what it is then waiting for; `nil` while no timeout runs.
+    private var deadline: (at: NIODeadline, wait: Wait)? {
+        guard !closing else { return nil }
+        if requestOpen {
+            // The body being read, unless an earlier request is still being answered (this one
+            // waits its turn) or the client is holding it back until 100 Continue.
+            guard requestsRead - responsesWritten <= 1, continueOwed != requestsRead else { return nil }
+            return (bodyProgress + TimeAmount(limits.bodyTimeout), .body)
+        }
+        // The server is making an answer.
+        guard responsesWritten == requestsRead else { return nil }
+        if let firstByte = arrivals.firstByte {
+            return (firstByte + TimeAmount(limits.headerTimeout), .head)
+        }
+        return (idleSince + TimeAmount(limits.idleTimeout), .idle)
+    }
+
+    /// Sets the timer to the current deadline.
+    private func resetTimer(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        guard let deadline else { return }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline.at) {
+            self.timer = nil
+            self.timedOut(context: context)
+        }
+    }
+
+    private func timedOut(context: ChannelHandlerContext) {
+        guard let deadline else { return }
+        guard deadline.at <= .now() else {
+            resetTimer(context: context)
+            return
+        }
+        let peer = Self.peer(context)
+        switch deadline.wait {
+        case .idle:
+            logger.debug("Closed the idle connection from \(peer).")
+            closing = true
+            context.close(promise: nil)
+        case .head:
+            logger.info("The request head from \(peer) took longer than \(limits.headerTimeout); answered 408.")
+            answer(.requestTimeout("The request's head took longer than \(limits.headerTimeout) to arrive."), context: context)
+        case .body:
+            logger.info("The request body from \(peer) stalled for longer than \(limits.bodyTimeout); closed the connection.")
+            closing = true
+            context.close(promise: nil)
+        }
+    }
+
+    /// The client's address and port, for the log.
+    private static func peer(_ context: ChannelHandlerContext) -> String {
+        context.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "an unknown peer"
     }
 
     /// Writes `error` as the JSON error body with `Connection: close`, then closes.
     private func answer(_ error: APIError, context: ChannelHandlerContext) {
         malformed = .handled
         closing = true
-        let body = Response.jsonBuffer(ErrorBody(error: error.code, message: error.message))
+        let body = Response.errorJSON(error)
         var head = HTTPResponse(status: error.status)
         head.headerFields[.contentType] = Response.jsonContentType
         head.headerFields[.contentLength] = String(body.readableBytes)
         head.headerFields[.connection] = "close"
+        if let retryAfter = error.retryAfter { head.headerFields[.retryAfter] = String(retryAfter) }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         let written = context.eventLoop.makePromise(of: Void.self)
@@ -204,6 +339,49 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
 @available(*, unavailable)
 extension HTTPExchangeHandler: Sendable {}
+
+/// Notes when the first byte of a request arrives, ahead of the HTTP parser, which reports a
+/// request only once its whole head is read; ``HTTPExchangeHandler`` puts it first in the pipeline.
+final class ByteArrivals: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    /// When the first byte arrived since the last ``reset()``; `nil` when none has.
+    private(set) var firstByte: NIODeadline?
+    /// Called when that first byte arrives.
+    var onFirstByte: (() -> Void)?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if firstByte == nil {
+            firstByte = .now()
+            onFirstByte?()
+        }
+        context.fireChannelRead(data)
+    }
+
+    /// Starts waiting for the next request's first byte.
+    func reset() {
+        firstByte = nil
+    }
+}
+
+@available(*, unavailable)
+extension ByteArrivals: Sendable {}
+
+/// How many connections the server has open, shared by the handlers of all of them.
+final class ConnectionCounter: Sendable {
+    private let open = Atomic<Int>(0)
+
+    /// Counts a new connection; returns how many are open with it.
+    func opened() -> Int {
+        open.add(1, ordering: .relaxed).newValue
+    }
+
+    /// Uncounts a connection that closed.
+    func closed() {
+        open.subtract(1, ordering: .relaxed)
+    }
+}
 
 extension HTTPFields {
     /// Whether the request asks for `100 Continue` before it sends its body.

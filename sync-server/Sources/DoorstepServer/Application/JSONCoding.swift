@@ -1,37 +1,67 @@
+import DoorstepCore
 import Foundation
 public import Hummingbird
+import Logging
 import NIOCore
 
 extension Response {
     /// A JSON response with `value` as its body.
     ///
+    /// A value that cannot be encoded (a figure that is not finite, say) is a server fault: the
+    /// answer is then the 500 of ``APIError/internalError(_:)``, never a 2xx with an error body.
     /// - Parameters:
     ///   - value: What to encode, with its own `CodingKeys` (snake_case on the wire).
     ///   - status: The HTTP status; 200 unless told.
     public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = jsonContentType
-        return Response(status: status, headers: headers, body: .init(byteBuffer: jsonBuffer(value)))
+        do {
+            return Response(status: status, headers: headers, body: .init(byteBuffer: try encodedJSON(value)))
+        } catch {
+            Logger(label: "doorstep-server").error("An answer could not be encoded as JSON: \(String(reflecting: error))")
+            let failure = APIError.internalError("The server could not encode its answer; see its log.")
+            return Response(
+                status: failure.status, headers: headers, body: .init(byteBuffer: errorJSON(failure))
+            )
+        }
     }
 
     /// The `Content-Type` of every JSON answer.
     static let jsonContentType = "application/json; charset=utf-8"
 
     /// `value` as JSON bytes, keys sorted.
-    static func jsonBuffer(_ value: some Encodable) -> ByteBuffer {
+    ///
+    /// - Throws: `EncodingError` for a value JSON cannot hold, such as a number that is not finite.
+    static func encodedJSON(_ value: some Encodable) throws -> ByteBuffer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":"internal","message":"The server could not encode its answer."}"#.utf8)
-        return ByteBuffer(bytes: data)
+        return ByteBuffer(bytes: try encoder.encode(value))
+    }
+
+    /// The JSON body of `error`: ``DoorstepCore/ErrorBody``, which always encodes.
+    static func errorJSON(_ error: APIError) -> ByteBuffer {
+        let body = ErrorBody(error: error.code, message: error.message)
+        return (try? encodedJSON(body)) ?? ByteBuffer(string: #"{"error":"internal","message":"The server failed."}"#)
     }
 }
 
 extension Request {
     /// Reads the body (at most ``AppRequestContext/maximumBodySize`` bytes) and decodes it as JSON.
     ///
+    /// The text is checked first as a push body is (``JSONScanner``), so a name repeated within an
+    /// object is refused here as there, rather than read as its last value.
     /// - Throws: ``APIError`` 413 when the body is too large, 400 when it is not JSON of `type`'s shape.
     public func decodeJSON<Value: Decodable>(as type: Value.Type, context: some RequestContext) async throws -> Value {
         let buffer = try await collectJSONBody(context: context)
+        let fault = buffer.withUnsafeReadableBytes { raw -> JSONSyntaxError? in
+            do throws(JSONSyntaxError) {
+                _ = try JSONScanner.scan(raw.assumingMemoryBound(to: UInt8.self), rejectingRepeatedKeys: true)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let fault { throw fault.requestError }
         do {
             return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {

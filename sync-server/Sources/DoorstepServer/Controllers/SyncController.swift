@@ -59,10 +59,11 @@ public struct SyncController: Sendable {
         let identity = try context.requireRole(.collector, .organiser, .admin)
         let bytes = Array(try await request.collectJSONBody(context: context).readableBytesView)
         // The JSON is checked whole here; operations are read while the ones before are applied.
-        let push = try bytes.withUnsafeBufferPointer { try PushBody(checking: $0) }
+        let recordedAt = RecordedAtRule.notAfter(drift: configuration.maxClockDrift)
+        let push = try bytes.withUnsafeBufferPointer { try PushBody(checking: $0, recordedAt: recordedAt) }
         if push.device.isEmpty || push.count > configuration.maxBatchSize {
             // An operation that cannot be read is the first fault to report.
-            _ = try bytes.withUnsafeBufferPointer { try PushRequestReader.read($0) }
+            _ = try bytes.withUnsafeBufferPointer { try PushRequestReader.read($0, recordedAt: recordedAt) }
         }
         guard !push.device.isEmpty else {
             throw APIError.unprocessable("The push names no device.")
@@ -102,10 +103,17 @@ public struct SyncController: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: page)))
     }
 
+    /// `GET /v1/conflicts[?campaign=ID]`: the kept values are answers, so the list is audited,
+    /// one entry per campaign it covers.
     @Sendable func conflicts(_ request: Request, context: AppRequestContext) async throws -> Response {
-        _ = try context.requireRole(.organiser, .admin)
+        let identity = try context.requireRole(.organiser, .admin)
         let campaign = request.uri.queryParameters["campaign"].map(String.init)
-        return .json(try await database.conflicts(campaign: campaign))
+        let conflicts = try await database.conflicts(campaign: campaign)
+        let responses = Dictionary(grouping: conflicts, by: \.campaign).mapValues { Set($0.map(\.response)).count }
+        try await database.auditRead("conflicts", responses: responses, by: identity) { count in
+            "Conflict list: kept values of \(count) response\(count == 1 ? "" : "s")."
+        }
+        return .json(conflicts)
     }
 
     /// `POST /v1/conflicts/{id}/resolve` body: the settled value, `null` to clear the field.

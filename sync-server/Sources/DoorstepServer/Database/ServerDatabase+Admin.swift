@@ -15,17 +15,78 @@ public struct AdminError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// The alphabet of the ids of new campaigns and forms: `[a-z0-9][a-z0-9._-]{0,63}`.
+///
+/// Such an id can stand in a URL path, a file name and a CSV cell as it is, and two ids never
+/// differ by case or by look-alike letters only.
+public enum ResourceID {
+    /// The longest id.
+    public static let maximumLength = 64
+
+    /// Whether `id` is in the alphabet.
+    public static func isValid(_ id: String) -> Bool {
+        func allowed(_ byte: UInt8, first: Bool) -> Bool {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            case UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"): !first
+            default: false
+            }
+        }
+        let bytes = Array(id.utf8)
+        return (1...maximumLength).contains(bytes.count)
+            && bytes.enumerated().allSatisfy { allowed($0.element, first: $0.offset == 0) }
+    }
+
+    /// Refuses an id out of the alphabet with a sentence naming the rule.
+    ///
+    /// - Parameters:
+    ///   - id: The new id.
+    ///   - kind: What it names, such as `campaign`.
+    /// - Throws: ``AdminError``.
+    public static func check(_ id: String, of kind: String) throws {
+        guard !isValid(id) else { return }
+        throw AdminError(
+            "The \(kind) id '\(id)' must be 1 to \(maximumLength) lower-case letters a-z, digits, '.', '_' or '-', "
+                + "starting with a letter or digit."
+        )
+    }
+}
+
 extension ServerDatabase {
+    /// Refuses to serve with a saved clock further ahead of this machine's clock than `maxDrift`.
+    ///
+    /// - Throws: ``ClockAheadError`` naming `doorstep-server clock accept`.
+    public func checkClock(maxDrift: Duration) throws(ClockAheadError) {
+        try clock.check(maxDrift: maxDrift, directory: directory)
+    }
+
+    /// Sets the saved clock of the database in `directory` to this machine's clock; run it with
+    /// the server stopped. Values already stored keep their stamps.
+    ///
+    /// - Returns: The clock that was saved, if any.
+    @discardableResult
+    public static func acceptWallClock(in directory: URL) throws -> HLCTimestamp? {
+        let database = try ServerDatabase(directory: directory)
+        let saved = try ServerClock.acceptWallClock(database.writer)
+        try database.close()
+        return saved
+    }
+
     /// Publishes a form version from its YAML source.
     ///
     /// Publishing the same source again changes nothing; a different source under a version
-    /// already published is refused, since versions are immutable.
+    /// already published is refused, since versions are immutable. A new form's id must be a
+    /// ``ResourceID``; new versions of a form published before that rule keep their id.
     /// - Returns: The form as published, and whether it was new.
-    /// - Throws: `FormError` for a form with faults, ``AdminError`` for a changed version.
+    /// - Throws: `FormError` for a form with faults, ``AdminError`` for a changed version or an id
+    ///   out of the alphabet.
     @discardableResult
     public func publishForm(source: String) throws -> (form: PublishedForm, isNew: Bool) {
         let definition = try FormDefinition.parse(yaml: source)
         return try writer.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM forms WHERE id = ?", arguments: [definition.id]) == nil {
+                try ResourceID.check(definition.id, of: "form")
+            }
             let published = PublishedForm(id: definition.id, version: definition.version, source: source)
             if let existing = try String.fetchOne(
                 db, sql: "SELECT source FROM forms WHERE id = ? AND version = ?", arguments: [definition.id, definition.version]
@@ -49,12 +110,14 @@ extension ServerDatabase {
 
     /// Creates a day of action with its walk list.
     ///
-    /// - Throws: ``AdminError`` when the id is taken, the form is not published or the walk list is empty.
+    /// - Throws: ``AdminError`` when the id is not a ``ResourceID``, the id is taken, the form is
+    ///   not published or the walk list is empty.
     public func createCampaign(
         id: String, name: String, form: String, date: String? = nil, area: String? = nil,
         suppressionThreshold: Int = 5, addresses: [WalkListAddress]
     ) throws {
-        guard !id.isEmpty, !name.isEmpty else { throw AdminError("A campaign needs a non-empty id and name.") }
+        try ResourceID.check(id, of: "campaign")
+        guard !name.isEmpty else { throw AdminError("A campaign needs a non-empty name.") }
         guard suppressionThreshold >= 0 else { throw AdminError("The suppression threshold cannot be negative.") }
         try writer.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM forms WHERE id = ?", arguments: [form]) != nil else {
@@ -90,11 +153,13 @@ extension ServerDatabase {
 
     /// Copies the live database to `file` with SQLite's online backup, while the server may run.
     ///
-    /// See <https://www.sqlite.org/backup.html>.
+    /// The file is created with mode 0600 before anything is copied into it. See
+    /// <https://www.sqlite.org/backup.html>.
     public func backup(to file: URL) throws {
         if FileManager.default.fileExists(atPath: file.path) {
             throw AdminError("\(file.path) already exists; choose a new file for the backup.")
         }
+        try PrivateFiles.create(file)
         let destination = try DatabaseQueue(path: file.path)
         try writer.backup(to: destination)
         try destination.close()

@@ -26,10 +26,16 @@ extension ServerDatabase {
     /// The same page as ``pull(after:limit:for:device:)``, as the JSON body of `GET /v1/pull`.
     ///
     /// The responses are written straight from their rows into the page (see ``PullPageText``),
-    /// without building a ``ResponseState`` for each.
+    /// without building a ``ResponseState`` for each. A page that carries responses with sensitive
+    /// answers is audited first, one entry per campaign (``auditRead(_:responses:by:detail:)``).
     public func pullPage(after cursor: Int64, limit: Int, for identity: Identity, device: String? = nil) async throws -> [UInt8] {
-        let page = try await writer.read { db in
-            try Self.page(db, after: cursor, limit: limit, identity: identity, device: device)
+        let (page, sensitive) = try await writer.read { [forms] db in
+            var sensitive = SensitiveResponseCount(forms: forms)
+            let page = try Self.page(db, after: cursor, limit: limit, identity: identity, device: device, sensitive: &sensitive)
+            return (page, sensitive.byCampaign)
+        }
+        try await auditRead("pull", responses: sensitive, by: identity) { count in
+            "Pulled \(count) response\(count == 1 ? "" : "s") with sensitive answers."
         }
         return try page.json(serverTime: clock.tick())
     }
@@ -40,7 +46,9 @@ extension ServerDatabase {
         case visit(VisitEvent)
     }
 
-    private static func page(_ db: Database, after cursor: Int64, limit: Int, identity: Identity, device: String?) throws -> PullPageText {
+    private static func page(
+        _ db: Database, after cursor: Int64, limit: Int, identity: Identity, device: String?, sensitive: inout SensitiveResponseCount
+    ) throws -> PullPageText {
         // A device's own untouched rows; `?1` is the device id ('' matches nothing).
         let ownVisit = "device = ?1"
         let ownResponse = "(device = ?1 AND fields_json IS NULL AND erased IS NULL AND substr(stamp, -length(?1) - 1) = '-' || ?1)"
@@ -99,6 +107,9 @@ extension ServerDatabase {
                 page.more = true
             } else {
                 try page.appendResponse(row)
+                try sensitive.note(
+                    campaign: row[2], form: FormVersionKey(id: row[4], version: row[5]), erased: row[9], answersJSON: row[10], db
+                )
                 last = seq
                 taken += 1
             }

@@ -66,6 +66,7 @@ extension ServerDatabase {
             try batch.finish()
             return (results, try Self.epoch(db))
         }
+        await scrubAfterErasure()
         return PushResponse(results: results, serverTime: clock.tick(), epoch: epoch)
     }
 }
@@ -532,6 +533,7 @@ struct PushBatch {
         let before = row
         let erasedNames: Set<String>? = scope == .all ? nil : form.questionsErasedOnWithdrawal
         try Erasing.scrub(db, response: id, number: row.number, fields: erasedNames)
+        database.noteErasure()
         if let erasedNames {
             for name in erasedNames { row.fields[name] = nil }
         } else {

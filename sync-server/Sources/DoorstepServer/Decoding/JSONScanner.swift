@@ -1,7 +1,14 @@
+import Foundation
+
 /// A JSON text that does not parse, with the byte offset where it went wrong.
 struct JSONSyntaxError: Error {
     var offset: Int
     var message: String
+
+    /// The 400 answer to a request body with this fault.
+    var requestError: APIError {
+        .badRequest("The request body is not valid JSON: \(message) (at byte \(offset)).")
+    }
 }
 
 /// A strict RFC 8259 syntax check (<https://www.rfc-editor.org/rfc/rfc8259>) over UTF-8 bytes
@@ -10,7 +17,10 @@ struct JSONSyntaxError: Error {
 /// A push body is checked whole before any of it is read, so a body that breaks anywhere is
 /// refused before it changes anything; ``JSONReader`` then reads the checked text without
 /// checking it again. Strings must be valid UTF-8, control characters escaped, `\u` surrogates
-/// paired; numbers must fit a `Double`; nesting deeper than ``maximumDepth`` is refused.
+/// paired; numbers must fit a `Double`; nesting deeper than ``maximumDepth`` is refused. A request
+/// body may not repeat a name within one object (RFC 8259 §4 leaves the meaning of a repeated
+/// name to each reader, so a proxy or an audit tool could read another value than the server);
+/// text the server stored itself is read with the last of a repeated name winning.
 struct JSONScanner {
     /// Nesting deeper than this is refused, so a hostile body cannot exhaust the stack.
     static let maximumDepth = 64
@@ -32,13 +42,30 @@ struct JSONScanner {
         var ids: [Int: Int] = [:]
     }
 
+    /// Where a key's text sits: after its opening quote, up to its closing quote.
+    private struct Key {
+        var text: Range<Int>
+        var escaped: Bool
+    }
+
+    /// Past this many keys, an object's keys are compared through a set rather than one by one.
+    private static let keysComparedInTurn = 16
+
     private let bytes: UnsafeBufferPointer<UInt8>
+    private let rejectsRepeatedKeys: Bool
     private var index = 0
     private var layout = Layout(root: 0)
+    /// The keys of the objects being checked, innermost object's last (when they are checked).
+    private var keys: [Key] = []
 
     /// Checks one JSON document (only whitespace may follow it) and returns its layout.
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> Layout {
-        var scanner = JSONScanner(bytes: bytes)
+    ///
+    /// - Parameters:
+    ///   - bytes: The document.
+    ///   - rejectingRepeatedKeys: Whether a name repeated within one object is a fault, as it is
+    ///     in a request body.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, rejectingRepeatedKeys: Bool = false) throws(JSONSyntaxError) -> Layout {
+        var scanner = JSONScanner(bytes: bytes, rejectsRepeatedKeys: rejectingRepeatedKeys)
         scanner.skipWhitespace()
         scanner.layout.root = scanner.index
         try scanner.value(depth: 0, element: false)
@@ -47,8 +74,9 @@ struct JSONScanner {
         return scanner.layout
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, rejectsRepeatedKeys: Bool) {
         self.bytes = bytes
+        self.rejectsRepeatedKeys = rejectsRepeatedKeys
     }
 
     private func error(_ message: String) -> JSONSyntaxError {
@@ -98,11 +126,17 @@ struct JSONScanner {
             index += 1
             return
         }
+        let firstKey = keys.count
+        defer { if rejectsRepeatedKeys { keys.removeSubrange(firstKey...) } }
+        var keySet: Set<String>?
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("Expected a key in quotes.") }
             let keyStart = index
             let escaped = try string()
+            if rejectsRepeatedKeys {
+                try checkUnique(Key(text: (keyStart + 1)..<(index - 1), escaped: escaped), among: firstKey, set: &keySet, at: keyStart)
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("Expected ':' after a key.") }
             index += 1
@@ -121,6 +155,40 @@ struct JSONScanner {
             if bytes[index] == UInt8(ascii: "}") { index += 1; return }
             throw error("Expected ',' or '}' in an object.")
         }
+    }
+
+    /// Refuses `key` when an earlier key of the object (those from `keys[first]` on) reads the same.
+    ///
+    /// A few keys are compared in turn, bytes first; past ``keysComparedInTurn``, every key's text
+    /// goes into `set`, so a hostile object of many keys costs one hash per key.
+    private mutating func checkUnique(_ key: Key, among first: Int, set: inout Set<String>?, at offset: Int) throws(JSONSyntaxError) {
+        if set == nil, keys.count - first >= Self.keysComparedInTurn {
+            set = Set(keys[first...].map { text(of: $0) })
+        }
+        let repeated: Bool
+        if set != nil {
+            repeated = !set!.insert(text(of: key)).inserted
+        } else {
+            repeated = keys[first...].contains { same($0, key) }
+            keys.append(key)
+        }
+        guard !repeated else {
+            throw JSONSyntaxError(offset: offset, message: "The name \"\(text(of: key).prefix(100))\" is repeated in one object.")
+        }
+    }
+
+    /// Whether two keys read the same; keys without escapes are compared byte for byte.
+    private func same(_ one: Key, _ other: Key) -> Bool {
+        guard one.escaped || other.escaped else {
+            return one.text.count == other.text.count
+                && memcmp(bytes.baseAddress! + one.text.lowerBound, bytes.baseAddress! + other.text.lowerBound, one.text.count) == 0
+        }
+        return text(of: one) == text(of: other)
+    }
+
+    /// What a key reads as, escapes decoded.
+    private func text(of key: Key) -> String {
+        JSONReader(bytes, at: key.text.lowerBound - 1).stringValue(escaped: key.escaped)
     }
 
     private mutating func array(depth: Int) throws(JSONSyntaxError) {

@@ -17,19 +17,25 @@ struct PushBody: Sendable {
     /// Each operation's id as it will be read, so the log can be searched for them all before
     /// the operations are read; `nil` where it is not a UUID (the operation then cannot be read).
     let ids: [UUID?]
+    /// What each new response's `recorded_at` must be.
+    let recordedAt: RecordedAtRule
 
     /// How many operations the body holds.
     var count: Int { operations.count }
 
-    /// Checks the JSON of `bytes` and the shape of its root.
+    /// Checks the JSON of `bytes` (a name repeated within an object is refused) and the shape of its root.
     ///
+    /// - Parameters:
+    ///   - bytes: The body.
+    ///   - recordedAt: What each new response's `recorded_at` must be, checked as it is read.
     /// - Throws: ``APIError/badRequest(_:)`` naming where the body goes wrong.
-    init(checking bytes: UnsafeBufferPointer<UInt8>) throws(APIError) {
+    init(checking bytes: UnsafeBufferPointer<UInt8>, recordedAt: RecordedAtRule = .anyTime) throws(APIError) {
+        self.recordedAt = recordedAt
         let layout: JSONScanner.Layout
         do {
-            layout = try JSONScanner.scan(bytes)
+            layout = try JSONScanner.scan(bytes, rejectingRepeatedKeys: true)
         } catch {
-            throw APIError.badRequest("The request body is not valid JSON: \(error.message) (at byte \(error.offset)).")
+            throw error.requestError
         }
         let root = PushRequestReader.Value(bytes, at: layout.root, path: "")
         do throws(PushRequestReader.ShapeError) {
@@ -59,7 +65,9 @@ struct PushBody: Sendable {
     ///
     /// - Throws: ``PushRequestReader/ShapeError`` naming where the operation goes wrong.
     func operation(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) throws(PushRequestReader.ShapeError) -> SyncOperation {
-        try PushRequestReader.operation(PushRequestReader.Value(bytes, at: operations[index].lowerBound, path: "operations[\(index)]"))
+        try PushRequestReader.operation(
+            PushRequestReader.Value(bytes, at: operations[index].lowerBound, path: "operations[\(index)]"), recordedAt: recordedAt
+        )
     }
 
     /// Operation `index`'s JSON text exactly as the device sent it.

@@ -13,11 +13,16 @@ import Foundation
 enum PushRequestReader {
     /// Checks and reads a whole push body.
     ///
+    /// - Parameters:
+    ///   - bytes: The body.
+    ///   - recordedAt: What each new response's `recorded_at` must be.
     /// - Returns: The request, and each operation's JSON text exactly as the device sent it (for
     ///   the operation log); no texts when the body's layout does not tell them apart.
     /// - Throws: ``APIError/badRequest(_:)`` naming where the body goes wrong.
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (request: PushRequest, texts: [String]) {
-        let body = try PushBody(checking: bytes)
+    static func read(
+        _ bytes: UnsafeBufferPointer<UInt8>, recordedAt: RecordedAtRule = .anyTime
+    ) throws -> (request: PushRequest, texts: [String]) {
+        let body = try PushBody(checking: bytes, recordedAt: recordedAt)
         var operations: [SyncOperation] = []
         operations.reserveCapacity(body.count)
         do throws(ShapeError) {
@@ -31,12 +36,13 @@ enum PushRequestReader {
         return (PushRequest(device: body.device, operations: operations), texts)
     }
 
-    /// Reads one operation from its JSON text, as stored in the operation log.
+    /// Reads one operation from its JSON text, as stored in the operation log (whose texts were
+    /// checked when they arrived, so `recorded_at` is not checked again).
     static func operation(text: String) -> SyncOperation? {
         var utf8 = text
         return utf8.withUTF8 { bytes in
             guard let layout = try? JSONScanner.scan(bytes) else { return nil }
-            return try? operation(Value(bytes, at: layout.root, path: ""))
+            return try? operation(Value(bytes, at: layout.root, path: ""), recordedAt: nil)
         }
     }
 
@@ -192,7 +198,8 @@ enum PushRequestReader {
         }
     }
 
-    static func operation(_ node: Value) throws(ShapeError) -> SyncOperation {
+    /// Reads one operation; `recordedAt` is what a new response's `recorded_at` must be (`nil`: anything).
+    static func operation(_ node: Value, recordedAt: RecordedAtRule?) throws(ShapeError) -> SyncOperation {
         let members = try node.members(["id", "stamp", "device", "type", "payload"])
         let id = try node.member(members[0], "id").uuid()
         let stamp = try node.member(members[1], "stamp").stamp()
@@ -201,7 +208,7 @@ enum PushRequestReader {
         let payload = try node.member(members[4], "payload")
         let body: SyncOperation.Body
         switch try typeNode.string() {
-        case "response.create": body = .createResponse(try newResponse(payload))
+        case "response.create": body = .createResponse(try newResponse(payload, recordedAt: recordedAt))
         case "response.update": body = .updateResponse(try responseUpdate(payload))
         case "visit": body = .recordVisit(try visit(payload))
         case "response.erase": body = .eraseResponse(try erasure(payload))
@@ -211,7 +218,7 @@ enum PushRequestReader {
         return SyncOperation(id: id, stamp: stamp, device: device, body: body)
     }
 
-    static func newResponse(_ node: Value) throws(ShapeError) -> NewResponse {
+    static func newResponse(_ node: Value, recordedAt rule: RecordedAtRule?) throws(ShapeError) -> NewResponse {
         let node = node.spelledOut
         let members = try node.members([
             "answers", "response", "campaign", "address", "form", "form_version", "recorded_at", "safeguarding", "erased",
@@ -223,11 +230,20 @@ enum PushRequestReader {
             address: try node.member(members[3], "address").string(),
             form: try node.member(members[4], "form").string(),
             formVersion: try node.member(members[5], "form_version").string(),
-            recordedAt: try node.member(members[6], "recorded_at").string(),
+            recordedAt: try recordedAt(node.member(members[6], "recorded_at"), rule),
             answers: answers,
             safeguarding: try node.optionalMember(members[7], "safeguarding")?.bool() ?? false,
             erased: try node.optionalMember(members[8], "erased").map { value throws(ShapeError) in try erasureScope(value) }
         )
+    }
+
+    /// A `recorded_at` string, checked against `rule` when there is one.
+    static func recordedAt(_ node: Value, _ rule: RecordedAtRule?) throws(ShapeError) -> String {
+        let text = try node.string()
+        if let fault = rule?.fault(text) {
+            throw ShapeError(message: "The value at \(node.path) is invalid: \(fault).")
+        }
+        return text
     }
 
     /// An answers object: each member an answer (the last of a repeated name).

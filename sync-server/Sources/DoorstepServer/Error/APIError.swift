@@ -18,13 +18,19 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether the server closes the connection after answering (`Connection: close`): the
     /// request's body was left unread or its framing cannot be trusted.
     public var closesConnection: Bool
+    /// Seconds the client should wait before trying again, sent as `Retry-After`
+    /// ([RFC 9110 §10.2.3](https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3)).
+    public var retryAfter: Int?
 
     /// Creates an error with its status, code and sentence.
-    public init(status: HTTPResponse.Status, code: String, message: String, closesConnection: Bool = false) {
+    public init(
+        status: HTTPResponse.Status, code: String, message: String, closesConnection: Bool = false, retryAfter: Int? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message
         self.closesConnection = closesConnection
+        self.retryAfter = retryAfter
     }
 
     public var description: String { message }
@@ -72,6 +78,29 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
     /// 422: well-formed input that breaks a rule.
     public static func unprocessable(_ message: String) -> Self {
         Self(status: .unprocessableContent, code: "unprocessable", message: message)
+    }
+
+    /// 408: the client took longer than the server's limit to send its request head.
+    public static func requestTimeout(_ message: String) -> Self {
+        Self(status: .requestTimeout, code: "request_timeout", message: message, closesConnection: true)
+    }
+
+    /// 429: the token has used its quota of requests or bytes for the current window.
+    ///
+    /// - Parameters:
+    ///   - message: Which limit was reached.
+    ///   - retryAfter: Seconds until the window ends.
+    public static func tooManyRequests(_ message: String, retryAfter: Int) -> Self {
+        Self(status: .tooManyRequests, code: "too_many_requests", message: message, retryAfter: retryAfter)
+    }
+
+    /// 503: the server cannot serve now (its database cannot be written, or it has too many
+    /// connections); the client should try again after `retryAfter` seconds.
+    public static func unavailable(_ message: String, retryAfter: Int, closesConnection: Bool = false) -> Self {
+        Self(
+            status: .serviceUnavailable, code: "unavailable", message: message, closesConnection: closesConnection,
+            retryAfter: retryAfter
+        )
     }
 
     /// 500: something failed on the server; the details go to the log only.

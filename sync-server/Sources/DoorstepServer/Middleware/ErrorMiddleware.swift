@@ -1,4 +1,5 @@
 import DoorstepCore
+import GRDB
 public import Hummingbird
 import Logging
 
@@ -7,8 +8,9 @@ import Logging
 /// The one place where domain errors become HTTP: ``APIError`` keeps its status and code,
 /// Hummingbird's own errors (unknown route, body too large) get a code for their status, a body
 /// whose HTTP framing broke while it was read gets 400, and anything else is logged and answered
-/// with a 500 that reveals nothing. Errors that leave the connection unusable answer with
-/// `Connection: close`.
+/// with a 500 that reveals nothing, except a database that cannot be written for now (a full disk,
+/// an I/O error), which gets a 503 with `Retry-After`. Errors that leave the connection unusable
+/// answer with `Connection: close`.
 public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Creates the middleware.
     public init() {}
@@ -21,14 +23,10 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let apiError = Self.apiError(for: error)
-            if apiError.status == .internalServerError {
+            if apiError.status.code >= 500 {
                 context.logger.error("\(request.method) \(request.uri.path) failed: \(String(reflecting: error))")
             }
-            var response = Response.json(ErrorBody(error: apiError.code, message: apiError.message), status: apiError.status)
-            if apiError.closesConnection {
-                response.headers[.connection] = "close"
-            }
-            return response
+            return apiError.response
         }
     }
 
@@ -57,8 +55,33 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 }
                 return .internalError()
             }
+        case let error as DatabaseError where error.isStorageFailure:
+            return .unavailable(
+                "The server cannot write its database now (\(error.resultCode)); try again later.", retryAfter: 30
+            )
         default:
             return .internalError()
         }
+    }
+}
+
+extension DatabaseError {
+    /// Whether SQLite says the database cannot be written for now, rather than that the request is
+    /// wrong: a full disk, an I/O error, a read-only file, a lock held too long.
+    fileprivate var isStorageFailure: Bool {
+        [ResultCode.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_BUSY, .SQLITE_LOCKED]
+            .contains(resultCode.primaryResultCode)
+    }
+}
+
+extension APIError {
+    /// The JSON answer of every failure: ``DoorstepCore/ErrorBody`` with the error's status, and
+    /// `Retry-After` and `Connection: close` when the error asks for them.
+    var response: Response {
+        var headers = HTTPFields()
+        headers[.contentType] = Response.jsonContentType
+        if closesConnection { headers[.connection] = "close" }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: Response.errorJSON(self)))
     }
 }

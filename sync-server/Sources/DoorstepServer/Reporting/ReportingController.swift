@@ -126,7 +126,9 @@ public struct ReportingController: Sendable {
         let identity = try context.requireRole(.organiser, .viewer, .admin)
         let id = try context.parameters.require("id")
         let compare = request.uri.queryParameters["compare"].map(String.init)
-        return Self.html(try await renderReport(campaign: id, compare: compare, role: identity.role))
+        let page = try await renderReport(campaign: id, compare: compare, role: identity.role)
+        try await database.auditReport(campaigns: [id] + (compare.map { [$0] } ?? []), tokenID: identity.tokenID)
+        return Self.html(page)
     }
 
     /// `POST /v1/campaigns/{id}/report-link` answer.
@@ -168,7 +170,9 @@ public struct ReportingController: Sendable {
         guard try await database.isLiveToken(id: grant.tokenID) else {
             throw APIError.unauthorized("The token that made this report link has been revoked.")
         }
-        return Self.html(try await renderReport(campaign: grant.campaign, compare: grant.compare, role: grant.role))
+        let page = try await renderReport(campaign: grant.campaign, compare: grant.compare, role: grant.role)
+        try await database.auditReport(campaigns: [grant.campaign] + (grant.compare.map { [$0] } ?? []), tokenID: grant.tokenID)
+        return Self.html(page)
     }
 
     /// The report of `campaign` (compared with `compare` when given) as `role` may see it.

@@ -86,7 +86,8 @@ struct ExpressionEvaluator: Sendable {
             if case .list(let names) = answer(arguments[0]) { return .number(Double(names.count)) }
             return .number(Double(Self.choices(in: evaluate(arguments[0]).asString).count))
         case .stringLength:
-            return .number(Double(evaluate(arguments[0]).asString.count))
+            // XPath counts characters as XML does: Unicode code points, not grapheme clusters.
+            return .number(Double(evaluate(arguments[0]).asString.unicodeScalars.count))
         case .regex:
             let subject = evaluate(arguments[0]).asString
             let pattern = evaluate(arguments[1]).asString

@@ -19,6 +19,25 @@ enum ExpressionValue: Hashable, Sendable {
         }
     }
 
+    /// The value a calculation's stored result (``calculatedAnswer``) takes where it is read again:
+    /// what the calculation gave, when `kinds` says it can give that.
+    ///
+    /// A calculation that can give a condition reads its stored `true` or `false` as that boolean
+    /// (as ODK keeps a boolean result a boolean); one that can give a number reads a stored
+    /// `Infinity` or `-Infinity` as that number.
+    init(calculated answer: AnswerValue?, kinds: ExpressionKinds) {
+        if case .text(let text) = answer {
+            switch text {
+            case "true" where kinds.contains(.boolean): self = .boolean(true); return
+            case "false" where kinds.contains(.boolean): self = .boolean(false); return
+            case "Infinity" where kinds.contains(.number): self = .number(.infinity); return
+            case "-Infinity" where kinds.contains(.number): self = .number(-.infinity); return
+            default: break
+            }
+        }
+        self.init(answer)
+    }
+
     /// How a calculation's result is stored: text as it is, a condition as the text `true` or
     /// `false`, a whole number up to 2^53 (where every whole number is exact) as an integer, any
     /// other finite number as a decimal, an infinite one as the text `Infinity` or `-Infinity`.

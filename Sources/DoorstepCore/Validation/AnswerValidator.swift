@@ -256,7 +256,9 @@ public struct AnswerValidator: Sendable {
     }
 
     private func evaluator(_ slots: Slots) -> ExpressionEvaluator {
-        ExpressionEvaluator(answers: [:], slots: slots, current: nil, today: today, patterns: compiled.patterns)
+        ExpressionEvaluator(
+            answers: [:], slots: slots, calculatedKinds: compiled.calculationKinds, current: nil, today: today, patterns: compiled.patterns
+        )
     }
 
     /// An author's message ending with a full stop (or other closing mark).

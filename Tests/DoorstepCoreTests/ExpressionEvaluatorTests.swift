@@ -128,9 +128,10 @@ import Testing
 
     // MARK: Functions
 
-    @Test func stringLengthCountsCharacters() throws {
+    @Test func stringLengthCountsCodePoints() throws {
         #expect(try number("string-length('hello')") == 5)
-        #expect(try number("string-length('café')") == 4)
+        #expect(try number("string-length('caf\u{E9}')") == 4)
+        #expect(try number("string-length('cafe\u{301}')") == 5)
         #expect(try number("string-length(.)") == 0)
         #expect(try number("string-length(${n})", ["n": .integer(1234)]) == 4)
     }
@@ -226,16 +227,32 @@ import Testing
         #expect(ExpressionValue.boolean(true).asString == "true")
     }
 
-    @Test func decimalsAreStrict() {
-        #expect(ExpressionValue.decimal("12") == 12)
-        #expect(ExpressionValue.decimal("-1.5") == -1.5)
-        #expect(ExpressionValue.decimal("+.5") == 0.5)
-        #expect(ExpressionValue.decimal("5.") == 5)
-        #expect(ExpressionValue.decimal(".") == nil)
-        #expect(ExpressionValue.decimal("1.2.3") == nil)
-        #expect(ExpressionValue.decimal("1e5") == nil)
-        #expect(ExpressionValue.decimal("nan") == nil)
-        #expect(ExpressionValue.decimal("1-2") == nil)
-        #expect(ExpressionValue.decimal("") == nil)
+    @Test func xpathNumbersAreStrict() {
+        #expect(ExpressionValue.xpathNumber("12") == 12)
+        #expect(ExpressionValue.xpathNumber("-1.5") == -1.5)
+        #expect(ExpressionValue.xpathNumber("-.5") == -0.5)
+        #expect(ExpressionValue.xpathNumber("5.") == 5)
+        #expect(ExpressionValue.xpathNumber(" \t12\r\n") == 12)
+        #expect(ExpressionValue.xpathNumber("+.5") == nil)
+        #expect(ExpressionValue.xpathNumber("+3") == nil)
+        #expect(ExpressionValue.xpathNumber("- 3") == nil)
+        #expect(ExpressionValue.xpathNumber("\u{A0}3") == nil)
+        #expect(ExpressionValue.xpathNumber(".") == nil)
+        #expect(ExpressionValue.xpathNumber("-") == nil)
+        #expect(ExpressionValue.xpathNumber("1.2.3") == nil)
+        #expect(ExpressionValue.xpathNumber("1e5") == nil)
+        #expect(ExpressionValue.xpathNumber("nan") == nil)
+        #expect(ExpressionValue.xpathNumber("Infinity") == nil)
+        #expect(ExpressionValue.xpathNumber("1-2") == nil)
+        #expect(ExpressionValue.xpathNumber("") == nil)
+    }
+
+    @Test func decimalAnswersMayAlsoBeSignedPlus() {
+        #expect(AnswerValidator.decimal(typed: "+.5") == 0.5)
+        #expect(AnswerValidator.decimal(typed: "+2.5") == 2.5)
+        #expect(AnswerValidator.decimal(typed: "-2.5") == -2.5)
+        #expect(AnswerValidator.decimal(typed: "+-2") == nil)
+        #expect(AnswerValidator.decimal(typed: "+ 2") == nil)
+        #expect(AnswerValidator.decimal(typed: "+") == nil)
     }
 }

@@ -387,7 +387,7 @@ extension ReferenceAnswerValidator {
                 return .success(value)
             case .text(let raw):
                 let text = raw.trimmingWhitespace()
-                guard let number = ExpressionValue.decimal(text), number.isFinite else {
+                guard let number = AnswerValidator.decimal(typed: text), number.isFinite else {
                     return problem("Enter a number, such as 2.5, not '\(text)'.")
                 }
                 return .success(.decimal(number))

@@ -6,6 +6,10 @@ struct ExpressionEvaluator: Sendable {
     var answers: Answers
     /// The answers resolved references read, by question index.
     var slots: [AnswerValue?] = []
+    /// Per slot holding a calculation's result, the kinds of value the calculation gives, so its
+    /// stored result reads back as what it was (see ``ExpressionValue/init(calculated:kinds:)``);
+    /// empty for answered questions, and may be shorter than `slots`.
+    var calculatedKinds: [ExpressionKinds] = []
     /// The answer `.` reads (in a constraint).
     var current: AnswerValue?
     /// What `today()` returns, `YYYY-MM-DD`.
@@ -22,7 +26,8 @@ struct ExpressionEvaluator: Sendable {
         case .reference(let name, _):
             return ExpressionValue(answers[name])
         case .slot(let index):
-            return ExpressionValue(slots[index])
+            guard index < calculatedKinds.count, !calculatedKinds[index].isEmpty else { return ExpressionValue(slots[index]) }
+            return ExpressionValue(calculated: slots[index], kinds: calculatedKinds[index])
         case .current:
             return ExpressionValue(current)
         case .negate(let operand, _):
@@ -86,7 +91,8 @@ struct ExpressionEvaluator: Sendable {
             if case .list(let names) = answer(arguments[0]) { return .number(Double(names.count)) }
             return .number(Double(Self.choices(in: evaluate(arguments[0]).asString).count))
         case .stringLength:
-            return .number(Double(evaluate(arguments[0]).asString.count))
+            // XPath counts characters as XML does: Unicode code points, not grapheme clusters.
+            return .number(Double(evaluate(arguments[0]).asString.unicodeScalars.count))
         case .regex:
             let subject = evaluate(arguments[0]).asString
             let pattern = evaluate(arguments[1]).asString

@@ -90,7 +90,7 @@ struct ExpressionWords {
         switch expression {
         case .reference(let reference, _): return name(reference)
         case .current: return "the answer"
-        case .number(let value): return AnswerValue.format(value)
+        case .number(let value): return ExpressionValue.xpathString(value)
         case .string(let text): return choiceLabel(text, of: question)
         case .call(.today, _, _): return "today"
         case .call(.countSelected, let arguments, _):
@@ -111,7 +111,7 @@ struct ExpressionWords {
     /// XLSForm text for an expression, spaced evenly.
     static func source(_ expression: FormExpression) -> String {
         switch expression {
-        case .number(let value): AnswerValue.format(value)
+        case .number(let value): ExpressionValue.xpathString(value)
         case .string(let text): text.contains("'") ? "\"\(text)\"" : "'\(text)'"
         case .reference(let name, _): "${\(name)}"
         case .slot(let index): "${#\(index)}"

@@ -260,7 +260,7 @@ private struct ExpressionParser {
         switch token.kind {
         case .reference(let name): "'${\(name)}'"
         case .current: "'.'"
-        case .number(let value): "the number \(AnswerValue.format(value))"
+        case .number(let value): "the number \(ExpressionValue.xpathString(value))"
         case .string(let value): "the text '\(value)'"
         case .word(let word): "'\(word)'"
         case .symbol(let symbol): "'\(symbol)'"

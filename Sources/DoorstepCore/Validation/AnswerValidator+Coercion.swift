@@ -102,7 +102,7 @@ extension AnswerValidator {
                 return .success(value)
             case .text(let raw):
                 let text = raw.trimmingWhitespace()
-                guard let number = ExpressionValue.decimal(text), number.isFinite else {
+                guard let number = Self.decimal(typed: text), number.isFinite else {
                     return problem("Enter a number, such as 2.5, not '\(text)'.")
                 }
                 return .success(.decimal(number))
@@ -145,6 +145,15 @@ extension AnswerValidator {
             }
             return .success(.list(Self.inListOrder(names, choices)))
         }
+    }
+
+    /// A decimal written as text: a number as XPath reads it (``ExpressionValue/xpathNumber(_:)``),
+    /// which may also be signed `+` as an integer may: `+2.5` is 2.5.
+    static func decimal(typed text: String) -> Double? {
+        guard text.hasPrefix("+") else { return ExpressionValue.xpathNumber(text) }
+        let unsigned = text.dropFirst()
+        guard let first = unsigned.first, first.isASCIIDigit || first == "." else { return nil }
+        return ExpressionValue.xpathNumber(String(unsigned))
     }
 
     /// The choice `token` names: its exact name, its number in the list, or its name or label

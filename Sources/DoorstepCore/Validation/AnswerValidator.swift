@@ -180,14 +180,7 @@ public struct AnswerValidator: Sendable {
 
     private func calculatedValue(at index: Int, given slots: Slots) -> AnswerValue? {
         guard let expression = compiled.calculations[index] else { return nil }
-        switch evaluator(slots).evaluate(expression) {
-        case .string(let text): return text.isEmpty ? nil : .text(text)
-        case .boolean(let value): return .text(value ? "true" : "false")
-        case .number(let value):
-            guard value.isFinite else { return nil }
-            if value.rounded() == value, abs(value) < 1e15 { return .integer(Int(value)) }
-            return .decimal(value)
-        }
+        return evaluator(slots).evaluate(expression).calculatedAnswer
     }
 
     /// Answers by question index: the working state of validation.
@@ -264,7 +257,9 @@ public struct AnswerValidator: Sendable {
     }
 
     private func evaluator(_ slots: Slots) -> ExpressionEvaluator {
-        ExpressionEvaluator(answers: [:], slots: slots, current: nil, today: today, patterns: compiled.patterns)
+        ExpressionEvaluator(
+            answers: [:], slots: slots, calculatedKinds: compiled.calculationKinds, current: nil, today: today, patterns: compiled.patterns
+        )
     }
 
     /// An author's message ending with a full stop (or other closing mark).

@@ -41,6 +41,9 @@ struct CompiledForm: Sendable {
     let constraints: [FormExpression?]
     /// Per question: its calculation, for `calculate` questions.
     let calculations: [FormExpression?]
+    /// Per question: for a calculation, the kinds of value it gives, so that where it is read its
+    /// stored result is what it computed (a condition stays a boolean); empty for other questions.
+    let calculationKinds: [ExpressionKinds]
     /// The indexes of calculate questions, each after those it reads (a cycle is cut where it closes).
     let calculationOrder: [Int]
     /// Every literal `regex()` pattern, compiled.
@@ -115,6 +118,8 @@ struct CompiledForm: Sendable {
         constraints = form.questions.map { parsed($0.constraint) }
         let calculations = form.questions.map { $0.type == .calculate ? parsed($0.calculate) : nil }
         self.calculations = calculations
+        let kinds = ExpressionKinds.byQuestion(in: form)
+        calculationKinds = form.questions.map { $0.type == .calculate ? kinds[$0.name] ?? [] : [] }
 
         // Depth-first topological order of the calculations.
         var order: [Int] = []

@@ -36,7 +36,9 @@ public struct CampaignReport: Sendable {
         page.add(ReportText.headlineCards(figures))
         page.add("<section class=\"block\"><h3>How far the doors got</h3>")
         page.add("<p class=\"meta\">Percentages are of the doors on the walk list.</p>")
-        page.add(page.barChart(ReportText.funnelChart(figures.funnel, title: "Doors on the walk list by how far the visit got")))
+        page.add(page.barChart(ReportText.funnelChart(
+            figures.funnel, title: "Doors on the walk list by how far the visit got", declined: ReportText.showsDeclined(figures)
+        )))
         page.add("</section>")
         if !figures.headline.followUpsByAgency.isEmpty {
             page.add("<section class=\"block\"><h3>Follow-ups requested, by agency</h3>")
@@ -60,7 +62,8 @@ public struct CampaignReport: Sendable {
         where !breakdowns.isEmpty {
             page.add("<h2>\(title)</h2>")
             page.add(ReportText.overviewTable(
-                breakdowns, noun: noun, caption: "Doors and responses by \(noun.lowercased())", headline: figures.headline
+                breakdowns, noun: noun, caption: "Doors and responses by \(noun.lowercased())", headline: figures.headline,
+                declined: ReportText.showsDeclined(figures)
             ))
             for question in figures.questions {
                 page.add(ReportText.breakdownTables(question: question, breakdowns: breakdowns, noun: noun))

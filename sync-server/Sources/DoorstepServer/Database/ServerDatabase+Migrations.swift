@@ -161,6 +161,7 @@ extension ServerDatabase {
                 arguments: [UUID().uuidString.lowercased()]
             )
         }
+        migrator.registerMigration("v2-snapshots", migrate: createSnapshots)
         return migrator
     }
 }

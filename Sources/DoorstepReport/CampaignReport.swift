@@ -5,7 +5,7 @@ public import DoorstepCore
 ///
 /// It shows the headline figures and the visit funnel, a chart per question (bars with counts and
 /// percentages for choices, a distribution and summary for numbers) and the same figures street by
-/// street and area by area. Give it suppressed aggregates (``CampaignAggregates/suppressed()``) for
+/// street and area by area. Give it suppressed aggregates (``CampaignAggregates/suppressed(after:)``) for
 /// a viewer: hidden figures read "hidden" and a note explains why.
 public struct CampaignReport: Sendable {
     /// The figures to show.

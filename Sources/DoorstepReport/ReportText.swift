@@ -38,7 +38,8 @@ enum ReportText {
         <aside class="notice" role="note"><strong>Small numbers are hidden in this copy.</strong> \
         To protect residents' privacy, any count from 1 to \(max(threshold - 1, 1)) reads <em>hidden</em>, and so does \
         any other figure that would let one be worked out: another count of the same total, a \
-        percentage, an average, a smallest or largest value, a street or area too small to show. \
+        percentage, an average, a smallest or largest value, a street or area too small to show, \
+        or a count that changed by less than \(max(threshold, 1)) since the figures published before. \
         Organisers see every figure.</aside>
         """
     }
@@ -238,7 +239,7 @@ enum ReportText {
             html += "<dt>\(HTML.escape(term))</dt><dd>\(HTML.escape(text))</dd>"
         }
         if let threshold {
-            html += "<dt>Hidden figures</dt><dd>Counts from 1 to \(max(threshold - 1, 1)) and the figures that would reveal them read hidden.</dd>"
+            html += "<dt>Hidden figures</dt><dd>Counts from 1 to \(max(threshold - 1, 1)), counts that changed by less than \(max(threshold, 1)) since the figures published before, and the figures that would reveal them read hidden.</dd>"
         }
         html += "</dl>"
         if let generatedAt { html += "<p>Figures taken \(HTML.escape(generatedAt)).</p>" }

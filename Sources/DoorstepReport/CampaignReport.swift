@@ -5,7 +5,7 @@ public import DoorstepCore
 ///
 /// It shows the headline figures and the visit funnel, a chart per question (bars with counts and
 /// percentages for choices, a distribution and summary for numbers) and the same figures street by
-/// street and area by area. Give it suppressed aggregates (``CampaignAggregates/suppressed()``) for
+/// street and area by area. Give it suppressed aggregates (``CampaignAggregates/suppressed(after:)``) for
 /// a viewer: hidden figures read "hidden" and a note explains why.
 public struct CampaignReport: Sendable {
     /// The figures to show.
@@ -36,7 +36,9 @@ public struct CampaignReport: Sendable {
         page.add(ReportText.headlineCards(figures))
         page.add("<section class=\"block\"><h3>How far the doors got</h3>")
         page.add("<p class=\"meta\">Percentages are of the doors on the walk list.</p>")
-        page.add(page.barChart(ReportText.funnelChart(figures.funnel, title: "Doors on the walk list by how far the visit got")))
+        page.add(page.barChart(ReportText.funnelChart(
+            figures.funnel, title: "Doors on the walk list by how far the visit got", declined: ReportText.showsDeclined(figures)
+        )))
         page.add("</section>")
         if !figures.headline.followUpsByAgency.isEmpty {
             page.add("<section class=\"block\"><h3>Follow-ups requested, by agency</h3>")
@@ -60,7 +62,8 @@ public struct CampaignReport: Sendable {
         where !breakdowns.isEmpty {
             page.add("<h2>\(title)</h2>")
             page.add(ReportText.overviewTable(
-                breakdowns, noun: noun, caption: "Doors and responses by \(noun.lowercased())", headline: figures.headline
+                breakdowns, noun: noun, caption: "Doors and responses by \(noun.lowercased())", headline: figures.headline,
+                declined: ReportText.showsDeclined(figures)
             ))
             for question in figures.questions {
                 page.add(ReportText.breakdownTables(question: question, breakdowns: breakdowns, noun: noun))

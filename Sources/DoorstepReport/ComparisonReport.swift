@@ -45,8 +45,9 @@ public struct ComparisonReport: Sendable {
         page.add("<h2 class=\"keep\">The two days in figures</h2>")
         page.add(headlineTable())
         page.add("<section class=\"block\"><h3>How far the doors got</h3>")
-        let earlierFunnel = ReportText.funnelChart(earlier.funnel, title: "")
-        let laterFunnel = ReportText.funnelChart(later.funnel, title: "")
+        let declined = ReportText.showsDeclined(earlier) || ReportText.showsDeclined(later)
+        let earlierFunnel = ReportText.funnelChart(earlier.funnel, title: "", declined: declined)
+        let laterFunnel = ReportText.funnelChart(later.funnel, title: "", declined: declined)
         page.add(page.barChart(BarChart(
             title: "Doors by how far the visit got, \(names[0]) and \(names[1])", series: names,
             rows: zip(earlierFunnel.rows, laterFunnel.rows).map { BarChart.Row(label: $0.label, figures: $0.figures + $1.figures) }
@@ -124,6 +125,11 @@ public struct ComparisonReport: Sendable {
             ("Doors knocked", earlier.funnel.knocked, later.funnel.knocked),
             ("Doors answered", earlier.funnel.answered, later.funnel.answered),
             ("Surveyed", earlier.funnel.surveyed, later.funnel.surveyed),
+        ]
+        if ReportText.showsDeclined(earlier) || ReportText.showsDeclined(later) {
+            rows.append(("Declined (no consent)", earlier.funnel.declined, later.funnel.declined))
+        }
+        rows += [
             ("Refused", earlier.funnel.refused, later.funnel.refused),
             ("Revisits requested", earlier.funnel.revisits, later.funnel.revisits),
             ("No answer", earlier.funnel.noAnswer, later.funnel.noAnswer),

@@ -38,7 +38,8 @@ enum ReportText {
         <aside class="notice" role="note"><strong>Small numbers are hidden in this copy.</strong> \
         To protect residents' privacy, any count from 1 to \(max(threshold - 1, 1)) reads <em>hidden</em>, and so does \
         any other figure that would let one be worked out: another count of the same total, a \
-        percentage, an average, a smallest or largest value, a street or area too small to show. \
+        percentage, an average, a smallest or largest value, a street or area too small to show, \
+        or a count that changed by less than \(max(threshold, 1)) since the figures published before. \
         Organisers see every figure.</aside>
         """
     }
@@ -47,6 +48,12 @@ enum ReportText {
     static func share(_ part: Int?, of base: Int?) -> Double? {
         guard let part, let base, base > 0 else { return nil }
         return (Double(part) * 1000 / Double(base)).rounded() / 10
+    }
+
+    /// Whether the declined figures are shown: the form names a consent question, or a knock
+    /// recorded a resident declining.
+    static func showsDeclined(_ figures: CampaignAggregates) -> Bool {
+        !figures.headline.consentQuestions.isEmpty || figures.funnel.declined != 0
     }
 
     /// The headline cards.
@@ -60,11 +67,16 @@ enum ReportText {
         func of(_ part: Int?, _ base: Int?, _ what: String) -> String? {
             share(part, of: base).map { "\(HTML.percent($0)) of \(what)" }
         }
-        let cards = [
+        var cards = [
             card("Doors on the walk list", funnel.addresses),
             card("Doors knocked", funnel.knocked, sub: of(funnel.knocked, funnel.addresses, "the list")),
             card("Doors answered", funnel.answered, sub: of(funnel.answered, funnel.knocked, "knocked")),
             card("Surveyed", funnel.surveyed, sub: of(funnel.surveyed, funnel.answered, "answered")),
+        ]
+        if showsDeclined(figures) {
+            cards.append(card("Declined (no consent)", funnel.declined, sub: of(funnel.declined, funnel.answered, "answered")))
+        }
+        cards += [
             card("Refused", funnel.refused, sub: of(funnel.refused, funnel.answered, "answered")),
             card("Revisits requested", funnel.revisits),
             card("No answer", funnel.noAnswer),
@@ -82,13 +94,15 @@ enum ReportText {
         return #"<dl class="figures">"# + (cards + asked).joined() + "</dl>"
     }
 
-    /// The funnel as bars, each a share of the doors on the list.
-    static func funnelChart(_ funnel: VisitFunnel, title: String) -> BarChart {
-        let rows: [(String, Int?)] = [
+    /// The funnel as bars, each a share of the doors on the list; `declined` adds the doors whose
+    /// resident did not consent.
+    static func funnelChart(_ funnel: VisitFunnel, title: String, declined: Bool = false) -> BarChart {
+        var rows: [(String, Int?)] = [
             ("Doors on the walk list", funnel.addresses), ("Knocked", funnel.knocked), ("Answered", funnel.answered),
-            ("Surveyed", funnel.surveyed), ("Refused", funnel.refused), ("Revisit requested", funnel.revisits),
-            ("No answer", funnel.noAnswer),
+            ("Surveyed", funnel.surveyed),
         ]
+        if declined { rows.append(("Declined (no consent)", funnel.declined)) }
+        rows += [("Refused", funnel.refused), ("Revisit requested", funnel.revisits), ("No answer", funnel.noAnswer)]
         return BarChart(title: title, rows: rows.map { label, count in
             BarChart.Row(label: label, figures: [Figure(count: count, percent: share(count, of: funnel.addresses))])
         })
@@ -130,12 +144,15 @@ enum ReportText {
     /// The doors and responses of every street (or area).
     /// - Parameter headline: Says whether the form asks safeguarding and follow-up questions, so
     ///   their columns are shown only then.
+    ///   - declined: Whether a column says how many declined.
     static func overviewTable(
-        _ breakdowns: [CampaignAggregates.Breakdown], noun: String, caption: String, headline: CampaignAggregates.Headline
+        _ breakdowns: [CampaignAggregates.Breakdown], noun: String, caption: String, headline: CampaignAggregates.Headline,
+        declined: Bool = false
     ) -> String {
         let safeguarding = !headline.safeguardingQuestions.isEmpty
         let followUps = !headline.followUpQuestions.isEmpty
         var columns = ["Doors", "Knocked", "Answered", "Surveyed", "Refused", "Responses"]
+        if declined { columns.insert("Declined", at: 4) }
         if safeguarding { columns.append("Safeguarding concerns") }
         if followUps { columns.append("Follow-ups") }
         var html = "<table><caption>\(HTML.escape(caption))</caption><thead><tr><th scope=\"col\">\(noun)</th>"
@@ -145,6 +162,7 @@ enum ReportText {
                 breakdown.funnel.addresses, breakdown.funnel.knocked, breakdown.funnel.answered, breakdown.funnel.surveyed,
                 breakdown.funnel.refused, breakdown.responses,
             ]
+            if declined { values.insert(breakdown.funnel.declined, at: 4) }
             if safeguarding { values.append(breakdown.safeguardingConcerns) }
             if followUps { values.append(breakdown.followUps) }
             html += "<tr><th scope=\"row\">\(HTML.escape(breakdown.name))</th>"
@@ -212,7 +230,7 @@ enum ReportText {
     static func footer(generatedAt: String?, threshold: Int?) -> String {
         var html = "<footer><h2 class=\"keep\">How these figures are made</h2><dl>"
         let notes: [(String, String)] = [
-            ("Doors", "Each address on the walk list has one status from every team's visits, as officers see it: surveyed once any visit surveyed it or a response was recorded there; otherwise the latest knock decides: refused, revisit requested, or no answer (a card may have been left). Answered is surveyed, refused and revisits together."),
+            ("Doors", "Each address on the walk list has one status from every team's visits, as officers see it: surveyed once any visit surveyed it or a response was recorded there; otherwise the latest knock decides: declined (the resident did not consent to the questionnaire), refused, revisit requested, or no answer (a card may have been left). Answered is surveyed, declined, refused and revisits together. A response without the resident's consent is counted as declined only, never as a response, and none of its answers is counted."),
             ("Answers", "Only choices, numbers and dates are counted. Free text and anything marked as personal data never appear in this report. Percentages are of the residents who answered the question."),
             ("Safeguarding and follow-ups", "A safeguarding concern is a response whose safeguarding question was answered yes. A follow-up is a yes to a question named follow_up, or an agency chosen in one; agencies are the choices of those questions."),
             ("Numbers", "The average, median, smallest and largest value are worked out from the count of each value given. Many different values are grouped into equal ranges in the chart."),
@@ -221,7 +239,7 @@ enum ReportText {
             html += "<dt>\(HTML.escape(term))</dt><dd>\(HTML.escape(text))</dd>"
         }
         if let threshold {
-            html += "<dt>Hidden figures</dt><dd>Counts from 1 to \(max(threshold - 1, 1)) and the figures that would reveal them read hidden.</dd>"
+            html += "<dt>Hidden figures</dt><dd>Counts from 1 to \(max(threshold - 1, 1)), counts that changed by less than \(max(threshold, 1)) since the figures published before, and the figures that would reveal them read hidden.</dd>"
         }
         html += "</dl>"
         if let generatedAt { html += "<p>Figures taken \(HTML.escape(generatedAt)).</p>" }

@@ -46,8 +46,9 @@ extension ClientStore {
     // MARK: Responses
 
     /// Saves a new response: its fields, its `response.create` operation, a `surveyed` knock at
-    /// the door unless one is already recorded there, and the removal of the draft it came from,
-    /// all in one transaction.
+    /// the door unless one is already recorded there (a `declined` knock instead when the answers
+    /// lack the form's consent, ``FormDefinition/recordsConsent(_:)``), and the removal of the draft
+    /// it came from, all in one transaction.
     ///
     /// The answers must already be validated against `form` (``AnswerValidator/validate(_:)``).
     /// - Parameters:
@@ -85,10 +86,11 @@ extension ClientStore {
                 try writeField(response: response.response, name: name, value: value, stamp: operation.stamp, db)
             }
             try enqueue(operation, response: response.response, db)
-            let surveyed = try Bool.fetchOne(db, sql: """
+            if !form.recordsConsent(answers) {
+                _ = try insertLocalVisit(campaign: campaign, address: address, outcome: .declined, note: nil, db)
+            } else if try Bool.fetchOne(db, sql: """
                 SELECT 1 FROM visits WHERE campaign = ? AND address = ? AND outcome = 'surveyed' LIMIT 1
-                """, arguments: [campaign, address]) ?? false
-            if !surveyed {
+                """, arguments: [campaign, address]) != true {
                 _ = try insertLocalVisit(campaign: campaign, address: address, outcome: .surveyed, note: nil, db)
             }
             if let draft {

@@ -127,7 +127,8 @@ enum AggregationFixture {
     static func aggregates(threshold: Int = 5) -> CampaignAggregates {
         CampaignAggregates.compute(
             campaign: "west-2026-11", name: "West End day of action", date: "2026-11-14", forms: [form],
-            tallies: tallies(), funnels: funnels(), threshold: threshold
+            tallies: tallies(), funnels: funnels(), streetAreas: CampaignAggregates.streetAreas(of: walkList),
+            threshold: threshold
         )
     }
 

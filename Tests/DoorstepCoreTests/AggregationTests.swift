@@ -152,6 +152,46 @@ struct AggregationTests {
         #expect(status([]) == .notKnocked)
     }
 
+    @Test("A response without consent is declined: counted once, none of its answers, its knock declined")
+    func declined() throws {
+        var form = Fixture.form
+        form.questions.insert(Question(
+            name: "consent", type: .selectOne(list: "yn"), label: "Happy to answer?",
+            choices: [Choice(name: "yes", label: "Yes"), Choice(name: "no", label: "No")]
+        ), at: 0)
+        form.consent = "consent"
+        let keys = Tally.contributions(
+            of: ["consent": .text("no"), "feel_safe": .text("very_safe"), "concern": .text("yes")], form: form,
+            street: "Acre Street", area: nil
+        )
+        #expect(Set(keys.filter { $0.dimension == "all" }.map { "\($0.question)=\($0.bucket)" }) == ["*=declined", "*=safeguarding"])
+        let consented = Tally.contributions(of: ["consent": .text("yes"), "feel_safe": .text("very_safe")], form: form, street: nil, area: nil)
+        #expect(consented.contains(TallyKey(dimension: "all", question: "*", bucket: "responses")))
+        #expect(Tally.contributions(of: ["feel_safe": .text("very_safe")], form: Fixture.form, street: nil, area: nil)
+            .contains(TallyKey(dimension: "all", question: "*", bucket: "responses")), "a form without consent counts as before")
+
+        var tallies = Fixture.tallies()
+        for key in keys { tallies[key, default: 0] += 1 }
+        var doors = Fixture.doors
+        doors.append(VisitFunnel.Door(address: "a7", outcomesOldestFirst: [.noAnswer, .refused, .declined]))
+        doors.removeAll { $0.address == "a7" && $0.knocks == 2 }
+        let aggregates = CampaignAggregates.compute(
+            campaign: "c", name: "n", date: nil, forms: [form], tallies: tallies,
+            funnels: VisitFunnel.compute(addresses: Fixture.walkList, doors: doors, respondedAddresses: Set(Fixture.rows.map(\.address)))
+        )
+        #expect(aggregates.responses == 10)
+        #expect(aggregates.declined == 1)
+        #expect(aggregates.streets.first { $0.name == "Acre Street" }?.declined == 1)
+        #expect(aggregates.headline.safeguardingConcerns == 3, "the officer's concern still counts")
+        #expect(aggregates.headline.consentQuestions == ["consent"])
+        #expect(aggregates.funnel.declined == 1)
+        #expect(aggregates.funnel.refused == 0)
+        #expect(aggregates.funnel.answered == 12, "surveyed + declined + refused + revisits")
+        #expect(VisitFunnel.Status(VisitFunnel.Door(address: "x", outcomesOldestFirst: [.declined]), hasResponse: true) == .declined)
+        #expect(VisitFunnel.Status(VisitFunnel.Door(address: "x", outcomesOldestFirst: [.surveyed, .declined]), hasResponse: true) == .surveyed)
+        #expect(aggregates.csv().contains("funnel,all,,,declined,,1,,"))
+    }
+
     @Test("Breakdowns by street and area")
     func breakdowns() throws {
         let aggregates = Fixture.aggregates()
@@ -255,8 +295,10 @@ struct AggregationTests {
         #expect(feel.choices.map(\.percent) == [nil, 44.4, nil, nil])
 
         let years = try #require(aggregates.questions.first { $0.name == "years" })
-        // 1:1, 2:3, 3:1, 4:1, 5:1, 7:1, 10:1: only the 3 twos stay; mean hidden, median 3 hidden.
-        #expect(years.distribution.map(\.count) == [nil, 3, nil, nil, nil, nil, nil])
+        // 1:1, 2:3, 3:1, 4:1, 5:1, 7:1, 10:1: only the 3 twos stay, and the hidden values are left
+        // out (their presence would tell someone gave them); mean hidden, median 3 hidden.
+        #expect(years.distribution.map(\.name) == ["2"])
+        #expect(years.distribution.map(\.count) == [3])
         #expect(years.summary == NumericSummary(n: 9, mean: nil, median: nil, min: nil, max: nil))
 
         // Streets 6 and 4 are both at least 3: shown.

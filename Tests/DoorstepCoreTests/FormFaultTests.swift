@@ -61,7 +61,43 @@ import Testing
 
     @Test func unknownFormKey() {
         #expect(faults(questions: "  - {name: q, type: text, label: Q}", header: "id: f\nversion: 1\nauthor: me\n") == [
-            "The form has unknown key 'author'; use id, version, title, questions and choices.",
+            "The form has unknown key 'author'; use id, version, title, consent, questions and choices.",
+        ])
+    }
+
+    // MARK: Consent
+
+    @Test("consent names a select_one question with a choice yes")
+    func consent() throws {
+        let header = "id: f\nversion: 1\ntitle: T\nconsent: agree\n"
+        #expect(faults(questions: "  - {name: agree, type: select_one yes_no, label: Agree?}", choices: Self.yesNo, header: header).isEmpty)
+        let form = try FormDefinition.parse(yaml: header + "questions:\n  - {name: agree, type: select_one yes_no, label: Agree?}\nchoices:\n" + Self.yesNo)
+        #expect(form.consent == "agree")
+        #expect(form.recordsConsent(["agree": .text("yes")]))
+        #expect(!form.recordsConsent(["agree": .text("no")]))
+        #expect(!form.recordsConsent([:]), "no answer is no consent")
+        let withoutConsent = try FormDefinition.parse(yaml: "id: f\nversion: 1\nquestions:\n  - {name: q, type: text, label: Q}\n")
+        #expect(withoutConsent.recordsConsent([:]), "a form that names no consent question asks for none")
+    }
+
+    @Test func consentFaults() {
+        let header = "id: f\nversion: 1\ntitle: T\nconsent: agree\n"
+        #expect(faults(questions: "  - {name: q, type: text, label: Q}", header: header) == [
+            "The form's consent 'agree' is not a question of the form; name a select_one question with a choice 'yes'.",
+        ])
+        #expect(faults(questions: "  - {name: agree, type: text, label: Agree?}", header: header) == [
+            "The form's consent 'agree' is not a select_one question; name a select_one question with a choice 'yes'.",
+        ])
+        #expect(faults(
+            questions: "  - {name: agree, type: select_one ok, label: Agree?}",
+            choices: "  ok:\n    - {name: fine, label: Fine}\n    - {name: not_fine, label: Not fine}", header: header
+        ) == [
+            "The form's consent 'agree' has no choice 'yes' to record consent; name a select_one question with a choice 'yes'.",
+        ])
+        #expect(faults(
+            questions: "  - name: agree\n    type: group\n    label: G\n    questions:\n      - {name: q, type: text, label: Q}", header: header
+        ) == [
+            "The form's consent 'agree' is a group, not a question; name a select_one question with a choice 'yes'.",
         ])
     }
 

@@ -447,14 +447,18 @@ enum ReferenceTally {
     static func contributions(
         of answers: Answers, form: FormDefinition, street: String?, area: String?
     ) -> [TallyKey] {
-        var buckets: [(question: String, bucket: String)] = [(Tally.responseQuestion, Tally.responsesBucket)]
+        // Without the consent its form asks for, a response is declined: none of its answers count.
+        let declined = form.consent.map { answers[$0] != .text("yes") } ?? false
+        var buckets: [(question: String, bucket: String)] = [
+            (Tally.responseQuestion, declined ? Tally.declinedBucket : Tally.responsesBucket),
+        ]
         if flagsSafeguarding(answers, form: form) {
             buckets.append((Tally.responseQuestion, Tally.safeguardingBucket))
         }
-        if requestsFollowUp(answers, form: form) {
+        if !declined, requestsFollowUp(answers, form: form) {
             buckets.append((Tally.responseQuestion, Tally.followUpBucket))
         }
-        for question in form.aggregatedQuestions {
+        for question in form.aggregatedQuestions where !declined {
             guard let value = answers[question.name] else { continue }
             let values = Self.buckets(of: value, for: question)
             guard !values.isEmpty else { continue }

@@ -40,10 +40,11 @@ struct ReportSampleData {
             case ..<0.31: doors.append(.init(address: address.id, outcomesOldestFirst: [.refused]))
             case ..<0.35: doors.append(.init(address: address.id, outcomesOldestFirst: [.noAnswer, .revisit]))
             default:
-                doors.append(.init(address: address.id, outcomesOldestFirst: [.surveyed]))
-                if let answers = Self.answers(for: form, validator: validator, mood: mood, using: &random) {
-                    responses.append((address, answers))
-                }
+                let answers = Self.answers(for: form, validator: validator, mood: mood, using: &random)
+                // As `doorstep record` does: a resident who did not consent is a declined knock.
+                let consented = answers.map(form.recordsConsent) ?? true
+                doors.append(.init(address: address.id, outcomesOldestFirst: [consented ? .surveyed : .declined]))
+                if let answers { responses.append((address, answers)) }
             }
         }
     }

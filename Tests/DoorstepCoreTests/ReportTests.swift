@@ -412,7 +412,9 @@ struct ReportTests {
         let day = ReportSampleData(form: form, seed: 2026_11_14)
         #expect(day.responses.count > 40)
         let aggregates = day.aggregates(campaign: "\(name)-2026-11-14", name: "West End and Northfield day of action", date: "2026-11-14")
-        #expect(aggregates.responses == day.responses.count)
+        #expect((aggregates.responses ?? 0) + (aggregates.declined ?? 0) == day.responses.count)
+        #expect(aggregates.declined ?? 0 > 0, "some residents decline")
+        #expect(aggregates.funnel.declined == aggregates.declined)
         let earlier = ReportSampleData(form: form, doorCount: 100, seed: 2026_10_10, mood: 0.6)
             .aggregates(campaign: "\(name)-2026-10-10", name: "West End and Northfield day of action", date: "2026-10-10")
         let reports = [

@@ -56,6 +56,7 @@ import Testing
         let asked = form.questions.filter(\.type.takesInput)
         #expect(asked.first?.name == "consent")
         #expect(asked.first?.required == true)
+        #expect(form.consent == "consent", "the form names its consent question")
         #expect(form.questions.contains { $0.safeguarding && $0.name == "safeguarding_concern" })
         #expect(form.sensitiveQuestionNames.contains("safeguarding_details"))
         // The officer's record of a concern stays when the resident withdraws consent.

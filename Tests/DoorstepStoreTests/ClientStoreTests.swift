@@ -22,7 +22,7 @@ struct ClientStoreTests {
         try queue.read { db in
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-            #expect(migrations == ["v1-client-store", "v2-outbox-index-without-state", "v3-outbox-held-and-discarded"])
+            #expect(migrations == ["v1-client-store", "v2-outbox-index-without-state", "v3-outbox-held-and-discarded", "v4-visits-declined-outcome"])
         }
     }
 

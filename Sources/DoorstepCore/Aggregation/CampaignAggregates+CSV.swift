@@ -6,9 +6,9 @@ extension CampaignAggregates {
 
     /// The figures as one long CSV table (RFC 4180), one figure per row.
     ///
-    /// `section` says what a row holds: `responses` (items `responses`, `safeguarding_concerns`,
-    /// `follow_ups`), `follow_up` (one agency), `funnel` (`addresses`, `knocked`, `answered`,
-    /// `surveyed`, `refused`, `revisits`, `no_answer`, `visits`), `answered` (a question's answered
+    /// `section` says what a row holds: `responses` (items `responses`, `declined`,
+    /// `safeguarding_concerns`, `follow_ups`), `follow_up` (one agency), `funnel` (`addresses`,
+    /// `knocked`, `answered`, `surveyed`, `declined`, `refused`, `revisits`, `no_answer`, `visits`), `answered` (a question's answered
     /// count), `choice`, `value` (a number or month and its count), `summary` (`n`, `mean`, `median`,
     /// `min`, `max` in `count`). `dimension` is `all`, `street:<name>` or `area:<name>`. A suppressed
     /// figure has empty `count` and `percent` and the note `suppressed`.
@@ -25,10 +25,11 @@ extension CampaignAggregates {
             ].map(CSV.inert))
         }
         func scope(
-            _ dimension: String, responses: Int?, safeguarding: Int?, followUps: Int?,
+            _ dimension: String, responses: Int?, declined: Int?, safeguarding: Int?, followUps: Int?,
             funnel: VisitFunnel, questions: [QuestionAggregate]
         ) {
             row("responses", dimension, item: "responses", count: responses.map(String.init))
+            row("responses", dimension, item: "declined", count: declined.map(String.init))
             row("responses", dimension, item: "safeguarding_concerns", count: safeguarding.map(String.init))
             row("responses", dimension, item: "follow_ups", count: followUps.map(String.init))
             if dimension == TallyKey.allDimension {
@@ -39,7 +40,7 @@ extension CampaignAggregates {
             }
             let figures: [(String, Int?)] = [
                 ("addresses", funnel.addresses), ("knocked", funnel.knocked), ("answered", funnel.answered),
-                ("surveyed", funnel.surveyed), ("refused", funnel.refused), ("revisits", funnel.revisits),
+                ("surveyed", funnel.surveyed), ("declined", funnel.declined), ("refused", funnel.refused), ("revisits", funnel.revisits),
                 ("no_answer", funnel.noAnswer), ("visits", funnel.visits),
             ]
             for (item, count) in figures { row("funnel", dimension, item: item, count: count.map(String.init)) }
@@ -63,11 +64,11 @@ extension CampaignAggregates {
                 }
             }
         }
-        scope(TallyKey.allDimension, responses: responses, safeguarding: headline.safeguardingConcerns,
+        scope(TallyKey.allDimension, responses: responses, declined: declined, safeguarding: headline.safeguardingConcerns,
               followUps: headline.followUps, funnel: funnel, questions: questions)
         for (prefix, breakdowns) in [(TallyKey.streetDimension(""), streets), (TallyKey.areaDimension(""), areas)] {
             for breakdown in breakdowns {
-                scope(prefix + breakdown.name, responses: breakdown.responses,
+                scope(prefix + breakdown.name, responses: breakdown.responses, declined: breakdown.declined,
                       safeguarding: breakdown.safeguardingConcerns, followUps: breakdown.followUps,
                       funnel: breakdown.funnel, questions: breakdown.questions)
             }

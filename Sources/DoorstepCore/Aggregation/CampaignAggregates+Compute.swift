@@ -12,10 +12,12 @@ extension CampaignAggregates {
     ///   - forms: The campaign form's versions, oldest first; must not be empty.
     ///   - tallies: The campaign's tallies (``Tally/contributions(of:form:street:area:)`` summed).
     ///   - funnels: Visit funnels by dimension, from ``VisitFunnel/compute(addresses:visits:respondedAddresses:)``.
-    ///   - threshold: The campaign's small-cell threshold, applied by ``suppressed()``.
+    ///   - streetAreas: The areas each street's doors lie in (``streetAreas(of:)``).
+    ///   - threshold: The campaign's small-cell threshold, applied by ``suppressed(after:)``.
     public static func compute(
         campaign: String, name: String, date: String?, forms: [FormDefinition],
-        tallies: [TallyKey: Int], funnels: [String: VisitFunnel], threshold: Int = 5
+        tallies: [TallyKey: Int], funnels: [String: VisitFunnel], streetAreas: [String: [String]] = [:],
+        threshold: Int = 5
     ) -> CampaignAggregates {
         var byDimension: [String: [String: [String: Int]]] = [:]
         for (key, count) in tallies where count > 0 {
@@ -50,10 +52,12 @@ extension CampaignAggregates {
                 return Breakdown(
                     name: String(dimension.dropFirst(prefix.count)),
                     responses: tallies[Tally.responseQuestion]?[Tally.responsesBucket] ?? 0,
+                    declined: tallies[Tally.responseQuestion]?[Tally.declinedBucket] ?? 0,
                     safeguardingConcerns: tallies[Tally.responseQuestion]?[Tally.safeguardingBucket] ?? 0,
                     followUps: tallies[Tally.responseQuestion]?[Tally.followUpBucket] ?? 0,
                     funnel: funnels[dimension] ?? .empty,
-                    questions: catalogue.aggregates(from: tallies)
+                    questions: catalogue.aggregates(from: tallies),
+                    areas: prefix == TallyKey.streetDimension("") ? streetAreas[String(dimension.dropFirst(prefix.count))] ?? [] : []
                 )
             }
         }
@@ -64,18 +68,32 @@ extension CampaignAggregates {
             form: newest?.id ?? "", formVersion: newest?.version ?? "", formTitle: newest?.title ?? "",
             suppression: Suppression(applied: false, threshold: threshold),
             responses: responses,
+            declined: all[Tally.responseQuestion]?[Tally.declinedBucket] ?? 0,
             headline: Headline(
                 safeguardingConcerns: all[Tally.responseQuestion]?[Tally.safeguardingBucket] ?? 0,
                 followUps: all[Tally.responseQuestion]?[Tally.followUpBucket] ?? 0,
                 followUpsByAgency: agencies,
                 safeguardingQuestions: Self.names(in: forms) { $0.questions.filter(\.safeguarding) },
-                followUpQuestions: Self.names(in: forms) { $0.followUpQuestions }
+                followUpQuestions: Self.names(in: forms) { $0.followUpQuestions },
+                consentQuestions: Self.names(in: forms) { form in form.consent.flatMap(form.question(named:)).map { [$0] } ?? [] }
             ),
             funnel: funnels[TallyKey.allDimension] ?? .empty,
             questions: catalogue.aggregates(from: all),
             streets: breakdowns(prefix: TallyKey.streetDimension("")),
             areas: breakdowns(prefix: TallyKey.areaDimension(""))
         )
+    }
+
+    /// The areas the doors of each street lie in, by street, in name order; as ``VisitFunnel``
+    /// counts them (names trimmed, empty ones left out).
+    public static func streetAreas(of walkList: [WalkListAddress]) -> [String: [String]] {
+        var areas: [String: Set<String>] = [:]
+        for address in walkList {
+            guard let street = address.street?.trimmingCharacters(in: .whitespaces), !street.isEmpty else { continue }
+            let area = address.area?.trimmingCharacters(in: .whitespaces) ?? ""
+            areas[street, default: []].formUnion(area.isEmpty ? [] : [area])
+        }
+        return areas.mapValues { $0.sorted() }
     }
 
     /// The names of the questions `pick` chooses in any version, newest version's order first.

@@ -1,31 +1,43 @@
 extension CampaignAggregates {
     /// The figures as a viewer may see them: small counts hidden, and every figure that could
-    /// reveal one.
+    /// reveal one, within these figures or by difference with the figures viewers saw before.
     ///
     /// With threshold `k` (``Suppression/threshold``, default 5):
-    /// * **primary**: every count from 1 to `k - 1` of residents' answers is hidden (0 is shown);
-    /// * **secondary**: where counts add up to a figure that is shown (a single-choice question's
-    ///   choices to its answered count, a number's values to theirs, the streets' or areas' counts to
-    ///   the campaign's), hiding one cell alone would let it be worked out by subtraction, so the
-    ///   next smallest is hidden too, until each such group hides none or at least two cells adding
-    ///   up to `k` or more;
-    /// * a question whose answered count is hidden hides all its figures; a street or area whose
-    ///   response count is hidden hides all its figures except the doors on its list and knocked;
-    /// * percentages of hidden counts are hidden; a numeric summary hides its mean when any value
-    ///   count is hidden, and its median, minimum and maximum when the value they name is hidden.
+    /// * **primary**: every count from 1 to `k - 1` of residents' answers, visits' outcomes and
+    ///   responses is hidden (0 is shown); so is every count that moved by 1 to `k - 1` since
+    ///   viewers last saw it (`disclosed`), which would tell what the few residents in between said;
+    /// * a street or area with too few responses hides all its figures but the doors on its list,
+    ///   knocked and visits (so does one hidden to keep such a street or area company);
+    /// * **secondary**: a reader knows which counts add up — a campaign's to its streets' and to its
+    ///   areas', an area's to its streets', a single-choice question's choices and a number's
+    ///   values to its answered count, the visit outcomes to the doors answered and knocked, an
+    ///   agency's follow-ups to the same choice of the follow-up question, the safeguarding and
+    ///   follow-up counts to the choices of a single such question (and when they do not add up
+    ///   exactly, the small difference is protected like a hidden count). More counts are hidden
+    ///   until, in every such sum whose total is shown, the hidden counts are none or two or more
+    ///   adding up to `k` or more, and until no hidden count other than 0 can be worked out from
+    ///   the shown ones by any combination of the sums (exact linear algebra over the sums).
+    ///   Where a hidden street or area needs company, a whole street or area is hidden with it,
+    ///   the one with the fewest responses;
+    /// * percentages of hidden counts, or of hidden bases (answered, responses), are hidden; a
+    ///   numeric summary is hidden with its answered count, hides its mean when any value count is
+    ///   hidden, and its median, minimum and maximum when the value they name is hidden;
+    ///   a number or month given by a hidden count is left out of the distribution, since even
+    ///   its presence tells that someone gave it.
     ///
     /// Doors on the walk list, doors knocked and knocks are not residents' answers and stay shown.
+    /// - Parameter disclosed: What viewers were shown before (``disclosed(after:)`` of the last
+    ///   publication); `nil` for the first.
     /// - Returns: The suppressed figures, with ``Suppression/applied`` set.
-    public func suppressed() -> CampaignAggregates {
-        var layout = SuppressionLayout(threshold: max(1, suppression.threshold))
-        layout.register(self)
+    public func suppressed(after disclosed: DisclosedFigures? = nil) -> CampaignAggregates {
+        var layout = SuppressionLayout(self, disclosed: disclosed)
         layout.table.solve()
         var result = self
-        for (path, cell) in layout.paths where layout.table.hidden[cell] {
+        for (cell, path) in layout.paths where layout.table.hidden[cell] {
             result[keyPath: path] = nil
         }
         result.suppression.applied = true
-        result.headline.followUpsByAgency = result.headline.followUpsByAgency.map(Self.clearingHiddenPercent)
+        result.headline.followUpsByAgency = result.headline.followUpsByAgency.map { Self.clearingHiddenPercent($0, base: result.responses) }
         result.questions = zip(questions, result.questions).map(Self.deriving)
         for kind in Self.breakdownKinds {
             result[keyPath: kind] = zip(self[keyPath: kind], result[keyPath: kind]).map { original, suppressed in
@@ -37,26 +49,37 @@ extension CampaignAggregates {
         return result
     }
 
+    /// What viewers have seen once these (suppressed) figures are published: every count they
+    /// show, over what `previous` says was shown before.
+    public func disclosed(after previous: DisclosedFigures?) -> DisclosedFigures {
+        var disclosed = previous ?? DisclosedFigures()
+        for figure in SuppressionLayout.figures(of: self) {
+            if let value = self[keyPath: figure.path] { disclosed.counts[figure.key] = value }
+        }
+        return disclosed
+    }
+
     /// The streets and the areas.
     fileprivate static var breakdownKinds: [WritableKeyPath<CampaignAggregates, [Breakdown]>] { [\.streets, \.areas] }
 
-    private static func clearingHiddenPercent(_ bucket: BucketCount) -> BucketCount {
+    private static func clearingHiddenPercent(_ bucket: BucketCount, base: Int?) -> BucketCount {
         var bucket = bucket
-        if bucket.count == nil { bucket.percent = nil }
+        if bucket.count == nil || base == nil { bucket.percent = nil }
         return bucket
     }
 
-    /// A question's percentages and summary, once its counts are suppressed.
+    /// A question's percentages, summary and distribution, once its counts are suppressed.
     private static func deriving(original: QuestionAggregate, suppressed: QuestionAggregate) -> QuestionAggregate {
         var question = suppressed
-        question.choices = question.choices.map(clearingHiddenPercent)
-        question.distribution = question.distribution.map(clearingHiddenPercent)
+        question.choices = question.choices.map { clearingHiddenPercent($0, base: question.answered) }
+        question.distribution = question.distribution.filter { $0.count != nil }
+            .map { clearingHiddenPercent($0, base: question.answered) }
         guard var summary = question.summary else { return question }
         guard question.answered != nil else {
             question.summary = NumericSummary(n: nil, mean: nil, median: nil, min: nil, max: nil)
             return question
         }
-        let hiddenValues = Set(question.distribution.filter { $0.count == nil }.compactMap { Double($0.name) })
+        let hiddenValues = Set(suppressed.distribution.filter { $0.count == nil }.compactMap { Double($0.name) })
         if !hiddenValues.isEmpty { summary.mean = nil }
         if let min = summary.min, hiddenValues.contains(min) { summary.min = nil }
         if let max = summary.max, hiddenValues.contains(max) { summary.max = nil }
@@ -84,199 +107,242 @@ extension CampaignAggregates {
     }
 }
 
-/// Which figures of some aggregates are cells of the suppression table, and how they relate.
+/// The counts of some aggregates as cells of a ``SuppressionTable``, with the sums they make.
 private struct SuppressionLayout {
     typealias Path = WritableKeyPath<CampaignAggregates, Int?>
+
+    /// One count: its key in ``DisclosedFigures`` and where it is.
+    struct Figure {
+        /// What is counted, the same in every dimension: `responses`, `funnel.surveyed`,
+        /// `question.feel_safe.choice.very_safe`, ...
+        var measure: String
+        var key: String
+        var path: Path
+    }
+
+    /// Where a campaign's, a street's or an area's figures are.
+    struct Scope {
+        var dimension: String
+        var responses: Path
+        var declined: Path
+        var safeguarding: Path
+        var followUps: Path
+        var funnel: WritableKeyPath<CampaignAggregates, VisitFunnel>
+        var questions: WritableKeyPath<CampaignAggregates, [QuestionAggregate]>
+        /// For a street, the areas its doors lie in.
+        var areas: [String] = []
+        var isBreakdown: Bool { dimension != TallyKey.allDimension }
+
+        static var campaign: Scope {
+            Scope(
+                dimension: TallyKey.allDimension, responses: \.responses, declined: \.declined,
+                safeguarding: \.headline.safeguardingConcerns, followUps: \.headline.followUps,
+                funnel: \.funnel, questions: \.questions
+            )
+        }
+
+        static func breakdown(_ kind: WritableKeyPath<CampaignAggregates, [CampaignAggregates.Breakdown]>, _ index: Int, in aggregates: CampaignAggregates) -> Scope {
+            let base = kind.appending(path: \[CampaignAggregates.Breakdown].[index])
+            let breakdown = aggregates[keyPath: base]
+            let isStreet = kind == \CampaignAggregates.streets
+            return Scope(
+                dimension: isStreet ? TallyKey.streetDimension(breakdown.name) : TallyKey.areaDimension(breakdown.name),
+                responses: base.appending(path: \.responses), declined: base.appending(path: \.declined),
+                safeguarding: base.appending(path: \.safeguardingConcerns), followUps: base.appending(path: \.followUps),
+                funnel: base.appending(path: \.funnel), questions: base.appending(path: \.questions),
+                areas: breakdown.areas
+            )
+        }
+
+        /// The scope's counts; the first is its response count.
+        func figures(in aggregates: CampaignAggregates) -> [Figure] {
+            var figures: [Figure] = []
+            func add(_ measure: String, _ path: Path) {
+                figures.append(Figure(measure: measure, key: dimension + "\t" + measure, path: path))
+            }
+            add("responses", responses)
+            add("declined", declined)
+            add("safeguarding", safeguarding)
+            add("follow_ups", followUps)
+            for (name, figure) in Self.funnelFigures { add("funnel." + name, funnel.appending(path: figure)) }
+            for (index, question) in aggregates[keyPath: questions].enumerated() {
+                let path = questions.appending(path: \.[index])
+                let prefix = "question." + question.name + "."
+                add(prefix + "answered", path.appending(path: \.answered))
+                for choice in question.choices.indices {
+                    add(prefix + "choice." + question.choices[choice].name, path.appending(path: \.choices[choice].count))
+                }
+                for value in question.distribution.indices {
+                    add(prefix + "value." + question.distribution[value].name, path.appending(path: \.distribution[value].count))
+                }
+            }
+            if !isBreakdown {
+                for index in aggregates.headline.followUpsByAgency.indices {
+                    add("follow_up." + aggregates.headline.followUpsByAgency[index].name, \.headline.followUpsByAgency[index].count)
+                }
+            }
+            return figures
+        }
+
+        /// The funnel's counts of residents' doors; addresses, knocked and visits stay shown.
+        static var funnelFigures: [(String, WritableKeyPath<VisitFunnel, Int?>)] { [
+            ("answered", \.answered), ("surveyed", \.surveyed), ("declined", \.declined), ("refused", \.refused),
+            ("revisits", \.revisits), ("no_answer", \.noAnswer),
+        ] }
+    }
+
+    let aggregates: CampaignAggregates
     var table: SuppressionTable
-    var paths: [(Path, Int)] = []
+    /// Each published cell's place in the aggregates.
+    var paths: [Int: Path] = [:]
 
-    init(threshold: Int) {
-        table = SuppressionTable(threshold: threshold)
-    }
-
-    /// The cells of one question's figures.
-    struct QuestionCells {
-        var answered: Int
-        var choices: [String: Int] = [:]
-        var distribution: [String: Int] = [:]
-        var all: [Int] { [answered] + Array(choices.values) + Array(distribution.values) }
-    }
-
-    /// The cells of a campaign, a street or an area.
-    struct ScopeCells {
-        var responses: Int
-        var safeguarding: Int
-        var followUps: Int
-        var funnel: [Int]
-        var questions: [String: QuestionCells] = [:]
-        var all: [Int] { [responses, safeguarding, followUps] + funnel + questions.values.flatMap(\.all) }
-    }
-
-    mutating func cell(_ path: Path, in aggregates: CampaignAggregates, primary: Bool = true) -> Int {
-        let cell = table.add(aggregates[keyPath: path], primary: primary)
-        paths.append((path, cell))
-        return cell
-    }
-
-    mutating func register(_ aggregates: CampaignAggregates) {
-        let campaign = scope(
-            in: aggregates, responses: \.responses,
-            safeguarding: \.headline.safeguardingConcerns, followUps: \.headline.followUps,
-            funnel: \.funnel, questions: \.questions
-        )
-        var agencies: [Int] = []
-        for index in aggregates.headline.followUpsByAgency.indices {
-            agencies.append(cell(\.headline.followUpsByAgency[index].count, in: aggregates))
+    init(_ aggregates: CampaignAggregates, disclosed: DisclosedFigures?) {
+        self.aggregates = aggregates
+        table = SuppressionTable(threshold: aggregates.suppression.threshold)
+        let campaign = register(.campaign, disclosed: disclosed)
+        var streets: [(scope: Scope, cells: [String: Int])] = []
+        var areas: [String: (scope: Scope, cells: [String: Int])] = [:]
+        for index in aggregates.streets.indices {
+            let scope = Scope.breakdown(\.streets, index, in: aggregates)
+            streets.append((scope, register(scope, disclosed: disclosed)))
         }
-        table.imply(campaign.responses, agencies)
-        table.imply(campaign.followUps, agencies)
-
-        for kind in CampaignAggregates.breakdownKinds {
-            var parts: [ScopeCells] = []
-            for index in aggregates[keyPath: kind].indices {
-                let breakdown: WritableKeyPath<CampaignAggregates, CampaignAggregates.Breakdown> =
-                    kind.appending(path: \[CampaignAggregates.Breakdown].[index])
-                parts.append(scope(
-                    in: aggregates, responses: breakdown.appending(path: \CampaignAggregates.Breakdown.responses),
-                    safeguarding: breakdown.appending(path: \CampaignAggregates.Breakdown.safeguardingConcerns),
-                    followUps: breakdown.appending(path: \CampaignAggregates.Breakdown.followUps),
-                    funnel: breakdown.appending(path: \CampaignAggregates.Breakdown.funnel), questions: breakdown.appending(path: \CampaignAggregates.Breakdown.questions)
-                ))
-            }
-            crossGroups(whole: campaign, parts: parts)
+        for index in aggregates.areas.indices {
+            let scope = Scope.breakdown(\.areas, index, in: aggregates)
+            areas[aggregates.areas[index].name] = (scope, register(scope, disclosed: disclosed))
         }
+        addHierarchy(campaign: (.campaign, campaign), streets: streets, areas: areas)
     }
 
-    /// Registers the cells of one scope: its counts, funnel and questions, and how they relate.
-    private mutating func scope(
-        in aggregates: CampaignAggregates, responses: Path, safeguarding: Path, followUps: Path,
-        funnel: WritableKeyPath<CampaignAggregates, VisitFunnel>,
-        questions: WritableKeyPath<CampaignAggregates, [QuestionAggregate]>
-    ) -> ScopeCells {
-        let shownFunnel: [WritableKeyPath<VisitFunnel, Int?>] = [\.addresses, \.knocked, \.visits]
-        for figure in shownFunnel { _ = cell(funnel.appending(path: figure), in: aggregates, primary: false) }
-        let outcomes: [WritableKeyPath<VisitFunnel, Int?>] = [\.surveyed, \.refused, \.revisits, \.noAnswer]
-        let outcomeCells = outcomes.map { cell(funnel.appending(path: $0), in: aggregates) }
-        let answeredCell = cell(funnel.appending(path: \.answered), in: aggregates)
-        table.group(outcomeCells)
-        table.group(Array(outcomeCells.prefix(3)))
-        table.group([answeredCell, outcomeCells[3]])
-        table.imply(answeredCell, Array(outcomeCells.prefix(3)))
-        var cells = ScopeCells(
-            responses: cell(responses, in: aggregates),
-            safeguarding: cell(safeguarding, in: aggregates),
-            followUps: cell(followUps, in: aggregates),
-            funnel: outcomeCells + [answeredCell]
-        )
-        for index in aggregates[keyPath: questions].indices {
-            let path = questions.appending(path: \.[index])
-            let question = aggregates[keyPath: path]
-            var questionCells = QuestionCells(answered: cell(path.appending(path: \.answered), in: aggregates))
-            for choice in question.choices.indices {
-                questionCells.choices[question.choices[choice].name] =
-                    cell(path.appending(path: \.choices[choice].count), in: aggregates)
+    /// Every count of `aggregates` with its key, campaign first.
+    static func figures(of aggregates: CampaignAggregates) -> [Figure] {
+        var scopes = [Scope.campaign]
+        for index in aggregates.streets.indices { scopes.append(.breakdown(\.streets, index, in: aggregates)) }
+        for index in aggregates.areas.indices { scopes.append(.breakdown(\.areas, index, in: aggregates)) }
+        return scopes.flatMap { $0.figures(in: aggregates) }
+    }
+
+    /// Registers one scope's cells and the sums within it; returns its cells by measure.
+    private mutating func register(_ scope: Scope, disclosed: DisclosedFigures?) -> [String: Int] {
+        var cells: [String: Int] = [:]
+        var whole: Int?
+        for figure in scope.figures(in: aggregates) {
+            let cell = table.add(aggregates[keyPath: figure.path], baseline: disclosed?.counts[figure.key], whole: whole)
+            if scope.isBreakdown, whole == nil {
+                whole = cell
+                table.setWhole(cell, of: cell)
             }
-            for value in question.distribution.indices {
-                questionCells.distribution[question.distribution[value].name] =
-                    cell(path.appending(path: \.distribution[value].count), in: aggregates)
-            }
-            table.imply(questionCells.answered, Array(questionCells.choices.values) + Array(questionCells.distribution.values))
-            if question.kind == "select_one" { table.group(Array(questionCells.choices.values)) }
-            table.group(Array(questionCells.distribution.values))
-            cells.questions[question.name] = questionCells
+            paths[cell] = figure.path
+            cells[figure.measure] = cell
         }
-        table.imply(cells.responses, cells.all.filter { $0 != cells.responses })
+        let responses = cells["responses"]!
+        table.imply(responses, cells.values.filter { $0 != responses })
+
+        let funnel = aggregates[keyPath: scope.funnel]
+        let outcomes = ["surveyed", "declined", "refused", "revisits"].compactMap { cells["funnel." + $0] }
+        if let answered = cells["funnel.answered"], let noAnswer = cells["funnel.no_answer"] {
+            let knocked = funnel.knocked ?? 0
+            table.equation(totals: [answered], parts: outcomes)
+            table.equation(totals: [], parts: [answered, noAnswer], known: knocked)
+            table.equation(totals: [], parts: outcomes + [noAnswer], known: knocked)
+        }
+
+        let questions = aggregates[keyPath: scope.questions]
+        for question in questions {
+            let prefix = "question." + question.name + "."
+            guard let answered = cells[prefix + "answered"] else { continue }
+            let choices = question.choices.compactMap { cells[prefix + "choice." + $0.name] }
+            let values = question.distribution.compactMap { cells[prefix + "value." + $0.name] }
+            if question.kind == "select_one" { table.equation(totals: [answered], parts: choices) }
+            if !values.isEmpty { table.equation(totals: [answered], parts: values) }
+        }
+        // A count shown twice, under two names, is one count: it must be hidden in both places.
+        let headline = aggregates.headline
+        func singleChoice(_ names: [String], counted: (String) -> Bool) -> [Int]? {
+            guard names.count == 1, let question = questions.first(where: { $0.name == names[0] }),
+                  question.kind == "select_one" else { return nil }
+            return question.choices.filter { counted($0.name) }.compactMap { cells["question.\(question.name).choice.\($0.name)"] }
+        }
+        if let safeguarding = cells["safeguarding"],
+           let flagged = singleChoice(headline.safeguardingQuestions, counted: { AnswerValue.text($0).isTruthy })
+        {
+            // A declined response may flag a concern without answering: exact only without consent.
+            table.equation(totals: [safeguarding], parts: flagged, exact: headline.consentQuestions.isEmpty)
+        }
+        if let followUps = cells["follow_ups"],
+           let asking = singleChoice(headline.followUpQuestions, counted: Tally.Plan.asksForFollowUp)
+        {
+            table.equation(totals: [followUps], parts: asking)
+        }
+        if !scope.isBreakdown {
+            for agency in headline.followUpsByAgency {
+                guard let cell = cells["follow_up." + agency.name] else { continue }
+                let chosen = headline.followUpQuestions.compactMap { cells["question.\($0).choice.\(agency.name)"] }
+                table.equation(totals: [cell], parts: chosen)
+            }
+        }
         return cells
     }
 
-    /// Groups each figure of the parts (streets or areas) that add up to the whole's figure.
-    private mutating func crossGroups(whole: ScopeCells, parts: [ScopeCells]) {
-        guard parts.count > 1 else { return }
-        func group(_ total: Int, _ cells: [Int]) {
-            if cells.reduce(0, { $0 + table.values[$1] }) == table.values[total] { table.group(cells) }
+    /// The sums across dimensions: campaign = its streets = its areas, and each area = its streets
+    /// (areas that share a street, together). A sum is exact when its doors on the list and doors
+    /// knocked add up, as a reader can check; otherwise what lies outside the parts is a remainder.
+    private mutating func addHierarchy(
+        campaign: (scope: Scope, cells: [String: Int]), streets: [(scope: Scope, cells: [String: Int])],
+        areas: [String: (scope: Scope, cells: [String: Int])]
+    ) {
+        // Areas joined by a street that lies in both are summed together.
+        var group: [String: String] = Dictionary(uniqueKeysWithValues: areas.keys.map { ($0, $0) })
+        func root(_ area: String) -> String {
+            var area = area
+            while let parent = group[area], parent != area { area = parent }
+            return area
         }
-        group(whole.responses, parts.map(\.responses))
-        group(whole.safeguarding, parts.map(\.safeguarding))
-        group(whole.followUps, parts.map(\.followUps))
-        for index in whole.funnel.indices {
-            group(whole.funnel[index], parts.map { $0.funnel[index] })
+        for street in streets where street.scope.areas.count > 1 {
+            let known = street.scope.areas.filter { group[$0] != nil }
+            for area in known.dropFirst() { group[root(area)] = root(known[0]) }
         }
-        for (name, question) in whole.questions {
-            group(question.answered, parts.compactMap { $0.questions[name]?.answered })
-            for (choice, total) in question.choices {
-                group(total, parts.map { $0.questions[name]?.choices[choice] }.compactMap { $0 })
+        var groups: [String: (areas: [String], streets: [Int])] = [:]
+        for area in areas.keys.sorted() { groups[root(area), default: ([], [])].areas.append(area) }
+        for (index, street) in streets.enumerated() {
+            guard let first = street.scope.areas.first(where: { areas[$0] != nil }) else { continue }
+            groups[root(first), default: ([], [])].streets.append(index)
+        }
+
+        typealias Scoped = (scope: Scope, cells: [String: Int])
+        var sums: [(totals: [Scoped], parts: [Scoped])] = []
+        if !streets.isEmpty { sums.append(([campaign], streets)) }
+        let areaList = areas.keys.sorted().compactMap { areas[$0] }
+        if !areaList.isEmpty { sums.append(([campaign], areaList)) }
+        for (_, members) in groups.sorted(by: { $0.key < $1.key }) where !members.streets.isEmpty {
+            let groupAreas = members.areas.compactMap { areas[$0] }
+            sums.append((groupAreas, members.streets.map { streets[$0] }))
+            // Within a group of areas, each area is also its own streets plus its share of the
+            // streets it shares: a small share must not be worked out either.
+            guard members.areas.count > 1 else { continue }
+            for area in members.areas {
+                let own = members.streets.filter { streets[$0].scope.areas == [area] }
+                if let scoped = areas[area], !own.isEmpty { sums.append(([scoped], own.map { streets[$0] })) }
             }
-            for (value, total) in question.distribution {
-                group(total, parts.map { $0.questions[name]?.distribution[value] }.compactMap { $0 })
+        }
+        let measures = Set(campaign.cells.keys).union(streets.flatMap { $0.cells.keys }).union(areas.values.flatMap { $0.cells.keys })
+            .filter { !$0.hasPrefix("follow_up.") }
+        for sum in sums {
+            let exact = doors(sum.totals) == doors(sum.parts)
+            for measure in measures.sorted() {
+                table.equation(
+                    totals: sum.totals.compactMap { $0.cells[measure] }, parts: sum.parts.compactMap { $0.cells[measure] },
+                    exact: exact, acrossBreakdowns: true
+                )
             }
         }
     }
-}
 
-/// Cells (counts), the groups of cells that add up to a shown figure, and which hidden cell hides
-/// which others; ``solve()`` decides what is hidden.
-struct SuppressionTable {
-    let threshold: Int
-    private(set) var values: [Int] = []
-    private(set) var hidden: [Bool] = []
-    private var primary: [Bool] = []
-    private var groups: [[Int]] = []
-    private var implications: [Int: [Int]] = [:]
-
-    init(threshold: Int) {
-        self.threshold = threshold
-    }
-
-    /// Adds a cell; a `nil` value is hidden already. `primary` cells are hidden when small.
-    mutating func add(_ value: Int?, primary: Bool = true) -> Int {
-        values.append(value ?? 0)
-        hidden.append(value == nil)
-        self.primary.append(primary)
-        return values.count - 1
-    }
-
-    /// Cells whose sum is known to a reader, so one hidden cell among them is not enough.
-    mutating func group(_ cells: [Int]) {
-        if cells.count > 1 { groups.append(cells) }
-    }
-
-    /// When `cell` is hidden, `others` are hidden too.
-    mutating func imply(_ cell: Int, _ others: [Int]) {
-        implications[cell, default: []].append(contentsOf: others)
-    }
-
-    /// Hides small cells, then what they imply, then more cells of each group until no hidden cell
-    /// can be worked out: each group hides no positive count, or two or more cells adding up to the
-    /// threshold or more (or every positive count it has).
-    mutating func solve() {
-        for cell in values.indices where primary[cell] && values[cell] > 0 && values[cell] < threshold {
-            hidden[cell] = true
-        }
-        var changed = true
-        while changed {
-            changed = false
-            for (cell, others) in implications where hidden[cell] {
-                for other in others where !hidden[other] {
-                    hidden[other] = true
-                    changed = true
-                }
-            }
-            for group in groups {
-                let hiddenCells = group.filter { hidden[$0] }
-                guard !hiddenCells.isEmpty else { continue }
-                // Hidden zeros reveal nothing that is not shown anyway: zeros are not suppressed.
-                let hiddenSum = hiddenCells.reduce(0) { $0 + values[$1] }
-                guard hiddenSum > 0, hiddenCells.count == 1 || hiddenSum < threshold else { continue }
-                let candidates = group.filter { !hidden[$0] }
-                let positive = candidates.filter { values[$0] > 0 }
-                if let next = positive.min(by: { values[$0] < values[$1] }) {
-                    hidden[next] = true
-                    changed = true
-                } else if hiddenCells.count == 1, let next = candidates.first {
-                    hidden[next] = true
-                    changed = true
-                }
-            }
+    /// The doors on the list and the doors knocked of some scopes together: always shown.
+    private func doors(_ scopes: [(scope: Scope, cells: [String: Int])]) -> [Int] {
+        scopes.reduce(into: [0, 0]) { total, scoped in
+            let funnel = aggregates[keyPath: scoped.scope.funnel]
+            total[0] += funnel.addresses ?? 0
+            total[1] += funnel.knocked ?? 0
         }
     }
 }

@@ -20,8 +20,11 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
     public var formTitle: String
     /// Whether and how small counts were hidden.
     public var suppression: Suppression
-    /// Responses counted (erased ones excluded).
+    /// Responses counted (erased ones excluded): those with the resident's consent.
     public var responses: Int?
+    /// Responses without the resident's consent (the form's `consent` question not answered
+    /// `yes`): counted here only, never as responses or surveyed, their answers never aggregated.
+    public var declined: Int?
     /// Safeguarding concerns and follow-ups.
     public var headline: Headline
     /// Doors on the walk list, knocked, answered, surveyed, refused and to revisit.
@@ -36,7 +39,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
     /// Creates aggregates from their parts; ``compute(campaign:name:date:forms:tallies:funnels:)`` is the usual way.
     public init(
         campaign: String, name: String, date: String?, form: String, formVersion: String, formTitle: String,
-        suppression: Suppression, responses: Int?, headline: Headline, funnel: VisitFunnel,
+        suppression: Suppression, responses: Int?, declined: Int? = 0, headline: Headline, funnel: VisitFunnel,
         questions: [QuestionAggregate], streets: [Breakdown], areas: [Breakdown]
     ) {
         self.campaign = campaign
@@ -47,6 +50,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         self.formTitle = formTitle
         self.suppression = suppression
         self.responses = responses
+        self.declined = declined
         self.headline = headline
         self.funnel = funnel
         self.questions = questions
@@ -55,8 +59,27 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case campaign, name, date, form, suppression, responses, headline, funnel, questions, streets, areas
+        case campaign, name, date, form, suppression, responses, declined, headline, funnel, questions, streets, areas
         case formVersion = "form_version", formTitle = "form_title"
+    }
+
+    /// Decodes aggregates; `declined` may be absent (figures from before consent was counted).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        campaign = try container.decode(String.self, forKey: .campaign)
+        name = try container.decode(String.self, forKey: .name)
+        date = try container.decodeIfPresent(String.self, forKey: .date)
+        form = try container.decode(String.self, forKey: .form)
+        formVersion = try container.decode(String.self, forKey: .formVersion)
+        formTitle = try container.decode(String.self, forKey: .formTitle)
+        suppression = try container.decode(Suppression.self, forKey: .suppression)
+        responses = try container.decodeIfPresent(Int.self, forKey: .responses)
+        declined = try container.decodeIfPresent(Int.self, forKey: .declined)
+        headline = try container.decode(Headline.self, forKey: .headline)
+        funnel = try container.decode(VisitFunnel.self, forKey: .funnel)
+        questions = try container.decode([QuestionAggregate].self, forKey: .questions)
+        streets = try container.decode([Breakdown].self, forKey: .streets)
+        areas = try container.decode([Breakdown].self, forKey: .areas)
     }
 
     /// Encodes every key, a suppressed figure as `null`.
@@ -70,6 +93,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         try container.encode(formTitle, forKey: .formTitle)
         try container.encode(suppression, forKey: .suppression)
         try container.encode(responses, forKey: .responses)
+        try container.encode(declined, forKey: .declined)
         try container.encode(headline, forKey: .headline)
         try container.encode(funnel, forKey: .funnel)
         try container.encode(questions, forKey: .questions)
@@ -103,17 +127,21 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         public var safeguardingQuestions: [String]
         /// The follow-up questions (``FormDefinition/followUpQuestions``); none means the form asks none.
         public var followUpQuestions: [String]
+        /// The consent question of any version (``FormDefinition/consent``); none means the form
+        /// names none, so no response is counted as declined.
+        public var consentQuestions: [String]
 
         /// Creates headline figures.
         public init(
             safeguardingConcerns: Int?, followUps: Int?, followUpsByAgency: [BucketCount],
-            safeguardingQuestions: [String] = [], followUpQuestions: [String] = []
+            safeguardingQuestions: [String] = [], followUpQuestions: [String] = [], consentQuestions: [String] = []
         ) {
             self.safeguardingConcerns = safeguardingConcerns
             self.followUps = followUps
             self.followUpsByAgency = followUpsByAgency
             self.safeguardingQuestions = safeguardingQuestions
             self.followUpQuestions = followUpQuestions
+            self.consentQuestions = consentQuestions
         }
 
         private enum CodingKeys: String, CodingKey {
@@ -122,6 +150,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
             case followUpsByAgency = "follow_ups_by_agency"
             case safeguardingQuestions = "safeguarding_questions"
             case followUpQuestions = "follow_up_questions"
+            case consentQuestions = "consent_questions"
         }
 
         /// Decodes headline figures; the lists of questions may be absent.
@@ -132,6 +161,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
             followUpsByAgency = try container.decode([BucketCount].self, forKey: .followUpsByAgency)
             safeguardingQuestions = try container.decodeIfPresent([String].self, forKey: .safeguardingQuestions) ?? []
             followUpQuestions = try container.decodeIfPresent([String].self, forKey: .followUpQuestions) ?? []
+            consentQuestions = try container.decodeIfPresent([String].self, forKey: .consentQuestions) ?? []
         }
 
         /// Encodes every key, a suppressed figure as `null`.
@@ -142,6 +172,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
             try container.encode(followUpsByAgency, forKey: .followUpsByAgency)
             try container.encode(safeguardingQuestions, forKey: .safeguardingQuestions)
             try container.encode(followUpQuestions, forKey: .followUpQuestions)
+            try container.encode(consentQuestions, forKey: .consentQuestions)
         }
     }
 
@@ -151,6 +182,8 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         public var name: String
         /// Responses from addresses there.
         public var responses: Int?
+        /// Responses without consent from addresses there.
+        public var declined: Int?
         /// Responses there flagging a safeguarding concern.
         public var safeguardingConcerns: Int?
         /// Responses there asking for a follow-up.
@@ -159,14 +192,19 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         public var funnel: VisitFunnel
         /// Each aggregated question, answered there.
         public var questions: [QuestionAggregate]
+        /// For a street: the areas its doors on the walk list lie in, so that a street's figures are
+        /// known to add up to its area's (suppression relies on it); empty for an area.
+        public var areas: [String]
 
         /// Creates a breakdown.
         public init(
-            name: String, responses: Int?, safeguardingConcerns: Int?, followUps: Int?,
-            funnel: VisitFunnel, questions: [QuestionAggregate]
+            name: String, responses: Int?, declined: Int? = 0, safeguardingConcerns: Int?, followUps: Int?,
+            funnel: VisitFunnel, questions: [QuestionAggregate], areas: [String] = []
         ) {
+            self.areas = areas
             self.name = name
             self.responses = responses
+            self.declined = declined
             self.safeguardingConcerns = safeguardingConcerns
             self.followUps = followUps
             self.funnel = funnel
@@ -174,9 +212,22 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         }
 
         private enum CodingKeys: String, CodingKey {
-            case name, responses, funnel, questions
+            case name, responses, declined, funnel, questions, areas
             case safeguardingConcerns = "safeguarding_concerns"
             case followUps = "follow_ups"
+        }
+
+        /// Decodes a breakdown; `declined` and `areas` may be absent.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            responses = try container.decodeIfPresent(Int.self, forKey: .responses)
+            declined = try container.decodeIfPresent(Int.self, forKey: .declined)
+            safeguardingConcerns = try container.decodeIfPresent(Int.self, forKey: .safeguardingConcerns)
+            followUps = try container.decodeIfPresent(Int.self, forKey: .followUps)
+            funnel = try container.decode(VisitFunnel.self, forKey: .funnel)
+            questions = try container.decode([QuestionAggregate].self, forKey: .questions)
+            areas = try container.decodeIfPresent([String].self, forKey: .areas) ?? []
         }
 
         /// Encodes every key, a suppressed figure as `null`.
@@ -184,10 +235,12 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(name, forKey: .name)
             try container.encode(responses, forKey: .responses)
+            try container.encode(declined, forKey: .declined)
             try container.encode(safeguardingConcerns, forKey: .safeguardingConcerns)
             try container.encode(followUps, forKey: .followUps)
             try container.encode(funnel, forKey: .funnel)
             try container.encode(questions, forKey: .questions)
+            try container.encode(areas, forKey: .areas)
         }
     }
 }

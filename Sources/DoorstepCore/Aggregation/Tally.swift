@@ -5,6 +5,9 @@ import Foundation
 /// Every response counts in the dimension `"all"` and, when its address has them, in
 /// `"street:<street>"` and `"area:<area>"`. Within each dimension it adds one to:
 /// * ``responseQuestion`` / ``responsesBucket``: the response itself;
+/// * ``responseQuestion`` / ``declinedBucket``: instead, a response without consent (the form's
+///   `consent` question not answered `yes`, ``FormDefinition/recordsConsent(_:)``): it adds only
+///   this and, when the officer flagged one, the safeguarding concern, never its answers;
 /// * ``responseQuestion`` / ``safeguardingBucket``: when a `safeguarding: true` question flags a concern;
 /// * ``responseQuestion`` / ``followUpBucket``: when it asks for a follow-up (``FormDefinition/requestsFollowUp(_:)``);
 /// * for each aggregated question it answers, `question` / ``answeredBucket`` and one bucket per
@@ -16,8 +19,10 @@ import Foundation
 public enum Tally {
     /// The pseudo question under which whole responses are counted; no question can be named so.
     public static let responseQuestion = "*"
-    /// Under ``responseQuestion``: every response.
+    /// Under ``responseQuestion``: every response with consent (or of a form that asks none).
     public static let responsesBucket = "responses"
+    /// Under ``responseQuestion``: every response without consent (declined).
+    public static let declinedBucket = "declined"
     /// Under ``responseQuestion``: responses flagging a safeguarding concern.
     public static let safeguardingBucket = "safeguarding"
     /// Under ``responseQuestion``: responses asking any agency to follow up.
@@ -122,6 +127,8 @@ extension Tally {
         let entries: [Entry]
         /// The questions marked `safeguarding: true`, in form order.
         let safeguarding: [Slot]
+        /// The form's consent question (``FormDefinition/consent``), if it names one.
+        let consent: Slot?
 
         /// Works out what responses to `form` contribute.
         public init(form: FormDefinition) {
@@ -137,6 +144,7 @@ extension Tally {
                 )
             }
             safeguarding = form.questions.filter(\.safeguarding).map(slot)
+            consent = form.consent.flatMap(form.question(named:)).map(slot)
         }
 
         /// Whether choosing `choice` on a follow-up question asks for a follow-up.
@@ -169,7 +177,8 @@ extension Tally {
             let all = TallyKey.allDimension
             var keys: [TallyKey] = []
             keys.reserveCapacity(3 + entries.count * 2)
-            keys.append(TallyKey(dimension: all, question: responseQuestion, bucket: responsesBucket))
+            let declined = consent.map { value($0) != FormDefinition.consentGiven } ?? false
+            keys.append(TallyKey(dimension: all, question: responseQuestion, bucket: declined ? declinedBucket : responsesBucket))
             // By the rule of ``AnswerValidator/flagsSafeguarding(_:)``: merged answers are validated
             // already (calculations done, answers that are not relevant dropped).
             if safeguarding.contains(where: { value($0)?.isTruthy == true }) {
@@ -177,7 +186,7 @@ extension Tally {
             }
             let followUpPlace = keys.count
             var followUp = false
-            for entry in entries {
+            for entry in entries where !declined {
                 guard let answer = value(entry.slot) else { continue }
                 let answered = keys.count
                 let name = entry.slot.name

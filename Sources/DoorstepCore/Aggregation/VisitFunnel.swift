@@ -3,11 +3,12 @@ import Foundation
 /// How far the doors of a walk list got: from on the list, to knocked, to answered, to surveyed.
 ///
 /// Each address has one status derived from every team's visits, as officers see it in
-/// `doorstep addresses`: **surveyed** once any visit surveyed it or a response was recorded there;
-/// otherwise the latest knock (by clock stamp, so every replica agrees) decides: **refused**,
-/// **revisit** (the resident asked to be called on again) or **no answer** (no answer, or a card
-/// left); an address never knocked is only counted on the list. So
-/// `answered = surveyed + refused + revisits` and `knocked = answered + no_answer`.
+/// `doorstep addresses`: **surveyed** once any visit surveyed it or a response was recorded there
+/// (unless the latest knock says the resident declined); otherwise the latest knock (by clock
+/// stamp, so every replica agrees) decides: **declined** (came to the door but did not consent to
+/// the questionnaire), **refused**, **revisit** (the resident asked to be called on again) or
+/// **no answer** (no answer, or a card left); an address never knocked is only counted on the list.
+/// So `answered = surveyed + declined + refused + revisits` and `knocked = answered + no_answer`.
 /// A count that is `nil` is suppressed.
 public struct VisitFunnel: Codable, Sendable, Hashable {
     /// Addresses on the walk list.
@@ -18,6 +19,8 @@ public struct VisitFunnel: Codable, Sendable, Hashable {
     public var answered: Int?
     /// Addresses with a questionnaire.
     public var surveyed: Int?
+    /// Addresses whose resident did not consent to the questionnaire, and were not surveyed later.
+    public var declined: Int?
     /// Addresses that declined, and were not surveyed later.
     public var refused: Int?
     /// Addresses whose resident asked for another call, not yet surveyed or refused.
@@ -29,13 +32,14 @@ public struct VisitFunnel: Codable, Sendable, Hashable {
 
     /// Creates a funnel.
     public init(
-        addresses: Int?, knocked: Int?, answered: Int?, surveyed: Int?, refused: Int?, revisits: Int?,
-        noAnswer: Int?, visits: Int?
+        addresses: Int?, knocked: Int?, answered: Int?, surveyed: Int?, declined: Int? = 0, refused: Int?,
+        revisits: Int?, noAnswer: Int?, visits: Int?
     ) {
         self.addresses = addresses
         self.knocked = knocked
         self.answered = answered
         self.surveyed = surveyed
+        self.declined = declined
         self.refused = refused
         self.revisits = revisits
         self.noAnswer = noAnswer
@@ -44,12 +48,26 @@ public struct VisitFunnel: Codable, Sendable, Hashable {
 
     /// A funnel with every count zero.
     public static let empty = VisitFunnel(
-        addresses: 0, knocked: 0, answered: 0, surveyed: 0, refused: 0, revisits: 0, noAnswer: 0, visits: 0
+        addresses: 0, knocked: 0, answered: 0, surveyed: 0, declined: 0, refused: 0, revisits: 0, noAnswer: 0, visits: 0
     )
 
     private enum CodingKeys: String, CodingKey {
-        case addresses, knocked, answered, surveyed, refused, revisits, visits
+        case addresses, knocked, answered, surveyed, declined, refused, revisits, visits
         case noAnswer = "no_answer"
+    }
+
+    /// Decodes a funnel; `declined` may be absent (figures from before consent was counted).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        addresses = try container.decodeIfPresent(Int.self, forKey: .addresses)
+        knocked = try container.decodeIfPresent(Int.self, forKey: .knocked)
+        answered = try container.decodeIfPresent(Int.self, forKey: .answered)
+        surveyed = try container.decodeIfPresent(Int.self, forKey: .surveyed)
+        declined = try container.decodeIfPresent(Int.self, forKey: .declined)
+        refused = try container.decodeIfPresent(Int.self, forKey: .refused)
+        revisits = try container.decodeIfPresent(Int.self, forKey: .revisits)
+        noAnswer = try container.decodeIfPresent(Int.self, forKey: .noAnswer)
+        visits = try container.decodeIfPresent(Int.self, forKey: .visits)
     }
 
     /// Encodes every key, a suppressed count as `null`.
@@ -59,6 +77,7 @@ public struct VisitFunnel: Codable, Sendable, Hashable {
         try container.encode(knocked, forKey: .knocked)
         try container.encode(answered, forKey: .answered)
         try container.encode(surveyed, forKey: .surveyed)
+        try container.encode(declined, forKey: .declined)
         try container.encode(refused, forKey: .refused)
         try container.encode(revisits, forKey: .revisits)
         try container.encode(noAnswer, forKey: .noAnswer)
@@ -67,16 +86,17 @@ public struct VisitFunnel: Codable, Sendable, Hashable {
 
     /// The status of one address.
     public enum Status: Sendable, Hashable {
-        case notKnocked, noAnswer, revisit, refused, surveyed
+        case notKnocked, noAnswer, revisit, refused, declined, surveyed
 
         /// The status of a door given its knocks and whether a response was recorded there.
         public init(_ door: Door?, hasResponse: Bool) {
-            if hasResponse || door?.everSurveyed == true {
+            if door?.everSurveyed == true || (hasResponse && door?.latest != .declined) {
                 self = .surveyed
                 return
             }
             switch door?.latest {
             case nil: self = .notKnocked
+            case .declined: self = .declined
             case .refused: self = .refused
             case .revisit: self = .revisit
             case .noAnswer, .cardLeft: self = .noAnswer
@@ -159,6 +179,7 @@ public struct VisitFunnel: Codable, Sendable, Hashable {
         bump(&visits, by: knocks)
         switch status {
         case .surveyed: bump(&surveyed); bump(&answered); bump(&knocked)
+        case .declined: bump(&declined); bump(&answered); bump(&knocked)
         case .refused: bump(&refused); bump(&answered); bump(&knocked)
         case .revisit: bump(&revisits); bump(&answered); bump(&knocked)
         case .noAnswer: bump(&noAnswer); bump(&knocked)

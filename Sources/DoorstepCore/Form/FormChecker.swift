@@ -30,7 +30,28 @@ struct FormChecker {
             checkExpression(group.relevant, field: "relevant", owner: .group(group))
         }
         checkCycles()
+        checkConsent()
         return faults
+    }
+
+    // MARK: Consent
+
+    /// The form's `consent` must name a `select_one` question with a choice `yes`.
+    private mutating func checkConsent() {
+        guard let name = form.consent else { return }
+        let rule = "name a select_one question with a choice 'yes'"
+        guard let question = questions[name] else {
+            let kind = groups[name] != nil ? "is a group, not a question" : "is not a question of the form"
+            faults.append("The form's consent '\(name)' \(kind); \(rule).")
+            return
+        }
+        guard case .selectOne = question.type else {
+            faults.append("The form's consent '\(name)' is not a select_one question; \(rule).")
+            return
+        }
+        if !question.choices.isEmpty, !question.choices.contains(where: { $0.name == "yes" }) {
+            faults.append("The form's consent '\(name)' has no choice 'yes' to record consent; \(rule).")
+        }
     }
 
     // MARK: Names

@@ -15,11 +15,14 @@ public struct FormDefinition: Sendable, Hashable, Identifiable {
     public var choiceLists: [String: [Choice]]
     /// The groups (sections) in the order they open; a question names its innermost one.
     public var groups: [QuestionGroup]
+    /// The consent question (`consent: NAME`): a `select_one` whose choice `yes` records the
+    /// resident's consent; `nil` when the form names none. See ``recordsConsent(_:)``.
+    public var consent: String?
 
     /// Creates a form from its parts; ``parse(yaml:)`` is the usual way.
     public init(
         id: String, version: String, title: String, questions: [Question], choiceLists: [String: [Choice]],
-        groups: [QuestionGroup] = []
+        groups: [QuestionGroup] = [], consent: String? = nil
     ) {
         self.id = id
         self.version = version
@@ -27,6 +30,7 @@ public struct FormDefinition: Sendable, Hashable, Identifiable {
         self.questions = questions
         self.choiceLists = choiceLists
         self.groups = groups
+        self.consent = consent
     }
 
     /// The group called `name`, if any.
@@ -38,6 +42,17 @@ public struct FormDefinition: Sendable, Hashable, Identifiable {
     public func question(named name: String) -> Question? {
         questions.first { $0.name == name }
     }
+
+    /// Whether these answers record the resident's consent: the consent question is answered
+    /// `yes`, or the form names none. A response without consent is *declined*: it is never
+    /// counted as surveyed, and none of its answers is aggregated.
+    public func recordsConsent(_ answers: Answers) -> Bool {
+        guard let consent else { return true }
+        return answers[consent] == Self.consentGiven
+    }
+
+    /// The answer to the consent question that records consent: the choice `yes`.
+    public static let consentGiven = AnswerValue.text("yes")
 
     /// Names of questions marked `sensitive: true` (personal data). What an erasure removes is
     /// ``questionsErasedOnWithdrawal``, which may keep some of them.

@@ -8,7 +8,7 @@ struct FormReader {
     /// The faults found so far, one sentence each.
     private(set) var faults: [String] = []
 
-    static let formKeys: Set<String> = ["id", "version", "title", "questions", "choices"]
+    static let formKeys: Set<String> = ["id", "version", "title", "consent", "questions", "choices"]
     static let questionKeys: Set<String> = [
         "name", "type", "label", "hint", "required", "relevant", "constraint", "constraint_message",
         "default", "calculate", "sensitive", "on_withdrawal", "safeguarding",
@@ -33,7 +33,7 @@ struct FormReader {
             return nil
         }
         for key in unknownKeys(mapping, allowed: Self.formKeys) {
-            faults.append("The form has unknown key '\(key)'; use id, version, title, questions and choices.")
+            faults.append("The form has unknown key '\(key)'; use id, version, title, consent, questions and choices.")
         }
         let id = text(mapping["id"], key: "id", who: "The form")
         let version = text(mapping["version"], key: "version", who: "The form")
@@ -43,6 +43,7 @@ struct FormReader {
             faults.append("The form id '\(id)' must be letters, digits, '_' or '-', starting with a letter.")
         }
         let title = text(mapping["title"], key: "title", who: "The form") ?? id ?? ""
+        let consent = text(mapping["consent"], key: "consent", who: "The form")
 
         let choiceLists = readChoiceLists(mapping["choices"])
         var questions: [Question] = []
@@ -55,7 +56,7 @@ struct FormReader {
         }
         return FormDefinition(
             id: id ?? "", version: version ?? "", title: title, questions: questions,
-            choiceLists: choiceLists, groups: groups
+            choiceLists: choiceLists, groups: groups, consent: consent
         )
     }
 

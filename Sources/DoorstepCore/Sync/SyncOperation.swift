@@ -188,6 +188,9 @@ public enum VisitOutcome: String, Codable, Hashable, Sendable, CaseIterable {
     case cardLeft = "card-left"
     case revisit
     case surveyed
+    /// The resident came to the door but did not consent to the questionnaire (a response whose
+    /// consent question is not answered `yes` records this knock, not `surveyed`).
+    case declined
 }
 
 /// A knock on a door: an append-only event.

@@ -23,13 +23,15 @@ public struct CampaignSummary: Sendable, Hashable {
 /// Where a door stands, derived from every team's knocks there.
 ///
 /// The latest knock (by clock stamp, so every laptop agrees) gives the status, except that a door
-/// once surveyed, or with a response recorded there, stays surveyed.
+/// once surveyed, or with a response recorded there, stays surveyed (unless the latest knock says
+/// the resident declined: a response without consent records a `declined` knock, never `surveyed`).
 public enum DoorStatus: String, Codable, Sendable, Hashable, CaseIterable {
     case notVisited = "not-visited"
     case noAnswer = "no-answer"
     case refused
     case cardLeft = "card-left"
     case revisit
+    case declined
     case surveyed
 
     /// The status as officers read it.
@@ -40,13 +42,14 @@ public enum DoorStatus: String, Codable, Sendable, Hashable, CaseIterable {
         case .refused: "refused"
         case .cardLeft: "card left"
         case .revisit: "revisit"
+        case .declined: "declined"
         case .surveyed: "surveyed"
         }
     }
 
     /// The status after knocks with these outcomes, oldest first, and whether a response exists.
     public init(outcomesOldestFirst outcomes: [VisitOutcome], hasResponse: Bool) {
-        if hasResponse || outcomes.contains(.surveyed) {
+        if outcomes.contains(.surveyed) || (hasResponse && outcomes.last != .declined) {
             self = .surveyed
         } else {
             switch outcomes.last {
@@ -55,6 +58,7 @@ public enum DoorStatus: String, Codable, Sendable, Hashable, CaseIterable {
             case .refused: self = .refused
             case .cardLeft: self = .cardLeft
             case .revisit: self = .revisit
+            case .declined: self = .declined
             case .surveyed: self = .surveyed
             }
         }

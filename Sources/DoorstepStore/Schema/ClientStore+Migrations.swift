@@ -156,6 +156,27 @@ extension ClientStore {
                 CREATE INDEX outbox_by_response ON outbox(response) WHERE response IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v4-visits-declined-outcome") { db in
+            // A knock may now say the resident declined consent; SQLite cannot change a CHECK in
+            // place, so the table is rebuilt with the same rows.
+            try db.execute(sql: """
+                CREATE TABLE visits_new (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    campaign TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    outcome TEXT NOT NULL
+                        CHECK (outcome IN ('no-answer', 'refused', 'card-left', 'revisit', 'surveyed', 'declined')),
+                    note TEXT,
+                    at TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    stamp TEXT NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO visits_new SELECT id, campaign, address, outcome, note, at, device, stamp FROM visits;
+                DROP TABLE visits;
+                ALTER TABLE visits_new RENAME TO visits;
+                CREATE INDEX visits_by_address ON visits(campaign, address, stamp);
+                """)
+        }
         return migrator
     }
 }

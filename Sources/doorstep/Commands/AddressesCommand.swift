@@ -9,7 +9,8 @@ struct AddressesCommand: ParsableCommand {
         abstract: "Show a campaign's walk list with each door's status.",
         discussion: """
             Status comes from every team's knocks (after sync): not-visited, no-answer, refused, card-left, \
-            revisit or surveyed. The latest knock decides, but a door once surveyed stays surveyed.
+            revisit, declined (no consent to the questionnaire) or surveyed. The latest knock decides, but \
+            a door once surveyed stays surveyed.
             """
     )
 

@@ -10,7 +10,8 @@ struct VisitCommand: ParsableCommand {
         abstract: "Record a knock on a door.",
         discussion: """
             Prints the visit's id on stdout. Knocks are never changed or removed: a later knock \
-            updates the door's status. Recording a questionnaire records a surveyed knock by itself.
+            updates the door's status. Recording a questionnaire records a surveyed knock by itself \
+            (a declined one when the resident did not consent).
             """
     )
 

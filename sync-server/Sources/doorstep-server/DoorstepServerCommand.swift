@@ -252,7 +252,9 @@ struct Forms: ParsableCommand {
 }
 
 struct Campaign: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create days of action.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Create days of action and publish their figures for viewers.", subcommands: [Create.self, Publish.self]
+    )
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a day of action and its walk list.")

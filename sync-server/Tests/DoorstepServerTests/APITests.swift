@@ -200,8 +200,10 @@ struct APITests {
             #expect(try await everything(fixture.secondCollector).responses == [theirs])
             #expect(try await everything(fixture.token(.organiser)).responses == [mine, theirs])
             #expect(try await everything(fixture.token(.admin)).responses == [mine, theirs])
-            let viewer = try await everything(fixture.token(.viewer))
-            #expect(viewer.responses.isEmpty && viewer.visits == 1 && viewer.campaigns == 1)
+            // Viewers get published figures only: no doors, knocks or notes, so no pull at all.
+            let viewer = try await client.send(.get, "/v1/pull?cursor=0", token: fixture.token(.viewer))
+            #expect(viewer.status == .forbidden)
+            #expect(viewer.errorBody?.error == "forbidden")
         }
     }
 

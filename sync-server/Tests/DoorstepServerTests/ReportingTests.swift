@@ -80,11 +80,20 @@ struct ReportingTests {
         }
     }
 
-    @Test("A viewer gets the aggregates with small counts suppressed (null in JSON)")
+    @Test("A viewer gets the published snapshot, small counts suppressed (null in JSON), never live figures")
     func viewerSuppressed() async throws {
         let fixture = try ServerFixture()
         try await fixture.app.test(.router) { client in
             try await ReportingDay().push(with: client, fixture: fixture)
+            let before = try await client.send(.get, "/v1/campaigns/day1/aggregates", token: fixture.token(.viewer))
+            #expect(before.status == .notFound)
+            #expect(before.errorBody?.error == "not_published")
+            let published = try await client.send(.post, "/v1/campaigns/day1/snapshots", token: fixture.token(.organiser))
+            #expect(published.status == .created)
+            #expect(try published.decode(SnapshotSummary.self).number == 1)
+            let audit = try await client.send(.get, "/v1/audit", token: fixture.token(.admin)).decode([AuditEntry].self)
+            #expect(audit.first?.action == "publish")
+
             let response = try await client.send(.get, "/v1/campaigns/day1/aggregates", token: fixture.token(.viewer))
             #expect(response.status == .ok)
             let text = String(buffer: response.body)
@@ -96,6 +105,17 @@ struct ReportingTests {
             #expect(figures.questions.first { $0.name == "safe" }?.choices.allSatisfy { $0.count == nil } == true)
             #expect(figures.streets.allSatisfy { $0.responses == nil })
             #expect(figures == (try await fixture.database.aggregates(campaign: "day1")).suppressed())
+
+            // A later push changes the live figures, not the viewer's.
+            _ = try await client.push([
+                Ops.create(UUID(), address: "a3", answers: ["safe": .text("very")], stamp: Ops.stamp(900, "laptop-1")),
+            ], token: fixture.token(.collector))
+            let again = try await client.send(.get, "/v1/campaigns/day1/aggregates", token: fixture.token(.viewer))
+            #expect(try again.decode(CampaignAggregates.self) == figures)
+            let live = try await client.send(.get, "/v1/campaigns/day1/aggregates", token: fixture.token(.organiser))
+            #expect(try live.decode(CampaignAggregates.self).responses == 7)
+            let latest = try await client.send(.get, "/v1/campaigns/day1/aggregates?snapshot=latest", token: fixture.token(.organiser))
+            #expect(try latest.decode(CampaignAggregates.self) == figures)
         }
     }
 
@@ -120,8 +140,13 @@ struct ReportingTests {
     @Test("Who may call what")
     func roles() async throws {
         let fixture = try ServerFixture()
+        try fixture.database.publishSnapshot(campaign: "day1")
         try await fixture.app.test(.router) { client in
             let allowed: [(String, HTTPRequest.Method, Set<Role>)] = [
+                ("/v1/campaigns/day1/snapshots", .post, [.organiser, .admin]),
+                ("/v1/campaigns/day1/snapshots", .get, [.organiser, .admin]),
+                ("/v1/pull", .get, [.collector, .organiser, .admin]),
+                ("/v1/conflicts", .get, [.organiser, .admin]),
                 ("/v1/campaigns/day1/aggregates", .get, [.organiser, .viewer, .admin]),
                 ("/v1/campaigns/day1/aggregates?format=csv", .get, [.organiser, .viewer, .admin]),
                 ("/v1/campaigns/day1/export?format=csv", .get, [.organiser, .admin]),
@@ -273,11 +298,12 @@ struct ReportingTests {
 
     // MARK: The report
 
-    @Test("The report is self-contained HTML with the figures; a viewer's is suppressed")
+    @Test("The report is self-contained HTML with the figures; a viewer's is the suppressed snapshot")
     func report() async throws {
         let fixture = try ServerFixture()
         try await fixture.app.test(.router) { client in
             try await ReportingDay().push(with: client, fixture: fixture)
+            try fixture.database.publishSnapshot(campaign: "day1")
             let response = try await client.send(.get, "/v1/campaigns/day1/report", token: fixture.token(.organiser))
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "text/html; charset=utf-8")
@@ -322,6 +348,7 @@ struct ReportingTests {
         let fixture = try ServerFixture()
         try await fixture.app.test(.router) { client in
             try await ReportingDay().push(with: client, fixture: fixture)
+            try fixture.database.publishSnapshot(campaign: "day1")
             struct Link: Decodable { var url: String; var expires_at: String }
             let created = try await client.send(.post, "/v1/campaigns/day1/report-link", token: fixture.token(.viewer))
             #expect(created.status == .created)

@@ -4,7 +4,8 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
     case collector
     /// Runs days of action: sees and corrects every response, resolves conflicts, exports.
     case organiser
-    /// Reads aggregates and reports, with small counts suppressed; sees no responses.
+    /// Reads the figures organisers publish (snapshots, small counts suppressed) as aggregates and
+    /// reports; never live figures, doors, knocks, notes or answers, so it may not pull.
     case viewer
     /// Everything an organiser can do, plus the audit log.
     case admin

@@ -79,8 +79,9 @@ public struct SyncController: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: JSONText.pushResponse(answer))))
     }
 
+    /// `GET /v1/pull`: not for viewers, who get published figures only, never doors, knocks or notes.
     @Sendable func pull(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireRole(in: Set(Role.allCases))
+        let identity = try context.requireRole(.collector, .organiser, .admin)
         let query = request.uri.queryParameters
         var cursor: Int64 = 0
         if let text = query["cursor"] {

@@ -182,6 +182,7 @@ extension ServerDatabase {
                 CREATE INDEX unapplied_operations_token ON unapplied_operations(token_id, status);
                 """)
         }
+        migrator.registerMigration("v3-snapshots", migrate: createSnapshots)
         return migrator
     }
 }

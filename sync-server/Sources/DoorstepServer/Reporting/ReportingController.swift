@@ -5,14 +5,21 @@ import HTTPTypes
 public import Hummingbird
 import NIOCore
 
-/// The organiser's routes: aggregates, raw exports (audited), the audit log, the HTML report and
-/// short-lived signed links to it.
+/// The organiser's routes: aggregates, snapshots published for viewers, raw exports (audited), the
+/// audit log, the HTML report and short-lived signed links to it.
 ///
-/// * `GET /v1/campaigns/{id}/aggregates[?format=json|csv]`: organiser, viewer, admin; small counts
-///   suppressed for a viewer.
+/// Viewers get figures only, and only published ones: their aggregates and report are the newest
+/// snapshot an organiser published (404 `not_published` before the first), never live figures.
+///
+/// * `GET /v1/campaigns/{id}/aggregates[?format=json|csv][&snapshot=latest]`: organiser, viewer,
+///   admin; live figures, or with `snapshot=latest` (always, for a viewer) the newest snapshot.
+/// * `POST /v1/campaigns/{id}/snapshots`: organiser, admin; publishes the figures for viewers,
+///   small counts suppressed (audited).
+/// * `GET /v1/campaigns/{id}/snapshots`: organiser, admin; the snapshots published so far.
 /// * `GET /v1/campaigns/{id}/export?format=csv|json`: organiser, admin; streamed; audited.
 /// * `GET /v1/audit[?limit=N&before=ID]`: admin.
-/// * `GET /v1/campaigns/{id}/report[?compare=ID2]`: organiser, viewer, admin; self-contained HTML.
+/// * `GET /v1/campaigns/{id}/report[?compare=ID2][&snapshot=latest]`: organiser, viewer, admin;
+///   self-contained HTML, of the same figures as the aggregates.
 /// * `POST /v1/campaigns/{id}/report-link[?compare=ID2]`: a link for a browser, `/r?link=...`,
 ///   working for ten minutes without a token (see ``ReportLinks``).
 /// * `GET /r?link=...`: the report the link grants.
@@ -38,6 +45,8 @@ public struct ReportingController: Sendable {
     ///   - router: The root router, for `GET /r`.
     public func addRoutes(to group: RouterGroup<AppRequestContext>, signedLinks router: Router<AppRequestContext>) {
         group.get("campaigns/:id/aggregates", use: aggregates)
+        group.post("campaigns/:id/snapshots", use: publish)
+        group.get("campaigns/:id/snapshots", use: snapshots)
         group.get("campaigns/:id/export", use: export)
         group.get("audit", use: audit)
         group.get("campaigns/:id/report", use: report)
@@ -51,12 +60,44 @@ public struct ReportingController: Sendable {
         let identity = try context.requireRole(.organiser, .viewer, .admin)
         let id = try context.parameters.require("id")
         let format = try Self.format(of: request, allowed: ["json", "csv"], default: "json")
-        var figures = try await database.aggregates(campaign: id)
-        if identity.role == .viewer { figures = figures.suppressed() }
+        let figures = try await figures(of: id, role: identity.role, published: Self.wantsSnapshot(request)).figures
         guard format == "csv" else { return .json(figures) }
         return Self.download(
             ByteBuffer(string: figures.csv()), type: "text/csv; charset=utf-8", fileName: "\(id)-aggregates.csv"
         )
+    }
+
+    // MARK: Snapshots
+
+    @Sendable func publish(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireRole(.organiser, .admin)
+        let id = try context.parameters.require("id")
+        return .json(try await database.publishSnapshot(campaign: id, by: identity), status: .created)
+    }
+
+    @Sendable func snapshots(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireRole(.organiser, .admin)
+        return .json(try await database.snapshots(campaign: try context.parameters.require("id")))
+    }
+
+    /// The figures of `campaign` that `role` may see, and when they were taken: the newest
+    /// snapshot for a viewer (or when `published` is asked for), the live figures otherwise.
+    func figures(of campaign: String, role: Role, published: Bool) async throws -> (figures: CampaignAggregates, takenAt: String) {
+        guard role == .viewer || published else {
+            return (try await database.aggregates(campaign: campaign), Self.generatedAt(Date()))
+        }
+        let snapshot = try await database.latestSnapshot(campaign: campaign)
+        let publishedAt = ISO8601DateFormatter().date(from: snapshot.summary.publishedAt) ?? Date()
+        return (snapshot.figures, Self.generatedAt(publishedAt))
+    }
+
+    /// Whether the request asks for the newest snapshot (`snapshot=latest`) rather than live figures.
+    static func wantsSnapshot(_ request: Request) throws -> Bool {
+        guard let text = request.uri.queryParameters["snapshot"].map(String.init) else { return false }
+        guard text == "latest" else {
+            throw APIError.badRequest("The snapshot parameter must be latest, not \(text).")
+        }
+        return true
     }
 
     // MARK: Export
@@ -126,7 +167,8 @@ public struct ReportingController: Sendable {
         let identity = try context.requireRole(.organiser, .viewer, .admin)
         let id = try context.parameters.require("id")
         let compare = request.uri.queryParameters["compare"].map(String.init)
-        let page = try await renderReport(campaign: id, compare: compare, role: identity.role)
+        let published = try Self.wantsSnapshot(request)
+        let page = try await renderReport(campaign: id, compare: compare, role: identity.role, published: published)
         try await database.auditReport(campaigns: [id] + (compare.map { [$0] } ?? []), tokenID: identity.tokenID)
         return Self.html(page)
     }
@@ -148,9 +190,9 @@ public struct ReportingController: Sendable {
         let identity = try context.requireRole(.organiser, .viewer, .admin)
         let id = try context.parameters.require("id")
         let compare = request.uri.queryParameters["compare"].map(String.init)
-        // Refuse a link to a campaign that does not exist, now rather than when it is followed.
-        _ = try await database.aggregates(campaign: id)
-        if let compare { _ = try await database.aggregates(campaign: compare) }
+        // Refuse a link to figures that do not exist, now rather than when it is followed.
+        _ = try await figures(of: id, role: identity.role, published: false)
+        if let compare { _ = try await figures(of: compare, role: identity.role, published: false) }
         let expiry = Date().addingTimeInterval(TimeInterval(ReportLinks.lifetime.components.seconds))
         let grant = ReportLinks.Grant(
             campaign: id, compare: compare, role: identity.role, tokenID: identity.tokenID,
@@ -176,29 +218,23 @@ public struct ReportingController: Sendable {
     }
 
     /// The report of `campaign` (compared with `compare` when given) as `role` may see it.
-    func renderReport(campaign: String, compare: String?, role: Role) async throws -> String {
-        var figures = try await database.aggregates(campaign: campaign)
-        var other = try await compare.asyncMap { try await database.aggregates(campaign: $0) }
-        if role == .viewer {
-            figures = figures.suppressed()
-            other = other?.suppressed()
-        }
-        let taken = Self.generatedAt()
-        if let other {
-            return ComparisonReport(figures, other, generatedAt: taken).html()
+    func renderReport(campaign: String, compare: String?, role: Role, published: Bool = false) async throws -> String {
+        let (figures, taken) = try await self.figures(of: campaign, role: role, published: published)
+        if let other = try await compare.asyncMap({ try await self.figures(of: $0, role: role, published: published) }) {
+            return ComparisonReport(figures, other.figures, generatedAt: taken).html()
         }
         return CampaignReport(aggregates: figures, generatedAt: taken).html()
     }
 
     // MARK: Helpers
 
-    /// Now, as the report's footer shows it: `14 November 2026 18:05 UTC`.
-    static func generatedAt() -> String {
+    /// A time as the report's footer shows it: `14 November 2026 18:05 UTC`.
+    static func generatedAt(_ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "d MMMM yyyy HH:mm 'UTC'"
-        return formatter.string(from: Date())
+        return formatter.string(from: date)
     }
 
     /// The `format` query parameter, checked.

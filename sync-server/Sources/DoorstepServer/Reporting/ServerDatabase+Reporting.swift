@@ -9,42 +9,46 @@ extension ServerDatabase {
     /// responses there are), the visits grouped by address, and the walk list, in one read
     /// transaction, so the figures are consistent with each other.
     /// - Parameter campaign: The campaign's id.
-    /// - Returns: The figures; ``CampaignAggregates/suppressed()`` makes a viewer's copy.
+    /// - Returns: The figures; viewers see a published snapshot of them instead (``publishSnapshot(campaign:by:)``).
     /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign, or a database error.
     public func aggregates(campaign: String) async throws -> CampaignAggregates {
-        try await writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM campaigns WHERE id = ?", arguments: [campaign]) else {
-                throw APIError.notFound("There is no campaign \(campaign).")
-            }
-            let info = try Self.campaign(row, db)
-            let threshold: Int = row["suppression_threshold"]
-            let forms = try formVersions(id: info.form, db)
+        try await writer.read { db in try aggregates(campaign: campaign, db) }
+    }
 
-            var tallies: [TallyKey: Int] = [:]
-            let tallyRows = try Row.fetchCursor(
-                db, sql: "SELECT dimension, question, bucket, count FROM tallies WHERE campaign = ?", arguments: [campaign]
-            )
-            while let tally = try tallyRows.next() {
-                tallies[TallyKey(dimension: tally[0], question: tally[1], bucket: tally[2])] = tally[3]
-            }
-
-            // The latest knock's outcome per door: SQLite takes a bare column from the row that
-            // gives MAX() (stamps sort as text in clock order).
-            var doors: [VisitFunnel.Door] = []
-            let doorRows = try Row.fetchCursor(db, sql: """
-                SELECT address, outcome, MAX(stamp), COUNT(*), SUM(outcome = 'surveyed')
-                FROM visits WHERE campaign = ? GROUP BY address
-                """, arguments: [campaign])
-            while let door = try doorRows.next() {
-                guard let outcome = VisitOutcome(rawValue: door[1]) else { continue }
-                doors.append(VisitFunnel.Door(address: door[0], latest: outcome, everSurveyed: (door[4] as Int) > 0, knocks: door[3]))
-            }
-
-            return CampaignAggregates.compute(
-                campaign: info.id, name: info.name, date: info.date, forms: forms, tallies: tallies,
-                funnels: VisitFunnel.compute(addresses: info.addresses, doors: doors), threshold: threshold
-            )
+    /// The live figures of `campaign`, read in the caller's transaction.
+    func aggregates(campaign: String, _ db: Database) throws -> CampaignAggregates {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM campaigns WHERE id = ?", arguments: [campaign]) else {
+            throw APIError.notFound("There is no campaign \(campaign).")
         }
+        let info = try Self.campaign(row, db)
+        let threshold: Int = row["suppression_threshold"]
+        let forms = try formVersions(id: info.form, db)
+
+        var tallies: [TallyKey: Int] = [:]
+        let tallyRows = try Row.fetchCursor(
+            db, sql: "SELECT dimension, question, bucket, count FROM tallies WHERE campaign = ?", arguments: [campaign]
+        )
+        while let tally = try tallyRows.next() {
+            tallies[TallyKey(dimension: tally[0], question: tally[1], bucket: tally[2])] = tally[3]
+        }
+
+        // The latest knock's outcome per door: SQLite takes a bare column from the row that
+        // gives MAX() (stamps sort as text in clock order).
+        var doors: [VisitFunnel.Door] = []
+        let doorRows = try Row.fetchCursor(db, sql: """
+            SELECT address, outcome, MAX(stamp), COUNT(*), SUM(outcome = 'surveyed')
+            FROM visits WHERE campaign = ? GROUP BY address
+            """, arguments: [campaign])
+        while let door = try doorRows.next() {
+            guard let outcome = VisitOutcome(rawValue: door[1]) else { continue }
+            doors.append(VisitFunnel.Door(address: door[0], latest: outcome, everSurveyed: (door[4] as Int) > 0, knocks: door[3]))
+        }
+
+        return CampaignAggregates.compute(
+            campaign: info.id, name: info.name, date: info.date, forms: forms, tallies: tallies,
+            funnels: VisitFunnel.compute(addresses: info.addresses, doors: doors),
+            streetAreas: CampaignAggregates.streetAreas(of: info.addresses), threshold: threshold
+        )
     }
 
     /// Every published version of form `id`, oldest first.

@@ -132,7 +132,9 @@ struct InputHygieneTests {
         let fixture = try ServerFixture()
         try await fixture.app.test(.router) { client in
             let push = Ops.create(UUID(), answers: ["age": .integer(3)], stamp: Ops.stamp(1, "d"))
-            let text = String(decoding: try JSONEncoder().encode(PushRequest(device: "d", operations: [push])), as: UTF8.self)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys  // so that the edits below find what they replace
+            let text = String(decoding: try encoder.encode(PushRequest(device: "d", operations: [push])), as: UTF8.self)
             for body in [
                 text.replacingOccurrences(of: #""age":3"#, with: #""age":3,"age":4"#),
                 text.replacingOccurrences(of: #"{"device":"d""#, with: #"{"device":"d","device":"e""#),
@@ -155,12 +157,12 @@ struct InputHygieneTests {
         }
     }
 
-    @Test("recorded_at must be a real RFC 3339 time no later than the server's clock allows")
+    @Test("recorded_at must be a real RFC 3339 time; one later than the server's clock allows is held, alone")
     func recordedAtIsChecked() async throws {
         let fixture = try Self.numbersFixture()
         let tomorrow = Date().addingTimeInterval(86_400).formatted(.iso8601)
         try await fixture.app.test(.router) { client in
-            for (index, bad) in ["yesterday", "2026-02-30T10:00:00Z", "2026-11-01 10:00:00", "2026-11-01T25:00:00Z", tomorrow].enumerated() {
+            for (index, bad) in ["yesterday", "2026-02-30T10:00:00Z", "2026-11-01 10:00:00", "2026-11-01T25:00:00Z"].enumerated() {
                 let answer = try await client.send(
                     .post, "/v1/push", token: fixture.token(.collector), body: Self.scorePush("1", stamp: Int64(index), recordedAt: bad)
                 )
@@ -174,6 +176,20 @@ struct InputHygieneTests {
                 )
                 #expect(try answer.decode(PushResponse.self).results.map(\.status) == [.applied], "\(good)")
             }
+            // A laptop whose clock runs a day ahead: that response is held with the reason, and the
+            // rest of its queue is applied; once the time is right the same operation applies.
+            let ahead = Self.scorePush("2", stamp: 20, recordedAt: tomorrow)
+            let onTime = Self.scorePush("3", stamp: 21)
+            let operations = [ahead, onTime].map { push in
+                String(push.drop { $0 != "[" }.dropFirst().dropLast(2))
+            }
+            let both = #"{"device":"d","operations":[\#(operations.joined(separator: ","))]}"#
+            let mixed = try await client.send(.post, "/v1/push", token: fixture.token(.collector), body: both)
+            let results = try mixed.decode(PushResponse.self).results
+            #expect(results.map(\.status) == [.held, .applied])
+            #expect(results.first?.reason?.contains("the laptop's clock is ahead") == true, "\(results.first?.reason ?? "")")
+            #expect(try fixture.count("unapplied_operations") == 1)
+            #expect(try fixture.count("responses") == 4)
         }
         #expect(RecordedAtRule.seconds("1970-01-01T00:00:00Z") == 0)
         #expect(RecordedAtRule.seconds("2000-02-29T12:00:00.5+01:00") == 951_822_000.5)

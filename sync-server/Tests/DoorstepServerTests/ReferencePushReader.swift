@@ -451,7 +451,7 @@ enum ReferencePushRequestReader {
     static func recordedAt(_ node: Node, _ rule: RecordedAtRule?) throws -> String {
         let text = try node.string()
         if let fault = rule?.fault(text) {
-            throw ShapeError(message: "The value at \(node.path) is invalid: \(fault).")
+            throw ShapeError(message: "The value at \(node.path) is invalid: \(fault.message(text)).")
         }
         return text
     }

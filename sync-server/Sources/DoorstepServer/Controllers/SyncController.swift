@@ -59,11 +59,11 @@ public struct SyncController: Sendable {
         let identity = try context.requireRole(.collector, .organiser, .admin)
         let bytes = Array(try await request.collectJSONBody(context: context).readableBytesView)
         // The JSON is checked whole here; operations are read while the ones before are applied.
-        let recordedAt = RecordedAtRule.notAfter(drift: configuration.maxClockDrift)
-        let push = try bytes.withUnsafeBufferPointer { try PushBody(checking: $0, recordedAt: recordedAt) }
+        // A `recorded_at` ahead of the clock holds its one operation (in the batch), not the push.
+        let push = try bytes.withUnsafeBufferPointer { try PushBody(checking: $0) }
         if push.device.isEmpty || push.count > configuration.maxBatchSize {
             // An operation that cannot be read is the first fault to report.
-            _ = try bytes.withUnsafeBufferPointer { try PushRequestReader.read($0, recordedAt: recordedAt) }
+            _ = try bytes.withUnsafeBufferPointer { try PushRequestReader.read($0) }
         }
         guard !push.device.isEmpty else {
             throw APIError.unprocessable("The push names no device.")

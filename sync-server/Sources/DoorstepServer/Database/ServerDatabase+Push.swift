@@ -79,6 +79,8 @@ struct PushBatch {
     /// Decides which responses the token may change.
     let authority: ResponseAuthority
     let maxDriftMilliseconds: Int64
+    /// How late a new response's `recorded_at` may be; a later one is held.
+    let recordedAtRule: RecordedAtRule
     let receivedAt = Timestamps.now()
     let today: String
     /// The operations, read and prepared (on another core for a large push).
@@ -147,6 +149,7 @@ struct PushBatch {
         self.identity = identity
         authority = ResponseAuthority(identity: identity)
         self.maxDriftMilliseconds = maxDriftMilliseconds
+        recordedAtRule = .notAfter(driftMilliseconds: maxDriftMilliseconds)
         self.today = today
         self.preparation = preparation
         sequence = try ServerDatabase.sequence(db)
@@ -385,6 +388,14 @@ struct PushBatch {
         _ new: NewResponse, prepared: PushPreparation.Prepared, stamp: HLCTimestamp, aliases: [HLCTimestamp]
     ) throws -> Outcome {
         let operation = prepared.operation
+        if recordedAtRule.fault(new.recordedAt) == .ahead {
+            // The interview is real but the laptop's clock is not: hold it (the laptop keeps it and
+            // sends it again) rather than refuse the push or lose the response.
+            throw Refusal.held(
+                "Recorded at \(new.recordedAt), later than the server's clock allows: the laptop's clock is ahead. "
+                    + "Set it right; the response is sent again at every sync."
+            )
+        }
         let place = try checkedPlace(campaign: new.campaign, address: new.address, form: new.form)
         let formKey = FormVersionKey(id: new.form, version: new.formVersion)
         // The answers by name; when prepared, read from the prepared ones only if the response exists already.

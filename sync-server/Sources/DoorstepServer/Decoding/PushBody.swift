@@ -17,9 +17,6 @@ struct PushBody: Sendable {
     /// Each operation's id as it will be read, so the log can be searched for them all before
     /// the operations are read; `nil` where it is not a UUID (the operation then cannot be read).
     let ids: [UUID?]
-    /// What each new response's `recorded_at` must be.
-    let recordedAt: RecordedAtRule
-
     /// How many operations the body holds.
     var count: Int { operations.count }
 
@@ -27,10 +24,8 @@ struct PushBody: Sendable {
     ///
     /// - Parameters:
     ///   - bytes: The body.
-    ///   - recordedAt: What each new response's `recorded_at` must be, checked as it is read.
     /// - Throws: ``APIError/badRequest(_:)`` naming where the body goes wrong.
-    init(checking bytes: UnsafeBufferPointer<UInt8>, recordedAt: RecordedAtRule = .anyTime) throws(APIError) {
-        self.recordedAt = recordedAt
+    init(checking bytes: UnsafeBufferPointer<UInt8>) throws(APIError) {
         let layout: JSONScanner.Layout
         do {
             layout = try JSONScanner.scan(bytes, rejectingRepeatedKeys: true)
@@ -66,7 +61,7 @@ struct PushBody: Sendable {
     /// - Throws: ``PushRequestReader/ShapeError`` naming where the operation goes wrong.
     func operation(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) throws(PushRequestReader.ShapeError) -> SyncOperation {
         try PushRequestReader.operation(
-            PushRequestReader.Value(bytes, at: operations[index].lowerBound, path: "operations[\(index)]"), recordedAt: recordedAt
+            PushRequestReader.Value(bytes, at: operations[index].lowerBound, path: "operations[\(index)]"), recordedAt: .anyTime
         )
     }
 

@@ -11,18 +11,13 @@ import Foundation
 /// reads operations straight from the bytes instead: ``JSONScanner`` checks the whole body first,
 /// then each operation is read here with ``JSONReader``.
 enum PushRequestReader {
-    /// Checks and reads a whole push body.
+    /// Checks and reads a whole push body (`bytes`).
     ///
-    /// - Parameters:
-    ///   - bytes: The body.
-    ///   - recordedAt: What each new response's `recorded_at` must be.
     /// - Returns: The request, and each operation's JSON text exactly as the device sent it (for
     ///   the operation log); no texts when the body's layout does not tell them apart.
     /// - Throws: ``APIError/badRequest(_:)`` naming where the body goes wrong.
-    static func read(
-        _ bytes: UnsafeBufferPointer<UInt8>, recordedAt: RecordedAtRule = .anyTime
-    ) throws -> (request: PushRequest, texts: [String]) {
-        let body = try PushBody(checking: bytes, recordedAt: recordedAt)
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (request: PushRequest, texts: [String]) {
+        let body = try PushBody(checking: bytes)
         var operations: [SyncOperation] = []
         operations.reserveCapacity(body.count)
         do throws(ShapeError) {
@@ -241,7 +236,7 @@ enum PushRequestReader {
     static func recordedAt(_ node: Value, _ rule: RecordedAtRule?) throws(ShapeError) -> String {
         let text = try node.string()
         if let fault = rule?.fault(text) {
-            throw ShapeError(message: "The value at \(node.path) is invalid: \(fault).")
+            throw ShapeError(message: "The value at \(node.path) is invalid: \(fault.message(text)).")
         }
         return text
     }

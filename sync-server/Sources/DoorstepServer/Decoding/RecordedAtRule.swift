@@ -4,8 +4,10 @@ import Foundation
 /// ([RFC 3339 §5.6](https://www.rfc-editor.org/rfc/rfc3339#section-5.6)), such as
 /// `2026-11-14T10:00:00Z` or `2026-11-14T10:00:00.123+01:00`, no later than ``latest``.
 ///
-/// A time later than the server's clock plus the drift it allows devices cannot be when the
-/// response was recorded: the device's clock is wrong, and the push is refused with 400 saying so.
+/// A time that is not such a date-time is a fault of the device's software, and the push is
+/// refused with 400. A time later than the server's clock plus the drift it allows devices cannot
+/// be when the response was recorded: the device's clock is wrong. That one operation is held (see
+/// `PushBatch`), so the rest of the laptop's queue still goes through and nothing is lost.
 struct RecordedAtRule: Sendable {
     /// The latest time accepted, in seconds since 1970.
     var latest: Double
@@ -13,20 +15,32 @@ struct RecordedAtRule: Sendable {
     /// Any real RFC 3339 time.
     static let anyTime = RecordedAtRule(latest: .infinity)
 
-    /// No later than now plus `drift`.
-    static func notAfter(drift: Duration) -> RecordedAtRule {
-        RecordedAtRule(latest: Date().timeIntervalSince1970 + Double(drift.components.seconds))
+    /// No later than now plus `drift` milliseconds.
+    static func notAfter(driftMilliseconds drift: Int64) -> RecordedAtRule {
+        RecordedAtRule(latest: Double(ServerClock.wallMilliseconds() + drift) / 1_000)
     }
 
     /// Why `text` breaks the rule, or `nil` when it keeps it.
-    func fault(_ text: String) -> String? {
-        guard let seconds = Self.seconds(text) else {
-            return "'\(text.prefix(60))' is not an RFC 3339 time such as 2026-11-14T10:00:00Z"
-        }
-        guard seconds <= latest else {
-            return "\(text) is later than the server's clock allows; the device's clock is wrong"
-        }
+    func fault(_ text: String) -> Fault? {
+        guard let seconds = Self.seconds(text) else { return .notATime }
+        guard seconds <= latest else { return .ahead }
         return nil
+    }
+
+    /// How a `recorded_at` breaks the rule.
+    enum Fault {
+        /// It is not an RFC 3339 date-time.
+        case notATime
+        /// It is later than ``RecordedAtRule/latest``.
+        case ahead
+
+        /// What is wrong with `text`, in words.
+        func message(_ text: String) -> String {
+            switch self {
+            case .notATime: "'\(text.prefix(60))' is not an RFC 3339 time such as 2026-11-14T10:00:00Z"
+            case .ahead: "\(text) is later than the server's clock allows; the device's clock is ahead and must be set right"
+            }
+        }
     }
 
     /// The time an RFC 3339 date-time stands for, in seconds since 1970; `nil` when `text` is not one.

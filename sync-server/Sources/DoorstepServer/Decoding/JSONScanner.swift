@@ -42,14 +42,16 @@ struct JSONScanner {
         var ids: [Int: Int] = [:]
     }
 
-    /// Where a key's text sits: after its opening quote, up to its closing quote.
+    /// Where a key's text sits (after its opening quote, up to its closing quote), and a hash of
+    /// what it reads as, so that most keys are told apart without comparing their bytes.
     private struct Key {
         var text: Range<Int>
         var escaped: Bool
+        var hash: UInt64
     }
 
     /// Past this many keys, an object's keys are compared through a set rather than one by one.
-    private static let keysComparedInTurn = 16
+    private static let keysComparedInTurn = 32
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private let rejectsRepeatedKeys: Bool
@@ -135,7 +137,7 @@ struct JSONScanner {
             let keyStart = index
             let escaped = try string()
             if rejectsRepeatedKeys {
-                try checkUnique(Key(text: (keyStart + 1)..<(index - 1), escaped: escaped), among: firstKey, set: &keySet, at: keyStart)
+                try checkUnique(key(from: keyStart + 1, to: index - 1, escaped: escaped), among: firstKey, set: &keySet, at: keyStart)
             }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("Expected ':' after a key.") }
@@ -157,10 +159,23 @@ struct JSONScanner {
         }
     }
 
+    /// The key whose text runs from `start` to `end` (its quotes excluded), with its FNV-1a hash.
+    private func key(from start: Int, to end: Int, escaped: Bool) -> Key {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func add(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        let key = Key(text: start..<end, escaped: escaped, hash: 0)
+        if escaped {
+            for byte in text(of: key).utf8 { add(byte) }
+        } else {
+            for offset in start..<end { add(bytes[offset]) }
+        }
+        return Key(text: key.text, escaped: escaped, hash: hash)
+    }
+
     /// Refuses `key` when an earlier key of the object (those from `keys[first]` on) reads the same.
     ///
-    /// A few keys are compared in turn, bytes first; past ``keysComparedInTurn``, every key's text
-    /// goes into `set`, so a hostile object of many keys costs one hash per key.
+    /// A few keys are compared in turn, hashes first; past ``keysComparedInTurn``, every key's
+    /// text goes into `set`, so a hostile object of many keys costs one hash per key.
     private mutating func checkUnique(_ key: Key, among first: Int, set: inout Set<String>?, at offset: Int) throws(JSONSyntaxError) {
         if set == nil, keys.count - first >= Self.keysComparedInTurn {
             set = Set(keys[first...].map { text(of: $0) })
@@ -179,6 +194,7 @@ struct JSONScanner {
 
     /// Whether two keys read the same; keys without escapes are compared byte for byte.
     private func same(_ one: Key, _ other: Key) -> Bool {
+        guard one.hash == other.hash else { return false }
         guard one.escaped || other.escaped else {
             return one.text.count == other.text.count
                 && memcmp(bytes.baseAddress! + one.text.lowerBound, bytes.baseAddress! + other.text.lowerBound, one.text.count) == 0

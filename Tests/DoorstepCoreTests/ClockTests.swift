@@ -1,4 +1,5 @@
 import DoorstepCore
+import Foundation
 import Testing
 
 @Suite("Hybrid logical clock")
@@ -60,5 +61,22 @@ struct ClockTests {
             node: "a", last: HLCTimestamp(physical: 10, counter: HybridLogicalClock.maximumCounter, node: "a")
         )
         #expect(clock.tick(physicalMilliseconds: 10) == HLCTimestamp(physical: 11, counter: 0, node: "a"))
+    }
+
+    @Test("UTC timestamps match Foundation's ISO 8601 formatter, across leap days, centuries and 1970")
+    func utcTimeMatchesFoundation() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        var generator = SystemRandomNumberGenerator()
+        let fixed: [Int64] = [
+            0, -1, 1, 86_399_999, 86_400_000, 951_782_400_000, 951_868_799_999, 4_107_542_399_999,
+            1_763_910_853_123, 253_402_300_799_999,
+        ]
+        let random = (0..<2_000).map { _ in Int64.random(in: -2_208_988_800_000...4_102_444_800_000, using: &generator) }
+        for milliseconds in fixed + random {
+            let date = Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
+            #expect(UTCTime.iso8601(milliseconds: milliseconds) == formatter.string(from: date), "\(milliseconds)")
+        }
+        #expect(UTCTime.day(milliseconds: 951_782_400_000) == "2000-02-29")
     }
 }

@@ -84,13 +84,11 @@ enum Timestamps {
     static func now() -> String { string(Date()) }
 
     static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        UTCTime.iso8601(milliseconds: Int64((date.timeIntervalSince1970 * 1_000).rounded(.down)))
     }
 
     /// Today's date as `YYYY-MM-DD` in UTC, for `today()` in form expressions.
     static func today() -> String {
-        String(string(Date()).prefix(10))
+        String(now().prefix(10))
     }
 }

@@ -11,11 +11,6 @@ public enum UTCTime {
             + "\(pad(seconds / 3_600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(millisecondOfDay % 1_000, 3))Z"
     }
 
-    /// `YYYY-MM-DD`: the UTC day of `milliseconds` since 1970.
-    public static func day(milliseconds: Int64) -> String {
-        String(iso8601(milliseconds: milliseconds).prefix(10))
-    }
-
     private static func floorDivision(_ value: Int, _ divisor: Int) -> (quotient: Int, remainder: Int) {
         let remainder = value % divisor
         return remainder < 0 ? (value / divisor - 1, remainder + divisor) : (value / divisor, remainder)

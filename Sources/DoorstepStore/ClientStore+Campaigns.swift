@@ -61,28 +61,37 @@ extension ClientStore {
         try pool.read { db in try fetchCampaign(id: id, db) }
     }
 
+    /// The campaign `id` names, in any case (an exact spelling wins).
     func fetchCampaign(id: String, _ db: Database) throws -> Campaign {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM campaigns WHERE id = ?", arguments: [id]) else {
-            throw ClientStoreError.unknownCampaign(id)
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT * FROM campaigns WHERE id = ?1 COLLATE NOCASE ORDER BY id = ?1 DESC, id
+            """, arguments: [id])
+        guard let first = rows.first else { throw ClientStoreError.unknownCampaign(id) }
+        if rows.count > 1, first["id"] != id {
+            throw ClientStoreError.ambiguousID(kind: "campaign", typed: id, matches: rows.map { $0["id"] })
         }
-        return Self.campaign(row)
+        return Self.campaign(first)
     }
 
-    /// One address of a campaign's walk list.
+    /// One address of a campaign's walk list; both ids may be typed in any case.
     ///
-    /// - Throws: ``ClientStoreError/unknownCampaign(_:)`` or ``ClientStoreError/unknownAddress(campaign:address:)``.
+    /// - Throws: ``ClientStoreError/unknownCampaign(_:)``, ``ClientStoreError/unknownAddress(campaign:address:)``
+    ///   or ``ClientStoreError/ambiguousID(kind:typed:matches:)``.
     public func address(campaign: String, id: String) throws -> WalkListAddress {
         try pool.read { db in try fetchAddress(campaign: campaign, id: id, db) }
     }
 
+    /// The address `id` names on the walk list, in any case (an exact spelling wins).
     func fetchAddress(campaign: String, id: String, _ db: Database) throws -> WalkListAddress {
-        guard let row = try Row.fetchOne(
-            db, sql: "SELECT * FROM addresses WHERE campaign = ? AND id = ?", arguments: [campaign, id]
-        ) else {
-            _ = try fetchCampaign(id: campaign, db)
-            throw ClientStoreError.unknownAddress(campaign: campaign, address: id)
+        let campaign = try fetchCampaign(id: campaign, db).id
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT * FROM addresses WHERE campaign = ?1 AND id = ?2 COLLATE NOCASE ORDER BY id = ?2 DESC, id
+            """, arguments: [campaign, id])
+        guard let first = rows.first else { throw ClientStoreError.unknownAddress(campaign: campaign, address: id) }
+        if rows.count > 1, first["id"] != id {
+            throw ClientStoreError.ambiguousID(kind: "address", typed: id, matches: rows.map { $0["id"] })
         }
-        return try Self.walkListAddress(row)
+        return try Self.walkListAddress(first)
     }
 
     /// The walk list of a campaign in list order, each door with the status its knocks give it.
@@ -90,32 +99,55 @@ extension ClientStore {
     /// - Throws: ``ClientStoreError/unknownCampaign(_:)``.
     public func addresses(campaign: String) throws -> [AddressState] {
         try pool.read { db in
-            _ = try fetchCampaign(id: campaign, db)
-            var outcomes: [String: [VisitOutcome]] = [:]
-            var last: [String: (at: String, note: String?)] = [:]
-            let visits = try Row.fetchCursor(db, sql: """
-                SELECT address, outcome, at, note FROM visits WHERE campaign = ? ORDER BY address, stamp
-                """, arguments: [campaign])
-            while let visit = try visits.next() {
-                let address: String = visit["address"]
-                if let outcome = VisitOutcome(rawValue: visit["outcome"]) { outcomes[address, default: []].append(outcome) }
-                let note: String? = visit["note"]
-                last[address] = (visit["at"], note ?? last[address]?.note)
-            }
-            let surveyed = Set(try String.fetchAll(
-                db, sql: "SELECT DISTINCT address FROM responses WHERE campaign = ?", arguments: [campaign]
-            ))
-            return try Row.fetchAll(
+            let campaign = try fetchCampaign(id: campaign, db).id
+            let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM addresses WHERE campaign = ? ORDER BY position", arguments: [campaign]
-            ).map { row in
-                let address = try Self.walkListAddress(row)
-                let knocks = outcomes[address.id] ?? []
-                return AddressState(
-                    address: address,
-                    status: DoorStatus(outcomesOldestFirst: knocks, hasResponse: surveyed.contains(address.id)),
-                    visits: knocks.count, lastVisit: last[address.id]?.at, lastNote: last[address.id]?.note
-                )
-            }
+            )
+            return try doorStates(campaign: campaign, addresses: rows.map(Self.walkListAddress), db)
+        }
+    }
+
+    /// One door of a walk list with the status every team's knocks give it; ids in any case.
+    ///
+    /// - Throws: as ``address(campaign:id:)``.
+    public func addressState(campaign: String, id: String) throws -> AddressState {
+        try pool.read { db in
+            let door = try fetchAddress(campaign: campaign, id: id, db)
+            let campaign = try fetchCampaign(id: campaign, db).id
+            return try doorStates(campaign: campaign, addresses: [door], only: door.id, db)[0]
+        }
+    }
+
+    /// The state of each door in `addresses`, from the campaign's knocks and responses (of one
+    /// door when `only` is given).
+    private func doorStates(
+        campaign: String, addresses: [WalkListAddress], only: String? = nil, _ db: Database
+    ) throws -> [AddressState] {
+        var outcomes: [String: [VisitOutcome]] = [:]
+        var last: [String: (at: String, note: String?, callBack: String?)] = [:]
+        let visits = try Row.fetchCursor(db, sql: """
+            SELECT address, outcome, at, note, call_back FROM visits
+            WHERE campaign = ?1 AND (?2 IS NULL OR address = ?2) ORDER BY address, stamp
+            """, arguments: [campaign, only])
+        while let visit = try visits.next() {
+            let address: String = visit["address"]
+            guard let outcome = VisitOutcome(rawValue: visit["outcome"]) else { continue }
+            outcomes[address, default: []].append(outcome)
+            let note: String? = visit["note"]
+            last[address] = (visit["at"], note ?? last[address]?.note, outcome == .revisit ? visit["call_back"] : nil)
+        }
+        let surveyed = Set(try String.fetchAll(db, sql: """
+            SELECT DISTINCT address FROM responses WHERE campaign = ?1 AND (?2 IS NULL OR address = ?2)
+            """, arguments: [campaign, only]))
+        return addresses.map { address in
+            let knocks = outcomes[address.id] ?? []
+            let hasResponse = surveyed.contains(address.id)
+            return AddressState(
+                address: address,
+                status: DoorStatus(outcomesOldestFirst: knocks, hasResponse: hasResponse),
+                visits: knocks.count, lastVisit: last[address.id]?.at, lastNote: last[address.id]?.note,
+                callBack: last[address.id]?.callBack, hasResponse: hasResponse
+            )
         }
     }
 

@@ -9,19 +9,25 @@ extension ClientStore {
     ///
     /// - Throws: ``ClientStoreError/unknownCampaign(_:)`` or ``ClientStoreError/unknownAddress(campaign:address:)``.
     @discardableResult
-    public func recordVisit(campaign: String, address: String, outcome: VisitOutcome, note: String?) throws -> Visit {
+    public func recordVisit(
+        campaign: String, address: String, outcome: VisitOutcome, note: String?, callBack: String? = nil
+    ) throws -> Visit {
         try pool.write { db in
-            _ = try fetchAddress(campaign: campaign, id: address, db)
-            return try insertLocalVisit(campaign: campaign, address: address, outcome: outcome, note: note, db)
+            let door = try fetchAddress(campaign: campaign, id: address, db)
+            return try insertLocalVisit(
+                campaign: try fetchCampaign(id: campaign, db).id, address: door.id, outcome: outcome, note: note,
+                callBack: callBack, db
+            )
         }
     }
 
     private func insertLocalVisit(
-        campaign: String, address: String, outcome: VisitOutcome, note: String?, _ db: Database
+        campaign: String, address: String, outcome: VisitOutcome, note: String?, callBack: String? = nil,
+        _ db: Database
     ) throws -> Visit {
         let visit = Visit(
             visit: UUID(), campaign: campaign, address: address, outcome: outcome, note: note,
-            at: Self.timestamp(now())
+            at: Self.timestamp(now()), callBack: callBack
         )
         let operation = SyncOperation(stamp: try tick(db), device: deviceID, body: .recordVisit(visit))
         try insertVisit(VisitEvent(visit: visit, device: deviceID, stamp: operation.stamp), db)
@@ -33,12 +39,12 @@ extension ClientStore {
     func insertVisit(_ event: VisitEvent, _ db: Database) throws {
         // Prepared once per connection: a pull inserts thousands of knocks.
         try db.cachedStatement(sql: """
-            INSERT INTO visits (id, campaign, address, outcome, note, at, device, stamp)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+            INSERT INTO visits (id, campaign, address, outcome, note, call_back, at, device, stamp)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
             """).execute(
             arguments: [
                 event.visit.visit.uuidString, event.visit.campaign, event.visit.address, event.visit.outcome.rawValue,
-                event.visit.note, event.visit.at, event.device, event.stamp.description,
+                event.visit.note, event.visit.callBack, event.visit.at, event.device, event.stamp.description,
             ]
         )
     }
@@ -66,7 +72,8 @@ extension ClientStore {
         draft: UUID? = nil
     ) throws -> UUID {
         try pool.write { db in
-            _ = try fetchAddress(campaign: campaign, id: address, db)
+            let address = try fetchAddress(campaign: campaign, id: address, db).id
+            let campaign = try fetchCampaign(id: campaign, db).id
             _ = try fetchForm(id: form.id, version: form.version, db)
             let response = NewResponse(
                 response: UUID(), campaign: campaign, address: address, form: form.id, formVersion: form.version,
@@ -202,24 +209,38 @@ extension ClientStore {
 
     /// Saves a draft (new or updated) and returns it with its times set.
     ///
-    /// - Throws: ``ClientStoreError/unknownCampaign(_:)`` or ``ClientStoreError/unknownAddress(campaign:address:)``.
+    /// A door has at most one draft: saving a new draft for a door that has another one throws
+    /// ``ClientStoreError/draftExists(campaign:address:draft:)``; put the other aside first with
+    /// ``supersedeDraft(id:)``.
+    /// - Throws: ``ClientStoreError/unknownCampaign(_:)``, ``ClientStoreError/unknownAddress(campaign:address:)``
+    ///   or ``ClientStoreError/draftExists(campaign:address:draft:)``.
     @discardableResult
     public func saveDraft(_ draft: Draft) throws -> Draft {
         try pool.write { db in
-            _ = try fetchAddress(campaign: draft.campaign, id: draft.address, db)
+            var draft = draft
+            draft.address = try fetchAddress(campaign: draft.campaign, id: draft.address, db).id
+            draft.campaign = try fetchCampaign(id: draft.campaign, db).id
+            if let other = try String.fetchOne(db, sql: """
+                SELECT id FROM drafts WHERE campaign = ? AND address = ? AND id != ?
+                """, arguments: [draft.campaign, draft.address, draft.id.uuidString]),
+               let otherID = UUID(uuidString: other) {
+                throw ClientStoreError.draftExists(campaign: draft.campaign, address: draft.address, draft: otherID)
+            }
             var saved = draft
             saved.updatedAt = Self.timestamp(now())
             if saved.startedAt.isEmpty { saved.startedAt = saved.updatedAt }
+            let (question, atReview) = Self.columns(saved.position)
             try db.execute(
                 sql: """
-                    INSERT INTO drafts (id, campaign, address, form, form_version, answers, position, started_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO drafts (id, campaign, address, form, form_version, answers, position, at_review, started_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET form = excluded.form, form_version = excluded.form_version,
-                        answers = excluded.answers, position = excluded.position, updated_at = excluded.updated_at
+                        answers = excluded.answers, position = excluded.position, at_review = excluded.at_review,
+                        updated_at = excluded.updated_at
                     """,
                 arguments: [
                     saved.id.uuidString, saved.campaign, saved.address, saved.form, saved.formVersion,
-                    try Self.json(saved.answers), saved.position, saved.startedAt, saved.updatedAt,
+                    try Self.json(saved.answers), question, atReview, saved.startedAt, saved.updatedAt,
                 ]
             )
             return saved
@@ -245,6 +266,15 @@ extension ClientStore {
         }
     }
 
+    /// The draft of one door, if it has one (a door has at most one).
+    public func draft(campaign: String, address: String) throws -> Draft? {
+        try pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM drafts WHERE campaign = ? AND address = ?", arguments: [campaign, address]
+            ).map(Self.draft)
+        }
+    }
+
     /// Throws a draft away.
     ///
     /// - Throws: ``ClientStoreError/unknownDraft(_:)``.
@@ -255,12 +285,49 @@ extension ClientStore {
         }
     }
 
+    /// Puts a draft aside, unchanged, so its door can be started again; it stays listed by
+    /// ``supersededDrafts()`` and is never sent.
+    ///
+    /// - Throws: ``ClientStoreError/unknownDraft(_:)``.
+    public func supersedeDraft(id: UUID) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO superseded_drafts
+                    (id, campaign, address, form, form_version, answers, position, at_review, started_at, updated_at, superseded_at)
+                SELECT id, campaign, address, form, form_version, answers, position, at_review, started_at, updated_at, ?
+                FROM drafts WHERE id = ?
+                """, arguments: [Self.timestamp(now()), id.uuidString])
+            if db.changesCount == 0 { throw ClientStoreError.unknownDraft(id) }
+            try db.execute(sql: "DELETE FROM drafts WHERE id = ?", arguments: [id.uuidString])
+        }
+    }
+
+    /// Drafts put aside, the most recently put aside first.
+    public func supersededDrafts() throws -> [SupersededDraft] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM superseded_drafts ORDER BY superseded_at DESC, updated_at DESC").map {
+                SupersededDraft(draft: try Self.draft($0), supersededAt: $0["superseded_at"])
+            }
+        }
+    }
+
     static func draft(_ row: Row) throws -> Draft {
         guard let id = UUID(uuidString: row["id"]) else { throw ClientStoreError.corrupt("a draft id") }
+        let question: String? = row["position"]
+        let position: DraftPosition? = (row["at_review"] as Bool? ?? false) ? .review : question.map(DraftPosition.question)
         return Draft(
             id: id, campaign: row["campaign"], address: row["address"], form: row["form"],
             formVersion: row["form_version"], answers: try decode(Answers.self, row["answers"]),
-            position: row["position"], startedAt: row["started_at"], updatedAt: row["updated_at"]
+            position: position, startedAt: row["started_at"], updatedAt: row["updated_at"]
         )
+    }
+
+    /// The `position` and `at_review` columns of a draft's place.
+    private static func columns(_ position: DraftPosition?) -> (question: String?, atReview: Bool) {
+        switch position {
+        case nil: (nil, false)
+        case .question(let name): (name, false)
+        case .review: (nil, true)
+        }
     }
 }

@@ -17,6 +17,7 @@ struct Doorstep: AsyncParsableCommand {
         subcommands: [
             FormsCommand.self,
             CampaignsCommand.self,
+            UseCommand.self,
             AddressesCommand.self,
             VisitCommand.self,
             RecordCommand.self,

@@ -31,7 +31,7 @@ struct BadInputTests {
         (["record", "--campaign", "west", "--address", "a1", "--answers", "-"], #"{"consent": true}"#, 65, "consent: An answer is"),
         // Bad usage
         (["record", "--campaign", "west", "--address", "a1", "--answers", "/nonexistent/answers.json"], nil, 64, "cannot be read"),
-        (["record", "--campaign", "west"], nil, 64, "--address"),
+        (["record", "--campaign", "west"], nil, 64, "Name the door: doorstep record ADDRESS"),
         (["visit", "--campaign", "west", "--address", "a1", "--outcome", "maybe"], nil, 64, "'maybe' is not an outcome"),
         (["edit", "not-a-uuid", "--set", "adults=2"], nil, 64, "not a response id"),
         (["edit", "00000000-0000-0000-0000-000000000000", "--set", "adults"], nil, 64, "not NAME=VALUE"),

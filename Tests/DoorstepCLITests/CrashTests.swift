@@ -19,7 +19,7 @@ struct CrashTests {
         for round in 0..<40 {
             let process = Process()
             process.executableURL = BuiltProducts.executable("doorstep")
-            process.arguments = ["record", "--campaign", "west", "--address", ["a1", "a2", "a3"][round % 3], "--answers", "-"]
+            process.arguments = ["record", "--campaign", "west", "--address", ["a1", "a2", "a3"][round % 3], "--answers", "-", "--yes"]
             process.environment = ProcessInfo.processInfo.environment.merging(["DOORSTEP_HOME": fixture.home]) { $1 }
             let input = Pipe()
             process.standardInput = input

@@ -36,7 +36,7 @@ struct StandaloneDayTests {
         try fixture.expectSuccess(["visit", "--campaign", "west", "--address", "a1", "--outcome", "card-left", "--note", "Card left"])
         try fixture.expectSuccess(["visit", "--campaign", "west", "--address", "a2", "--outcome", "refused"])
         try fixture.record(#"{"consent": "no"}"#, at: "a3")
-        try fixture.expectSuccess(["visit", "--campaign", "west", "--address", "a3", "--outcome", "revisit"])
+        try fixture.expectSuccess(["visit", "--campaign", "west", "--address", "a3", "--outcome", "revisit", "--yes"])
 
         let doors = try #require(try fixture.json(["addresses", "--campaign", "west", "--json"]) as? [[String: Any]])
         #expect(doors.map { $0["status"] as? String } == ["card-left", "refused", "surveyed"])

@@ -22,7 +22,10 @@ struct ClientStoreTests {
         try queue.read { db in
             #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
             let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
-            #expect(migrations == ["v1-client-store", "v2-outbox-index-without-state", "v3-outbox-held-and-discarded", "v4-visits-declined-outcome"])
+            #expect(migrations == [
+                "v1-client-store", "v2-outbox-index-without-state", "v3-outbox-held-and-discarded",
+                "v4-visits-declined-outcome", "v5-door-outcomes", "v6-one-draft-per-door",
+            ])
         }
     }
 
@@ -178,7 +181,7 @@ struct ClientStoreTests {
         defer { fixture.directory.remove() }
         var draft = Draft(campaign: "west", address: "a2", form: "door", formVersion: "2")
         draft.answers = ["consent": .text("yes")]
-        draft.position = "safe_day"
+        draft.position = .question("safe_day")
         let saved = try fixture.store.saveDraft(draft)
         #expect(!saved.startedAt.isEmpty)
         #expect(try fixture.store.draft(id: draft.id) == saved)
@@ -193,6 +196,103 @@ struct ClientStoreTests {
         #expect(throws: ClientStoreError.unknownAddress(campaign: "west", address: "nowhere")) {
             try fixture.store.saveDraft(Draft(campaign: "west", address: "nowhere", form: "door", formVersion: "2"))
         }
+    }
+
+    @Test("A door has one draft: a second is refused until the first is put aside, and a draft stopped at the review resumes there")
+    func oneDraftPerDoor() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.directory.remove() }
+        var first = Draft(campaign: "west", address: "a2", form: "door", formVersion: "2", answers: ["consent": .text("yes")])
+        first.position = .review
+        first = try fixture.store.saveDraft(first)
+        #expect(try fixture.store.draft(id: first.id).position == .review)
+        #expect(try fixture.store.draft(campaign: "west", address: "a2")?.id == first.id)
+
+        // A second draft for the door, typed in another case, is refused and nothing is stored.
+        let second = Draft(campaign: "WEST", address: "A2", form: "door", formVersion: "2")
+        #expect(throws: ClientStoreError.draftExists(campaign: "west", address: "a2", draft: first.id)) {
+            try fixture.store.saveDraft(second)
+        }
+        #expect(try fixture.store.drafts().map(\.id) == [first.id])
+
+        // Put aside, the first stays listed as superseded, unchanged; the door takes a new draft.
+        try fixture.store.supersedeDraft(id: first.id)
+        let saved = try fixture.store.saveDraft(second)
+        #expect(saved.address == "a2" && saved.campaign == "west")
+        #expect(try fixture.store.drafts().map(\.id) == [second.id])
+        #expect(try fixture.store.supersededDrafts().map(\.draft) == [first])
+        #expect(throws: ClientStoreError.unknownDraft(first.id)) { try fixture.store.supersedeDraft(id: first.id) }
+    }
+
+    @Test("Upgrading a store that holds two drafts of one door keeps the latest and moves the other to superseded drafts")
+    func upgradeMovesDuplicateDrafts() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.directory.remove() }
+        // Make the store as version 5 of the schema left it: no superseded table, no one-per-door index.
+        let queue = try DatabaseQueue(path: fixture.databasePath)
+        try queue.write { db in
+            try db.execute(sql: """
+                DROP INDEX drafts_one_per_door;
+                DROP TABLE superseded_drafts;
+                ALTER TABLE drafts DROP COLUMN at_review;
+                DELETE FROM grdb_migrations WHERE identifier = 'v6-one-draft-per-door';
+                INSERT INTO drafts (id, campaign, address, form, form_version, answers, position, started_at, updated_at) VALUES
+                    ('00000000-0000-0000-0000-00000000000A', 'west', 'a2', 'door', '2', '{"consent":"yes"}', NULL,
+                        '2026-06-06T10:00:00Z', '2026-06-06T10:05:00Z'),
+                    ('00000000-0000-0000-0000-00000000000B', 'west', 'a2', 'door', '2', '{}', 'consent',
+                        '2026-06-06T11:00:00Z', '2026-06-06T11:00:00Z'),
+                    ('00000000-0000-0000-0000-00000000000C', 'west', 'a3', 'door', '2', '{}', NULL,
+                        '2026-06-06T09:00:00Z', '2026-06-06T09:00:00Z');
+                """)
+        }
+        try queue.close()
+        let store = try ClientStore(home: fixture.directory.appending("home"))
+        #expect(try store.drafts().map { $0.id.uuidString.suffix(1) } == ["B", "C"])
+        let aside = try store.supersededDrafts()
+        #expect(aside.map { $0.draft.id.uuidString.suffix(1) } == ["A"])
+        #expect(aside.first?.draft.answers == ["consent": .text("yes")])
+    }
+
+    @Test("Address and campaign ids are read in any case; ids that differ only in case must be typed exactly")
+    func idsInAnyCase() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.directory.remove() }
+        #expect(try fixture.store.address(campaign: "WEST", id: "A1").id == "a1")
+        let visit = try fixture.store.recordVisit(campaign: "West", address: "A1", outcome: .noAnswer, note: nil)
+        #expect(visit.campaign == "west" && visit.address == "a1")
+        let id = try fixture.store.recordResponse(
+            campaign: "WEST", address: "A3", form: fixture.form, answers: ["consent": .text("no")], safeguarding: false
+        )
+        #expect(try fixture.store.response(id: id).address == "a3")
+
+        try fixture.store.addCampaign(CampaignInfo(id: "east", name: "East", form: "door", addresses: [
+            WalkListAddress(id: "Ab-1", address: "1 East Road"), WalkListAddress(id: "aB-1", address: "1 East Row"),
+        ]))
+        #expect(try fixture.store.address(campaign: "east", id: "aB-1").address == "1 East Row")
+        #expect(throws: ClientStoreError.ambiguousID(kind: "address", typed: "ab-1", matches: ["Ab-1", "aB-1"])) {
+            try fixture.store.recordVisit(campaign: "east", address: "ab-1", outcome: .noAnswer, note: nil)
+        }
+    }
+
+    @Test("Do not contact holds over every later knock and response; moved, empty and a call-back show as such")
+    func doorOutcomes() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.directory.remove() }
+        try fixture.store.recordVisit(campaign: "west", address: "a1", outcome: .doNotContact, note: nil)
+        try fixture.store.recordVisit(campaign: "west", address: "a1", outcome: .noAnswer, note: nil)
+        try fixture.store.recordVisit(campaign: "west", address: "a2", outcome: .revisit, note: nil, callBack: "after 6pm")
+        try fixture.store.recordVisit(campaign: "west", address: "a3", outcome: .moved, note: nil)
+        var doors = try fixture.store.addresses(campaign: "west")
+        #expect(doors.map(\.status) == [.doNotContact, .revisit, .moved])
+        #expect(doors.map(\.callBack) == [nil, "after 6pm", nil])
+        #expect(doors.map(\.status.isToDo) == [false, true, false])
+        try fixture.store.recordVisit(campaign: "west", address: "a3", outcome: .empty, note: nil)
+        try fixture.store.recordVisit(campaign: "west", address: "a2", outcome: .noAnswer, note: nil)
+        doors = try fixture.store.addresses(campaign: "west")
+        #expect(doors.map(\.status) == [.doNotContact, .noAnswer, .empty])
+        #expect(doors[1].callBack == nil)
+        let operations = try fixture.store.pendingOperations(limit: 10)
+        #expect(operations.contains { if case .recordVisit(let visit) = $0.body { visit.callBack == "after 6pm" } else { false } })
     }
 
     @Test func statusCountsTheOutboxAndWhatTheLaptopHolds() throws {

@@ -32,8 +32,8 @@ struct IDLookupTests {
         // Two drafts whose ids share their first 8 characters
         let first = try #require(UUID(uuidString: "4582E4DC-0000-4000-8000-000000000001"))
         let second = try #require(UUID(uuidString: "4582E4DC-0000-4000-8000-000000000002"))
-        for id in [first, second] {
-            try fixture.store.saveDraft(Draft(id: id, campaign: "west", address: "a1", form: "door", formVersion: "2"))
+        for (id, door) in [(first, "a1"), (second, "a2")] {
+            try fixture.store.saveDraft(Draft(id: id, campaign: "west", address: door, form: "door", formVersion: "2"))
         }
 
         #expect(throws: IDLookupError.ambiguous(

@@ -6,8 +6,9 @@ import Foundation
 /// `doorstep addresses`: **surveyed** once any visit surveyed it or a response was recorded there
 /// (unless the latest knock says the resident declined); otherwise the latest knock (by clock
 /// stamp, so every replica agrees) decides: **declined** (came to the door but did not consent to
-/// the questionnaire), **refused**, **revisit** (the resident asked to be called on again) or
-/// **no answer** (no answer, or a card left); an address never knocked is only counted on the list.
+/// the questionnaire), **refused** (refused, or asked not to be contacted again), **revisit** (the
+/// resident asked to be called on again) or **no answer** (no answer, a card left, the resident
+/// moved away, or the home is empty); an address never knocked is only counted on the list.
 /// So `answered = surveyed + declined + refused + revisits` and `knocked = answered + no_answer`.
 /// A count that is `nil` is suppressed.
 public struct VisitFunnel: Codable, Sendable, Hashable {
@@ -97,9 +98,9 @@ public struct VisitFunnel: Codable, Sendable, Hashable {
             switch door?.latest {
             case nil: self = .notKnocked
             case .declined: self = .declined
-            case .refused: self = .refused
+            case .refused, .doNotContact: self = .refused
             case .revisit: self = .revisit
-            case .noAnswer, .cardLeft: self = .noAnswer
+            case .noAnswer, .cardLeft, .moved, .empty: self = .noAnswer
             case .surveyed: self = .surveyed
             }
         }

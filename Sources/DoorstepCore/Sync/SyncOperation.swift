@@ -186,8 +186,15 @@ public enum VisitOutcome: String, Codable, Hashable, Sendable, CaseIterable {
     case noAnswer = "no-answer"
     case refused
     case cardLeft = "card-left"
+    /// Come back: the resident asked for another time (``Visit/callBack`` says when).
     case revisit
     case surveyed
+    /// The resident asked not to be contacted again: every team leaves the door alone.
+    case doNotContact = "do-not-contact"
+    /// The resident has moved away.
+    case moved
+    /// Nobody lives there (empty or derelict).
+    case empty
     /// The resident came to the door but did not consent to the questionnaire (a response whose
     /// consent question is not answered `yes` records this knock, not `surveyed`).
     case declined
@@ -202,14 +209,25 @@ public struct Visit: Codable, Hashable, Sendable {
     public var note: String?
     /// When the knock happened, ISO 8601.
     public var at: String
+    /// For a `revisit`: when to come back, as the resident said it ("after 6pm", "Saturday morning").
+    public var callBack: String?
 
-    public init(visit: UUID, campaign: String, address: String, outcome: VisitOutcome, note: String?, at: String) {
+    public init(
+        visit: UUID, campaign: String, address: String, outcome: VisitOutcome, note: String?, at: String,
+        callBack: String? = nil
+    ) {
         self.visit = visit
         self.campaign = campaign
         self.address = address
         self.outcome = outcome
         self.note = note
         self.at = at
+        self.callBack = callBack
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case visit, campaign, address, outcome, note, at
+        case callBack = "call_back"
     }
 }
 

@@ -22,7 +22,8 @@ public struct CampaignSummary: Sendable, Hashable {
 
 /// Where a door stands, derived from every team's knocks there.
 ///
-/// The latest knock (by clock stamp, so every laptop agrees) gives the status, except that a door
+/// A door where any team recorded *do not contact* stays so: every team leaves it alone. Otherwise
+/// the latest knock (by clock stamp, so every laptop agrees) gives the status, except that a door
 /// once surveyed, or with a response recorded there, stays surveyed (unless the latest knock says
 /// the resident declined: a response without consent records a `declined` knock, never `surveyed`).
 public enum DoorStatus: String, Codable, Sendable, Hashable, CaseIterable {
@@ -33,6 +34,9 @@ public enum DoorStatus: String, Codable, Sendable, Hashable, CaseIterable {
     case revisit
     case declined
     case surveyed
+    case doNotContact = "do-not-contact"
+    case moved
+    case empty
 
     /// The status as officers read it.
     public var label: String {
@@ -44,12 +48,26 @@ public enum DoorStatus: String, Codable, Sendable, Hashable, CaseIterable {
         case .revisit: "revisit"
         case .declined: "declined"
         case .surveyed: "surveyed"
+        case .doNotContact: "do not contact"
+        case .moved: "moved"
+        case .empty: "empty"
+        }
+    }
+
+    /// Whether the door is still to knock (or knock again): not visited, nobody answered, a card
+    /// left, or a call-back asked for.
+    public var isToDo: Bool {
+        switch self {
+        case .notVisited, .noAnswer, .cardLeft, .revisit: true
+        case .refused, .declined, .surveyed, .doNotContact, .moved, .empty: false
         }
     }
 
     /// The status after knocks with these outcomes, oldest first, and whether a response exists.
     public init(outcomesOldestFirst outcomes: [VisitOutcome], hasResponse: Bool) {
-        if outcomes.contains(.surveyed) || (hasResponse && outcomes.last != .declined) {
+        if outcomes.contains(.doNotContact) {
+            self = .doNotContact
+        } else if outcomes.contains(.surveyed) || (hasResponse && outcomes.last != .declined) {
             self = .surveyed
         } else {
             switch outcomes.last {
@@ -60,6 +78,9 @@ public enum DoorStatus: String, Codable, Sendable, Hashable, CaseIterable {
             case .revisit: self = .revisit
             case .declined: self = .declined
             case .surveyed: self = .surveyed
+            case .doNotContact: self = .doNotContact
+            case .moved: self = .moved
+            case .empty: self = .empty
             }
         }
     }
@@ -75,4 +96,8 @@ public struct AddressState: Sendable, Hashable {
     public var lastVisit: String?
     /// The note of the latest knock that had one.
     public var lastNote: String?
+    /// When to come back, if the latest knock was a `revisit` with a call-back time.
+    public var callBack: String?
+    /// Whether a questionnaire was recorded there by any team.
+    public var hasResponse: Bool
 }

@@ -21,6 +21,10 @@ public enum ClientStoreError: Error, Hashable, Sendable, CustomStringConvertible
     case responseErased(UUID)
     /// No draft with this id is in the store.
     case unknownDraft(UUID)
+    /// An id typed in another case matches several records that differ only in case.
+    case ambiguousID(kind: String, typed: String, matches: [String])
+    /// The door has a draft already; a door has at most one.
+    case draftExists(campaign: String, address: String, draft: UUID)
     /// No operation with this id is in the outbox.
     case unknownOperation(UUID)
     /// The operation was delivered, waits for its first answer, or was discarded already.
@@ -56,6 +60,10 @@ public enum ClientStoreError: Error, Hashable, Sendable, CustomStringConvertible
             "Response \(id.lowercasedString) was erased at the resident's request and cannot be changed."
         case .unknownDraft(let id):
             "There is no draft \(id.lowercasedString) on this laptop."
+        case .ambiguousID(let kind, let typed, let matches):
+            "'\(typed)' matches \(matches.count) \(kind) ids that differ only in case (\(matches.joined(separator: ", "))); type it exactly."
+        case .draftExists(let campaign, let address, let draft):
+            "Door \(address) of campaign \(campaign) has draft \(draft.lowercasedString) already; continue it with doorstep record \(address) --resume, or start again with --new."
         case .unknownOperation(let id):
             "There is no operation \(id.lowercasedString) on this laptop; see doorstep status."
         case .notDiscardable(let id, let state):

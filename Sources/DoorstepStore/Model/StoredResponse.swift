@@ -50,8 +50,9 @@ public struct Draft: Sendable, Hashable {
     public var formVersion: String
     /// The answers given so far.
     public var answers: Answers
-    /// The question to ask next, if the officer was part way through.
-    public var position: String?
+    /// Where the officer stopped: a question to ask next, or the review; `nil` means from the
+    /// first question not yet answered.
+    public var position: DraftPosition?
     /// When the questionnaire was started and last saved, ISO 8601.
     public var startedAt: String
     public var updatedAt: String
@@ -59,7 +60,7 @@ public struct Draft: Sendable, Hashable {
     /// Creates a draft.
     public init(
         id: UUID = UUID(), campaign: String, address: String, form: String, formVersion: String,
-        answers: Answers = [:], position: String? = nil, startedAt: String = "", updatedAt: String = ""
+        answers: Answers = [:], position: DraftPosition? = nil, startedAt: String = "", updatedAt: String = ""
     ) {
         self.id = id
         self.campaign = campaign
@@ -71,4 +72,20 @@ public struct Draft: Sendable, Hashable {
         self.startedAt = startedAt
         self.updatedAt = updatedAt
     }
+}
+
+/// Where a questionnaire in progress stopped.
+public enum DraftPosition: Sendable, Hashable {
+    /// Before this question (its name).
+    case question(String)
+    /// At the review, every question having been through.
+    case review
+}
+
+/// A draft put aside when the officer started the same door again (`doorstep record --new`), or
+/// when a store held two drafts for one door before drafts became one per door. Kept, never sent.
+public struct SupersededDraft: Sendable, Hashable {
+    public var draft: Draft
+    /// When it was put aside, ISO 8601.
+    public var supersededAt: String
 }

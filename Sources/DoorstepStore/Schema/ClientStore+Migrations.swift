@@ -177,6 +177,62 @@ extension ClientStore {
                 CREATE INDEX visits_by_address ON visits(campaign, address, stamp);
                 """)
         }
+        migrator.registerMigration("v5-door-outcomes") { db in
+            // Knocks may now say do-not-contact, moved or empty, and a revisit carries when to
+            // come back; SQLite cannot change a CHECK in place, so the table is rebuilt.
+            try db.execute(sql: """
+                CREATE TABLE visits_new (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    campaign TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN (
+                        'no-answer', 'refused', 'card-left', 'revisit', 'surveyed', 'declined',
+                        'do-not-contact', 'moved', 'empty')),
+                    note TEXT,
+                    call_back TEXT,
+                    at TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    stamp TEXT NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO visits_new (id, campaign, address, outcome, note, at, device, stamp)
+                    SELECT id, campaign, address, outcome, note, at, device, stamp FROM visits;
+                DROP TABLE visits;
+                ALTER TABLE visits_new RENAME TO visits;
+                CREATE INDEX visits_by_address ON visits(campaign, address, stamp);
+                """)
+        }
+        migrator.registerMigration("v6-one-draft-per-door") { db in
+            // One draft per door: where a door has several, the most recently saved stays and the
+            // others move, unchanged, to superseded_drafts (listed by doorstep drafts superseded).
+            // A draft can now be stopped at the review, and resumes there.
+            try db.execute(sql: """
+                CREATE TABLE superseded_drafts (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    campaign TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    form TEXT NOT NULL,
+                    form_version TEXT NOT NULL,
+                    answers TEXT NOT NULL,
+                    position TEXT,
+                    at_review INTEGER NOT NULL DEFAULT 0,
+                    started_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    superseded_at TEXT NOT NULL
+                ) WITHOUT ROWID;
+                ALTER TABLE drafts ADD COLUMN at_review INTEGER NOT NULL DEFAULT 0;
+                INSERT INTO superseded_drafts
+                    (id, campaign, address, form, form_version, answers, position, started_at, updated_at, superseded_at)
+                    SELECT d.id, d.campaign, d.address, d.form, d.form_version, d.answers, d.position,
+                        d.started_at, d.updated_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                    FROM drafts d
+                    WHERE EXISTS (
+                        SELECT 1 FROM drafts n WHERE n.campaign = d.campaign AND n.address = d.address
+                            AND (n.updated_at > d.updated_at OR (n.updated_at = d.updated_at AND n.id > d.id))
+                    );
+                DELETE FROM drafts WHERE id IN (SELECT id FROM superseded_drafts);
+                CREATE UNIQUE INDEX drafts_one_per_door ON drafts(campaign, address);
+                """)
+        }
         return migrator
     }
 }

@@ -50,7 +50,7 @@ extension BenchRun {
             let address = scenario.addresses[index % scenario.addresses.count]
             let recordExit = try tools.run(tools.doorstep, [
                 "record", "--home", home, "--campaign", Scenario.campaign, "--address", address,
-                "--answers", answerFiles[index].path,
+                "--answers", answerFiles[index].path, "--yes",
             ])
             let id = try recordExit.checkedOutput().trimmingCharacters(in: .whitespacesAndNewlines)
             guard UUID(uuidString: id) != nil else { throw BenchError.wrongResult("doorstep record printed \(id), not a response id") }

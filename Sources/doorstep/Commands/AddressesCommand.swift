@@ -1,36 +1,63 @@
 import ArgumentParser
 import DoorstepCore
 import DoorstepStore
+import Foundation
 
-/// `doorstep addresses --campaign ID`: the walk list and where each door stands.
+/// `doorstep addresses`: the walk list and where each door stands.
 struct AddressesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "addresses",
-        abstract: "Show a campaign's walk list with each door's status.",
+        abstract: "Show the walk list in its order, with each door's notes and status from every team.",
         discussion: """
-            Status comes from every team's knocks (after sync): not-visited, no-answer, refused, card-left, \
-            revisit, declined (no consent to the questionnaire) or surveyed. The latest knock decides, but \
-            a door once surveyed stays surveyed.
+            Status comes from every team's knocks (after sync): not-visited, no-answer, card-left, \
+            revisit (with when to call back), refused, declined (no consent to the questionnaire), \
+            surveyed, moved, empty or do-not-contact. The latest knock decides, but a door once \
+            surveyed stays surveyed, and a door marked do-not-contact stays so (shown in red on a \
+            terminal). --todo lists the doors still to knock or call back on.
+
+            Examples:
+              doorstep addresses
+              doorstep addresses --todo --street "Albion Street"
+              doorstep addresses --campaign west-end-2026-06 --json
             """
     )
 
     @OptionGroup var home: HomeOptions
-    @Option(help: "The campaign's id.") var campaign: String
+    @OptionGroup var choice: CampaignChoice
+    @Flag(help: "Only doors still to do: not visited, no answer, card left or revisit.") var todo = false
+    @Option(help: "Only the doors of this street (any case).") var street: String?
     @Flag(name: .long, help: "Print JSON on stdout.") var json = false
 
     func run() throws {
-        let doors = try home.openStore().addresses(campaign: campaign)
+        let store = try home.openStore()
+        let campaign = try choice.resolve(store, home: home)
+        let all = try store.addresses(campaign: campaign.id)
+        let doors = all.filter { door in
+            (!todo || door.status.isToDo)
+                && (street == nil || door.address.street?.lowercased() == street?.trimmingCharacters(in: .whitespaces).lowercased())
+        }
         if json {
             try Console.json(doors.map(AddressJSON.init))
             return
         }
+        let red = Console.outputIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         Console.table(
-            ["ID", "ADDRESS", "POSTCODE", "STATUS", "VISITS"],
-            doors.map { [$0.address.id, $0.address.address, $0.address.postcode ?? "-", $0.status.label, String($0.visits)] }
+            ["ID", "ADDRESS", "POSTCODE", "STATUS", "VISITS", "NOTES"],
+            doors.map { door in
+                var status = door.status.label
+                if let callBack = door.callBack { status += " (\(callBack))" }
+                let notes = [DoorNotice.notes(door.address), door.lastNote].compactMap { $0 }.joined(separator: " / ")
+                return [door.address.id, door.address.address, door.address.postcode ?? "-", status,
+                        String(door.visits), notes.isEmpty ? "-" : notes]
+            },
+            highlight: red ? { row in doors[row].status == .doNotContact } : nil
         )
-        let surveyed = doors.filter { $0.status == .surveyed }.count
-        let knocked = doors.filter { $0.status != .notVisited }.count
-        Console.error("\(doors.count) addresses: \(knocked) knocked, \(surveyed) surveyed.")
+        let surveyed = all.filter { $0.status == .surveyed }.count
+        let knocked = all.filter { $0.status != .notVisited }.count
+        let toDo = all.filter(\.status.isToDo).count
+        var summary = "\(all.count) addresses: \(knocked) knocked, \(surveyed) surveyed, \(toDo) still to do."
+        if doors.count != all.count { summary = "\(doors.count) shown of " + summary }
+        Console.error(summary)
     }
 }
 
@@ -47,6 +74,9 @@ struct AddressJSON: Encodable {
     var visits: Int
     var lastVisit: String?
     var lastNote: String?
+    var callBack: String?
+    var toDo: Bool
+    var surveyedHere: Bool
 
     init(_ state: AddressState) {
         id = state.address.id
@@ -60,10 +90,14 @@ struct AddressJSON: Encodable {
         visits = state.visits
         lastVisit = state.lastVisit
         lastNote = state.lastNote
+        callBack = state.callBack
+        toDo = state.status.isToDo
+        surveyedHere = state.hasResponse
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, address, postcode, street, area, uprn, notes, status, visits
-        case lastVisit = "last_visit", lastNote = "last_note"
+        case lastVisit = "last_visit", lastNote = "last_note", callBack = "call_back", toDo = "to_do"
+        case surveyedHere = "has_response"
     }
 }

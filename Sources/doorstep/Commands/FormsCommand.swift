@@ -1,12 +1,20 @@
 import ArgumentParser
 import DoorstepCore
 import DoorstepStore
+import Foundation
 
 /// `doorstep forms`: check, show, add and list questionnaires.
 struct FormsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forms",
         abstract: "Check, show, add and list questionnaires.",
+        discussion: """
+            Examples:
+              doorstep forms                          # the forms on this laptop
+              doorstep forms show community-safety    # read it before the day
+              doorstep forms show community-safety@1
+              doorstep forms check forms/community-safety.yaml
+            """,
         subcommands: [List.self, Check.self, Show.self, Add.self],
         defaultSubcommand: List.self
     )
@@ -18,7 +26,9 @@ struct FormsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the forms on this laptop, every version.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the forms on this laptop, every version.", discussion: "Example: doorstep forms list --json"
+        )
 
         @OptionGroup var home: HomeOptions
         @Flag(name: .long, help: "Print JSON on stdout.") var json = false
@@ -40,7 +50,11 @@ struct FormsCommand: ParsableCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check questionnaire files; exit 65 naming each fault.",
-            discussion: "Each fault is printed on stderr as FILE: fault. A file that passes is named on stdout."
+            discussion: """
+                Each fault is printed on stderr as FILE: fault. A file that passes is named on stdout.
+
+                Example: doorstep forms check forms/*.yaml
+                """
         )
 
         @Argument(help: "YAML form files.") var files: [String]
@@ -66,20 +80,52 @@ struct FormsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a questionnaire file as an officer will see it.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a questionnaire as an officer will see it: a form on this laptop, or a file.",
+            discussion: """
+                FORM is a form's id on this laptop (its latest version), ID@VERSION for another \
+                version, or a YAML file. A name that is both a stored form and a file means the \
+                stored form.
 
-        @Argument(help: "A YAML form file.") var file: String
+                Examples:
+                  doorstep forms show community-safety
+                  doorstep forms show community-safety@1
+                  doorstep forms show forms/community-safety.yaml
+                """
+        )
+
+        @OptionGroup var home: HomeOptions
+        @Argument(help: ArgumentHelp("A form id, ID@VERSION, or a YAML form file.", valueName: "form"))
+        var form: String
 
         func run() throws {
-            let (form, _) = try FormsCommand.load(file)
-            Console.out(FormPresenter.render(form))
+            let (id, version) = Self.split(form)
+            let store = try home.openStore()
+            if let stored = try? store.form(id: id, version: version) {
+                Console.out(FormPresenter.render(try stored.definition()))
+            } else if FileManager.default.fileExists(atPath: form) {
+                let (definition, _) = try FormsCommand.load(form)
+                Console.out(FormPresenter.render(definition))
+            } else {
+                _ = try store.form(id: id, version: version)
+            }
+        }
+
+        /// `id@version` as its two parts; a name without `@` is the latest version.
+        static func split(_ name: String) -> (id: String, version: String?) {
+            guard let at = name.lastIndex(of: "@") else { return (name, nil) }
+            return (String(name[..<at]), String(name[name.index(after: at)...]))
         }
     }
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a questionnaire to this laptop (standalone use, without a server).",
-            discussion: "Versions are immutable: a changed form needs a new version."
+            discussion: """
+                Versions are immutable: a changed form needs a new version.
+
+                Example: doorstep forms add forms/community-safety.yaml
+                """
         )
 
         @OptionGroup var home: HomeOptions

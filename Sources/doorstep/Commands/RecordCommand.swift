@@ -9,29 +9,57 @@ struct RecordCommand: ParsableCommand {
         commandName: "record",
         abstract: "Record a questionnaire at a door; prints the new response id on stdout.",
         discussion: """
+            The door is its address id on the walk list, in any case; the campaign is the current \
+            one (doorstep use) unless --campaign names another. The door's notes are shown first; \
+            at a door any team surveyed or marked do-not-contact you are asked to confirm (--yes \
+            confirms without asking).
+
             Without --answers the questions are asked one by one (on stderr; answers read from stdin, \
-            a terminal or a pipe), and a draft is saved after every answer: doorstep record --resume \
-            continues it. With --answers FILE (or - for stdin) the answers are a JSON object \
-            {"question name": value}, arrays for multi-selects; invalid answers exit 65, one line per \
-            problem, and nothing is stored. A saved response also records a surveyed knock at the \
-            door unless one is already there.
+            a terminal or a pipe), and the draft is saved after every answer. A door has at most one \
+            draft: at a door with a draft you are asked whether to resume it or start again \
+            (--resume or --new say it beforehand; a draft put aside is listed by doorstep drafts \
+            superseded). Resuming returns to where you stopped, the review included.
+
+            With --answers FILE (or - for stdin) the answers are a JSON object {"question name": \
+            value}, arrays for multi-selects; invalid answers exit 65, one line per problem, and \
+            nothing is stored. A saved response also records a surveyed knock at the door unless one \
+            is already there. --form-version types in a paper form of an older version that is \
+            still on this laptop.
+
+            Examples:
+              doorstep record WE-002
+              doorstep record we-002 --resume
+              doorstep record --resume                    # the latest draft, wherever it is
+              doorstep record WE-003 --form-version 1     # a v1 paper form
+              doorstep record WE-004 --answers answers.json --yes
             """
     )
 
     @OptionGroup var home: HomeOptions
-    @Option(help: "The campaign's id.") var campaign: String?
-    @Option(help: "The address id on the walk list.") var address: String?
+    @OptionGroup var choice: CampaignChoice
+    @Argument(help: ArgumentHelp("The door: its address id on the walk list, in any case.", valueName: "address"))
+    var door: String?
+    @Option(help: .hidden) var address: String?
     @Option(help: ArgumentHelp("Answers as a JSON object, from a file or - for stdin.", valueName: "file"))
     var answers: String?
-    @Flag(help: "Continue a draft: the latest, or the one for --campaign/--address, or --draft.") var resume = false
+    @Option(name: .customLong("form-version"), help: ArgumentHelp(
+        "Use this version of the form (a paper form of an older version), if this laptop has it.", valueName: "n"
+    ))
+    var formVersion: String?
+    @Flag(help: "Continue the door's draft; without a door, the latest draft.") var resume = false
+    @Flag(name: .customLong("new"), help: "Start again at a door that has a draft (the draft is put aside).")
+    var startAgain = false
     @Option(help: ArgumentHelp("The draft to continue (see doorstep drafts); 8 or more characters of its id do.", valueName: "id"))
     var draft: String?
+    @Flag(help: "Go on without asking at a door already surveyed or marked do-not-contact.") var yes = false
 
     func validate() throws {
+        if door != nil && address != nil { throw ValidationError("Name the door once: doorstep record ADDRESS.") }
+        if resume && startAgain { throw ValidationError("Give --resume or --new, not both.") }
         if resume || draft != nil {
             if answers != nil { throw ValidationError("--resume asks the questions again; it does not take --answers.") }
-        } else if campaign == nil || address == nil {
-            throw ValidationError("Name the door with --campaign ID and --address ID (or continue a draft with --resume).")
+        } else if door == nil && address == nil {
+            throw ValidationError("Name the door: doorstep record ADDRESS (or continue a draft with --resume).")
         }
     }
 
@@ -39,25 +67,37 @@ struct RecordCommand: ParsableCommand {
         let store = try home.openStore()
         let validator: AnswerValidator
         var draft: Draft
-        if resume || self.draft != nil {
-            (draft, validator) = try resumedDraft(store)
-        } else if let campaign, let address {
-            let campaignInfo = try store.campaign(id: campaign)
-            let door = try store.address(campaign: campaign, id: address)
-            let form = try store.form(id: campaignInfo.form).definition()
-            validator = AnswerValidator(form: form, today: Console.today())
+        if let typed = self.draft {
+            (draft, validator) = try continued(try store.draft(id: try store.resolve(IDPrefix(typed, kind: .draft))), store)
+        } else if let typed = door ?? address {
+            let campaign = try choice.resolve(store, home: home)
+            let state = try store.addressState(campaign: campaign.id, id: typed)
+            let door = state.address
+            let form = try store.form(id: campaign.form, version: formVersion).definition()
+            Console.error("\(form.title) (\(form.id) version \(form.version))")
+            Console.error("\(door.address)\(door.postcode.map { ", \($0)" } ?? "") — \(campaign.name)")
+            try DoorNotice(state: state).show(confirmed: yes, doing: "record a questionnaire")
+            let today = Console.today()
             if let answers {
-                try recordFromJSON(answers, store: store, validator: validator, campaign: campaign, address: address)
+                try recordFromJSON(
+                    answers, store: store, validator: AnswerValidator(form: form, today: today),
+                    campaign: campaign.id, address: door.id
+                )
                 return
             }
-            draft = Draft(campaign: campaign, address: address, form: form.id, formVersion: form.version)
-            if let earlier = try store.drafts().first(where: { $0.campaign == campaign && $0.address == address }) {
-                Console.error("A draft for this door was started at \(earlier.startedAt); doorstep record --resume --draft \(earlier.id.lowercasedString) continues it.")
+            if let earlier = try store.draft(campaign: campaign.id, address: door.id), try resumes(earlier, store) {
+                (draft, validator) = try continued(earlier, store)
+            } else if resume {
+                throw CLIError(.dataError, "Door \(door.id) has no draft to continue; doorstep record \(door.id) starts one.")
+            } else {
+                validator = AnswerValidator(form: form, today: today)
+                draft = Draft(campaign: campaign.id, address: door.id, form: form.id, formVersion: form.version)
             }
-            Console.error("\(form.title) (\(form.id) version \(form.version))")
-            Console.error("\(door.address)\(door.postcode.map { ", \($0)" } ?? "") — \(campaignInfo.name)")
         } else {
-            throw ValidationError("Name the door with --campaign ID and --address ID.")
+            guard let latest = try store.drafts().first(where: { choice.campaign == nil || $0.campaign == choice.campaign }) else {
+                throw CLIError(.dataError, "There is no draft to continue.")
+            }
+            (draft, validator) = try continued(latest, store)
         }
 
         var questionnaire = Questionnaire(
@@ -69,7 +109,8 @@ struct RecordCommand: ParsableCommand {
             draft = questionnaire.draft
             let kept = draft.answers.isEmpty
                 ? "Nothing was answered, so no draft was kept."
-                : "The answers are kept as draft \(draft.id.lowercasedString): doorstep record --resume continues it."
+                : "The answers are kept as draft \(draft.id.lowercasedString): doorstep record \(draft.address) --resume continues it."
+            if draft.answers.isEmpty { try? store.deleteDraft(id: draft.id) }
             throw CLIError(.failure, "Stopped before saving. \(kept)")
         case .completed(let answers):
             draft = questionnaire.draft
@@ -81,6 +122,32 @@ struct RecordCommand: ParsableCommand {
             warnIfSafeguarding(validator, answers)
             Console.out(id.lowercasedString)
         }
+    }
+
+    /// Whether to continue the door's draft: `--resume` says yes, `--new` puts it aside; without
+    /// either, the officer is asked on a terminal.
+    ///
+    /// - Throws: ``ClientStoreError/draftExists(campaign:address:draft:)`` (64) when input is not a
+    ///   terminal and neither flag says what to do; not allowed (77) when the officer stops.
+    private func resumes(_ earlier: Draft, _ store: ClientStore) throws -> Bool {
+        if resume { return true }
+        let summary = "\(earlier.answers.count) answer\(earlier.answers.count == 1 ? "" : "s")"
+            + (earlier.position == .review ? ", stopped at the review" : "")
+        if !startAgain {
+            guard Console.inputIsTerminal else {
+                throw ClientStoreError.draftExists(campaign: earlier.campaign, address: earlier.address, draft: earlier.id)
+            }
+            Console.error("This door has a draft from \(DoorNotice.localTime(earlier.updatedAt)) (\(summary)).")
+            Console.prompt("r resumes it, n starts again (the draft is put aside), q stops. [r/n/q] ")
+            switch Console.readLine()?.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "r", "resume", "": return true
+            case "n", "new": break
+            default: throw CLIError(.notAllowed, "Nothing changed; the draft is kept.")
+            }
+        }
+        try store.supersedeDraft(id: earlier.id)
+        Console.error("Draft \(earlier.id.lowercasedString) (\(summary)) put aside; doorstep drafts superseded lists it.")
+        return false
     }
 
     /// `--answers`: validates the JSON object and stores it, or exits 65 with every problem.
@@ -115,25 +182,15 @@ struct RecordCommand: ParsableCommand {
         }
     }
 
-    /// Picks the draft to continue and moves it to the latest version of its form.
-    private func resumedDraft(_ store: ClientStore) throws -> (Draft, AnswerValidator) {
-        var draft: Draft
-        if let typed = self.draft {
-            draft = try store.draft(id: try store.resolve(IDPrefix(typed, kind: .draft)))
-        } else {
-            let candidates = try store.drafts().filter {
-                (campaign == nil || $0.campaign == campaign) && (address == nil || $0.address == address)
-            }
-            guard let latest = candidates.first else {
-                throw CLIError(.dataError, "There is no draft to continue.")
-            }
-            draft = latest
-        }
-        let latest = try store.form(id: draft.form).definition()
-        let validator = AnswerValidator(form: latest, today: Console.today())
+    /// Continues `draft`: on the latest version of its form, unless `--form-version` keeps the
+    /// version it was started on.
+    private func continued(_ draft: Draft, _ store: ClientStore) throws -> (Draft, AnswerValidator) {
+        var draft = draft
+        let form = try store.form(id: draft.form, version: formVersion).definition()
+        let validator = AnswerValidator(form: form, today: Console.today())
         let door = try store.address(campaign: draft.campaign, id: draft.address)
-        Console.error("Continuing the draft started at \(draft.startedAt): \(door.address), campaign \(draft.campaign).")
-        if latest.version != draft.formVersion {
+        Console.error("Continuing the draft started \(DoorNotice.localTime(draft.startedAt)): \(door.address), campaign \(draft.campaign).")
+        if form.version != draft.formVersion {
             let earlier = try? store.form(id: draft.form, version: draft.formVersion).definition()
             for line in Self.migrate(&draft, from: earlier, to: validator) { Console.error(line) }
         }
@@ -143,17 +200,17 @@ struct RecordCommand: ParsableCommand {
     /// Carries a draft's answers over to a newer form version; returns what the officer should be told.
     static func migrate(_ draft: inout Draft, from earlier: FormDefinition?, to validator: AnswerValidator) -> [String] {
         let form = validator.form
-        var lines = ["The form \(form.id) changed from version \(draft.formVersion) to \(form.version) since this draft was started."]
+        var lines = ["The form \"\(form.title)\" changed from version \(draft.formVersion) to \(form.version) since this draft was started."]
         var dropped: [String] = []
         var carried: Answers = [:]
         for (name, value) in draft.answers.sorted(by: { $0.key < $1.key }) {
             guard let question = form.question(named: name), question.type.takesInput else {
-                dropped.append("\(name) (no longer asked)")
+                dropped.append("\(earlier?.question(named: name)?.label ?? name) (no longer asked)")
                 continue
             }
             switch validator.normalize(value, for: question) {
             case .success(let clean): carried[name] = clean
-            case .failure(let problem): dropped.append("\(name) (\(problem.message))")
+            case .failure(let problem): dropped.append("\(question.label) (\(problem.message))")
             }
         }
         if let earlier {

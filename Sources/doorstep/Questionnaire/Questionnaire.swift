@@ -112,12 +112,16 @@ struct Questionnaire {
         }
     }
 
-    /// Where to start: the question the draft stopped at, else the first one not yet answered,
-    /// else the review.
+    /// Where to start: the review or the question the draft stopped at, else the first one not
+    /// yet answered, else the review.
     private func startIndex() -> Int? {
-        if let position = draft.position, let index = form.questions.firstIndex(where: { $0.name == position }),
-           isShown(index) {
-            return index
+        switch draft.position {
+        case .review:
+            return nil
+        case .question(let name):
+            if let index = form.questions.firstIndex(where: { $0.name == name }), isShown(index) { return index }
+        case nil:
+            break
         }
         if draft.answers.isEmpty { return next(after: nil) }
         return form.questions.indices.first { isAsked($0) && draft.answers[form.questions[$0].name] == nil }
@@ -154,8 +158,10 @@ struct Questionnaire {
         (0..<index).last(where: isAsked)
     }
 
+    /// Saves the draft as it stands, to resume before the question at `position`, or at the
+    /// review when there is none.
     private mutating func save(position: Int?) throws {
-        draft.position = position.map { form.questions[$0].name }
+        draft.position = position.map { .question(form.questions[$0].name) } ?? .review
         draft = try saveDraft(draft)
     }
 

@@ -39,16 +39,21 @@ enum Console {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
-    /// Prints rows as aligned columns under a header.
-    static func table(_ header: [String], _ rows: [[String]]) {
+    /// Whether standard output is a terminal (colour may be used).
+    static var outputIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// Prints rows as aligned columns under a header; rows for which `highlight` is true are
+    /// printed in red (pass it only when stdout is a terminal).
+    static func table(_ header: [String], _ rows: [[String]], highlight: ((Int) -> Bool)? = nil) {
         let widths = header.indices.map { column in
             ([header] + rows).map { $0[column].count }.max() ?? 0
         }
-        for row in [header] + rows {
+        for (number, row) in ([header] + rows).enumerated() {
             let cells = row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
             }
-            print(cells.joined(separator: "  "))
+            let line = cells.joined(separator: "  ")
+            print(number > 0 && highlight?(number - 1) == true ? "\u{1B}[31m\(line)\u{1B}[0m" : line)
         }
     }
 

@@ -53,7 +53,9 @@ extension ClientStoreError: ExitCodeProviding {
         switch self {
         case .homeUnusable: .usage
         case .unknownForm, .formVersionExists, .unknownCampaign, .campaignExists, .unknownAddress,
-             .unknownResponse, .responseErased, .unknownDraft, .unknownOperation, .notDiscardable: .dataError
+             .unknownResponse, .responseErased, .unknownDraft, .unknownOperation, .notDiscardable,
+             .ambiguousID: .dataError
+        case .draftExists: .usage
         case .epochMismatch, .busy: .tryLater
         case .corrupt, .database: .failure
         }

@@ -183,6 +183,10 @@ extension ServerDatabase {
                 """)
         }
         migrator.registerMigration("v3-snapshots", migrate: createSnapshots)
+        migrator.registerMigration("v4-visit-call-back") { db in
+            // A revisit carries when to come back, as the resident said it.
+            try db.execute(sql: "ALTER TABLE visits ADD COLUMN call_back TEXT")
+        }
         return migrator
     }
 }

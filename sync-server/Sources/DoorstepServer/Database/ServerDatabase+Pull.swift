@@ -139,7 +139,8 @@ extension ServerDatabase {
               let stamp = HLCTimestamp(row["stamp"] as String)
         else { return nil }
         let visit = Visit(
-            visit: id, campaign: row["campaign"], address: row["address"], outcome: outcome, note: row["note"], at: row["at"]
+            visit: id, campaign: row["campaign"], address: row["address"], outcome: outcome, note: row["note"], at: row["at"],
+            callBack: row["call_back"]
         )
         return VisitEvent(visit: visit, device: row["device"], stamp: stamp)
     }

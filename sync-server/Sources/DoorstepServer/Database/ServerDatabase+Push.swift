@@ -524,11 +524,11 @@ struct PushBatch {
         }
         sequence += 1
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO visits(id, campaign, address, outcome, note, at, device, token_id, stamp, changed_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
+            INSERT INTO visits(id, campaign, address, outcome, note, call_back, at, device, token_id, stamp, changed_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
             """)
         try statement.execute(arguments: [
-            visit.visit.uuidString, visit.campaign, visit.address, visit.outcome.rawValue, visit.note, visit.at,
+            visit.visit.uuidString, visit.campaign, visit.address, visit.outcome.rawValue, visit.note, visit.callBack, visit.at,
             operation.device, identity.tokenID, stamp.description, sequence,
         ])
     }

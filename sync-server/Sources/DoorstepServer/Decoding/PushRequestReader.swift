@@ -293,7 +293,7 @@ enum PushRequestReader {
 
     static func visit(_ node: Value) throws(ShapeError) -> Visit {
         let node = node.spelledOut
-        let members = try node.members(["outcome", "visit", "campaign", "address", "note", "at"])
+        let members = try node.members(["outcome", "visit", "campaign", "address", "note", "at", "call_back"])
         let outcomeNode = try node.member(members[0], "outcome")
         guard let outcome = VisitOutcome(rawValue: try outcomeNode.string()) else {
             throw outcomeNode.fail("one of " + VisitOutcome.allCases.map(\.rawValue).joined(separator: ", "))
@@ -304,7 +304,8 @@ enum PushRequestReader {
             address: try node.member(members[3], "address").string(),
             outcome: outcome,
             note: try node.optionalMember(members[4], "note")?.string(),
-            at: try node.member(members[5], "at").string()
+            at: try node.member(members[5], "at").string(),
+            callBack: try node.optionalMember(members[6], "call_back")?.string()
         )
     }
 

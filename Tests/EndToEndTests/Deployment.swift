@@ -127,7 +127,7 @@ final class Device: @unchecked Sendable {
     @discardableResult
     func record(campaign: String, address: String, answers: [String: Any]) throws -> String {
         let text = String(decoding: try JSONSerialization.data(withJSONObject: answers), as: UTF8.self)
-        return try expect(["record", "--campaign", campaign, "--address", address, "--answers", "-"], input: text)
+        return try expect(["record", "--campaign", campaign, "--address", address, "--answers", "-", "--yes"], input: text)
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -62,7 +62,7 @@ struct FaultInjectionConvergenceTests {
             for _ in 0..<count {
                 let address = server.addresses[Int.random(in: 0..<server.addresses.count, using: &random)]
                 let text = String(decoding: try JSONSerialization.data(withJSONObject: Self.answers(using: &random)), as: UTF8.self)
-                let id = try laptop.expect(["record", "--campaign", server.campaign, "--address", address, "--answers", "-"], input: text)
+                let id = try laptop.expect(["record", "--campaign", server.campaign, "--address", address, "--answers", "-", "--yes"], input: text)
                     .trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
                 owner[id] = token
                 writes += try Self.changes(from: [:], to: try Self.fields(try laptop.show(id)), response: id, laptop: laptop.name)

@@ -27,16 +27,60 @@ extension ClientStore {
                 """,
             arguments: [campaign.id, campaign.name, campaign.form, campaign.date, campaign.area]
         )
-        try db.execute(sql: "DELETE FROM addresses WHERE campaign = ?", arguments: [campaign.id])
+        // Doors added here and not yet delivered stay until the server's list brings them back.
+        try db.execute(sql: """
+            DELETE FROM addresses WHERE campaign = ?1 AND id NOT IN (
+                SELECT json_extract(operation, '$.payload.door.id') FROM outbox
+                WHERE kind = 'address.add' AND state IN ('pending', 'held')
+                    AND json_extract(operation, '$.payload.campaign') = ?1)
+            """, arguments: [campaign.id])
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO addresses (campaign, id, position, address, postcode, street, area, uprn, notes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO addresses (campaign, id, position, address, postcode, street, area, uprn, notes, added_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (campaign, id) DO UPDATE SET position = excluded.position, address = excluded.address,
+                postcode = excluded.postcode, street = excluded.street, area = excluded.area, uprn = excluded.uprn,
+                notes = excluded.notes, added_by = excluded.added_by
             """)
         for (position, address) in campaign.addresses.enumerated() {
             try insert.execute(arguments: [
                 campaign.id, address.id, position, address.address, address.postcode, address.street,
-                address.area, address.uprn, try Self.json(address.notes),
+                address.area, address.uprn, try Self.json(address.notes), address.addedBy,
             ])
+        }
+    }
+
+    /// Adds a door found on the day to a campaign's walk list, after every listed door, with its
+    /// `address.add` operation, in one transaction; it reaches every laptop after sync.
+    ///
+    /// - Throws: ``ClientStoreError/unknownCampaign(_:)``, ``ClientStoreError/addressExists(campaign:address:)``
+    ///   when the id (in any case) is on the list, or ``ClientStoreError/invalidAddress(_:)``.
+    @discardableResult
+    public func addAddress(campaign: String, door: WalkListAddress) throws -> WalkListAddress {
+        try pool.write { db in
+            let campaign = try fetchCampaign(id: campaign, db).id
+            var door = door
+            door.addedBy = "this laptop"
+            if let problem = NewAddress.problem(with: door) { throw ClientStoreError.invalidAddress(problem) }
+            if let listed = try String.fetchOne(db, sql: """
+                SELECT id FROM addresses WHERE campaign = ? AND id = ? COLLATE NOCASE
+                """, arguments: [campaign, door.id]) {
+                throw ClientStoreError.addressExists(campaign: campaign, address: listed)
+            }
+            try db.execute(sql: """
+                INSERT INTO addresses (campaign, id, position, address, postcode, street, area, uprn, notes, added_by)
+                VALUES (?1, ?2, (SELECT COALESCE(MAX(position), 0) + 1 FROM addresses WHERE campaign = ?1),
+                    ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                """, arguments: [
+                    campaign, door.id, door.address, door.postcode, door.street, door.area, door.uprn,
+                    try Self.json(door.notes), door.addedBy,
+                ])
+            var sent = door
+            sent.addedBy = nil
+            let operation = SyncOperation(
+                stamp: try tick(db), device: deviceID, body: .addAddress(NewAddress(campaign: campaign, door: sent))
+            )
+            try enqueue(operation, response: nil, db)
+            return door
         }
     }
 
@@ -158,7 +202,8 @@ extension ClientStore {
     static func walkListAddress(_ row: Row) throws -> WalkListAddress {
         WalkListAddress(
             id: row["id"], address: row["address"], postcode: row["postcode"], street: row["street"],
-            area: row["area"], uprn: row["uprn"], notes: try decode([String: String].self, row["notes"])
+            area: row["area"], uprn: row["uprn"], notes: try decode([String: String].self, row["notes"]),
+            addedBy: row["added_by"]
         )
     }
 }

@@ -84,7 +84,7 @@ extension ClientStore {
             case .updateResponse(var update):
                 update.fields = update.fields.filter { !isErased($0.name) }
                 operation.body = .updateResponse(update)
-            case .recordVisit, .eraseResponse:
+            case .recordVisit, .eraseResponse, .addAddress:
                 continue
             }
             try db.execute(

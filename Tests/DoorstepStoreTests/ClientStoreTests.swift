@@ -24,7 +24,7 @@ struct ClientStoreTests {
             let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
             #expect(migrations == [
                 "v1-client-store", "v2-outbox-index-without-state", "v3-outbox-held-and-discarded",
-                "v4-visits-declined-outcome", "v5-door-outcomes", "v6-one-draft-per-door",
+                "v4-visits-declined-outcome", "v5-door-outcomes", "v6-one-draft-per-door", "v7-added-addresses",
             ])
         }
     }
@@ -293,6 +293,32 @@ struct ClientStoreTests {
         #expect(doors[1].callBack == nil)
         let operations = try fixture.store.pendingOperations(limit: 10)
         #expect(operations.contains { if case .recordVisit(let visit) = $0.body { visit.callBack == "after 6pm" } else { false } })
+    }
+
+    @Test("A door added on the day goes after the list with its operation, survives a pulled walk list until delivered, and refuses a listed id")
+    func addedDoors() throws {
+        let fixture = try StoreFixture()
+        defer { fixture.directory.remove() }
+        let door = WalkListAddress(id: "new-1a2b3c", address: "14a Oak Street", street: "Oak Street", notes: ["notes": "Side door"])
+        let added = try fixture.store.addAddress(campaign: "WEST", door: door)
+        #expect(added.addedBy == "this laptop")
+        #expect(try fixture.store.addresses(campaign: "west").map(\.address.id) == ["a1", "a2", "a3", "new-1a2b3c"])
+        let operation = try #require(try fixture.store.pendingOperations(limit: 10).last)
+        #expect(operation.body == .addAddress(NewAddress(campaign: "west", door: door)))
+
+        #expect(throws: ClientStoreError.addressExists(campaign: "west", address: "a1")) {
+            try fixture.store.addAddress(campaign: "west", door: WalkListAddress(id: "A1", address: "Elsewhere"))
+        }
+        #expect(throws: ClientStoreError.self) {
+            try fixture.store.addAddress(campaign: "west", door: WalkListAddress(id: "has space", address: "1 Road"))
+        }
+        #expect(try fixture.store.pendingCount() == 1)
+
+        // A walk list pulled before the door was delivered does not remove it.
+        let server = try #require(HLCTimestamp("0001763910853000-0000-server"))
+        let listed = CampaignInfo(id: "west", name: "West End day", form: "door", date: "2025-11-22", addresses: walkList)
+        try fixture.store.applyPulledPage(PullResponse(cursor: 1, more: false, epoch: "e1", serverTime: server, campaigns: [listed]))
+        #expect(try fixture.store.addresses(campaign: "west").map(\.address.id) == ["a1", "a2", "a3", "new-1a2b3c"])
     }
 
     @Test func statusCountsTheOutboxAndWhatTheLaptopHolds() throws {

@@ -39,4 +39,43 @@ struct DoorEndToEndTests {
         #expect(seen[door]?["status"] as? String == "do-not-contact")
         #expect(seen[door]?["visits"] as? Int == 2)
     }
+
+    @Test("A door added on the day syncs to the server and every laptop, marked as added, and takes visits and responses")
+    func addedDoorSyncs() throws {
+        let deployment = try Deployment()
+        let alice = try deployment.device("alice")
+        let bob = try deployment.device("bob")
+        let organiser = try deployment.device("organiser", role: "organiser")
+        for device in [alice, bob] { try device.sync() }
+
+        // Alice finds a flat that is not on the walk list, adds it, and surveys it.
+        let added = try alice.run([
+            "addresses", "add", "14a Albion Street", "--campaign", deployment.campaign, "--postcode", "TS1 6BN",
+            "--street", "Albion Street", "--note", "Side door",
+        ])
+        #expect(added.status == 0, "\(added.stderr)")
+        let door = added.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(door.hasPrefix("new-") && door.count == 10)
+        let duplicate = try alice.run(["addresses", "add", "Anything", "--campaign", deployment.campaign, "--id", door.uppercased()])
+        #expect(duplicate.status == 65)
+        let response = try alice.record(campaign: deployment.campaign, address: door.uppercased(), answers: SampleAnswers.consenting())
+        // Before her sync, the door is hers alone.
+        #expect(try alice.doors(campaign: deployment.campaign)[door]?["added_by"] as? String == "this laptop")
+        #expect(try bob.doors(campaign: deployment.campaign)[door] == nil)
+
+        // After syncing, every laptop has the door, named as Alice's token adds it, after the listed doors.
+        let summary = try alice.sync()
+        #expect((summary["rejected"] as? [Any])?.isEmpty ?? true)
+        try bob.sync()
+        try organiser.sync()
+        for laptop in [alice, bob, organiser] {
+            let list = try JSON.array(try laptop.expect(["addresses", "--campaign", deployment.campaign, "--json"]))
+            #expect(list.last?["id"] as? String == door)
+            #expect(list.last?["added_by"] as? String == "alice")
+            #expect(list.last?["notes"] as? [String: String] == ["notes": "Side door"])
+        }
+        #expect(try organiser.doors(campaign: deployment.campaign)[door]?["status"] as? String == "surveyed")
+        let responses = try organiser.responses(campaign: deployment.campaign)
+        #expect(responses.contains { ($0["id"] as? String)?.lowercased() == response.lowercased() && $0["address"] as? String == door })
+    }
 }

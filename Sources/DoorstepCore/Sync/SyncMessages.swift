@@ -138,10 +138,13 @@ public struct WalkListAddress: Codable, Sendable, Hashable {
     public var uprn: String?
     /// Other columns of the walk list, kept as notes.
     public var notes: [String: String]
+    /// Set when an officer added the door on the day (`address.add`): who added it, as the
+    /// server names the token ("this laptop" until the server has it).
+    public var addedBy: String?
 
     public init(
         id: String, address: String, postcode: String? = nil, street: String? = nil,
-        area: String? = nil, uprn: String? = nil, notes: [String: String] = [:]
+        area: String? = nil, uprn: String? = nil, notes: [String: String] = [:], addedBy: String? = nil
     ) {
         self.id = id
         self.address = address
@@ -150,6 +153,24 @@ public struct WalkListAddress: Codable, Sendable, Hashable {
         self.area = area
         self.uprn = uprn
         self.notes = notes
+        self.addedBy = addedBy
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, address, postcode, street, area, uprn, notes
+        case addedBy = "added_by"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        address = try container.decode(String.self, forKey: .address)
+        postcode = try container.decodeIfPresent(String.self, forKey: .postcode)
+        street = try container.decodeIfPresent(String.self, forKey: .street)
+        area = try container.decodeIfPresent(String.self, forKey: .area)
+        uprn = try container.decodeIfPresent(String.self, forKey: .uprn)
+        notes = try container.decodeIfPresent([String: String].self, forKey: .notes) ?? [:]
+        addedBy = try container.decodeIfPresent(String.self, forKey: .addedBy)
     }
 }
 

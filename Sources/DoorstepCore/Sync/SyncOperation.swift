@@ -33,6 +33,8 @@ public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
         case recordVisit(Visit)
         /// A resident withdrew consent: remove personal data everywhere.
         case eraseResponse(Erasure)
+        /// A door found on the day that is not on the walk list.
+        case addAddress(NewAddress)
     }
 
     /// The wire name of the operation's kind, as in `"type"` of the JSON.
@@ -42,6 +44,7 @@ public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
         case .updateResponse: "response.update"
         case .recordVisit: "visit"
         case .eraseResponse: "response.erase"
+        case .addAddress: "address.add"
         }
     }
 
@@ -51,7 +54,7 @@ public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
         case .createResponse(let response): response.response
         case .updateResponse(let update): update.response
         case .eraseResponse(let erasure): erasure.response
-        case .recordVisit: nil
+        case .recordVisit, .addAddress: nil
         }
     }
 
@@ -74,6 +77,7 @@ public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
         case "response.update": body = .updateResponse(try container.decode(ResponseUpdate.self, forKey: .payload))
         case "visit": body = .recordVisit(try container.decode(Visit.self, forKey: .payload))
         case "response.erase": body = .eraseResponse(try container.decode(Erasure.self, forKey: .payload))
+        case "address.add": body = .addAddress(try container.decode(NewAddress.self, forKey: .payload))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "Unknown operation type \"\(type)\"."
@@ -92,6 +96,7 @@ public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
         case .updateResponse(let payload): try container.encode(payload, forKey: .payload)
         case .recordVisit(let payload): try container.encode(payload, forKey: .payload)
         case .eraseResponse(let payload): try container.encode(payload, forKey: .payload)
+        case .addAddress(let payload): try container.encode(payload, forKey: .payload)
         }
     }
 }
@@ -228,6 +233,33 @@ public struct Visit: Codable, Hashable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case visit, campaign, address, outcome, note, at
         case callBack = "call_back"
+    }
+}
+
+/// A door an officer added to a campaign's walk list on the day.
+public struct NewAddress: Codable, Hashable, Sendable {
+    public var campaign: String
+    /// The door; its id is new on the campaign's walk list.
+    public var door: WalkListAddress
+
+    public init(campaign: String, door: WalkListAddress) {
+        self.campaign = campaign
+        self.door = door
+    }
+
+    /// Why `door` cannot be added as it is, or `nil`: an id of 1 to 64 characters without spaces
+    /// or control characters, and an address line of 1 to 200 characters. The same rule holds on
+    /// the laptop and on the server.
+    public static func problem(with door: WalkListAddress) -> String? {
+        let id = door.id
+        if id.isEmpty || id.count > 64 || id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+            return "An added door's id is 1 to 64 characters without spaces; '\(id)' is not."
+        }
+        let line = door.address.trimmingCharacters(in: .whitespaces)
+        if line.isEmpty || line.count > 200 {
+            return "An added door needs its address, up to 200 characters."
+        }
+        return nil
     }
 }
 

@@ -21,6 +21,10 @@ public enum ClientStoreError: Error, Hashable, Sendable, CustomStringConvertible
     case responseErased(UUID)
     /// No draft with this id is in the store.
     case unknownDraft(UUID)
+    /// A door with this id (in any case) is on the walk list already.
+    case addressExists(campaign: String, address: String)
+    /// A door to add is not valid (``NewAddress/problem(with:)`` says why).
+    case invalidAddress(String)
     /// An id typed in another case matches several records that differ only in case.
     case ambiguousID(kind: String, typed: String, matches: [String])
     /// The door has a draft already; a door has at most one.
@@ -60,6 +64,10 @@ public enum ClientStoreError: Error, Hashable, Sendable, CustomStringConvertible
             "Response \(id.lowercasedString) was erased at the resident's request and cannot be changed."
         case .unknownDraft(let id):
             "There is no draft \(id.lowercasedString) on this laptop."
+        case .addressExists(let campaign, let address):
+            "Campaign \"\(campaign)\" has a door \(address) on its walk list already; give the new door another id."
+        case .invalidAddress(let problem):
+            problem
         case .ambiguousID(let kind, let typed, let matches):
             "'\(typed)' matches \(matches.count) \(kind) ids that differ only in case (\(matches.joined(separator: ", "))); type it exactly."
         case .draftExists(let campaign, let address, let draft):

@@ -233,6 +233,11 @@ extension ClientStore {
                 CREATE UNIQUE INDEX drafts_one_per_door ON drafts(campaign, address);
                 """)
         }
+        migrator.registerMigration("v7-added-addresses") { db in
+            // A door an officer added on the day (address.add): who added it, "this laptop" until
+            // the server's walk list names the token.
+            try db.execute(sql: "ALTER TABLE addresses ADD COLUMN added_by TEXT")
+        }
         return migrator
     }
 }

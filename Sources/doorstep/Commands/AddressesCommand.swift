@@ -3,10 +3,23 @@ import DoorstepCore
 import DoorstepStore
 import Foundation
 
-/// `doorstep addresses`: the walk list and where each door stands.
+/// `doorstep addresses`: the walk list and where each door stands, and doors added on the day.
 struct AddressesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "addresses",
+        abstract: "Show the walk list with each door's notes and status, or add a door found on the day.",
+        discussion: """
+            Examples:
+              doorstep addresses --todo
+              doorstep addresses add "14a Albion Street" --postcode "TS1 6BN" --street "Albion Street"
+            """,
+        subcommands: [List.self, Add.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
         abstract: "Show the walk list in its order, with each door's notes and status from every team.",
         discussion: """
             Status comes from every team's knocks (after sync): not-visited, no-answer, card-left, \
@@ -14,6 +27,8 @@ struct AddressesCommand: ParsableCommand {
             surveyed, moved, empty or do-not-contact. The latest knock decides, but a door once \
             surveyed stays surveyed, and a door marked do-not-contact stays so (shown in red on a \
             terminal). --todo lists the doors still to knock or call back on.
+
+            A door added on the day shows "added by" its officer in the notes.
 
             Examples:
               doorstep addresses
@@ -46,7 +61,8 @@ struct AddressesCommand: ParsableCommand {
             doors.map { door in
                 var status = door.status.label
                 if let callBack = door.callBack { status += " (\(callBack))" }
-                let notes = [DoorNotice.notes(door.address), door.lastNote].compactMap { $0 }.joined(separator: " / ")
+                let added = door.address.addedBy.map { "added by \($0)" }
+                let notes = [added, DoorNotice.notes(door.address), door.lastNote].compactMap { $0 }.joined(separator: " / ")
                 return [door.address.id, door.address.address, door.address.postcode ?? "-", status,
                         String(door.visits), notes.isEmpty ? "-" : notes]
             },
@@ -58,6 +74,46 @@ struct AddressesCommand: ParsableCommand {
         var summary = "\(all.count) addresses: \(knocked) knocked, \(surveyed) surveyed, \(toDo) still to do."
         if doors.count != all.count { summary = "\(doors.count) shown of " + summary }
         Console.error(summary)
+    }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a door that is not on the walk list; prints its id on stdout.",
+            discussion: """
+                The door goes after every listed door of the campaign and reaches the server and \
+                every laptop at the next sync, marked as added by you. Its id is made up (new- and \
+                six characters) unless --id gives one; record and visit take it like any other.
+
+                Examples:
+                  doorstep addresses add "14a Albion Street" --postcode "TS1 6BN" --street "Albion Street"
+                  doorstep addresses add "Flat above the shop, 2 High Street" --id WE-061 --note "Side door"
+                """
+        )
+
+        @OptionGroup var home: HomeOptions
+        @OptionGroup var choice: CampaignChoice
+        @Argument(help: ArgumentHelp("The address as it should read on the walk list.", valueName: "address"))
+        var line: String
+        @Option(help: ArgumentHelp("An id for the door (default: new- and six characters).", valueName: "id"))
+        var id: String?
+        @Option(help: "Its postcode.") var postcode: String?
+        @Option(help: "Its street, for the figures by street.") var street: String?
+        @Option(help: "Its area, for the figures by area.") var area: String?
+        @Option(help: "A note for every team (no personal data).") var note: String?
+
+        func run() throws {
+            let store = try home.openStore()
+            let campaign = try choice.resolve(store, home: home)
+            let door = WalkListAddress(
+                id: id ?? "new-" + UUID().uuidString.prefix(6).lowercased(),
+                address: line.trimmingCharacters(in: .whitespaces),
+                postcode: postcode, street: street, area: area, notes: note.map { ["notes": $0] } ?? [:]
+            )
+            let added = try store.addAddress(campaign: campaign.id, door: door)
+            Console.error("Added \(added.address) to \(campaign.name) as \(added.id); it reaches every team at the next sync.")
+            Console.out(added.id)
+        }
     }
 }
 
@@ -77,6 +133,7 @@ struct AddressJSON: Encodable {
     var callBack: String?
     var toDo: Bool
     var surveyedHere: Bool
+    var addedBy: String?
 
     init(_ state: AddressState) {
         id = state.address.id
@@ -93,11 +150,12 @@ struct AddressJSON: Encodable {
         callBack = state.callBack
         toDo = state.status.isToDo
         surveyedHere = state.hasResponse
+        addedBy = state.address.addedBy
     }
 
     private enum CodingKeys: String, CodingKey {
         case id, address, postcode, street, area, uprn, notes, status, visits
         case lastVisit = "last_visit", lastNote = "last_note", callBack = "call_back", toDo = "to_do"
-        case surveyedHere = "has_response"
+        case surveyedHere = "has_response", addedBy = "added_by"
     }
 }

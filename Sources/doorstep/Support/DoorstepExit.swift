@@ -54,7 +54,7 @@ extension ClientStoreError: ExitCodeProviding {
         case .homeUnusable: .usage
         case .unknownForm, .formVersionExists, .unknownCampaign, .campaignExists, .unknownAddress,
              .unknownResponse, .responseErased, .unknownDraft, .unknownOperation, .notDiscardable,
-             .ambiguousID: .dataError
+             .ambiguousID, .addressExists, .invalidAddress: .dataError
         case .draftExists: .usage
         case .epochMismatch, .busy: .tryLater
         case .corrupt, .database: .failure

@@ -270,6 +270,7 @@ extension SyncOperation {
         case .updateResponse(let update): update.response
         case .eraseResponse(let erasure): erasure.response
         case .recordVisit(let visit): visit.visit
+        case .addAddress: id
         }
     }
 

@@ -72,9 +72,12 @@ struct PushReaderEquivalenceTests {
         let create = #"{"id":"\#(id)","type":"response.create","stamp":"\#(stamp)","device":"d","payload":{"response":"\#(id)","campaign":"c","address":"a","form":"f","form_version":"1","recorded_at":"2026-11-14T10:00:00Z","answers":{"q":"yes","n":2.0,"m":["a","b"],"d":1.5,"e":-0,"big":123456789012345678901,"x":"caf\u00e9 \ud83d\udeaa"},"safeguarding":true,"erased":"sensitive"}}"#
         let visit = #"{"id":"\#(id)","type":"visit","stamp":"\#(stamp)","device":"d","payload":{"visit":"\#(id)","campaign":"c","address":"a","outcome":"card-left","note":null,"at":"x"}}"#
         let update = #"{"id":"\#(id)","type":"response.update","stamp":"\#(stamp)","device":"d","payload":{"response":"\#(id)","fields":[{"name":"q","value":null,"base":"\#(stamp)","resolves":["\#(stamp)"]},{"name":"r","value":[]}]}}"#
+        let revisit = #"{"id":"\#(id)","type":"visit","stamp":"\#(stamp)","device":"d","payload":{"visit":"\#(id)","campaign":"c","address":"a","outcome":"revisit","note":null,"at":"x","call_back":"after 6pm"}}"#
+        let add = #"{"id":"\#(id)","type":"address.add","stamp":"\#(stamp)","device":"d","payload":{"campaign":"c","door":{"id":"new-1a2b3c","address":"14a Albion Street","postcode":"TS1 6BN","street":null,"notes":{"notes":"Side door","n":"x"}}}}"#
         let erase = #"{"id":"\#(id)","type":"response.erase","stamp":"\#(stamp)","device":"d","payload":{"response":"\#(id)","scope":"all","reason":"asked"}}"#
         for text in [
             #"{"device":"d","operations":[\#(create),\#(visit),\#(update),\#(erase)]}"#,
+            #"{"device":"d","operations":[\#(revisit),\#(add)]}"#,
             #" { "operations" : [ \#(create) ] , "device" : "d" , "extra" : [1, 2] } "#,
             #"{"\u0064evice":"d","operations":[\#(visit)],"operations":[\#(erase)]}"#,
             #"{"device":"d","operations":[\#(create.replacingOccurrences(of: #""id""#, with: #""\u0069d""#))]}"#,
@@ -91,6 +94,7 @@ struct PushReaderEquivalenceTests {
         "1", "2.0", "-1e3", "1e999", "0.5", "null", "true", "false", "[]", "{}", #"["a",1]"#, #"["a","b"]"#, #""x""#,
         #""\u00e9""#, #""\ud800""#, #"[[[]]]"#, #"{"a":null}"#, #""sensitive""#, #""visit""#, #""response.create""#,
         #""0001763910853000-0000-d""#, #""7C9F3F40-2D6B-4C61-9D0C-6A9A5E4D2C11""#, #""no-answer""#, "123456789012345678901234",
+        #""address.add""#, #""do-not-contact""#, #"{"n":"x"}"#,
     ]
 
     static func mutate(_ body: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {

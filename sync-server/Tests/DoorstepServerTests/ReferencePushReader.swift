@@ -421,6 +421,7 @@ enum ReferencePushRequestReader {
         case "response.update": body = .updateResponse(try responseUpdate(payload))
         case "visit": body = .recordVisit(try visit(payload))
         case "response.erase": body = .eraseResponse(try erasure(payload))
+        case "address.add": body = .addAddress(try newAddress(payload))
         case let other:
             throw ShapeError(message: "The value at \(typeNode.path) is invalid: Unknown operation type \"\(other)\".")
         }
@@ -481,7 +482,32 @@ enum ReferencePushRequestReader {
             address: try node.member("address").string(),
             outcome: outcome,
             note: try node.optionalMember("note")?.string(),
-            at: try node.member("at").string()
+            at: try node.member("at").string(),
+            callBack: try node.optionalMember("call_back")?.string()
+        )
+    }
+
+    static func newAddress(_ node: Node) throws -> NewAddress {
+        let door = try node.member("door")
+        _ = try door.object()
+        let campaign = try node.member("campaign").string()
+        let id = try door.member("id").string()
+        let address = try door.member("address").string()
+        let postcode = try door.optionalMember("postcode")?.string()
+        let street = try door.optionalMember("street")?.string()
+        let area = try door.optionalMember("area")?.string()
+        let uprn = try door.optionalMember("uprn")?.string()
+        var notes: [String: String] = [:]
+        if let notesNode = try door.optionalMember("notes") {
+            guard case .object(let members) = notesNode.value else { throw notesNode.fail("an object of strings") }
+            for (name, value) in members {
+                guard case .string(let text) = value else { throw notesNode.fail("an object of strings") }
+                notes[name] = text
+            }
+        }
+        return NewAddress(
+            campaign: campaign,
+            door: WalkListAddress(id: id, address: address, postcode: postcode, street: street, area: area, uprn: uprn, notes: notes)
         )
     }
 

@@ -163,7 +163,7 @@ enum Erasing {
                 return change
             }
             copy.body = .updateResponse(update)
-        case .recordVisit, .eraseResponse:
+        case .recordVisit, .eraseResponse, .addAddress:
             break
         }
         return copy

@@ -156,11 +156,21 @@ enum JSONText {
             payload = "{\"fields\":[\(changes.joined(separator: ","))],\"response\":\(string(update.response.uuidString))}"
         case .recordVisit(let visit):
             payload = "{\"address\":\(string(visit.address)),\"at\":\(string(visit.at)),"
+                + (visit.callBack.map { "\"call_back\":\(string($0))," } ?? "")
                 + "\"campaign\":\(string(visit.campaign)),\"note\":\(visit.note.map(string) ?? "null"),"
                 + "\"outcome\":\(string(visit.outcome.rawValue)),\"visit\":\(string(visit.visit.uuidString))}"
         case .eraseResponse(let erasure):
             payload = "{\"reason\":\(erasure.reason.map(string) ?? "null"),\"response\":\(string(erasure.response.uuidString)),"
                 + "\"scope\":\(string(erasure.scope.rawValue))}"
+        case .addAddress(let new):
+            let door = new.door
+            let notes = door.notes.sorted { $0.key < $1.key }.map { "\(string($0.key)):\(string($0.value))" }
+            var fields = ["\"address\":\(string(door.address))", "\"id\":\(string(door.id))", "\"notes\":{\(notes.joined(separator: ","))}"]
+            for (key, value) in [("area", door.area), ("postcode", door.postcode), ("street", door.street), ("uprn", door.uprn)] {
+                if let value { fields.append("\"\(key)\":\(string(value))") }
+            }
+            fields.sort()
+            payload = "{\"campaign\":\(string(new.campaign)),\"door\":{\(fields.joined(separator: ","))}}"
         }
         return "{\"device\":\(string(operation.device)),\"id\":\(string(operation.id.uuidString)),"
             + "\"payload\":\(payload),\"stamp\":\(string(operation.stamp.description)),\"type\":\(string(operation.kind))}"

@@ -31,7 +31,8 @@ extension ServerDatabase {
             let notes = (address["notes_json"] as String?).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
             return WalkListAddress(
                 id: address["id"], address: address["address"], postcode: address["postcode"],
-                street: address["street"], area: address["area"], uprn: address["uprn"], notes: notes ?? [:]
+                street: address["street"], area: address["area"], uprn: address["uprn"], notes: notes ?? [:],
+                addedBy: address["added_by"]
             )
         }
         return CampaignInfo(

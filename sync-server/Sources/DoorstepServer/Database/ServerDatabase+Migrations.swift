@@ -187,6 +187,10 @@ extension ServerDatabase {
             // A revisit carries when to come back, as the resident said it.
             try db.execute(sql: "ALTER TABLE visits ADD COLUMN call_back TEXT")
         }
+        migrator.registerMigration("v5-added-addresses") { db in
+            // A door an officer added on the day (address.add) names the token that added it.
+            try db.execute(sql: "ALTER TABLE addresses ADD COLUMN added_by TEXT")
+        }
         return migrator
     }
 }

@@ -345,6 +345,9 @@ struct PushBatch {
             return Outcome()
         case .eraseResponse(let erasure):
             return try erase(erasure, operation: operation)
+        case .addAddress(let new):
+            try add(new)
+            return Outcome()
         }
     }
 
@@ -531,6 +534,37 @@ struct PushBatch {
             visit.visit.uuidString, visit.campaign, visit.address, visit.outcome.rawValue, visit.note, visit.callBack, visit.at,
             operation.device, identity.tokenID, stamp.description, sequence,
         ])
+    }
+
+    /// Adds a door found on the day to the campaign's walk list, after every door listed, and
+    /// sends the campaign again at the next pull. The same door added again (same id, address
+    /// and postcode) is applied without change; another door under a listed id is rejected.
+    private mutating func add(_ new: NewAddress) throws {
+        guard try campaignForm(new.campaign) != nil else {
+            throw Refusal.held("Campaign \(new.campaign) is unknown to the server.")
+        }
+        let door = new.door
+        if let problem = NewAddress.problem(with: door) { throw Refusal.rejected(problem) }
+        if let listed = try Row.fetchOne(
+            db, sql: "SELECT address, postcode FROM addresses WHERE campaign = ? AND id = ?", arguments: [new.campaign, door.id]
+        ) {
+            guard listed["address"] == door.address, listed["postcode"] == door.postcode else {
+                throw Refusal.rejected("Address \(door.id) is already on the walk list of campaign \(new.campaign), as \(listed["address"] as String).")
+            }
+            return
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        sequence += 1
+        try db.execute(sql: """
+            INSERT INTO addresses(campaign, id, address, postcode, street, area, uprn, notes_json, position, added_by)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,
+                (SELECT COALESCE(MAX(position), 0) + 1 FROM addresses WHERE campaign = ?1), ?9)
+            """, arguments: [
+                new.campaign, door.id, door.address, door.postcode, door.street, door.area, door.uprn,
+                String(decoding: try encoder.encode(door.notes), as: UTF8.self), identity.name,
+            ])
+        try db.execute(sql: "UPDATE campaigns SET changed_seq = ? WHERE id = ?", arguments: [sequence, new.campaign])
     }
 
     private mutating func erase(_ erasure: Erasure, operation: SyncOperation) throws -> Outcome {

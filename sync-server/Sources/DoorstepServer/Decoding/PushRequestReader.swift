@@ -207,6 +207,7 @@ enum PushRequestReader {
         case "response.update": body = .updateResponse(try responseUpdate(payload))
         case "visit": body = .recordVisit(try visit(payload))
         case "response.erase": body = .eraseResponse(try erasure(payload))
+        case "address.add": body = .addAddress(try newAddress(payload))
         case let other:
             throw ShapeError(message: "The value at \(typeNode.path) is invalid: Unknown operation type \"\(other)\".")
         }
@@ -307,6 +308,40 @@ enum PushRequestReader {
             at: try node.member(members[5], "at").string(),
             callBack: try node.optionalMember(members[6], "call_back")?.string()
         )
+    }
+
+    static func newAddress(_ node: Value) throws(ShapeError) -> NewAddress {
+        let node = node.spelledOut
+        let members = try node.members(["campaign", "door"])
+        let doorNode = try node.member(members[1], "door").spelledOut
+        let door = try doorNode.members(["id", "address", "postcode", "street", "area", "uprn", "notes"])
+        return NewAddress(
+            campaign: try node.member(members[0], "campaign").string(),
+            door: WalkListAddress(
+                id: try doorNode.member(door[0], "id").string(),
+                address: try doorNode.member(door[1], "address").string(),
+                postcode: try doorNode.optionalMember(door[2], "postcode")?.string(),
+                street: try doorNode.optionalMember(door[3], "street")?.string(),
+                area: try doorNode.optionalMember(door[4], "area")?.string(),
+                uprn: try doorNode.optionalMember(door[5], "uprn")?.string(),
+                notes: try doorNode.optionalMember(door[6], "notes").map(strings) ?? [:]
+            )
+        )
+    }
+
+    /// An object whose members are all strings (the last of a repeated name).
+    static func strings(_ node: Value) throws(ShapeError) -> [String: String] {
+        var reader = JSONReader(node.bytes, at: node.start)
+        guard reader.enterObject() else { throw node.fail("an object of strings") }
+        var strings: [String: String] = [:]
+        while let key = reader.nextKey() {
+            var keyReader = JSONReader(node.bytes, at: key)
+            let name = keyReader.string()
+            reader.skipWhitespace()
+            guard reader.kind() == .string else { throw node.fail("an object of strings") }
+            strings[name] = reader.string()
+        }
+        return strings
     }
 
     static func erasure(_ node: Value) throws(ShapeError) -> Erasure {

@@ -8,12 +8,19 @@ struct CampaignsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "campaigns",
         abstract: "List campaigns (days of action), or add one with its walk list.",
+        discussion: """
+            Examples:
+              doorstep campaigns
+              doorstep campaigns add --id west-end --name "West End" --form community-safety --addresses walk.csv
+            """,
         subcommands: [List.self, Add.self],
         defaultSubcommand: List.self
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the campaigns on this laptop.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the campaigns on this laptop.", discussion: "Example: doorstep campaigns list --json"
+        )
 
         @OptionGroup var home: HomeOptions
         @Flag(name: .long, help: "Print JSON on stdout.") var json = false
@@ -43,6 +50,10 @@ struct CampaignsCommand: ParsableCommand {
             discussion: """
                 The walk list is CSV with a header row: id and address required; postcode, street, area \
                 and uprn optional; other columns are kept as notes.
+
+                Example:
+                  doorstep campaigns add --id west-end --name "West End" --form community-safety \\
+                    --addresses forms/west-end-walk-list.csv --date 2026-06-06
                 """
         )
 

@@ -14,6 +14,8 @@ struct DiscardCommand: ParsableCommand {
             stays on this laptop, marked discarded, but is never sent again and no longer counts \
             as undelivered. Asks for confirmation unless --yes is given. Exit 65 for an unknown \
             operation or one that cannot be discarded, 64 for an ambiguous or too short prefix.
+
+            Example: doorstep discard 5d0c4e2a --yes
             """
     )
 

@@ -13,6 +13,10 @@ struct EditCommand: ParsableCommand {
             separated by spaces or commas; an empty VALUE clears the answer. The whole response is \
             validated after the change (skip logic may clear answers that no longer apply, calculations \
             are redone); if it is invalid nothing is changed and the problems are printed (exit 65).
+
+            Examples:
+              doorstep edit 3f2a9c1e --set safe_day=fairly_safe
+              doorstep edit 3f2a9c1e --set "problems=1 3" --set problems_other=
             """
     )
 

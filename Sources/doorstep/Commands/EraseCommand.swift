@@ -16,6 +16,10 @@ struct EraseCommand: ParsableCommand {
             at once, also from changes waiting to be sent, and leave the server and every other laptop \
             at their next sync. An erasure cannot be undone. Exit 65 when the response is unknown or \
             already erased.
+
+            Examples:
+              doorstep erase 3f2a9c1e --reason "Phoned to withdraw"
+              doorstep erase 3f2a9c1e --all
             """
     )
 

@@ -7,7 +7,12 @@ import Foundation
 struct ResponsesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "responses",
-        abstract: "List the responses on this laptop, oldest first."
+        abstract: "List the responses on this laptop, oldest first.",
+        discussion: """
+            Examples:
+              doorstep responses
+              doorstep responses --campaign west-end --json
+            """
     )
 
     @OptionGroup var home: HomeOptions
@@ -124,6 +129,10 @@ struct ShowCommand: ParsableCommand {
             erased, sync (synced, pending, held or rejected), sync_reason, pending_changes, held_changes, \
             rejected_changes, answers ({question name: value}, arrays for multi-selects) and \
             fields (each value with the clock stamp of its last write).
+
+            Examples:
+              doorstep show 3f2a9c1e
+              doorstep show 3f2a9c1e --json
             """
     )
 

@@ -15,6 +15,10 @@ struct StatusCommand: ParsableCommand {
             last_sync (null if never), server, role, logged_in, device, home, forms, campaigns, \
             responses, visits, drafts and undelivered (each held or rejected change: id, type, \
             state, reason, response, campaign, address, safeguarding).
+
+            Examples:
+              doorstep status
+              doorstep status --json
             """
     )
 

@@ -8,7 +8,12 @@ import Foundation
 struct ConflictsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "conflicts",
-        abstract: "Organisers: list values kept because two people changed the same answer at once."
+        abstract: "Organisers: list values kept because two people changed the same answer at once.",
+        discussion: """
+            Examples:
+              doorstep conflicts
+              doorstep conflicts --campaign west-end --json
+            """
     )
 
     @OptionGroup var home: HomeOptions
@@ -47,6 +52,10 @@ struct ResolveCommand: AsyncParsableCommand {
         discussion: """
             The value is typed as the question's answer when this laptop has the form (a number, \
             a choice name, several choice names separated by spaces); otherwise a JSON value or text.
+
+            Examples:
+              doorstep resolve 8d1e40b7 --value fairly_safe
+              doorstep resolve 8d1e40b7 --clear
             """
     )
 

@@ -7,7 +7,13 @@ struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Organisers: download a campaign's responses (audited) or, with --aggregate, its tallies.",
-        discussion: "Writes to --output FILE (mode 0600, as exports hold personal data) or to stdout."
+        discussion: """
+            Writes to --output FILE (mode 0600, as exports hold personal data) or to stdout.
+
+            Examples:
+              doorstep export --campaign west-end --output west-end.csv
+              doorstep export --campaign west-end --aggregate --format json
+            """
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -38,19 +44,29 @@ struct ExportCommand: AsyncParsableCommand {
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Organisers and viewers: download a campaign's report as one HTML file with charts."
+        abstract: "Organisers and viewers: download a campaign's report as one HTML file with charts.",
+        discussion: """
+            Writes CAMPAIGN-report.html in the current folder unless --output names the file (- for \
+            stdout).
+
+            Examples:
+              doorstep report --campaign west-end
+              doorstep report --campaign west-end --compare west-end-spring --output board.html
+            """
     )
 
     @OptionGroup var home: HomeOptions
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "The campaign's id.") var campaign: String
     @Option(help: ArgumentHelp("Another campaign to compare with, side by side.", valueName: "id")) var compare: String?
-    @Option(help: ArgumentHelp("The HTML file to write.", valueName: "file")) var output: String
+    @Option(help: ArgumentHelp("The HTML file to write (default: CAMPAIGN-report.html; - for stdout).", valueName: "file"))
+    var output: String?
 
     func run() async throws {
         let session = try OnlineSession(home: home, connection: connection, logger: connection.logger("doorstep.report"))
         let data = try await session.api.report(campaign: campaign, compare: compare)
-        try Download.write(data, to: output)
-        Console.error("Wrote the report to \(output).")
+        let file = output ?? "\(campaign)-report.html"
+        try Download.write(data, to: file)
+        if file != "-" { Console.error("Wrote the report to \(file).") }
     }
 }

@@ -15,6 +15,10 @@ struct LoginCommand: AsyncParsableCommand {
             The server and token are kept in the store (mode 0600). With --cacert the CA certificate \
             is copied into the home folder and trusted for every later sync. Pass --token - to read \
             the token from standard input, out of sight of the shell history.
+
+            Examples:
+              doorstep login --server http://127.0.0.1:8080 --token -
+              doorstep login --server https://doorstep.example.org --token - --cacert ca.pem
             """
     )
 
@@ -98,7 +102,8 @@ struct LoginCommand: AsyncParsableCommand {
 struct LogoutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logout",
-        abstract: "Forget this laptop's token; recorded changes stay and sync after the next login."
+        abstract: "Forget this laptop's token; recorded changes stay and sync after the next login.",
+        discussion: "Example: doorstep logout"
     )
 
     @OptionGroup var home: HomeOptions

@@ -20,6 +20,10 @@ struct SyncCommand: AsyncParsableCommand {
             every sync) or rejects it (kept here with the reason until you discard it). Exit codes: \
             0 everything delivered, 75 something held, the server unreachable or another sync \
             running (try later), 65 something rejected, 77 token refused, 64 not logged in.
+
+            Examples:
+              doorstep sync
+              doorstep sync --json --quiet     # for the overnight job
             """
     )
 

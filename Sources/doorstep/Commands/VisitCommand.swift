@@ -29,9 +29,10 @@ struct VisitCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The door: its address id on the walk list, in any case.", valueName: "address"))
     var door: String?
     @Option(help: .hidden) var address: String?
-    @Option(help: ArgumentHelp(
-        "What happened: \(VisitOutcome.officerChoices.joined(separator: ", ")).", valueName: "outcome"
-    ))
+    @Option(
+        help: ArgumentHelp("What happened: \(VisitOutcome.officerChoices.joined(separator: ", ")).", valueName: "outcome"),
+        completion: .list(VisitOutcome.officerChoices)
+    )
     var outcome: String
     @Option(help: ArgumentHelp("For revisit: when to come back, as the resident said it.", valueName: "when"))
     var when: String?

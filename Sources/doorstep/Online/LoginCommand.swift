@@ -85,7 +85,7 @@ struct LoginCommand: AsyncParsableCommand {
         for id in local.map(\.campaign.id) where !known.contains(id) {
             let warning = "Warning: the server does not know campaign \(id), made on this laptop. What was recorded for it "
                 + "is held by the server, and sent again at every sync, until an organiser creates a campaign "
-                + "\(id) there (doorstep-server campaign create --id \(id) ...)."
+                + "\(id) there (doorstep-server campaigns create --id \(id) ...)."
             Console.error(warning)
         }
     }

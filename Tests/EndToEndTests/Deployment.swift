@@ -23,7 +23,7 @@ final class Deployment: @unchecked Sendable {
         }
         let walkList = try data.write(csv, to: "walk-list.csv")
         try Self.admin([
-            "campaign", "create", "--data", data.path, "--id", campaign, "--name", "West End day of action",
+            "campaigns", "create", "--data", data.path, "--id", campaign, "--name", "West End day of action",
             "--form", form, "--addresses", walkList,
         ])
         server = try RunningServer(data: data.path, arguments: serverArguments)
@@ -49,13 +49,13 @@ final class Deployment: @unchecked Sendable {
 
     /// Creates a token with `role`.
     func token(_ role: String, name: String) throws -> String {
-        try Self.admin(["token", "create", "--data", data.path, "--role", role, "--name", name])
+        try Self.admin(["tokens", "create", "--data", data.path, "--role", role, "--name", name])
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Revokes a token.
     func revoke(_ token: String) throws {
-        try Self.admin(["token", "revoke", "--data", data.path, token])
+        try Self.admin(["tokens", "revoke", "--data", data.path, token])
     }
 
     /// Stops the server (SIGTERM).

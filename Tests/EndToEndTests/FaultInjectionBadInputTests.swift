@@ -26,7 +26,7 @@ struct FaultInjectionBadInputTests {
         let scene = try ConflictedResponse(on: server, using: &random)
         let (officer, organiser, response, conflict) = (scene.officer, scene.organiser, scene.response, scene.conflict)
         let revoked = try server.token("collector", name: "revoked")
-        try FaultServer.admin(["token", "revoke", "--data", server.data.path, revoked])
+        try FaultServer.admin(["tokens", "revoke", "--data", server.data.path, revoked])
         let tokens = CorpusTokens(
             collector: officer.token, organiser: organiser.token, viewer: try server.token("viewer", name: "viewer"),
             admin: try server.token("admin", name: "admin"), revoked: revoked

@@ -246,7 +246,7 @@ final class FaultServer: @unchecked Sendable {
         self.places = places
         let walkList = try data.write(csv, to: "walk-list.csv")
         try Self.admin([
-            "campaign", "create", "--data", data.path, "--id", campaign, "--name", "West End day of action",
+            "campaigns", "create", "--data", data.path, "--id", campaign, "--name", "West End day of action",
             "--form", formID, "--addresses", walkList,
         ])
         port = try closedLoopbackPort()
@@ -318,7 +318,7 @@ final class FaultServer: @unchecked Sendable {
 
     /// A new token with `role`.
     func token(_ role: String, name: String) throws -> String {
-        try Self.admin(["token", "create", "--data", data.path, "--role", role, "--name", name])
+        try Self.admin(["tokens", "create", "--data", data.path, "--role", role, "--name", name])
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

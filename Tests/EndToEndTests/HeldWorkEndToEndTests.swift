@@ -55,7 +55,7 @@ struct HeldWorkEndToEndTests {
 
         // The organiser creates the campaign; the next plain sync delivers everything, once.
         let walk = try deployment.data.write("id,address,street\nWE-001,1 Albion Street,Albion Street\nWE-002,2 Albion Street,Albion Street\nWE-003,3 Albion Street,Albion Street\n", to: "late.csv")
-        try Deployment.admin(["campaign", "create", "--data", deployment.data.path, "--id", campaign, "--name", "West End", "--form", deployment.form, "--addresses", walk])
+        try Deployment.admin(["campaigns", "create", "--data", deployment.data.path, "--id", campaign, "--name", "West End", "--form", deployment.form, "--addresses", walk])
         let delivered = try laptop.sync()
         #expect(delivered["pushed"] as? Int == 5)
         #expect((delivered["held"] as? [Any])?.isEmpty == true)

@@ -69,6 +69,10 @@ struct SyncEndToEndTests {
         #expect(conflict["field"] as? String == "occupants")
         #expect(conflict["current"] as? Int == aliceValue)
         #expect(conflict["value"] as? Int == (aliceValue == 3 ? 4 : 3))
+        // The kept value names the officer whose write it was, by token name, in the list and its JSON.
+        #expect(conflict["officer"] as? String == (aliceValue == 3 ? "organiser" : "alice"))
+        let table = try organiser.expect(["conflicts", "--campaign", deployment.campaign])
+        #expect(table.contains("  \(aliceValue == 3 ? "organiser" : "alice")  "))
 
         // When the organiser settles it, the resolution reaches the officer's laptop
         let conflictID = try #require(conflict["id"] as? String)

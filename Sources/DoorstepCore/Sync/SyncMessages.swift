@@ -244,14 +244,17 @@ public struct ConflictInfo: Codable, Sendable, Hashable {
     public var value: AnswerValue?
     public var stamp: HLCTimestamp
     public var device: String
+    /// The name of the token that sent the losing write (the officer), when the server knows it.
+    public var officer: String?
     /// The value the field holds now.
     public var current: AnswerValue?
     public var currentStamp: HLCTimestamp
 
     public init(
         id: String, response: UUID, campaign: String, field: String, value: AnswerValue?,
-        stamp: HLCTimestamp, device: String, current: AnswerValue?, currentStamp: HLCTimestamp
+        stamp: HLCTimestamp, device: String, officer: String? = nil, current: AnswerValue?, currentStamp: HLCTimestamp
     ) {
+        self.officer = officer
         self.id = id
         self.response = response
         self.campaign = campaign
@@ -264,7 +267,7 @@ public struct ConflictInfo: Codable, Sendable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, response, campaign, field, value, stamp, device, current
+        case id, response, campaign, field, value, stamp, device, officer, current
         case currentStamp = "current_stamp"
     }
 
@@ -279,6 +282,7 @@ public struct ConflictInfo: Codable, Sendable, Hashable {
         try container.encodeIfPresent(value, forKey: .value)
         try container.encode(stamp, forKey: .stamp)
         try container.encode(device, forKey: .device)
+        try container.encodeIfPresent(officer, forKey: .officer)
         try container.encodeIfPresent(current, forKey: .current)
         try container.encode(currentStamp, forKey: .currentStamp)
     }

@@ -50,7 +50,7 @@ struct Scenario: Sendable {
 
         try tools.admin(["forms", "publish", "--data", template.path, formFile.path])
         try tools.admin([
-            "campaign", "create", "--data", template.path, "--id", Self.campaign, "--name", "Day of action, West End",
+            "campaigns", "create", "--data", template.path, "--id", Self.campaign, "--name", "Day of action, West End",
             "--form", form.id, "--addresses", walkList.path,
         ])
         collectorToken = try tools.createToken(data: template, role: "collector", name: Self.collectorName)

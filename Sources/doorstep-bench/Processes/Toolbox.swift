@@ -52,10 +52,10 @@ final class Toolbox: Sendable {
 
     /// Creates a token on a server data directory and returns it.
     func createToken(data: URL, role: String, name: String) throws -> String {
-        let output = try admin(["token", "create", "--data", data.path, "--role", role, "--name", name])
+        let output = try admin(["tokens", "create", "--data", data.path, "--role", role, "--name", name])
         guard let token = output.split(whereSeparator: \.isNewline).last?.trimmingCharacters(in: .whitespaces),
               !token.isEmpty
-        else { throw BenchError.commandFailed("doorstep-server token create", "no token printed") }
+        else { throw BenchError.commandFailed("doorstep-server tokens create", "no token printed") }
         return token
     }
 }

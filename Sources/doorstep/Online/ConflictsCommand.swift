@@ -34,7 +34,7 @@ struct ConflictsCommand: AsyncParsableCommand {
                 conflicts.map { conflict in
                     [
                         conflict.id, conflict.response.lowercasedString, conflict.field,
-                        conflict.value?.description ?? "(cleared)", conflict.device,
+                        conflict.value?.description ?? "(cleared)", conflict.officer ?? conflict.device,
                         conflict.current?.description ?? "(cleared)",
                     ]
                 }

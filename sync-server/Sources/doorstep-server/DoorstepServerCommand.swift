@@ -16,7 +16,19 @@ struct DoorstepServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doorstep-server",
         abstract: "The Doorstep companion server: merges what devices push, serves what they pull.",
-        subcommands: [Serve.self, Token.self, Forms.self, Campaign.self, Backup.self, Restore.self, ClockCommand.self]
+        discussion: """
+            Every command takes --data DIR (default: $DOORSTEP_DATA).
+
+            Examples:
+              doorstep-server forms publish forms/community-safety.yaml
+              doorstep-server campaigns create --id west-end --name "West End" --form community-safety --addresses walk.csv
+              doorstep-server tokens create --role collector --name "Amira (laptop 3)"
+              doorstep-server serve --host 127.0.0.1 --port 8080
+            """,
+        subcommands: [
+            Serve.self, Forms.self, Campaigns.self, Tokens.self, Backup.self, Restore.self, ClockCommand.self,
+            CampaignAlias.self, TokenAlias.self,
+        ]
     )
 
     /// Runs the command with a umask of 077: every file the server writes (its database and
@@ -86,7 +98,14 @@ enum Failure {
 }
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the server; prints the URL it listens on, stops on SIGTERM or SIGINT.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server; prints the URL it listens on, stops on SIGTERM or SIGINT.",
+        discussion: """
+            Examples:
+              doorstep-server serve --data /var/lib/doorstep --host 127.0.0.1 --port 8080
+              doorstep-server serve --port 0 --log-level warning     # a free port, printed
+            """
+    )
 
     @OptionGroup var data: DataOptions
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
@@ -165,13 +184,34 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-struct Token: ParsableCommand {
+/// `doorstep-server tokens`: who may sync, and as what.
+struct Tokens: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create, revoke and list access tokens.", subcommands: [Create.self, Revoke.self, List.self]
+        commandName: "tokens",
+        abstract: "Create, revoke and list access tokens.",
+        discussion: """
+            A token is printed once, when created; only its hash is kept. Names are unique among \
+            live tokens: organisers see them in the conflict list and on added doors.
+
+            Examples:
+              doorstep-server tokens create --role collector --name "Amira (laptop 3)"
+              doorstep-server tokens list
+              doorstep-server tokens revoke 3f2a9c1e
+            """,
+        subcommands: [Create.self, Revoke.self, List.self]
     )
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a token; it is printed once and only its hash is kept.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token; it is printed once and only its hash is kept.",
+            discussion: """
+                Roles: collector (records and syncs its own work), organiser (sees and settles \
+                everything), viewer (published figures only), admin. A name a live token has \
+                already is refused (exit 65).
+
+                Example: doorstep-server tokens create --role organiser --name "Sam (organiser)"
+                """
+        )
         @OptionGroup var data: DataOptions
         @Option(help: "collector, organiser, viewer or admin.") var role: String
         @Option(help: "Who or which laptop the token is for.") var name: String
@@ -192,9 +232,12 @@ struct Token: ParsableCommand {
     }
 
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token (given the token or its id); it stops working at once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token (given the token or its id); it stops working at once.",
+            discussion: "Example: doorstep-server tokens revoke 3f2a9c1e"
+        )
         @OptionGroup var data: DataOptions
-        @Argument(help: "The token, or its id from `token list`.") var token: String
+        @Argument(help: "The token, or its id from `tokens list`.") var token: String
 
         func run() throws {
             try Failure.run {
@@ -206,7 +249,14 @@ struct Token: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List tokens (never the tokens themselves).")
+        static let configuration = CommandConfiguration(
+            abstract: "List tokens (never the tokens themselves).",
+            discussion: """
+                Examples:
+                  doorstep-server tokens list
+                  doorstep-server tokens list --json
+                """
+        )
         @OptionGroup var data: DataOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -218,21 +268,38 @@ struct Token: ParsableCommand {
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                     print(String(decoding: try encoder.encode(tokens), as: UTF8.self))
                 } else {
-                    for token in tokens {
-                        let state = token.revokedAt.map { "revoked \($0)" } ?? "live"
-                        print("\(token.id)\t\(token.role.rawValue)\t\(token.name)\t\(state)")
-                    }
+                    Table.print(
+                        ["ID", "ROLE", "NAME", "CREATED", "STATE"],
+                        tokens.map { [$0.id, $0.role.rawValue, $0.name, $0.createdAt, $0.revokedAt.map { "revoked \($0)" } ?? "live"] }
+                    )
                 }
             }
         }
     }
 }
 
+/// `doorstep-server forms`: the questionnaires devices pull.
 struct Forms: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Publish forms.", subcommands: [Publish.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Publish and list forms.",
+        discussion: """
+            Examples:
+              doorstep-server forms publish forms/community-safety.yaml
+              doorstep-server forms list
+            """,
+        subcommands: [Publish.self, List.self]
+    )
 
     struct Publish: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Publish a form (a new version if the id exists).")
+        static let configuration = CommandConfiguration(
+            abstract: "Publish a form (a new version if the id exists).",
+            discussion: """
+                Versions are immutable: publishing a changed file under a published version is \
+                refused (exit 65).
+
+                Example: doorstep-server forms publish forms/community-safety.yaml
+                """
+        )
         @OptionGroup var data: DataOptions
         @Argument(help: "The form's YAML file.") var file: String
 
@@ -249,15 +316,59 @@ struct Forms: ParsableCommand {
             }
         }
     }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List every published version of every form.",
+            discussion: "Example: doorstep-server forms list --json"
+        )
+        @OptionGroup var data: DataOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let database = try data.open()
+            let forms = try await database.publishedForms()
+            try database.close()
+            let rows = forms.map { form -> [String] in
+                let title = (try? FormDefinition.parse(yaml: form.source).title) ?? "-"
+                return [form.id, form.version, title]
+            }
+            if json {
+                Table.printJSON(rows.map { ["id": $0[0], "version": $0[1], "title": $0[2]] })
+            } else if rows.isEmpty {
+                FileHandle.standardError.write(Data("No forms published yet: doorstep-server forms publish FILE.\n".utf8))
+            } else {
+                Table.print(["FORM", "VERSION", "TITLE"], rows)
+            }
+        }
+    }
 }
 
-struct Campaign: ParsableCommand {
+/// `doorstep-server campaigns`: days of action and their walk lists.
+struct Campaigns: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create days of action and publish their figures for viewers.", subcommands: [Create.self, Publish.self]
+        abstract: "Create and list days of action, and publish their figures for viewers.",
+        discussion: """
+            Examples:
+              doorstep-server campaigns create --id west-end --name "West End" --form community-safety --addresses walk.csv
+              doorstep-server campaigns list
+              doorstep-server campaigns publish west-end
+            """,
+        subcommands: [Create.self, List.self, Publish.self]
     )
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a day of action and its walk list.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a day of action and its walk list.",
+            discussion: """
+                The walk list is CSV with a header row: id and address required; postcode, street, \
+                area and uprn optional; other columns are kept as notes shown to officers.
+
+                Example:
+                  doorstep-server campaigns create --id west-end-2026-06 --name "West End day of action" \\
+                    --form community-safety --addresses forms/west-end-walk-list.csv --date 2026-06-06
+                """
+        )
         @OptionGroup var data: DataOptions
         @Option(help: "The campaign's id.") var id: String
         @Option(help: "The campaign's name.") var name: String
@@ -284,10 +395,77 @@ struct Campaign: ParsableCommand {
             }
         }
     }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the campaigns with their form and walk-list size.",
+            discussion: "Example: doorstep-server campaigns list --json"
+        )
+        @OptionGroup var data: DataOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let database = try data.open()
+            let campaigns = try await database.campaigns()
+            try database.close()
+            let rows = campaigns.map { campaign -> [String] in
+                let added = campaign.addresses.filter { $0.addedBy != nil }.count
+                return [campaign.id, campaign.name, campaign.date ?? "-", campaign.form, String(campaign.addresses.count), String(added)]
+            }
+            if json {
+                Table.printJSON(rows.map {
+                    ["id": $0[0], "name": $0[1], "date": $0[2], "form": $0[3], "addresses": $0[4], "added_on_the_day": $0[5]]
+                })
+            } else if rows.isEmpty {
+                FileHandle.standardError.write(Data("No campaigns yet: doorstep-server campaigns create ...\n".utf8))
+            } else {
+                Table.print(["CAMPAIGN", "NAME", "DATE", "FORM", "ADDRESSES", "ADDED"], rows)
+            }
+        }
+    }
 }
 
+/// `doorstep-server campaign …`, the earlier spelling of `campaigns`, kept for scripts.
+struct CampaignAlias: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "campaign", shouldDisplay: false,
+        subcommands: [Campaigns.Create.self, Campaigns.List.self, Campaigns.Publish.self]
+    )
+}
+
+/// `doorstep-server token …`, the earlier spelling of `tokens`, kept for scripts.
+struct TokenAlias: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", shouldDisplay: false,
+        subcommands: [Tokens.Create.self, Tokens.Revoke.self, Tokens.List.self]
+    )
+}
+
+/// Aligned columns on stdout, and the same rows as JSON, for the listing commands.
+enum Table {
+    static func print(_ header: [String], _ rows: [[String]]) {
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        for row in [header] + rows {
+            let cells = row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }
+            Swift.print(cells.joined(separator: "  "))
+        }
+    }
+
+    static func printJSON(_ rows: [[String: String]]) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        Swift.print(String(decoding: (try? encoder.encode(rows)) ?? Data("[]".utf8), as: UTF8.self))
+    }
+}
+
+
 struct Backup: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Copy the database to a file with SQLite's online backup; safe while serving.")
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database to a file with SQLite's online backup; safe while serving.",
+        discussion: "Example: doorstep-server backup --data /var/lib/doorstep --output /backups/doorstep-2026-06-06.sqlite"
+    )
     @OptionGroup var data: DataOptions
     @Option(help: "The backup file to write; must not exist.") var output: String
 
@@ -300,7 +478,8 @@ struct Backup: ParsableCommand {
 
 struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Replace the database with a backup and start a new epoch; run with the server stopped."
+        abstract: "Replace the database with a backup and start a new epoch; run with the server stopped.",
+        discussion: "Example: doorstep-server restore --data /var/lib/doorstep /backups/doorstep-2026-06-06.sqlite"
     )
     @OptionGroup var data: DataOptions
     @Argument(help: "A file written by `doorstep-server backup`.") var file: String
@@ -315,12 +494,15 @@ struct Restore: ParsableCommand {
 
 struct ClockCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "clock", abstract: "Deal with a saved clock that is ahead of this machine's clock.", subcommands: [Accept.self]
+        commandName: "clock", abstract: "Deal with a saved clock that is ahead of this machine's clock.",
+        discussion: "Example: doorstep-server clock accept --data /var/lib/doorstep",
+        subcommands: [Accept.self]
     )
 
     struct Accept: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Continue from this machine's clock when the saved one is ahead (serve refuses to start then); run with the server stopped."
+            abstract: "Continue from this machine's clock when the saved one is ahead (serve refuses to start then); run with the server stopped.",
+            discussion: "Example: doorstep-server clock accept --data /var/lib/doorstep"
         )
         @OptionGroup var data: DataOptions
 

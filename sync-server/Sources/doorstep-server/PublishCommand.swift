@@ -1,7 +1,7 @@
 import ArgumentParser
 import DoorstepServer
 
-extension Campaign {
+extension Campaigns {
     /// `doorstep-server campaigns publish --data DIR ID`: a snapshot of the figures for viewers.
     struct Publish: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -10,6 +10,8 @@ extension Campaign {
                 Viewers see the newest snapshot, never live figures. Counts below the campaign's \
                 threshold are hidden, with every figure that would reveal one, within the snapshot or \
                 by difference with the figures viewers saw before. Safe while the server runs.
+
+                Example: doorstep-server campaigns publish west-end-2026-06
                 """
         )
         @OptionGroup var data: DataOptions

@@ -145,10 +145,10 @@ struct DataProtectionTests {
     func dataDirectoryFromTheEnvironment() throws {
         let fixture = try ServerFixture()
         let server = BuiltProducts.executable("doorstep-server")
-        let listed = try ProcessRunner.run(server, ["token", "list"], environment: ["DOORSTEP_DATA": fixture.directory.path])
+        let listed = try ProcessRunner.run(server, ["tokens", "list"], environment: ["DOORSTEP_DATA": fixture.directory.path])
         #expect(listed.status == 0, "\(listed.stderr)")
         #expect(listed.stdout.contains("organiser-1"))
-        let missing = try ProcessRunner.run(server, ["token", "list"], environment: ["DOORSTEP_DATA": ""])
+        let missing = try ProcessRunner.run(server, ["tokens", "list"], environment: ["DOORSTEP_DATA": ""])
         #expect(missing.status == 64)
         #expect(missing.stderr.contains("DOORSTEP_DATA"), "\(missing.stderr)")
     }

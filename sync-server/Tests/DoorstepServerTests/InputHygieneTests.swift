@@ -121,7 +121,7 @@ struct InputHygieneTests {
         // From the command line, the refusal names the rule and exits 65.
         let csv = try fixture.directory.write("id,address\na1,1 High Street\n", to: "walk.csv")
         let refused = try ProcessRunner.server([
-            "campaign", "create", "--data", fixture.directory.path, "--id", "West End", "--name", "W", "--form", "survey", "--addresses", csv,
+            "campaigns", "create", "--data", fixture.directory.path, "--id", "West End", "--name", "W", "--form", "survey", "--addresses", csv,
         ])
         #expect(refused.status == 65)
         #expect(refused.stderr.contains("lower-case letters"), "\(refused.stderr)")

@@ -22,11 +22,11 @@ struct LiveServerTests {
             let published = try ProcessRunner.server(["forms", "publish", "--data", data, form])
             #expect(published.status == 0, "\(published.stderr)")
             let created = try ProcessRunner.server([
-                "campaign", "create", "--data", data, "--id", ServerFixture.campaign, "--name", "Day", "--form", "survey",
+                "campaigns", "create", "--data", data, "--id", ServerFixture.campaign, "--name", "Day", "--form", "survey",
                 "--addresses", walkList,
             ])
             #expect(created.status == 0, "\(created.stderr)")
-            let token = try ProcessRunner.server(["token", "create", "--data", data, "--role", "collector", "--name", "pc-1"])
+            let token = try ProcessRunner.server(["tokens", "create", "--data", data, "--role", "collector", "--name", "pc-1"])
             #expect(token.status == 0)
             self.token = token.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -187,7 +187,7 @@ struct LiveServerTests {
     @Test func administrationCommandsReportBadInputWithSysexitsCodes() throws {
         let prepared = try Prepared()
         let data = prepared.data
-        #expect(try ProcessRunner.server(["token", "create", "--data", data, "--role", "king", "--name", "x"]).status == 64)
+        #expect(try ProcessRunner.server(["tokens", "create", "--data", data, "--role", "king", "--name", "x"]).status == 64)
         #expect(try ProcessRunner.server(["serve", "--data", data, "--port", "70000"]).status == 64)
 
         let badForm = try prepared.directory.write("id: broken\nquestions: 3\n", to: "broken.yaml")
@@ -201,26 +201,26 @@ struct LiveServerTests {
 
         let badCSV = try prepared.directory.write("id,address\nb1,1 Road\nb2\n", to: "bad.csv")
         let campaign = try ProcessRunner.server([
-            "campaign", "create", "--data", data, "--id", "day2", "--name", "Day 2", "--form", "survey", "--addresses", badCSV,
+            "campaigns", "create", "--data", data, "--id", "day2", "--name", "Day 2", "--form", "survey", "--addresses", badCSV,
         ])
         #expect(campaign.status == 65)
         #expect(campaign.stderr.contains("3"), "the line number: \(campaign.stderr)")
         let goodCSV = try prepared.directory.write("id,address\nb1,1 Road\n", to: "good.csv")
         let unknownForm = try ProcessRunner.server([
-            "campaign", "create", "--data", data, "--id", "day2", "--name", "Day 2", "--form", "nothing", "--addresses", goodCSV,
+            "campaigns", "create", "--data", data, "--id", "day2", "--name", "Day 2", "--form", "nothing", "--addresses", goodCSV,
         ])
         #expect(unknownForm.status == 65)
         let duplicate = try ProcessRunner.server([
-            "campaign", "create", "--data", data, "--id", ServerFixture.campaign, "--name", "Again", "--form", "survey",
+            "campaigns", "create", "--data", data, "--id", ServerFixture.campaign, "--name", "Again", "--form", "survey",
             "--addresses", goodCSV,
         ])
         #expect(duplicate.status == 65)
 
         // Tokens: listed without the secret, revoked by token, unknown ones refused.
-        let list = try ProcessRunner.server(["token", "list", "--data", data, "--json"])
+        let list = try ProcessRunner.server(["tokens", "list", "--data", data, "--json"])
         #expect(list.status == 0 && list.stdout.contains("pc-1") && !list.stdout.contains(prepared.token))
-        #expect(try ProcessRunner.server(["token", "revoke", "--data", data, prepared.token]).status == 0)
-        #expect(try ProcessRunner.server(["token", "revoke", "--data", data, prepared.token]).status == 65)
-        #expect(try ProcessRunner.server(["token", "list", "--data", data]).stdout.contains("revoked"))
+        #expect(try ProcessRunner.server(["tokens", "revoke", "--data", data, prepared.token]).status == 0)
+        #expect(try ProcessRunner.server(["tokens", "revoke", "--data", data, prepared.token]).status == 65)
+        #expect(try ProcessRunner.server(["tokens", "list", "--data", data]).stdout.contains("revoked"))
     }
 }

@@ -63,13 +63,13 @@ struct ResponseInvariantTests {
             let walk = try directory.write("id,address,street\na1,1 High Street,High Street\na2,2 High Street,High Street\n", to: "walk.csv")
             for arguments in [
                 ["forms", "publish", "--data", data, form],
-                ["campaign", "create", "--data", data, "--id", campaign, "--name", "Day", "--form", "checks", "--addresses", walk],
+                ["campaigns", "create", "--data", data, "--id", campaign, "--name", "Day", "--form", "checks", "--addresses", walk],
             ] {
                 let result = try ProcessRunner.server(arguments)
                 #expect(result.status == 0, "\(result.stderr)")
             }
             func token(_ role: String, _ name: String) throws -> String {
-                try ProcessRunner.server(["token", "create", "--data", data, "--role", role, "--name", name])
+                try ProcessRunner.server(["tokens", "create", "--data", data, "--role", role, "--name", name])
                     .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             alice = try token("collector", "alice")
@@ -226,7 +226,7 @@ struct ResponseInvariantTests {
 
         let walk = try scene.directory.write("id,address\na1,1 Late Street\n", to: "later.csv")
         let created = try ProcessRunner.server([
-            "campaign", "create", "--data", scene.directory.path, "--id", "later", "--name", "Later", "--form", "checks", "--addresses", walk,
+            "campaigns", "create", "--data", scene.directory.path, "--id", "later", "--name", "Later", "--form", "checks", "--addresses", walk,
         ])
         #expect(created.status == 0, "\(created.stderr)")
         let second = try scene.push([create, update], token: scene.alice)

@@ -90,12 +90,12 @@ struct ViewerDisclosureLiveTests {
         let walk = try directory.write(walkList, to: "walk.csv")
         #expect(try ProcessRunner.server(["forms", "publish", "--data", data, form]).status == 0)
         let created = try ProcessRunner.server([
-            "campaign", "create", "--data", data, "--id", campaign, "--name", "West day", "--form", "door-survey",
+            "campaigns", "create", "--data", data, "--id", campaign, "--name", "West day", "--form", "door-survey",
             "--addresses", walk,
         ])
         #expect(created.status == 0, "\(created.stderr)")
         func token(_ role: String) throws -> String {
-            let result = try ProcessRunner.server(["token", "create", "--data", data, "--role", role, "--name", "\(role)-1"])
+            let result = try ProcessRunner.server(["tokens", "create", "--data", data, "--role", role, "--name", "\(role)-1"])
             #expect(result.status == 0)
             return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -143,7 +143,7 @@ struct ViewerDisclosureLiveTests {
         #expect(!campaigns.body.contains("Acre Street") && !campaigns.body.contains("\"a1\""), "no walk list")
 
         // An organiser publishes from the command line while the server runs.
-        let published = try ProcessRunner.server(["campaign", "publish", "--data", directory.path, Self.campaign])
+        let published = try ProcessRunner.server(["campaigns", "publish", "--data", directory.path, Self.campaign])
         #expect(published.status == 0, "\(published.stderr)")
         #expect(published.stdout.hasPrefix("Published snapshot 1 of campaign \(Self.campaign):"))
 

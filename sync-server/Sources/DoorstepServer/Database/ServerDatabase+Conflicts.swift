@@ -20,8 +20,29 @@ extension ServerDatabase {
                 arguments = [campaign]
             }
             sql += " ORDER BY c.response, c.field, c.stamp DESC"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap(Self.conflictInfo)
+            var conflicts = try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap(Self.conflictInfo)
+            let officers = try Self.officers(writing: Set(conflicts.map(\.stamp.description)), db)
+            for index in conflicts.indices { conflicts[index].officer = officers[conflicts[index].stamp.description] }
+            return conflicts
         }
+    }
+
+    /// The name of the token whose applied operation wrote each of `stamps`, from the log.
+    private static func officers(writing stamps: Set<String>, _ db: Database) throws -> [String: String] {
+        guard !stamps.isEmpty else { return [:] }
+        var names: [String: String] = [:]
+        let stampList = Array(stamps)
+        for start in stride(from: 0, to: stampList.count, by: 500) {
+            let chunk = Array(stampList[start..<min(start + 500, stampList.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: """
+                SELECT o.applied_stamp, t.name FROM operations o JOIN tokens t ON t.id = o.token_id
+                WHERE o.status = 'applied' AND o.applied_stamp IN (\(marks))
+                """, arguments: StatementArguments(chunk)) {
+                names[row[0]] = row[1]
+            }
+        }
+        return names
     }
 
     static func conflictInfo(_ row: Row) -> ConflictInfo? {

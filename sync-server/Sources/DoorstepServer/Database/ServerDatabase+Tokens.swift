@@ -3,7 +3,7 @@ import Crypto
 import Foundation
 import GRDB
 
-/// A token as listed by `doorstep-server token list`: never the token itself.
+/// A token as listed by `doorstep-server tokens list`: never the token itself.
 public struct TokenSummary: Sendable, Hashable, Codable {
     public var id: String
     public var name: String
@@ -21,6 +21,8 @@ extension ServerDatabase {
     /// Creates a token for `name` with `role` and returns it; only its SHA-256 hash is stored.
     ///
     /// - Returns: The token's id and the token, which cannot be shown again.
+    /// - Throws: ``AdminError`` when a live token has the same name (names tell officers apart in
+    ///   the conflict list and on added doors); nothing is stored then.
     public func createToken(name: String, role: Role) throws -> (id: String, token: String) {
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
@@ -28,6 +30,11 @@ extension ServerDatabase {
         let token = "dst_" + bytes.map { String(format: "%02x", $0) }.joined()
         let id = String(UUID().lowercasedString.prefix(8))
         try writer.write { db in
+            if let other = try String.fetchOne(db, sql: """
+                SELECT id FROM tokens WHERE name = ? COLLATE NOCASE AND revoked_at IS NULL
+                """, arguments: [name]) {
+                throw AdminError("A live token is named \(name) already (id \(other)); choose another name, or revoke it first.")
+            }
             try db.execute(
                 sql: "INSERT INTO tokens(id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [id, name, role.rawValue, Self.hash(token: token), Timestamps.now()]

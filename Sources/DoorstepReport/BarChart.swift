@@ -48,6 +48,10 @@ enum Palette {
 
 /// A horizontal bar chart as inline SVG: one row per choice, a bar per series, the count and
 /// percentage written after each bar, long labels wrapped on up to five lines.
+///
+/// Shares are drawn on one 0–100% axis, the same in every chart of a report, so a bar's length is
+/// its percentage wherever it is; a chart of plain counts (no shares) is drawn against its largest
+/// count and says so. A series whose base (n) is below ``smallBase`` is drawn hatched, with a note.
 struct BarChart {
     struct Row {
         var label: String
@@ -60,6 +64,35 @@ struct BarChart {
     /// The series' names (the campaigns in a comparison); one series needs none.
     var series: [String] = []
     var rows: [Row]
+    /// The number each series' shares are of (n), printed with the chart; `nil` when hidden.
+    var bases: [Int?] = []
+    /// Bases below this are drawn hatched (the campaign's suppression threshold); `nil`: never.
+    var smallBase: Int?
+
+    /// Whether the bars are shares (drawn on the 0–100% axis) rather than plain counts.
+    var drawsShares: Bool {
+        rows.contains { $0.figures.contains { $0.percent != nil } }
+    }
+
+    /// The series drawn hatched: those whose base is known and below ``smallBase``.
+    var hatchedSeries: Set<Int> {
+        guard let smallBase else { return [] }
+        return Set(bases.indices.filter { bases[$0].map { $0 > 0 && $0 < smallBase } ?? false })
+    }
+
+    /// The bar's length for `figure` in a bar room of `room` points: its percentage of the room
+    /// for a share, its count against `largest` otherwise.
+    static func length(of figure: Figure, shares: Bool, largest: Int, room: Double) -> Double {
+        guard let count = figure.count else { return 0 }
+        var length: Double
+        if shares {
+            length = (figure.percent ?? 0) / 100 * room
+        } else {
+            length = largest > 0 ? Double(count) / Double(largest) * room : 0
+        }
+        if count > 0 { length = max(length, 2) }
+        return min(length, room)
+    }
 
     static let width = 680.0
     static let labelWidth = 236.0
@@ -74,16 +107,19 @@ struct BarChart {
         let seriesCount = max(1, rows.first?.figures.count ?? 1)
         let thickness = seriesCount == 1 ? 16.0 : 12.0
         let barsHeight = Double(seriesCount) * thickness + Double(seriesCount - 1) * 3
-        let barRoom = Self.width - Self.barStart - Self.valueRoom
+        let barRoom = Self.barRoom
         let largest = rows.flatMap { $0.figures.compactMap(\.count) }.max() ?? 0
+        let shares = drawsShares
+        let hatched = hatchedSeries
         var body = ""
         var y = 0.0
         if seriesCount > 1 {
             var x = Self.barStart
             for (index, name) in series.enumerated() {
-                body += #"<rect x="\#(x)" y="3" width="12" height="12" fill="\#(Palette.series(index, of: seriesCount))"/>"#
-                body += #"<text x="\#(x + 17)" y="13.5" font-size="12" fill="\#(Palette.text)">\#(HTML.escape(name))</text>"#
-                x += 28 + Double(name.count) * 6.6
+                let legend = name + (index < bases.count ? bases[index].map { " (n = \(HTML.count($0)))" } ?? "" : "")
+                body += Self.box(x: x, y: 3, width: 12, height: 12, colour: Palette.series(index, of: seriesCount), hatched: hatched.contains(index))
+                body += #"<text x="\#(x + 17)" y="13.5" font-size="12" fill="\#(Palette.text)">\#(HTML.escape(legend))</text>"#
+                x += 28 + Double(legend.count) * 6.6
             }
             y = 24
         }
@@ -100,10 +136,13 @@ struct BarChart {
             body += "</text>"
             var barTop = y + 5 + (height - 10 - barsHeight) / 2
             for (index, figure) in row.figures.enumerated() {
-                if let count = figure.count {
-                    var length = largest > 0 ? Double(count) / Double(largest) * barRoom : 0
-                    if count > 0 { length = max(length, 2) }
-                    body += #"<rect x="\#(Self.barStart)" y="\#(barTop)" width="\#(Self.rounded(length))" height="\#(thickness)" fill="\#(Palette.series(index, of: seriesCount))"/>"#
+                if figure.count != nil {
+                    let length = Self.length(of: figure, shares: shares, largest: largest, room: barRoom)
+                    let value = shares ? #" data-percent="\#(figure.percent.map { HTML.decimal($0, places: 1) } ?? "0")""# : ""
+                    body += Self.box(
+                        x: Self.barStart, y: barTop, width: length, height: thickness,
+                        colour: Palette.series(index, of: seriesCount), hatched: hatched.contains(index), attributes: #" class="bar""# + value
+                    )
                     body += #"<text x="\#(Self.rounded(Self.barStart + length + 6))" y="\#(barTop + thickness - 3.5)" font-size="12" fill="\#(Palette.text)">\#(HTML.escape(figure.text))</text>"#
                 } else {
                     body += #"<text x="\#(Self.barStart)" y="\#(barTop + thickness - 3.5)" font-size="12" font-style="italic" fill="\#(Palette.muted)">hidden</text>"#
@@ -113,8 +152,61 @@ struct BarChart {
             body += "</g>"
             y += height
         }
-        body += #"<line x1="\#(Self.barStart)" y1="\#(seriesCount > 1 ? 22 : 0)" x2="\#(Self.barStart)" y2="\#(y)" stroke="\#(Palette.grid)" stroke-width="1"/>"#
+        let top = seriesCount > 1 ? 22.0 : 0
+        body += #"<line x1="\#(Self.barStart)" y1="\#(top)" x2="\#(Self.barStart)" y2="\#(y)" stroke="\#(Palette.grid)" stroke-width="1"/>"#
+        if shares {
+            // The common axis: 0, 50 and 100% at the same places in every chart of the report.
+            for (fraction, label) in [(0.5, "50%"), (1.0, "100%")] {
+                let x = Self.rounded(Self.barStart + fraction * barRoom)
+                body += #"<line x1="\#(x)" y1="\#(top)" x2="\#(x)" y2="\#(y)" stroke="\#(Palette.grid)" stroke-width="1" stroke-dasharray="2 3"/>"#
+                body += #"<text x="\#(x)" y="\#(y + 13)" font-size="11" text-anchor="middle" fill="\#(Palette.muted)">\#(label)</text>"#
+            }
+            body += #"<text x="\#(Self.barStart)" y="\#(y + 13)" font-size="11" text-anchor="middle" fill="\#(Palette.muted)">0</text>"#
+            y += 16
+        } else {
+            body += #"<text x="\#(Self.barStart)" y="\#(y + 13)" font-size="11" fill="\#(Palette.muted)">Counts; the longest bar is the largest count.</text>"#
+            y += 16
+        }
         return SVG.wrap(id: id, width: Self.width, height: y + 2, title: title, description: description, body: body)
+    }
+
+    /// A bar (or a legend's square): filled with `colour`, or when `hatched` outlined in it and
+    /// striped at 45° (drawn as lines, so the page needs no pattern references).
+    static func box(
+        x: Double, y: Double, width: Double, height: Double, colour: String, hatched: Bool, attributes: String = ""
+    ) -> String {
+        let frame = #"x="\#(rounded(x))" y="\#(rounded(y))" width="\#(rounded(width))" height="\#(rounded(height))""#
+        guard hatched else { return #"<rect\#(attributes) \#(frame) fill="\#(colour)"/>"# }
+        var stripes = ""
+        var offset = -height
+        while offset < width {
+            // The stripe (x + offset + s, y + height - s) for s in 0...height, kept inside the box.
+            let from = max(0, -offset)
+            let to = min(height, width - offset)
+            if from < to {
+                stripes += "M\(rounded(x + offset + from)) \(rounded(y + height - from))L\(rounded(x + offset + to)) \(rounded(y + height - to))"
+            }
+            offset += 5
+        }
+        return #"<rect\#(attributes) \#(frame) fill="white" stroke="\#(colour)" stroke-width="1"/>"#
+            + #"<path d="\#(stripes)" stroke="\#(colour)" stroke-width="1.5"/>"#
+    }
+
+    /// The room for bars between the labels and the figures written after them; 100% fills it.
+    static let barRoom = width - barStart - valueRoom
+
+    /// A line under the chart when some series is hatched, or `nil`.
+    var smallBaseNote: String? {
+        guard let smallBase, !hatchedSeries.isEmpty else { return nil }
+        if series.count < 2, let base = bases.first ?? nil {
+            return "Hatched: only \(HTML.count(base)) answered, fewer than \(smallBase); read the shares with care."
+        }
+        let which = hatchedSeries.sorted().map { index -> String in
+            let name = index < series.count ? series[index] : "This chart"
+            let base = index < bases.count ? bases[index].map { HTML.count($0) } ?? "?" : "?"
+            return "\(name) (n = \(base))"
+        }
+        return "Hatched: \(which.joined(separator: ", ")) rests on fewer than \(smallBase) answers; read its shares with care."
     }
 
     /// The text alternative: every row's figures in words.

@@ -45,7 +45,8 @@ public struct CampaignReport: Sendable {
             page.add("<p class=\"meta\">Percentages are of all responses; one resident may ask several agencies.</p>")
             page.add(page.barChart(BarChart(
                 title: "Follow-ups requested, by agency",
-                rows: figures.headline.followUpsByAgency.map { BarChart.Row(label: $0.label, figures: [Figure($0)]) }
+                rows: figures.headline.followUpsByAgency.map { BarChart.Row(label: $0.label, figures: [Figure($0)]) },
+                bases: [figures.responses], smallBase: figures.suppression.threshold
             )))
             page.add("</section>")
         }
@@ -55,7 +56,7 @@ public struct CampaignReport: Sendable {
             page.add("<p class=\"empty\">This form has no questions whose answers are counted.</p>")
         }
         for question in figures.questions {
-            page.add(page.questionSection(question, responses: figures.responses))
+            page.add(page.questionSection(question, responses: figures.responses, smallBase: figures.suppression.threshold))
         }
 
         for (title, noun, breakdowns) in [("By street", "Street", figures.streets), ("By area", "Area", figures.areas)]
@@ -90,7 +91,9 @@ struct ReportPage {
     }
 
     mutating func barChart(_ chart: BarChart) -> String {
-        chart.svg(id: nextID())
+        var html = chart.svg(id: nextID())
+        if let note = chart.smallBaseNote { html += "<p class=\"meta small-base\">\(HTML.escape(note))</p>" }
+        return html
     }
 
     mutating func columnChart(_ chart: ColumnChart) -> String {
@@ -98,7 +101,7 @@ struct ReportPage {
     }
 
     /// One question's heading, answered count, chart and summary.
-    mutating func questionSection(_ question: QuestionAggregate, responses: Int?) -> String {
+    mutating func questionSection(_ question: QuestionAggregate, responses: Int?, smallBase: Int? = nil) -> String {
         var html = "<section class=\"question block\" id=\"q-\(HTML.escape(question.name))\">"
         html += "<h3>\(HTML.escape(question.label))</h3>"
         html += "<p class=\"meta\">\(HTML.escape(ReportText.answeredLine(question, responses: responses)))</p>"
@@ -108,7 +111,8 @@ struct ReportPage {
             html += "<p class=\"empty\">No answers yet.</p>"
         } else if !question.choices.isEmpty {
             html += barChart(BarChart(
-                title: question.label, rows: question.choices.map { BarChart.Row(label: $0.label, figures: [Figure($0)]) }
+                title: question.label, rows: question.choices.map { BarChart.Row(label: $0.label, figures: [Figure($0)]) },
+                bases: [question.answered], smallBase: smallBase
             ))
         } else if !question.distribution.isEmpty {
             let numeric = question.kind != "date"

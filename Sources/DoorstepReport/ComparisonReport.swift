@@ -50,7 +50,8 @@ public struct ComparisonReport: Sendable {
         let laterFunnel = ReportText.funnelChart(later.funnel, title: "", declined: declined)
         page.add(page.barChart(BarChart(
             title: "Doors by how far the visit got, \(names[0]) and \(names[1])", series: names,
-            rows: zip(earlierFunnel.rows, laterFunnel.rows).map { BarChart.Row(label: $0.label, figures: $0.figures + $1.figures) }
+            rows: zip(earlierFunnel.rows, laterFunnel.rows).map { BarChart.Row(label: $0.label, figures: $0.figures + $1.figures) },
+            bases: [earlier.funnel.addresses, later.funnel.addresses]
         )))
         page.add("</section>")
 
@@ -161,6 +162,7 @@ public struct ComparisonReport: Sendable {
         page: inout ReportPage
     ) -> String {
         let names = seriesNames
+        let smallBase = max(earlier.suppression.threshold, later.suppression.threshold)
         let first = question.earlier
         let second = question.later
         var html = "<section class=\"question block\" id=\"q-\(HTML.escape(question.name))\">"
@@ -184,7 +186,10 @@ public struct ComparisonReport: Sendable {
                     return Figure(figures.choices.first { $0.name == choice.name })
                 })
             }
-            html += page.barChart(BarChart(title: "\(question.label): \(names[0]) and \(names[1])", series: names, rows: rows))
+            html += page.barChart(BarChart(
+                title: "\(question.label): \(names[0]) and \(names[1])", series: names, rows: rows,
+                bases: [first?.answered ?? 0, second?.answered ?? 0], smallBase: smallBase
+            ))
             html += tableHead("Answer", caption: "\(question.label) — percentage of those who answered", changeLabel: "Change (points)")
             for row in rows {
                 html += "<tr><th scope=\"row\">\(HTML.escape(row.label))</th><td>\(row.figures[0].cell)</td><td>\(row.figures[1].cell)</td>"

@@ -105,7 +105,7 @@ enum ReportText {
         rows += [("Refused", funnel.refused), ("Revisit requested", funnel.revisits), ("No answer", funnel.noAnswer)]
         return BarChart(title: title, rows: rows.map { label, count in
             BarChart.Row(label: label, figures: [Figure(count: count, percent: share(count, of: funnel.addresses))])
-        })
+        }, bases: [funnel.addresses])
     }
 
     /// "9 of 10 responses answered; more than one answer allowed".

@@ -40,7 +40,7 @@ struct AdminCommandTests {
         let data = prepared.directory.path
         let again = try ProcessRunner.server(["tokens", "create", "--data", data, "--role", "collector", "--name", "PC-1"])
         #expect(again.status == 65)
-        #expect(again.stderr.contains("A live token is named PC-1 already"), "\(again.stderr)")
+        #expect(again.stderr.contains("A live token is named pc-1 already"), "\(again.stderr)")
         let listed = try ProcessRunner.server(["tokens", "list", "--data", data, "--json"])
         let tokens = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(tokens.count == 1)

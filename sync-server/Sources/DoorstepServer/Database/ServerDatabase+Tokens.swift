@@ -30,10 +30,11 @@ extension ServerDatabase {
         let token = "dst_" + bytes.map { String(format: "%02x", $0) }.joined()
         let id = String(UUID().lowercasedString.prefix(8))
         try writer.write { db in
-            if let other = try String.fetchOne(db, sql: """
-                SELECT id FROM tokens WHERE name = ? COLLATE NOCASE AND revoked_at IS NULL
+            if let other = try Row.fetchOne(db, sql: """
+                SELECT id, name FROM tokens WHERE name = ? COLLATE NOCASE AND revoked_at IS NULL
                 """, arguments: [name]) {
-                throw AdminError("A live token is named \(name) already (id \(other)); choose another name, or revoke it first.")
+                let (id, taken): (String, String) = (other["id"], other["name"])
+                throw AdminError("A live token is named \(taken) already (id \(id)); choose another name, or revoke it first.")
             }
             try db.execute(
                 sql: "INSERT INTO tokens(id, name, role, hash, created_at) VALUES (?, ?, ?, ?, ?)",

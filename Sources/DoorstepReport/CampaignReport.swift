@@ -32,6 +32,7 @@ public struct CampaignReport: Sendable {
             page.add("<p class=\"notice\" role=\"note\">No responses have been recorded for this campaign yet.</p>")
         }
 
+        page.add(KeyFindings.section(KeyFindings.sentences(figures)))
         page.add("<h2 class=\"keep\">The day in figures</h2>")
         page.add(ReportText.headlineCards(figures))
         page.add("<section class=\"block\"><h3>How far the doors got</h3>")
@@ -59,15 +60,25 @@ public struct CampaignReport: Sendable {
             page.add(page.questionSection(question, responses: figures.responses, smallBase: figures.suppression.threshold))
         }
 
-        for (title, noun, breakdowns) in [("By street", "Street", figures.streets), ("By area", "Area", figures.areas)]
+        for (title, noun, breakdowns) in [("Appendix: by street", "Street", figures.streets), ("Appendix: by area", "Area", figures.areas)]
         where !breakdowns.isEmpty {
             page.add("<h2>\(title)</h2>")
             page.add(ReportText.overviewTable(
                 breakdowns, noun: noun, caption: "Doors and responses by \(noun.lowercased())", headline: figures.headline,
                 declined: ReportText.showsDeclined(figures)
             ))
-            for question in figures.questions {
-                page.add(ReportText.breakdownTables(question: question, breakdowns: breakdowns, noun: noun))
+            // A street with no response would fill every question's table with zeros: one line
+            // names them instead (a hidden count is not zero, and stays).
+            let answered = breakdowns.filter { $0.responses != 0 }
+            let empty = breakdowns.filter { $0.responses == 0 }.map(\.name)
+            if !empty.isEmpty {
+                let list = empty.joined(separator: ", ")
+                page.add("<p class=\"meta\">No responses yet from \(empty.count) \(noun.lowercased())\(empty.count == 1 ? "" : "s") (\(HTML.escape(list))): left out of the tables below.</p>")
+            }
+            if !answered.isEmpty {
+                for question in figures.questions {
+                    page.add(ReportText.breakdownTables(question: question, breakdowns: answered, noun: noun))
+                }
             }
         }
         page.add(ReportText.footer(generatedAt: generatedAt, threshold: figures.suppression.applied ? figures.suppression.threshold : nil))

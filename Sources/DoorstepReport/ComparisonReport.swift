@@ -42,6 +42,11 @@ public struct ComparisonReport: Sendable {
             page.add(ReportText.suppressionNotice(threshold: max(earlier.suppression.threshold, later.suppression.threshold)))
         }
 
+        var findings = KeyFindings.sentences(later)
+        if let change = KeyFindings.largestChange(earlier: earlier, later: later, names: names) {
+            findings.insert(change, at: min(1, findings.count))
+        }
+        page.add(KeyFindings.section(findings))
         page.add("<h2 class=\"keep\">The two days in figures</h2>")
         page.add(headlineTable())
         page.add("<section class=\"block\"><h3>How far the doors got</h3>")

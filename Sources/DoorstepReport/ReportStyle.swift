@@ -14,6 +14,8 @@ enum ReportStyle {
     p { margin: 6px 0; }
     .meta { color: #3d3d3d; font-size: 14px; }
     .notice { border-left: 5px solid #8a5a00; background: #fbf3e2; padding: 10px 14px; margin: 14px 0; }
+    .findings ul { margin: 8px 0 4px; padding-left: 22px; font-size: 16px; line-height: 1.45; }
+    .findings li { margin: 4px 0; }
     .notice strong { display: block; }
     .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(148px, 1fr)); gap: 10px; margin: 12px 0 8px;
       padding: 0; }

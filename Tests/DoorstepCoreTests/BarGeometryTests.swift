@@ -102,3 +102,68 @@ struct BarGeometryTests {
         #expect(svg.contains(#"width="316""#) && svg.contains(#"width="158""#))
     }
 }
+
+/// The first thing a board reads: what the day found, in sentences written from the figures.
+@Suite("Report key findings")
+struct KeyFindingsTests {
+    typealias Fixture = ReportTests.Fixture
+
+    @Test("The findings give doors reached, safeguarding, follow-ups and the largest share of the first questions, from the figures")
+    func campaignFindings() throws {
+        let figures = Fixture.aggregates()
+        let sentences = KeyFindings.sentences(figures)
+        let funnel = figures.funnel
+        #expect(sentences.first?.hasPrefix("\(funnel.knocked ?? -1) of \(funnel.addresses ?? -1) doors on the walk list were knocked") == true)
+        #expect(sentences.contains { $0.contains("safeguarding concern") })
+        // Each question sentence names the choice with the largest count and its share.
+        for question in figures.questions.filter({ $0.kind == "select_one" }).prefix(KeyFindings.questionSentences) {
+            guard let sentence = KeyFindings.largestShare(question) else { continue }
+            let top = try #require(question.choices.max { ($0.count ?? 0) < ($1.count ?? 0) })
+            #expect(sentence.contains("\u{201C}\(top.label)\u{201D}"))
+            #expect(sentences.contains(sentence))
+        }
+        let document = try ReportParser.parse(CampaignReport(aggregates: figures).html())
+        let section = try #require(document.all("section").first { $0.classes.contains("findings") })
+        #expect(section.all("li").count == sentences.count)
+    }
+
+    @Test("A viewer's copy leaves out a finding whose figure is hidden, and a comparison names its largest change")
+    func hiddenAndCompared() throws {
+        let hidden = KeyFindings.sentences(Fixture.aggregates().suppressed())
+        #expect(!hidden.contains { $0.contains("hidden") })
+        let before = CampaignAggregates.compute(
+            campaign: "west-2026-10", name: "West End, October", date: "2026-10-10", forms: [Fixture.form],
+            tallies: Fixture.tallies(rows: Array(Fixture.rows.prefix(6))), funnels: [:]
+        )
+        let report = ComparisonReport(Fixture.aggregates(), before)
+        let change = try #require(KeyFindings.largestChange(earlier: before, later: Fixture.aggregates(), names: report.seriesNames))
+        #expect(change.hasPrefix("The largest change: "))
+        #expect(change.hasSuffix(" points."))
+        #expect(report.html().contains(HTML.escape(change)))
+    }
+}
+
+@Suite("Report appendix")
+struct ReportAppendixTests {
+    typealias Fixture = ReportTests.Fixture
+
+    @Test("A street with doors but no response is named once, not drawn as a column of zeros in every question's table")
+    func emptyStreetsAreNamedOnce() throws {
+        var funnels = Fixture.funnels()
+        funnels["street:Cedar Close"] = VisitFunnel(
+            addresses: 4, knocked: 2, answered: 0, surveyed: 0, refused: 0, revisits: 0, noAnswer: 2, visits: 2
+        )
+        let figures = CampaignAggregates.compute(
+            campaign: "west-2026-11", name: "West End day of action", date: "2026-11-14", forms: [Fixture.form],
+            tallies: Fixture.tallies(), funnels: funnels, streetAreas: CampaignAggregates.streetAreas(of: Fixture.walkList)
+        )
+        let html = CampaignReport(aggregates: figures).html()
+        let document = try ReportParser.parse(html)
+        #expect(html.contains("No responses yet from 1 street (Cedar Close): left out of the tables below."))
+        let overview = try #require(ReportTests.table(document, caption: "Doors and responses by street"))
+        #expect(overview.contains { $0.first == "Cedar Close" })
+        let byStreet = try #require(ReportTests.table(document, caption: "How safe do you feel after dark? — by street"))
+        #expect(!byStreet[0].contains("Cedar Close"))
+        #expect(document.all("h2").contains { $0.allText == "Appendix: by street" })
+    }
+}

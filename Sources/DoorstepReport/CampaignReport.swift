@@ -52,6 +52,10 @@ public struct CampaignReport: Sendable {
             page.add("</section>")
         }
 
+        if let work = figures.work, !work.officers.isEmpty {
+            page.add(page.workSection(work))
+        }
+
         page.add("<h2>What residents said</h2>")
         if figures.questions.isEmpty {
             page.add("<p class=\"empty\">This form has no questions whose answers are counted.</p>")
@@ -109,6 +113,26 @@ struct ReportPage {
 
     mutating func columnChart(_ chart: ColumnChart) -> String {
         chart.svg(id: nextID())
+    }
+
+    /// Who did the work: knocks and surveys per officer, and knocks per hour (organisers' copy only).
+    mutating func workSection(_ work: WorkSummary) -> String {
+        var html = "<section class=\"block\"><h3>Who did the work</h3>"
+        html += "<table><caption>Knocks and surveys by officer</caption><thead><tr><th scope=\"col\">Officer</th>"
+        html += "<th scope=\"col\">Knocks</th><th scope=\"col\">Surveyed</th></tr></thead><tbody>"
+        for officer in work.officers {
+            html += "<tr><th scope=\"row\">\(HTML.escape(officer.name))</th><td>\(HTML.count(officer.knocks))</td>"
+            html += "<td>\(HTML.count(officer.surveyed))</td></tr>"
+        }
+        html += "</tbody></table>"
+        if !work.hours.isEmpty {
+            html += "<p class=\"meta\">Knocks by hour of the day (\(HTML.escape(work.timeZone)) time).</p>"
+            html += barChart(BarChart(
+                title: "Knocks by hour of the day",
+                rows: work.hours.map { BarChart.Row(label: $0.hour, figures: [Figure(count: $0.knocks)]) }
+            ))
+        }
+        return html + "</section>"
     }
 
     /// One question's heading, answered count, chart and summary.

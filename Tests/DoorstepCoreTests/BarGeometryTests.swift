@@ -167,3 +167,29 @@ struct ReportAppendixTests {
         #expect(document.all("h2").contains { $0.allText == "Appendix: by street" })
     }
 }
+
+@Suite("Report: who did the work")
+struct WorkSectionTests {
+    typealias Fixture = ReportTests.Fixture
+
+    @Test("Organisers' figures show knocks per officer and per hour; a viewer's figures drop them")
+    func workIsForOrganisers() throws {
+        var figures = Fixture.aggregates()
+        figures.work = WorkSummary(
+            officers: [.init(name: "PC Alice Moore", knocks: 9, surveyed: 6), .init(name: "Ben Hale (housing)", knocks: 6, surveyed: 4)],
+            hours: [.init(hour: "10:00", knocks: 8), .init(hour: "11:00", knocks: 7)], timeZone: "Europe/London"
+        )
+        let html = CampaignReport(aggregates: figures).html()
+        try ReportTests.expectSelfContained(html)
+        let document = try ReportParser.parse(html)
+        let table = try #require(ReportTests.table(document, caption: "Knocks and surveys by officer"))
+        #expect(table == [["Officer", "Knocks", "Surveyed"], ["PC Alice Moore", "9", "6"], ["Ben Hale (housing)", "6", "4"]])
+        #expect(ReportTests.chartDescription(document, title: "Knocks by hour of the day") == "Bar chart. 10:00: 8; 11:00: 7.")
+
+        let viewer = figures.suppressed()
+        #expect(viewer.work == nil)
+        #expect(!CampaignReport(aggregates: viewer).html().contains("Who did the work"))
+        let decoded = try JSONDecoder().decode(CampaignAggregates.self, from: JSONEncoder().encode(figures))
+        #expect(decoded == figures)
+    }
+}

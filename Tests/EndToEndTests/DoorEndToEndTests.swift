@@ -78,4 +78,37 @@ struct DoorEndToEndTests {
         let responses = try organiser.responses(campaign: deployment.campaign)
         #expect(responses.contains { ($0["id"] as? String)?.lowercased() == response.lowercased() && $0["address"] as? String == door })
     }
+
+    @Test("The organiser's figures say who knocked and when, by token name; a viewer's snapshot carries none of it")
+    func whoDidTheWork() throws {
+        let deployment = try Deployment()
+        let alice = try deployment.device("alice")
+        let bob = try deployment.device("bob")
+        let organiser = try deployment.device("organiser", role: "organiser")
+        let viewer = try deployment.device("board", role: "viewer")
+        for device in [alice, bob] { try device.sync() }
+        for door in deployment.addresses.prefix(3) {
+            try alice.expect(["visit", door, "--campaign", deployment.campaign, "--outcome", "no-answer"])
+        }
+        try alice.record(campaign: deployment.campaign, address: deployment.addresses[3], answers: SampleAnswers.consenting())
+        try bob.expect(["visit", deployment.addresses[4], "--campaign", deployment.campaign, "--outcome", "refused"])
+        for device in [alice, bob, organiser] { try device.sync() }
+
+        let figures = try JSON.object(try organiser.expect([
+            "export", "--campaign", deployment.campaign, "--aggregate", "--format", "json",
+        ]))
+        let work = try #require(figures["work"] as? [String: Any])
+        let officers = try #require(work["officers"] as? [[String: Any]])
+        #expect(officers.map { $0["name"] as? String } == ["alice", "bob"])
+        #expect(officers.map { $0["knocks"] as? Int } == [4, 1])
+        #expect(officers.map { $0["surveyed"] as? Int } == [1, 0])
+        let hours = try #require(work["hours"] as? [[String: Any]])
+        #expect(hours.compactMap { $0["knocks"] as? Int }.reduce(0, +) == 5)
+
+        try Deployment.admin(["campaigns", "publish", "--data", deployment.data.path, deployment.campaign])
+        let snapshot = try viewer.run(["export", "--campaign", deployment.campaign, "--aggregate", "--format", "json"])
+        #expect(snapshot.status == 0, "\(snapshot.stderr)")
+        #expect(!snapshot.stdout.contains("\"work\""))
+        #expect(!snapshot.stdout.contains("alice"))
+    }
 }

@@ -37,6 +37,8 @@ extension CampaignAggregates {
             result[keyPath: path] = nil
         }
         result.suppression.applied = true
+        // Who knocked where and when is for organisers: a viewer's figures never carry it.
+        result.work = nil
         result.headline.followUpsByAgency = result.headline.followUpsByAgency.map { Self.clearingHiddenPercent($0, base: result.responses) }
         result.questions = zip(questions, result.questions).map(Self.deriving)
         for kind in Self.breakdownKinds {

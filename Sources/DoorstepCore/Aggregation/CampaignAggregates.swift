@@ -35,6 +35,8 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
     public var streets: [Breakdown]
     /// The same figures area by area, by name.
     public var areas: [Breakdown]
+    /// Knocks per officer and per hour, for organisers; `nil` in a viewer's figures.
+    public var work: WorkSummary?
 
     /// Creates aggregates from their parts; ``compute(campaign:name:date:forms:tallies:funnels:)`` is the usual way.
     public init(
@@ -59,7 +61,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case campaign, name, date, form, suppression, responses, declined, headline, funnel, questions, streets, areas
+        case campaign, name, date, form, suppression, responses, declined, headline, funnel, questions, streets, areas, work
         case formVersion = "form_version", formTitle = "form_title"
     }
 
@@ -80,6 +82,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         questions = try container.decode([QuestionAggregate].self, forKey: .questions)
         streets = try container.decode([Breakdown].self, forKey: .streets)
         areas = try container.decode([Breakdown].self, forKey: .areas)
+        work = try container.decodeIfPresent(WorkSummary.self, forKey: .work)
     }
 
     /// Encodes every key, a suppressed figure as `null`.
@@ -99,6 +102,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         try container.encode(questions, forKey: .questions)
         try container.encode(streets, forKey: .streets)
         try container.encode(areas, forKey: .areas)
+        try container.encodeIfPresent(work, forKey: .work)
     }
 
     /// Whether small counts were hidden, and below what.

@@ -44,11 +44,41 @@ extension ServerDatabase {
             doors.append(VisitFunnel.Door(address: door[0], latest: outcome, everSurveyed: (door[4] as Int) > 0, knocks: door[3]))
         }
 
-        return CampaignAggregates.compute(
+        var figures = CampaignAggregates.compute(
             campaign: info.id, name: info.name, date: info.date, forms: forms, tallies: tallies,
             funnels: VisitFunnel.compute(addresses: info.addresses, doors: doors),
             streetAreas: CampaignAggregates.streetAreas(of: info.addresses), threshold: threshold
         )
+        figures.work = try Self.work(campaign: campaign, db)
+        return figures
+    }
+
+    /// Knocks and surveys per token (by name) and knocks per hour of the server's day.
+    static func work(campaign: String, _ db: Database) throws -> WorkSummary {
+        let officers = try Row.fetchAll(db, sql: """
+            SELECT COALESCE(t.name, v.device) AS name, COUNT(*) AS knocks, SUM(v.outcome = 'surveyed') AS surveyed
+            FROM visits v LEFT JOIN tokens t ON t.id = v.token_id
+            WHERE v.campaign = ? GROUP BY v.token_id ORDER BY knocks DESC, name
+            """, arguments: [campaign]).map {
+            WorkSummary.Officer(name: $0["name"], knocks: $0["knocks"], surveyed: $0["surveyed"])
+        }
+        // Knock times are UTC as devices wrote them; an hour is counted in the server's time zone.
+        let zone = TimeZone.current
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let utcHour = DateFormatter()
+        utcHour.locale = Locale(identifier: "en_US_POSIX")
+        utcHour.timeZone = TimeZone(identifier: "UTC")
+        utcHour.dateFormat = "yyyy-MM-dd'T'HH"
+        var byHour: [Int: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT substr(at, 1, 13), COUNT(*) FROM visits WHERE campaign = ? GROUP BY 1
+            """, arguments: [campaign]) {
+            guard let date = utcHour.date(from: row[0]) else { continue }
+            byHour[calendar.component(.hour, from: date), default: 0] += row[1]
+        }
+        let hours = byHour.keys.sorted().map { WorkSummary.Hour(hour: String(format: "%02d:00", $0), knocks: byHour[$0] ?? 0) }
+        return WorkSummary(officers: officers, hours: hours, timeZone: zone.identifier)
     }
 
     /// Every published version of form `id`, oldest first.

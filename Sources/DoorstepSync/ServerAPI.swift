@@ -121,6 +121,11 @@ public struct ServerAPI: Sendable {
         )
     }
 
+    /// `GET /v1/campaigns/{id}/progress`: the organisers' live view of a campaign.
+    public func progress(campaign: String) async throws(SyncError) -> CampaignProgress {
+        try decode(CampaignProgress.self, from: await send(.get, "/v1/campaigns/\(Self.pathComponent(campaign))/progress"))
+    }
+
     /// `GET /v1/campaigns/{id}/report[?compare=ID2]`: the organisers' HTML report.
     public func report(campaign: String, compare: String?) async throws(SyncError) -> Data {
         try await send(

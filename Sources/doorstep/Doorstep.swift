@@ -32,6 +32,7 @@ struct Doorstep: AsyncParsableCommand {
             LogoutCommand.self,
             SyncCommand.self,
             ConflictsCommand.self,
+            ProgressCommand.self,
             ResolveCommand.self,
             ExportCommand.self,
             ReportCommand.self,

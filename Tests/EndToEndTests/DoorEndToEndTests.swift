@@ -111,4 +111,44 @@ struct DoorEndToEndTests {
         #expect(!snapshot.stdout.contains("\"work\""))
         #expect(!snapshot.stdout.contains("alice"))
     }
+
+    @Test("The live view tells organisers who was heard from when, doors per street, concerns as they land and do-not-contact doors; collectors and viewers are refused")
+    func liveView() throws {
+        let deployment = try Deployment()
+        let alice = try deployment.device("alice")
+        let organiser = try deployment.device("organiser", role: "organiser")
+        let viewer = try deployment.device("board", role: "viewer")
+        try alice.sync()
+        try alice.expect(["visit", deployment.addresses[0], "--campaign", deployment.campaign, "--outcome", "do-not-contact"])
+        let concern = try alice.record(
+            campaign: deployment.campaign, address: deployment.addresses[1],
+            answers: SampleAnswers.wantsVisitWithConcern(name: "A Resident", concern: "Neglect suspected")
+        )
+        try alice.record(campaign: deployment.campaign, address: deployment.addresses[2], answers: SampleAnswers.consenting())
+        try alice.sync()
+
+        let progress = try JSON.object(try organiser.expect(["progress", "--campaign", deployment.campaign, "--json"]))
+        let laptops = try #require(progress["laptops"] as? [[String: Any]])
+        #expect(laptops.map { $0["officer"] as? String } == ["alice"])
+        #expect(laptops.first?["knocks"] as? Int == 3)
+        #expect(laptops.first?["responses"] as? Int == 2)
+        #expect((laptops.first?["last_contact"] as? String)?.isEmpty == false)
+        let concerns = try #require(progress["concerns"] as? [[String: Any]])
+        #expect(concerns.map { $0["response"] as? String } == [concern.lowercased()])
+        #expect(concerns.first?["officer"] as? String == "alice")
+        #expect(progress["do_not_contact"] as? [String] == [deployment.addresses[0]])
+        let total = try #require(progress["total"] as? [String: Any])
+        #expect(total["doors"] as? Int == deployment.addresses.count)
+        #expect(total["knocked"] as? Int == 3)
+        #expect(total["surveyed"] as? Int == 2)
+
+        let text = try organiser.expect(["progress", "--campaign", deployment.campaign])
+        #expect(text.contains("SAFEGUARDING CONCERNS (1)"))
+        #expect(text.contains("Do not contact: \(deployment.addresses[0])"))
+        #expect(text.contains("Doors: 3 of \(deployment.addresses.count) knocked, 2 surveyed."))
+
+        for refused in [alice, viewer] {
+            #expect(try refused.run(["progress", "--campaign", deployment.campaign]).status == 77)
+        }
+    }
 }

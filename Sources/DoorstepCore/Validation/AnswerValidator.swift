@@ -280,7 +280,7 @@ extension AnswerValue {
     }
 
     /// Whether a safeguarding question answered this way raises a concern.
-    var isTruthy: Bool {
+    public var isTruthy: Bool {
         func truthy(_ text: String) -> Bool {
             !["", "no", "n", "false", "none", "0"].contains(text.trimmingWhitespace().lowercased())
         }

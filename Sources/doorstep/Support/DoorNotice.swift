@@ -64,10 +64,18 @@ struct DoorNotice {
     /// An ISO 8601 time as the laptop's local day and time, `Tue 2 Jun 14:05`; unchanged if it
     /// cannot be read.
     static func localTime(_ iso: String) -> String {
-        guard let date = ISO8601DateFormatter().date(from: iso) else { return iso }
+        guard let date = date(iso) else { return iso }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
         formatter.dateFormat = "EEE d MMM HH:mm"
         return formatter.string(from: date)
+    }
+
+    /// An ISO 8601 time, with or without fractional seconds (the server writes them).
+    static func date(_ iso: String) -> Date? {
+        if let date = ISO8601DateFormatter().date(from: iso) { return date }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: iso)
     }
 }

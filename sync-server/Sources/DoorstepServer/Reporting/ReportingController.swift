@@ -17,6 +17,7 @@ import NIOCore
 ///   small counts suppressed (audited).
 /// * `GET /v1/campaigns/{id}/snapshots`: organiser, admin; the snapshots published so far.
 /// * `GET /v1/campaigns/{id}/export?format=csv|json`: organiser, admin; streamed; audited.
+/// * `GET /v1/campaigns/{id}/progress`: organiser, admin; the live view (``CampaignProgress``).
 /// * `GET /v1/audit[?limit=N&before=ID]`: admin.
 /// * `GET /v1/campaigns/{id}/report[?compare=ID2][&snapshot=latest]`: organiser, viewer, admin;
 ///   self-contained HTML, of the same figures as the aggregates.
@@ -45,6 +46,7 @@ public struct ReportingController: Sendable {
     ///   - router: The root router, for `GET /r`.
     public func addRoutes(to group: RouterGroup<AppRequestContext>, signedLinks router: Router<AppRequestContext>) {
         group.get("campaigns/:id/aggregates", use: aggregates)
+        group.get("campaigns/:id/progress", use: progress)
         group.post("campaigns/:id/snapshots", use: publish)
         group.get("campaigns/:id/snapshots", use: snapshots)
         group.get("campaigns/:id/export", use: export)
@@ -65,6 +67,13 @@ public struct ReportingController: Sendable {
         return Self.download(
             ByteBuffer(string: figures.csv()), type: "text/csv; charset=utf-8", fileName: "\(id)-aggregates.csv"
         )
+    }
+
+    // MARK: Live view
+
+    @Sendable func progress(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireRole(.organiser, .admin)
+        return .json(try await database.progress(campaign: try context.parameters.require("id")))
     }
 
     // MARK: Snapshots

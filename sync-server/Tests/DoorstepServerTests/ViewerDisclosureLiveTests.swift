@@ -132,12 +132,16 @@ struct ViewerDisclosureLiveTests {
             ("GET", "/campaigns/\(Self.campaign)/export?format=json"), ("GET", "/conflicts"),
             ("GET", "/conflicts?campaign=\(Self.campaign)"), ("GET", "/audit"),
             ("POST", "/campaigns/\(Self.campaign)/snapshots"), ("GET", "/campaigns/\(Self.campaign)/snapshots"),
+            ("GET", "/campaigns/\(Self.campaign)/progress"),
         ] {
             let answer = try curl(method, path, tokens.viewer)
             #expect(answer.status == 403, "\(method) \(path)")
             #expect(answer.body.contains(#""error":"forbidden""#), "\(method) \(path)")
             #expect(!answer.body.contains("a1") && !answer.body.contains(Self.note))
         }
+        // The live view is for organisers: a collector is refused it too.
+        #expect(try curl("GET", "/campaigns/\(Self.campaign)/progress", tokens.collector).status == 403)
+        #expect(try curl("GET", "/campaigns/\(Self.campaign)/progress", tokens.organiser).status == 200)
         let campaigns = try curl("GET", "/campaigns", tokens.viewer)
         #expect(campaigns.status == 200)
         #expect(!campaigns.body.contains("Acre Street") && !campaigns.body.contains("\"a1\""), "no walk list")

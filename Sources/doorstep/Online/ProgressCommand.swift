@@ -67,13 +67,13 @@ struct ProgressCommand: AsyncParsableCommand {
             lines.append("Do not contact: \(progress.doNotContact.joined(separator: ", "))")
         }
         lines.append("")
-        lines += table(["LAPTOP", "OFFICER", "LAST HEARD", "KNOCKS", "RESPONSES"], progress.laptops.map {
+        lines += Console.tableLines(["LAPTOP", "OFFICER", "LAST HEARD", "KNOCKS", "RESPONSES"], progress.laptops.map {
             [String($0.device.prefix(8)), $0.officer, $0.lastContact.isEmpty ? "-" : age($0.lastContact, now: now) + " ago",
              String($0.knocks), String($0.responses)]
         })
         if !progress.streets.isEmpty {
             lines.append("")
-            lines += table(["STREET", "DOORS", "KNOCKED", "SURVEYED", ""], progress.streets.map { street in
+            lines += Console.tableLines(["STREET", "DOORS", "KNOCKED", "SURVEYED", ""], progress.streets.map { street in
                 let done = street.doors > 0 ? Double(street.knocked) / Double(street.doors) : 0
                 let bar = String(repeating: "#", count: Int((done * 20).rounded())) + String(repeating: ".", count: 20 - Int((done * 20).rounded()))
                 return [street.street, String(street.doors), String(street.knocked), String(street.surveyed), bar]
@@ -97,15 +97,5 @@ struct ProgressCommand: AsyncParsableCommand {
         if minutes < 60 { return "\(minutes) min" }
         if minutes < 24 * 60 { return "\(minutes / 60) h \(minutes % 60) min" }
         return "\(minutes / (24 * 60)) days"
-    }
-
-    /// Rows as aligned columns under a header.
-    static func table(_ header: [String], _ rows: [[String]]) -> [String] {
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
     }
 }

@@ -45,15 +45,20 @@ enum Console {
     /// Prints rows as aligned columns under a header; rows for which `highlight` is true are
     /// printed in red (pass it only when stdout is a terminal).
     static func table(_ header: [String], _ rows: [[String]], highlight: ((Int) -> Bool)? = nil) {
+        for (number, line) in tableLines(header, rows).enumerated() {
+            print(number > 0 && highlight?(number - 1) == true ? "\u{1B}[31m\(line)\u{1B}[0m" : line)
+        }
+    }
+
+    /// Rows as aligned columns under a header, one line each (the last column not padded).
+    static func tableLines(_ header: [String], _ rows: [[String]]) -> [String] {
         let widths = header.indices.map { column in
             ([header] + rows).map { $0[column].count }.max() ?? 0
         }
-        for (number, row) in ([header] + rows).enumerated() {
-            let cells = row.enumerated().map { column, cell in
+        return ([header] + rows).map { row in
+            row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }
-            let line = cells.joined(separator: "  ")
-            print(number > 0 && highlight?(number - 1) == true ? "\u{1B}[31m\(line)\u{1B}[0m" : line)
+            }.joined(separator: "  ")
         }
     }
 

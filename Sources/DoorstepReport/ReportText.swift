@@ -27,9 +27,15 @@ enum ReportText {
     static func campaignLine(_ figures: CampaignAggregates) -> String {
         var parts: [String] = []
         if let day = figures.date { parts.append(date(day)) }
-        parts.append("\(figures.formTitle) (form \(figures.form), version \(figures.formVersion))")
+        parts.append("\(figures.formTitle) (form \(figures.form), \(versions(figures.formVersions)))")
         parts.append(figures.responses.map { "\(HTML.count($0)) response\($0 == 1 ? "" : "s")" } ?? "responses hidden")
         return parts.joined(separator: " · ")
+    }
+
+    /// "version 2", "versions 1 and 2", "versions 1, 2 and 3".
+    static func versions(_ versions: [String]) -> String {
+        guard versions.count > 1, let last = versions.last else { return "version \(versions.first ?? "?")" }
+        return "versions \(versions.dropLast().joined(separator: ", ")) and \(last)"
     }
 
     /// The viewer's explanation of hidden figures.
@@ -111,10 +117,13 @@ enum ReportText {
     /// "9 of 10 responses answered; more than one answer allowed".
     static func answeredLine(_ question: QuestionAggregate, responses: Int?) -> String {
         var text: String
-        switch (question.answered, responses) {
-        case (nil, _): text = "Number answered hidden"
-        case (let answered?, let total?): text = "\(HTML.count(answered)) of \(HTML.count(total)) response\(total == 1 ? "" : "s") answered"
-        case (let answered?, nil): text = "\(HTML.count(answered)) answered"
+        switch (question.answered, responses, question.askedIn) {
+        case (nil, _, _): text = "Number answered hidden"
+        case (let answered?, _, let asking?):
+            // Asked by some versions only: the campaign's responses are not its base.
+            text = "Asked in \(versions(asking)) only: \(HTML.count(answered)) answered"
+        case (let answered?, let total?, nil): text = "\(HTML.count(answered)) of \(HTML.count(total)) response\(total == 1 ? "" : "s") answered"
+        case (let answered?, nil, nil): text = "\(HTML.count(answered)) answered"
         }
         if question.kind == "select_multiple" { text += "; more than one answer allowed, so percentages add up to more than 100" }
         if question.kind == "select_one" { text += "; percentages are of those who answered" }

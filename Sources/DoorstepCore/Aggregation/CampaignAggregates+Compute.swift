@@ -63,7 +63,7 @@ extension CampaignAggregates {
         }
 
         let newest = forms.last
-        return CampaignAggregates(
+        var figures = CampaignAggregates(
             campaign: campaign, name: name, date: date,
             form: newest?.id ?? "", formVersion: newest?.version ?? "", formTitle: newest?.title ?? "",
             suppression: Suppression(applied: false, threshold: threshold),
@@ -82,6 +82,8 @@ extension CampaignAggregates {
             streets: breakdowns(prefix: TallyKey.streetDimension("")),
             areas: breakdowns(prefix: TallyKey.areaDimension(""))
         )
+        if !forms.isEmpty { figures.formVersions = forms.map(\.version) }
+        return figures
     }
 
     /// The areas the doors of each street lie in, by street, in name order; as ``VisitFunnel``
@@ -118,11 +120,21 @@ struct QuestionCatalogue {
     /// The follow-up questions that name agencies.
     var followUpQuestions: [Question] = []
 
+    /// The versions asking each question, by name, when not every version does.
+    var askedIn: [String: [String]] = [:]
+
     init(forms: [FormDefinition]) {
         var index: [String: Int] = [:]
+        var versions: [String: [String]] = [:]
+        for form in forms {
+            for question in form.aggregatedQuestions { versions[question.name, default: []].append(form.version) }
+        }
+        askedIn = versions.filter { $0.value.count < forms.count }
         for form in forms.reversed() {
             let followUps = Set(form.followUpAgencyQuestions.map(\.name))
+            var previous: String?
             for question in form.aggregatedQuestions {
+                defer { previous = question.name }
                 if let position = index[question.name] {
                     // An older version may list choices the newest one dropped: keep them, after.
                     for choice in question.choices
@@ -130,8 +142,11 @@ struct QuestionCatalogue {
                         questions[position].choices.append(choice)
                     }
                 } else {
-                    index[question.name] = questions.count
-                    questions.append(question)
+                    // A question only older versions ask goes where that version asked it: after
+                    // the question before it there, so the report keeps the form's order.
+                    let place = previous.flatMap { index[$0] }.map { $0 + 1 } ?? 0
+                    questions.insert(question, at: min(place, questions.count))
+                    index = Dictionary(uniqueKeysWithValues: questions.enumerated().map { ($1.name, $0) })
                     if followUps.contains(question.name) { followUpQuestions.append(question) }
                 }
             }
@@ -158,6 +173,7 @@ struct QuestionCatalogue {
                 name: question.name, label: question.reportLabel, kind: question.type.reportKind,
                 group: question.group, answered: answered, choices: [], distribution: [], summary: nil
             )
+            aggregate.askedIn = askedIn[question.name]
             switch question.type {
             case .selectOne, .selectMultiple:
                 aggregate.choices = choices(of: question, seen: buckets).map { choice in

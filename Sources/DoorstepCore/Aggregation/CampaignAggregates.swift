@@ -18,6 +18,8 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
     public var formVersion: String
     /// The newest form version's title.
     public var formTitle: String
+    /// Every published version of the form, oldest first (responses may be on any of them).
+    public var formVersions: [String]
     /// Whether and how small counts were hidden.
     public var suppression: Suppression
     /// Responses counted (erased ones excluded): those with the resident's consent.
@@ -50,6 +52,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         self.form = form
         self.formVersion = formVersion
         self.formTitle = formTitle
+        formVersions = [formVersion]
         self.suppression = suppression
         self.responses = responses
         self.declined = declined
@@ -62,7 +65,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case campaign, name, date, form, suppression, responses, declined, headline, funnel, questions, streets, areas, work
-        case formVersion = "form_version", formTitle = "form_title"
+        case formVersion = "form_version", formTitle = "form_title", formVersions = "form_versions"
     }
 
     /// Decodes aggregates; `declined` may be absent (figures from before consent was counted).
@@ -74,6 +77,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         form = try container.decode(String.self, forKey: .form)
         formVersion = try container.decode(String.self, forKey: .formVersion)
         formTitle = try container.decode(String.self, forKey: .formTitle)
+        formVersions = try container.decodeIfPresent([String].self, forKey: .formVersions) ?? [formVersion]
         suppression = try container.decode(Suppression.self, forKey: .suppression)
         responses = try container.decodeIfPresent(Int.self, forKey: .responses)
         declined = try container.decodeIfPresent(Int.self, forKey: .declined)
@@ -94,6 +98,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         try container.encode(form, forKey: .form)
         try container.encode(formVersion, forKey: .formVersion)
         try container.encode(formTitle, forKey: .formTitle)
+        try container.encode(formVersions, forKey: .formVersions)
         try container.encode(suppression, forKey: .suppression)
         try container.encode(responses, forKey: .responses)
         try container.encode(declined, forKey: .declined)
@@ -268,6 +273,9 @@ public struct QuestionAggregate: Codable, Sendable, Hashable {
     public var distribution: [BucketCount]
     /// For numbers: n, mean, median, minimum and maximum.
     public var summary: NumericSummary?
+    /// The form versions that ask the question, when not every version of the campaign does
+    /// (`nil`: asked in all of them).
+    public var askedIn: [String]?
 
     /// Creates a question's figures.
     public init(
@@ -286,6 +294,7 @@ public struct QuestionAggregate: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case name, label, kind, group, answered, choices, distribution, summary
+        case askedIn = "asked_in"
     }
 
     /// Encodes every key, a suppressed figure (or a missing group or summary) as `null`.
@@ -299,6 +308,7 @@ public struct QuestionAggregate: Codable, Sendable, Hashable {
         try container.encode(choices, forKey: .choices)
         try container.encode(distribution, forKey: .distribution)
         try container.encode(summary, forKey: .summary)
+        try container.encodeIfPresent(askedIn, forKey: .askedIn)
     }
 
     /// Whether the question takes numbers, so its figures are a distribution and a summary.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Renders the organiser's report in a real browser (Debian's headless Chromium) and saves the
+# Renders the organiser's report and live page in a real browser (Debian's headless Chromium) and saves the
 # screenshots that docs/organiser-guide.md shows, in docs/report/.
 #
 # The reports come from the tests "A report for each sample form" and "The hard cases in one
@@ -27,7 +27,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
 
 swift build --product DoorstepPackageTests >&2
-DOORSTEP_REPORT_OUTPUT="$work" swift test --skip-build --filter 'ReportTests' >&2
+DOORSTEP_REPORT_OUTPUT="$work" swift test --skip-build --filter 'ReportTests|LivePageTests' >&2
 
 browser() {
     # --no-sandbox: the sandbox cannot start as root, as in CI containers.
@@ -64,6 +64,7 @@ screen community-safety-comparison 1900
 screen safe-and-well 2000
 screen women-girls-safety 2000
 screen edge-cases 2500
+screen live 1100
 printed community-safety "The day in figures" community-safety-print-page-1
 printed community-safety "Doors and responses by street" community-safety-print-streets
 printed community-safety-viewer "Doors and responses by street" community-safety-viewer-print-streets

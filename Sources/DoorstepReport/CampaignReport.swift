@@ -165,12 +165,12 @@ struct ReportPage {
     }
 
     /// The complete document around the body.
-    func document(title: String) -> String {
+    func document(title: String, head: String = "") -> String {
         """
         <!DOCTYPE html>
         <html lang="en-GB">
         <head>
-        <meta charset="utf-8"/>
+        <meta charset="utf-8"/>\(head)
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta name="generator" content="Doorstep"/>
         <title>\(HTML.escape(title))</title>

@@ -126,6 +126,23 @@ public struct ServerAPI: Sendable {
         try decode(CampaignProgress.self, from: await send(.get, "/v1/campaigns/\(Self.pathComponent(campaign))/progress"))
     }
 
+    /// `POST /v1/campaigns/{id}/live-link`: a link to the live page for a browser, without a token;
+    /// not retried (each call makes a new link).
+    /// - Returns: the full URL to open and when it stops working (ISO 8601).
+    public func liveLink(campaign: String) async throws(SyncError) -> (url: String, expiresAt: String) {
+        struct Link: Decodable {
+            var url: String
+            var expiresAt: String
+            private enum CodingKeys: String, CodingKey { case url, expiresAt = "expires_at" }
+        }
+        let link = try decode(
+            Link.self, from: await send(.post, "/v1/campaigns/\(Self.pathComponent(campaign))/live-link", retry: .never)
+        )
+        var base = server.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        return (base + link.url, link.expiresAt)
+    }
+
     /// `GET /v1/campaigns/{id}/report[?compare=ID2]`: the organisers' HTML report.
     public func report(campaign: String, compare: String?) async throws(SyncError) -> Data {
         try await send(

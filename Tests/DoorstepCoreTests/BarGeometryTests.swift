@@ -225,3 +225,37 @@ struct FormVersionReportTests {
         #expect(decoded == figures)
     }
 }
+
+@Suite("The live page")
+struct LivePageTests {
+    @Test("The live page is one self-contained page that reloads itself, concerns first, streets drawn as shares of their doors")
+    func livePage() throws {
+        let now = try #require(ISO8601DateFormatter().date(from: "2026-06-06T14:30:00Z"))
+        let progress = CampaignProgress(
+            campaign: "west", name: "West End day of action", generatedAt: "2026-06-06T14:30:00Z",
+            laptops: [.init(device: "d1", officer: "PC Alice Moore", lastContact: "2026-06-06T14:18:00Z", knocks: 12, responses: 5)],
+            streets: [.init(street: "Albion Street", doors: 13, knocked: 9, surveyed: 4)],
+            total: .init(street: "", doors: 60, knocked: 9, surveyed: 4),
+            hours: [.init(hour: "14:00", knocks: 9)],
+            concerns: [.init(response: "25f271ec-0000-4000-8000-000000000001", address: "WE-006", officer: "Ben Hale", recordedAt: "2026-06-06T13:30:00Z")],
+            doNotContact: ["WE-008"]
+        )
+        let html = LivePage(progress: progress, now: now).html()
+        try ReportTests.expectSelfContained(html)
+        #expect(html.contains(#"<meta http-equiv="refresh" content="30"/>"#))
+        let document = try ReportParser.parse(html)
+        let concerns = try #require(ReportTests.table(document, caption: "Safeguarding concerns, the newest first"))
+        #expect(concerns.dropFirst().first == ["WE-006", "Ben Hale", "1 h 0 min ago", "25f271ec"])
+        let laptops = try #require(ReportTests.table(document, caption: "Laptops by when the server last heard from them"))
+        #expect(laptops.dropFirst().first == ["PC Alice Moore", "12 min ago", "12", "5"])
+        let bars = try BarGeometryTests.shareBars(html)
+        #expect(bars.map(\.percent) == [69.2])
+        BarGeometryTests.expectOnTheAxis(bars)
+        #expect(html.contains("WE-008"))
+        // Written where the screenshot script looks, as the sample reports are.
+        let folder = ProcessInfo.processInfo.environment["DOORSTEP_REPORT_OUTPUT"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("doorstep-reports")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try html.write(to: folder.appendingPathComponent("live.html"), atomically: true, encoding: .utf8)
+    }
+}

@@ -149,6 +149,28 @@ struct DoorEndToEndTests {
 
         for refused in [alice, viewer] {
             #expect(try refused.run(["progress", "--campaign", deployment.campaign]).status == 77)
+            #expect(try refused.run(["progress", "--campaign", deployment.campaign, "--link"]).status == 77)
         }
+
+        // The same view as a page for a browser: a signed link, no token, reloading itself.
+        let link = try organiser.expect(["progress", "--campaign", deployment.campaign, "--link"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(link.hasPrefix(deployment.server.url + "/live?link="))
+        func fetch(_ url: String) throws -> (status: String, body: String) {
+            let result = try ProcessRunner.run(
+                URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "-o", "-", "-w", "\n%{http_code}", url], timeout: 30
+            )
+            let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
+        }
+        let page = try fetch(link)
+        #expect(page.status == "200")
+        #expect(page.body.contains(#"<meta http-equiv="refresh" content="30"/>"#))
+        #expect(page.body.contains("Safeguarding concerns, the newest first"))
+        #expect(page.body.contains(deployment.addresses[1]))
+        #expect(!page.body.contains("<script") && !page.body.contains("https:"))
+        // A tampered link, or a link to the report used for the live page, opens nothing.
+        #expect(try fetch(link + "x").status == "401")
+        #expect(try fetch(deployment.server.url + "/live").status == "401")
     }
 }

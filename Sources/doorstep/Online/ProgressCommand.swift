@@ -20,6 +20,7 @@ struct ProgressCommand: AsyncParsableCommand {
               doorstep progress
               doorstep progress --campaign west-end --watch --every 60
               doorstep progress --json
+              doorstep progress --link         # the same page for a browser on the wall
             """
     )
 
@@ -29,15 +30,24 @@ struct ProgressCommand: AsyncParsableCommand {
     @Flag(help: "Redraw every --every seconds until Ctrl-C.") var watch = false
     @Option(help: ArgumentHelp("Seconds between redraws with --watch.", valueName: "seconds")) var every = 30
     @Flag(name: .long, help: "Print JSON on stdout.") var json = false
+    @Flag(help: "Print a link to the live page for a browser (works for twelve hours, no token needed).")
+    var link = false
 
     func validate() throws {
         guard (5...3_600).contains(every) else { throw ValidationError("--every is 5 to 3600 seconds.") }
         if watch && json { throw ValidationError("--watch draws for a person; --json is for a script. Give one.") }
+        if link && (watch || json) { throw ValidationError("--link prints a link only; give it alone.") }
     }
 
     func run() async throws {
         let session = try OnlineSession(home: home, connection: connection, logger: connection.logger("doorstep.progress"))
         let campaign = try choice.campaign ?? choice.resolve(session.store, home: home).id
+        if link {
+            let live = try await session.api.liveLink(campaign: campaign)
+            Console.error("Open it in a browser; it reloads itself every 30 seconds and works until \(DoorNotice.localTime(live.expiresAt)).")
+            Console.out(live.url)
+            return
+        }
         repeat {
             let progress = try await session.api.progress(campaign: campaign)
             if json {
@@ -59,7 +69,7 @@ struct ProgressCommand: AsyncParsableCommand {
             lines.append("")
             lines.append("SAFEGUARDING CONCERNS (\(progress.concerns.count))")
             for concern in progress.concerns {
-                lines.append("  \(concern.address)  \(concern.officer)  \(age(concern.recordedAt, now: now)) ago  response \(concern.response.prefix(8))")
+                lines.append("  \(concern.address)  \(concern.officer)  \(ElapsedTime.since(concern.recordedAt, now: now)) ago  response \(concern.response.prefix(8))")
             }
         }
         if !progress.doNotContact.isEmpty {
@@ -68,7 +78,7 @@ struct ProgressCommand: AsyncParsableCommand {
         }
         lines.append("")
         lines += Console.tableLines(["LAPTOP", "OFFICER", "LAST HEARD", "KNOCKS", "RESPONSES"], progress.laptops.map {
-            [String($0.device.prefix(8)), $0.officer, $0.lastContact.isEmpty ? "-" : age($0.lastContact, now: now) + " ago",
+            [String($0.device.prefix(8)), $0.officer, $0.lastContact.isEmpty ? "-" : ElapsedTime.since($0.lastContact, now: now) + " ago",
              String($0.knocks), String($0.responses)]
         })
         if !progress.streets.isEmpty {
@@ -88,14 +98,5 @@ struct ProgressCommand: AsyncParsableCommand {
             }
         }
         return lines
-    }
-
-    /// "5 min", "2 h 10 min", "3 days" since an ISO 8601 time.
-    static func age(_ iso: String, now: Date) -> String {
-        guard let date = DoorNotice.date(iso) else { return "?" }
-        let minutes = max(0, Int(now.timeIntervalSince(date) / 60))
-        if minutes < 60 { return "\(minutes) min" }
-        if minutes < 24 * 60 { return "\(minutes / 60) h \(minutes % 60) min" }
-        return "\(minutes / (24 * 60)) days"
     }
 }

@@ -22,14 +22,18 @@ struct ReportLinks: Sendable {
         var tokenID: String
         /// Seconds since 1970 after which the link no longer works.
         var expires: Int64
+        /// `live` for the organiser's live page (``ReportLinks/liveLifetime``); `nil` for the report.
+        var view: String?
 
         private enum CodingKeys: String, CodingKey {
-            case campaign = "c", compare = "x", role = "r", tokenID = "t", expires = "e"
+            case campaign = "c", compare = "x", role = "r", tokenID = "t", expires = "e", view = "v"
         }
     }
 
     /// How long a link works.
     static let lifetime: Duration = .seconds(600)
+    /// How long a link to the live page works: a day of action, as it reloads itself all day.
+    static let liveLifetime: Duration = .seconds(12 * 3_600)
     /// The secret's file name in the data directory.
     static let fileName = "report-links.key"
 

@@ -24,6 +24,9 @@ import NIOCore
 /// * `POST /v1/campaigns/{id}/report-link[?compare=ID2]`: a link for a browser, `/r?link=...`,
 ///   working for ten minutes without a token (see ``ReportLinks``).
 /// * `GET /r?link=...`: the report the link grants.
+/// * `POST /v1/campaigns/{id}/live-link`: organiser, admin; a link to the live page, `/live?link=...`,
+///   working for twelve hours without a token.
+/// * `GET /live?link=...`: the live page (``LivePage``), reloading itself every 30 seconds.
 public struct ReportingController: Sendable {
     let database: ServerDatabase
     let links: ReportLinks
@@ -53,7 +56,9 @@ public struct ReportingController: Sendable {
         group.get("audit", use: audit)
         group.get("campaigns/:id/report", use: report)
         group.post("campaigns/:id/report-link", use: reportLink)
+        group.post("campaigns/:id/live-link", use: liveLink)
         router.get("r", use: signedReport)
+        router.get("live", use: signedLive)
     }
 
     // MARK: Aggregates
@@ -212,18 +217,44 @@ public struct ReportingController: Sendable {
     }
 
     @Sendable func signedReport(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let link = request.uri.queryParameters["link"].map(String.init), let grant = links.verify(link) else {
-            throw APIError.unauthorized("This report link is not valid; ask for a new one.")
-        }
-        guard Int64(Date().timeIntervalSince1970) <= grant.expires else {
-            throw APIError.unauthorized("This report link has expired; ask for a new one.")
-        }
-        guard try await database.isLiveToken(id: grant.tokenID) else {
-            throw APIError.unauthorized("The token that made this report link has been revoked.")
-        }
+        let grant = try await verifiedGrant(request, view: nil)
         let page = try await renderReport(campaign: grant.campaign, compare: grant.compare, role: grant.role)
         try await database.auditReport(campaigns: [grant.campaign] + (grant.compare.map { [$0] } ?? []), tokenID: grant.tokenID)
         return Self.html(page)
+    }
+
+    @Sendable func liveLink(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireRole(.organiser, .admin)
+        let id = try context.parameters.require("id")
+        _ = try await database.progress(campaign: id)
+        let expiry = Date().addingTimeInterval(TimeInterval(ReportLinks.liveLifetime.components.seconds))
+        let grant = ReportLinks.Grant(
+            campaign: id, compare: nil, role: identity.role, tokenID: identity.tokenID,
+            expires: Int64(expiry.timeIntervalSince1970), view: "live"
+        )
+        return .json(ReportLink(url: "/live?link=\(try links.sign(grant))", expiresAt: expiry.formatted(.iso8601)), status: .created)
+    }
+
+    @Sendable func signedLive(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let grant = try await verifiedGrant(request, view: "live")
+        guard grant.role == .organiser || grant.role == .admin else { throw APIError.forbidden("The live page is for organisers.") }
+        return Self.html(LivePage(progress: try await database.progress(campaign: grant.campaign)).html())
+    }
+
+    /// The grant of the request's `link` for `view`, checked: signed here, of that view, not
+    /// expired, and made by a token that is still live.
+    func verifiedGrant(_ request: Request, view: String?) async throws -> ReportLinks.Grant {
+        let what = view == nil ? "report" : "live page"
+        guard let link = request.uri.queryParameters["link"].map(String.init), let grant = links.verify(link), grant.view == view else {
+            throw APIError.unauthorized("This \(what) link is not valid; ask for a new one.")
+        }
+        guard Int64(Date().timeIntervalSince1970) <= grant.expires else {
+            throw APIError.unauthorized("This \(what) link has expired; ask for a new one.")
+        }
+        guard try await database.isLiveToken(id: grant.tokenID) else {
+            throw APIError.unauthorized("The token that made this \(what) link has been revoked.")
+        }
+        return grant
     }
 
     /// The report of `campaign` (compared with `compare` when given) as `role` may see it.

@@ -12,11 +12,15 @@ public struct CampaignReport: Sendable {
     public var aggregates: CampaignAggregates
     /// When the figures were taken, as people read it (`14 November 2026 18:05`), for the footer.
     public var generatedAt: String?
+    /// Free-text answers to list, when an organiser asked for them; none by default, as a report
+    /// is often sent on.
+    public var freeText: [FreeTextAnswers]
 
-    /// A report of these figures.
-    public init(aggregates: CampaignAggregates, generatedAt: String? = nil) {
+    /// A report of these figures, listing `freeText` when given.
+    public init(aggregates: CampaignAggregates, generatedAt: String? = nil, freeText: [FreeTextAnswers] = []) {
         self.aggregates = aggregates
         self.generatedAt = generatedAt
+        self.freeText = freeText
     }
 
     /// The whole HTML document.
@@ -62,6 +66,17 @@ public struct CampaignReport: Sendable {
         }
         for question in figures.questions {
             page.add(page.questionSection(question, responses: figures.responses, smallBase: figures.suppression.threshold))
+        }
+
+        if !freeText.isEmpty {
+            page.add("<h2>What residents wrote</h2>")
+            page.add("<p class=\"notice\" role=\"note\">This copy lists what residents typed, as they typed it: check it before sending it on.</p>")
+            for question in freeText {
+                page.add("<section class=\"question block\"><h3>\(HTML.escape(question.label))</h3>")
+                let shown = question.answers.count < question.total ? "; the newest \(HTML.count(question.answers.count)) shown" : ""
+                page.add("<p class=\"meta\">\(HTML.count(question.total)) answer\(question.total == 1 ? "" : "s")\(shown)</p>")
+                page.add("<ul class=\"free-text\">" + question.answers.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul></section>")
+            }
         }
 
         for (title, noun, breakdowns) in [("Appendix: by street", "Street", figures.streets), ("Appendix: by area", "Area", figures.areas)]

@@ -143,11 +143,12 @@ public struct ServerAPI: Sendable {
         return (base + link.url, link.expiresAt)
     }
 
-    /// `GET /v1/campaigns/{id}/report[?compare=ID2]`: the organisers' HTML report.
-    public func report(campaign: String, compare: String?) async throws(SyncError) -> Data {
-        try await send(
-            .get, "/v1/campaigns/\(Self.pathComponent(campaign))/report", query: compare.map { [("compare", $0)] } ?? []
-        )
+    /// `GET /v1/campaigns/{id}/report[?compare=ID2][&text=include]`: the organisers' HTML report,
+    /// listing what residents typed when `freeText` is set.
+    public func report(campaign: String, compare: String?, freeText: Bool = false) async throws(SyncError) -> Data {
+        var query = compare.map { [("compare", $0)] } ?? []
+        if freeText { query.append(("text", "include")) }
+        return try await send(.get, "/v1/campaigns/\(Self.pathComponent(campaign))/report", query: query)
     }
 
     // MARK: Plumbing

@@ -259,3 +259,19 @@ struct LivePageTests {
         try html.write(to: folder.appendingPathComponent("live.html"), atomically: true, encoding: .utf8)
     }
 }
+
+@Suite("Report: what residents wrote")
+struct FreeTextReportTests {
+    @Test("Free text is listed only when given, escaped, with how many answered and how many are shown")
+    func listed() throws {
+        let figures = ReportTests.Fixture.aggregates()
+        #expect(!CampaignReport(aggregates: figures).html().contains("What residents wrote"))
+        let html = CampaignReport(aggregates: figures, freeText: [
+            FreeTextAnswers(name: "places", label: "Where does it happen?", total: 3, answers: ["<b>the park</b>", "Canal Row"]),
+        ]).html()
+        try ReportTests.expectSelfContained(html)
+        #expect(html.contains("<li>&lt;b&gt;the park&lt;/b&gt;</li><li>Canal Row</li>"))
+        #expect(html.contains("3 answers; the newest 2 shown"))
+        #expect(html.contains("check it before sending it on"))
+    }
+}

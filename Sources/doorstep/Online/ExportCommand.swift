@@ -47,7 +47,8 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Organisers and viewers: download a campaign's report as one HTML file with charts.",
         discussion: """
             Writes CAMPAIGN-report.html in the current folder unless --output names the file (- for \
-            stdout).
+            stdout). --with-text adds what residents typed in answer to free-text questions that are \
+            not sensitive (organisers only; not with --compare): check such a copy before sending it on.
 
             Examples:
               doorstep report --campaign west-end
@@ -61,10 +62,12 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Another campaign to compare with, side by side.", valueName: "id")) var compare: String?
     @Option(help: ArgumentHelp("The HTML file to write (default: CAMPAIGN-report.html; - for stdout).", valueName: "file"))
     var output: String?
+    @Flag(help: "Organisers: also list what residents typed (free-text questions that are not sensitive).")
+    var withText = false
 
     func run() async throws {
         let session = try OnlineSession(home: home, connection: connection, logger: connection.logger("doorstep.report"))
-        let data = try await session.api.report(campaign: campaign, compare: compare)
+        let data = try await session.api.report(campaign: campaign, compare: compare, freeText: withText)
         let file = output ?? "\(campaign)-report.html"
         try Download.write(data, to: file)
         if file != "-" { Console.error("Wrote the report to \(file).") }

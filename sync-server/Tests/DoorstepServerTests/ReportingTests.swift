@@ -154,6 +154,8 @@ struct ReportingTests {
                 ("/v1/audit", .get, [.admin]),
                 ("/v1/campaigns/day1/report", .get, [.organiser, .viewer, .admin]),
                 ("/v1/campaigns/day1/report-link", .post, [.organiser, .viewer, .admin]),
+                ("/v1/campaigns/day1/progress", .get, [.organiser, .admin]),
+                ("/v1/campaigns/day1/live-link", .post, [.organiser, .admin]),
             ]
             for (uri, method, roles) in allowed {
                 for role in Role.allCases {
@@ -319,6 +321,36 @@ struct ReportingTests {
             #expect(viewer.contains("Small numbers are hidden in this copy."))
             #expect(viewer.contains("Very safe: hidden; Fairly safe: hidden; Not safe: hidden."))
             #expect(!viewer.contains("3 (50%)"))
+        }
+    }
+
+    @Test("An organiser may ask the report to list what residents typed (never a sensitive answer); a viewer may not; it is audited")
+    func freeText() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.app.test(.router) { client in
+            try await ReportingDay().push(with: client, fixture: fixture)
+            try fixture.database.publishSnapshot(campaign: "day1")
+            let plain = String(buffer: try await client.send(.get, "/v1/campaigns/day1/report", token: fixture.token(.organiser)).body)
+            #expect(!plain.contains("What residents wrote") && !plain.contains("mostly"))
+
+            let response = try await client.send(.get, "/v1/campaigns/day1/report?text=include", token: fixture.token(.organiser))
+            #expect(response.status == .ok)
+            let html = String(buffer: response.body)
+            #expect(html.contains("<h2>What residents wrote</h2>"))
+            #expect(html.contains("<h3>Anything else?</h3>"))
+            #expect(html.contains("2 answers"))
+            #expect(html.contains("<li>Quiet, &quot;mostly&quot;</li>"))
+            #expect(html.contains("<li>=cmd()</li>"))
+            #expect(!html.contains("07700"), "a sensitive answer is never listed")
+            #expect(!html.lowercased().contains("<script"))
+
+            #expect(try await client.send(.get, "/v1/campaigns/day1/report?text=include", token: fixture.token(.viewer)).status == .forbidden)
+            #expect(try await client.send(.get, "/v1/campaigns/day1/report?text=yes", token: fixture.token(.organiser)).status == .badRequest)
+            #expect(try await client.send(
+                .get, "/v1/campaigns/day1/report?text=include&snapshot=latest", token: fixture.token(.organiser)
+            ).status == .badRequest)
+            let audit = String(buffer: try await client.send(.get, "/v1/audit", token: fixture.token(.admin)).body)
+            #expect(audit.contains("figures and free-text answers"))
         }
     }
 

@@ -34,7 +34,7 @@ extension ServerDatabase {
     /// carries the id of the token that asked for it, not its name).
     ///
     /// - Throws: ``APIError/unauthorized(_:)`` when the token is unknown, or a database error.
-    func auditReport(campaigns: [String], tokenID: String) async throws {
+    func auditReport(campaigns: [String], tokenID: String, withFreeText: Bool = false) async throws {
         try await writer.write { db in
             guard let token = try Row.fetchOne(db, sql: "SELECT name, role FROM tokens WHERE id = ?", arguments: [tokenID]),
                   let role = Role(rawValue: token["role"])
@@ -46,7 +46,7 @@ extension ServerDatabase {
                 let count = try Int.fetchOne(
                     db, sql: "SELECT COUNT(*) FROM responses WHERE campaign = ? AND erased IS NOT 'all'", arguments: [campaign]
                 ) ?? 0
-                let figures = role == .viewer ? "suppressed figures" : "figures"
+                let figures = role == .viewer ? "suppressed figures" : withFreeText ? "figures and free-text answers" : "figures"
                 try Self.audit(
                     db, identity: identity, action: "report", campaign: campaign,
                     detail: "HTML report (\(figures)) of \(count) response\(count == 1 ? "" : "s")."

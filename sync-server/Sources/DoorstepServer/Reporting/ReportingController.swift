@@ -182,8 +182,22 @@ public struct ReportingController: Sendable {
         let id = try context.parameters.require("id")
         let compare = request.uri.queryParameters["compare"].map(String.init)
         let published = try Self.wantsSnapshot(request)
-        let page = try await renderReport(campaign: id, compare: compare, role: identity.role, published: published)
-        try await database.auditReport(campaigns: [id] + (compare.map { [$0] } ?? []), tokenID: identity.tokenID)
+        let withText = try Self.wantsFreeText(request)
+        if withText {
+            guard identity.role == .organiser || identity.role == .admin else {
+                throw APIError.forbidden("What residents typed is for organisers; a viewer's report never lists it.")
+            }
+            guard compare == nil, !published else {
+                throw APIError.badRequest("Free text is listed in a campaign's own live report, not in a comparison or a snapshot.")
+            }
+        }
+        let page = try await renderReport(
+            campaign: id, compare: compare, role: identity.role, published: published,
+            freeText: withText ? try await database.freeText(campaign: id) : []
+        )
+        try await database.auditReport(
+            campaigns: [id] + (compare.map { [$0] } ?? []), tokenID: identity.tokenID, withFreeText: withText
+        )
         return Self.html(page)
     }
 
@@ -257,13 +271,23 @@ public struct ReportingController: Sendable {
         return grant
     }
 
-    /// The report of `campaign` (compared with `compare` when given) as `role` may see it.
-    func renderReport(campaign: String, compare: String?, role: Role, published: Bool = false) async throws -> String {
+    /// Whether the request asks for the free-text answers (`text=include`).
+    static func wantsFreeText(_ request: Request) throws -> Bool {
+        guard let text = request.uri.queryParameters["text"].map(String.init) else { return false }
+        guard text == "include" else { throw APIError.badRequest("The text parameter must be include, not \(text).") }
+        return true
+    }
+
+    /// The report of `campaign` (compared with `compare` when given) as `role` may see it,
+    /// listing `freeText` (an organiser's own campaign report only).
+    func renderReport(
+        campaign: String, compare: String?, role: Role, published: Bool = false, freeText: [FreeTextAnswers] = []
+    ) async throws -> String {
         let (figures, taken) = try await self.figures(of: campaign, role: role, published: published)
         if let other = try await compare.asyncMap({ try await self.figures(of: $0, role: role, published: published) }) {
             return ComparisonReport(figures, other.figures, generatedAt: taken).html()
         }
-        return CampaignReport(aggregates: figures, generatedAt: taken).html()
+        return CampaignReport(aggregates: figures, generatedAt: taken, freeText: freeText).html()
     }
 
     // MARK: Helpers

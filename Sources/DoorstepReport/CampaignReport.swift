@@ -65,7 +65,7 @@ public struct CampaignReport: Sendable {
             page.add("<p class=\"empty\">This form has no questions whose answers are counted.</p>")
         }
         for question in figures.questions {
-            page.add(page.questionSection(question, responses: figures.responses, smallBase: figures.suppression.threshold))
+            page.add(page.questionSection(question, figures: figures))
         }
 
         if !freeText.isEmpty {
@@ -150,11 +150,34 @@ struct ReportPage {
         return html + "</section>"
     }
 
-    /// One question's heading, answered count, chart and summary.
-    mutating func questionSection(_ question: QuestionAggregate, responses: Int?, smallBase: Int? = nil) -> String {
+    /// One question's heading, answered count, chart and summary; a question whose choices changed
+    /// between form versions beyond what the form maps shows one chart per version.
+    mutating func questionSection(_ question: QuestionAggregate, figures: CampaignAggregates) -> String {
         var html = "<section class=\"question block\" id=\"q-\(HTML.escape(question.name))\">"
         html += "<h3>\(HTML.escape(question.label))</h3>"
-        html += "<p class=\"meta\">\(HTML.escape(ReportText.answeredLine(question, responses: responses)))</p>"
+        html += "<p class=\"meta\">\(HTML.escape(ReportText.answeredLine(question, responses: figures.responses, versions: figures.versions)))</p>"
+        if let note = ReportText.replacedChoicesNote(question, versions: figures.versions) {
+            html += "<p class=\"meta\">\(HTML.escape(note))</p>"
+        }
+        let byVersion = figures.versions.compactMap { version in
+            version.questions.first { $0.name == question.name }.map { (version, $0) }
+        }
+        guard question.perVersion, !byVersion.isEmpty else {
+            return html + questionFigures(question, smallBase: figures.suppression.threshold) + "</section>"
+        }
+        html += "<p class=\"meta\">The choices changed between form versions, so each version's answers are shown against its own list.</p>"
+        for (version, asked) in byVersion {
+            let responses = version.responses.map { "\(HTML.count($0)) response\($0 == 1 ? "" : "s")" } ?? "responses hidden"
+            html += "<h4>Version \(HTML.escape(version.name)) (\(responses))</h4>"
+            html += "<p class=\"meta\">\(HTML.escape(ReportText.answeredLine(asked, responses: version.responses)))</p>"
+            html += questionFigures(asked, smallBase: figures.suppression.threshold)
+        }
+        return html + "</section>"
+    }
+
+    /// A question's chart (or why there is none) and summary.
+    mutating func questionFigures(_ question: QuestionAggregate, smallBase: Int?) -> String {
+        var html = ""
         if question.answered == nil {
             html += "<p class=\"empty\">Too few answers to show.</p>"
         } else if question.answered == 0 {
@@ -176,7 +199,7 @@ struct ReportPage {
         if let summary = question.summary, question.answered != 0 {
             html += ReportText.summaryList(summary)
         }
-        return html + "</section>"
+        return html
     }
 
     /// The complete document around the body.

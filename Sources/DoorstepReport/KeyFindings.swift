@@ -37,9 +37,11 @@ enum KeyFindings {
             if !agencies.isEmpty { sentence += " (\(agencies.joined(separator: ", ")))" }
             sentences.append(sentence + ".")
         }
-        // The consent question says nothing: every response counted consented.
+        // The consent question says nothing: every response counted consented. A question whose
+        // choices changed between versions has no one list to take a largest share of.
         let consent = Set(figures.headline.consentQuestions)
-        for question in figures.questions.filter({ $0.kind == "select_one" && !consent.contains($0.name) }).prefix(questionSentences) {
+        for question in figures.questions.filter({ $0.kind == "select_one" && !consent.contains($0.name) && !$0.perVersion })
+            .prefix(questionSentences) {
             if let sentence = largestShare(question) { sentences.append(sentence) }
         }
         return sentences

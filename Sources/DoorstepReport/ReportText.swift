@@ -27,7 +27,15 @@ enum ReportText {
     static func campaignLine(_ figures: CampaignAggregates) -> String {
         var parts: [String] = []
         if let day = figures.date { parts.append(date(day)) }
-        parts.append("\(figures.formTitle) (form \(figures.form), \(versions(figures.formVersions)))")
+        if figures.versions.isEmpty {
+            parts.append("\(figures.formTitle) (form \(figures.form), \(versions(figures.formVersions)))")
+        } else {
+            // Name each version with its responses, so a board knows which the figures rest on.
+            let named = figures.versions.map { version in
+                "\(version.name) (\(version.responses.map { "\(HTML.count($0)) response\($0 == 1 ? "" : "s")" } ?? "responses hidden"))"
+            }
+            parts.append("\(figures.formTitle) (form \(figures.form), \(versions(named)))")
+        }
         parts.append(figures.responses.map { "\(HTML.count($0)) response\($0 == 1 ? "" : "s")" } ?? "responses hidden")
         return parts.joined(separator: " · ")
     }
@@ -114,20 +122,51 @@ enum ReportText {
         }, bases: [funnel.addresses])
     }
 
+    /// The responses recorded on the form versions `names`: `nil` when one of them is hidden or
+    /// the figures have no versions.
+    static func responses(onVersions names: [String], of versions: [CampaignAggregates.Breakdown]) -> Int? {
+        var total = 0
+        for name in names {
+            guard let count = versions.first(where: { $0.name == name })?.responses else { return nil }
+            total += count
+        }
+        return total
+    }
+
     /// "9 of 10 responses answered; more than one answer allowed".
-    static func answeredLine(_ question: QuestionAggregate, responses: Int?) -> String {
+    /// - Parameter versions: The figures by form version, for a question only some versions ask.
+    static func answeredLine(_ question: QuestionAggregate, responses: Int?, versions: [CampaignAggregates.Breakdown] = []) -> String {
         var text: String
         switch (question.answered, responses, question.askedIn) {
         case (nil, _, _): text = "Number answered hidden"
         case (let answered?, _, let asking?):
-            // Asked by some versions only: the campaign's responses are not its base.
-            text = "Asked in \(versions(asking)) only: \(HTML.count(answered)) answered"
+            // Asked by some versions only: the campaign's responses are not its base, theirs are.
+            let base = self.responses(onVersions: asking, of: versions)
+            let of = base.map { " of \(HTML.count($0)) response\($0 == 1 ? "" : "s") recorded on \(asking.count == 1 ? "it" : "them")" } ?? ""
+            text = "Asked in \(self.versions(asking)) only: \(HTML.count(answered))\(of) answered"
         case (let answered?, let total?, nil): text = "\(HTML.count(answered)) of \(HTML.count(total)) response\(total == 1 ? "" : "s") answered"
         case (let answered?, nil, nil): text = "\(HTML.count(answered)) answered"
         }
         if question.kind == "select_multiple" { text += "; more than one answer allowed, so percentages add up to more than 100" }
         if question.kind == "select_one" { text += "; percentages are of those who answered" }
         return text
+    }
+
+    /// Which older versions' choices a question counts as which of its own, as the form says:
+    /// "Choices of earlier versions are counted as the form maps them: “Over 10 years” (version 1)
+    /// as “More than 10 years”."
+    static func replacedChoicesNote(_ question: QuestionAggregate, versions: [CampaignAggregates.Breakdown]) -> String? {
+        guard !question.replacedChoices.isEmpty else { return nil }
+        func label(_ name: String, in choices: [BucketCount]) -> String { choices.first { $0.name == name }?.label ?? name }
+        let parts = question.replacedChoices.sorted { $0.key < $1.key }.map { old, new in
+            let holders = versions.filter { version in
+                version.questions.contains { $0.name == question.name && $0.choices.contains { $0.name == old } }
+            }
+            let oldLabel = holders.first.flatMap { $0.questions.first { $0.name == question.name } }.map { label(old, in: $0.choices) } ?? old
+            let which = holders.isEmpty ? "an earlier version" : Self.versions(holders.map(\.name))
+            return "“\(oldLabel)” (\(which)) as “\(label(new, in: question.choices))”"
+        }
+        return "Choices of earlier versions are counted as the form maps them: \(parts.joined(separator: "; "))."
     }
 
     /// A numeric summary as a definition list.

@@ -194,38 +194,6 @@ struct WorkSectionTests {
     }
 }
 
-@Suite("Report: form versions")
-struct FormVersionReportTests {
-    typealias Fixture = ReportTests.Fixture
-
-    @Test("A campaign on two versions names both; a question only one version asks says so, keeps its place, and is not read against every response")
-    func versionsAreNamed() throws {
-        let older = Fixture.form
-        var newer = Fixture.form
-        newer.version = "2"
-        let dropped = try #require(newer.questions.firstIndex { $0.name == "worries" })
-        let droppedName = newer.questions[dropped].name
-        newer.questions.remove(at: dropped)
-        let figures = CampaignAggregates.compute(
-            campaign: "c", name: "Two versions", date: "2026-11-14", forms: [older, newer],
-            tallies: Fixture.tallies(), funnels: Fixture.funnels()
-        )
-        #expect(figures.formVersions == ["1", "2"])
-        let names = figures.questions.map(\.name)
-        let expectedOrder = older.aggregatedQuestions.map(\.name).filter { names.contains($0) }
-        #expect(names == expectedOrder, "the older version's question keeps its place")
-        let question = try #require(figures.questions.first { $0.name == droppedName })
-        #expect(question.askedIn == ["1"])
-        #expect(figures.questions.filter { $0.name != droppedName }.allSatisfy { $0.askedIn == nil })
-
-        let html = CampaignReport(aggregates: figures).html()
-        #expect(html.contains("(form \(older.id), versions 1 and 2)"))
-        #expect(html.contains("Asked in version 1 only: \(question.answered ?? -1) answered"))
-        let decoded = try JSONDecoder().decode(CampaignAggregates.self, from: JSONEncoder().encode(figures))
-        #expect(decoded == figures)
-    }
-}
-
 @Suite("The live page")
 struct LivePageTests {
     @Test("The live page is one self-contained page that reloads itself, concerns first, streets drawn as shares of their doors")

@@ -54,13 +54,35 @@ struct RandomDay {
             - {name: none, label: No one}
         """)
 
+    /// Version 2 of ``form``: asks about street lighting too, and its feeling-safe list splits
+    /// "Unsafe" in two, so that question is read version by version.
+    static let upgradedForm: FormDefinition = {
+        var form = Self.form
+        form.version = "2"
+        let feel = form.questions.firstIndex { $0.name == "feel" }!
+        form.questions[feel].choices = [
+            Choice(name: "very", label: "Very safe"), Choice(name: "fairly", label: "Fairly safe"),
+            Choice(name: "unsafe_day", label: "Unsafe by day"), Choice(name: "unsafe_night", label: "Unsafe at night"),
+            Choice(name: "very_unsafe", label: "Very unsafe"),
+        ]
+        var lighting = form.questions[form.questions.firstIndex { $0.name == "concern" }!]
+        lighting.name = "lighting"
+        lighting.label = "Is the street lighting good enough?"
+        lighting.safeguarding = false
+        form.questions.insert(lighting, at: feel + 1)
+        return form
+    }()
+
     let walkList: [WalkListAddress]
     /// Responses in the order they come in.
     let responses: [(address: String, answers: Answers)]
+    /// Responses from this one on are recorded on ``upgradedForm``; `nil`: none are.
+    let upgradeAt: Int?
     /// A knock at each door without a response, whatever happens later.
     let otherKnocks: [String: VisitOutcome]
 
-    init(seed: UInt64, streets: Int, areas: Int, responses count: Int) {
+    init(seed: UInt64, streets: Int, areas: Int, responses count: Int, upgradeAt: Int? = nil) {
+        self.upgradeAt = upgradeAt
         var random = SeededGenerator(seed: seed)
         var walkList: [WalkListAddress] = []
         for street in 0..<streets {
@@ -77,14 +99,17 @@ struct RandomDay {
         }
         self.walkList = walkList
         var responses: [(String, Answers)] = []
-        for _ in 0..<count {
+        for index in 0..<count {
+            let upgraded = upgradeAt.map { index >= $0 } ?? false
             let address = walkList.randomElement(using: &random)!.id
             var answers: Answers = ["concern": .text(Int.random(in: 0..<6, using: &random) == 0 ? "yes" : "no")]
             if Int.random(in: 0..<8, using: &random) == 0 {
                 answers["consent"] = .text("no")
             } else {
                 answers["consent"] = .text("yes")
-                answers["feel"] = .text(["very", "fairly", "fairly", "unsafe", "very_unsafe"].randomElement(using: &random)!)
+                let unsafe = upgraded ? ["unsafe_day", "unsafe_night"].randomElement(using: &random)! : "unsafe"
+                answers["feel"] = .text(["very", "fairly", "fairly", unsafe, "very_unsafe"].randomElement(using: &random)!)
+                if upgraded { answers["lighting"] = .text(Bool.random(using: &random) ? "yes" : "no") }
                 answers["worries"] = .list(["drugs", "asb", "fires"].filter { _ in Bool.random(using: &random) })
                 if Int.random(in: 0..<5, using: &random) > 0 { answers["years"] = .integer(Int.random(in: 0...6, using: &random)) }
                 answers["follow_up_agency"] = .list([["none"], ["police"], ["council"], ["police", "council"]].randomElement(using: &random)!)
@@ -106,16 +131,18 @@ struct RandomDay {
         let byID = Dictionary(uniqueKeysWithValues: walkList.map { ($0.id, $0) })
         var tallies: [TallyKey: Int] = [:]
         var outcomes: [String: [VisitOutcome]] = otherKnocks.mapValues { [$0] }
-        for (address, answers) in responses.prefix(count) {
+        for (index, (address, answers)) in responses.prefix(count).enumerated() {
             let door = byID[address]
-            for key in Tally.contributions(of: answers, form: Self.form, street: door?.street, area: door?.area) {
+            let form = upgradeAt.map { index >= $0 } == true ? Self.upgradedForm : Self.form
+            for key in Tally.contributions(of: answers, form: form, street: door?.street, area: door?.area) {
                 tallies[key, default: 0] += 1
             }
             outcomes[address, default: []].append(Self.form.recordsConsent(answers) ? .surveyed : .declined)
         }
         let doors = outcomes.map { VisitFunnel.Door(address: $0.key, outcomesOldestFirst: $0.value) }
         return CampaignAggregates.compute(
-            campaign: "random", name: "Random day", date: nil, forms: [Self.form], tallies: tallies,
+            campaign: "random", name: "Random day", date: nil,
+            forms: upgradeAt == nil ? [Self.form] : [Self.form, Self.upgradedForm], tallies: tallies,
             funnels: VisitFunnel.compute(addresses: walkList, doors: doors), streetAreas: streetAreas,
             threshold: threshold
         )
@@ -166,6 +193,37 @@ struct DisclosureTests {
                 previous = published
             }
         }
+    }
+
+    @Test("A form upgraded during the day: the counts by version and the campaign's sums give nothing hidden away", arguments: [3, 5])
+    func upgradedForm(threshold: Int) {
+        for (index, shape) in Self.shapes.enumerated() {
+            for seed in UInt64(1)...4 {
+                // Some days upgrade early, some late, leaving a handful on one version.
+                let upgradeAt = [shape.responses - 2, shape.responses / 2, 3][Int(seed) % 3]
+                let day = RandomDay(
+                    seed: seed * 1_000 + UInt64(index), streets: shape.streets, areas: shape.areas,
+                    responses: shape.responses, upgradeAt: upgradeAt
+                )
+                let live = day.aggregates(after: shape.responses, threshold: threshold)
+                #expect(live.versions.map(\.name) == ["1", "2"])
+                let published = live.suppressed()
+                let recovered = SubtractionAttack.recovered(
+                    published: published, truth: live, streetAreas: day.streetAreas, threshold: threshold
+                )
+                #expect(recovered.isEmpty, "seed \(seed), shape \(shape), upgrade at \(upgradeAt): \(recovered)")
+                #expect(Self.smallShown(published, threshold: threshold).isEmpty, "seed \(seed), shape \(shape)")
+            }
+        }
+    }
+
+    @Test("The attack finds a small version left open by primary suppression alone")
+    func attackFindsSmallVersion() {
+        let day = RandomDay(seed: 3, streets: 4, areas: 2, responses: 40, upgradeAt: 38)
+        let live = day.aggregates(after: 40, threshold: 5)
+        let open = Self.hidingSmallCounts(live, threshold: 5)
+        let recovered = SubtractionAttack.recovered(published: open, truth: live, streetAreas: day.streetAreas)
+        #expect(recovered.contains("version:2|responses"), "\(recovered)")
     }
 
     @Test("One more response between two snapshots changes no figure a viewer can see")
@@ -256,7 +314,7 @@ struct DisclosureTests {
         result.headline.followUps = hide(figures.headline.followUps)
         result.funnel = hide(figures.funnel)
         result.questions = figures.questions.map(hide)
-        for kind: WritableKeyPath<CampaignAggregates, [CampaignAggregates.Breakdown]> in [\.streets, \.areas] {
+        for kind: WritableKeyPath<CampaignAggregates, [CampaignAggregates.Breakdown]> in [\.streets, \.areas, \.versions] {
             result[keyPath: kind] = figures[keyPath: kind].map { breakdown in
                 var breakdown = breakdown
                 breakdown.responses = hide(breakdown.responses)

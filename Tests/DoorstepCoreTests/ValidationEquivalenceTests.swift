@@ -230,16 +230,18 @@ struct ValidationEquivalenceTests {
                 let area: String? = [nil, "West", ""][trial % 3]
                 // Merged answers are usually valid, but a correction can store anything of the right shape.
                 let raw = Self.answers(form, &random)
+                // The former code had no version dimension; the keys in every other one are the same.
+                func withoutVersion(_ keys: [TallyKey]) -> [TallyKey] { keys.filter { !$0.dimension.hasPrefix("version:") } }
                 #expect(
-                    Tally.contributions(of: raw, form: form, street: street, area: area)
+                    withoutVersion(Tally.contributions(of: raw, form: form, street: street, area: area))
                         == ReferenceTally.contributions(of: raw, form: form, street: street, area: area),
                     "seed \(seed), form \(form.id), trial \(trial): \(raw)"
                 )
                 guard case .success(let values) = validator.validateInFormOrder(raw) else { continue }
                 let valid = validator.answers(inFormOrder: values)
                 let expected = ReferenceTally.contributions(of: valid, form: form, street: street, area: area)
-                #expect(plan.contributions(of: valid, street: street, area: area) == expected, "seed \(seed), form \(form.id), trial \(trial)")
-                #expect(plan.contributions(inFormOrder: values, street: street, area: area) == expected, "seed \(seed), form \(form.id), trial \(trial)")
+                #expect(withoutVersion(plan.contributions(of: valid, street: street, area: area)) == expected, "seed \(seed), form \(form.id), trial \(trial)")
+                #expect(plan.keys(inFormOrder: values) == plan.keys(of: valid), "seed \(seed), form \(form.id), trial \(trial)")
             }
         }
     }

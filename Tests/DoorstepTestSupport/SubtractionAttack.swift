@@ -8,7 +8,8 @@ import Foundation
 /// up: a campaign's to its streets' and to its areas', an area's (or a group of areas sharing a
 /// street) to its streets', a single-choice question's choices and a number's values to its
 /// answered count, the visit outcomes to the doors answered and knocked, an agency's follow-ups to
-/// the same choice, the safeguarding and follow-up counts to their question's choices. Each sum is
+/// the same choice, the safeguarding and follow-up counts to their question's choices, and a
+/// campaign's counts to its form versions'. Each sum is
 /// used only when it holds exactly in the true figures (a viewer who guesses it right). A hidden
 /// count is *recovered* when those sums pin its value: its unit vector lies in the row space of the
 /// sums over the hidden counts, found by Gaussian elimination.
@@ -103,12 +104,32 @@ public enum SubtractionAttack {
                 sum(place.totals.map { Key($0, measure) }, place.parts.map { Key($0, measure) }, exact: exact)
             }
         }
+        // Every response is recorded on one form version: the campaign's counts are its versions',
+        // an old choice counted as the one the form says replaces it.
+        let versions = truth.versions.map { "version:" + $0.name }
+        if !versions.isEmpty {
+            var replaced: [String: String] = [:]
+            for question in truth.questions {
+                for (old, new) in question.replacedChoices {
+                    replaced["question.\(question.name).choice.\(old)"] = "question.\(question.name).choice.\(new)"
+                }
+            }
+            for measure in measures where !measure.hasPrefix("follow_up.") && !measure.hasPrefix("funnel.") {
+                let parts = versions.flatMap { version in
+                    measures.filter { (replaced[$0] ?? $0) == measure }.map { Key(version, $0) }
+                }
+                sum([Key("all", measure)], parts)
+            }
+        }
         for dimension in dimensions {
             func key(_ measure: String) -> Key { Key(dimension, measure) }
             let outcomes = ["surveyed", "declined", "refused", "revisits"].map { key("funnel." + $0) }
-            sum([key("funnel.answered")], outcomes)
-            sum([], [key("funnel.answered"), key("funnel.no_answer")], known: value(key("funnel.knocked")))
-            for question in truth.questions {
+            let ownQuestions = truth.versions.first { "version:" + $0.name == dimension }?.questions ?? truth.questions
+            if !dimension.hasPrefix("version:") {
+                sum([key("funnel.answered")], outcomes)
+                sum([], [key("funnel.answered"), key("funnel.no_answer")], known: value(key("funnel.knocked")))
+            }
+            for question in ownQuestions {
                 let prefix = "question.\(question.name)."
                 let answered = key(prefix + "answered")
                 if question.kind == "select_one" {
@@ -181,7 +202,7 @@ public enum SubtractionAttack {
     public static func counts(of figures: CampaignAggregates) -> [Key: Int] {
         var counts: [Key: Int] = [:]
         func scope(_ dimension: String, responses: Int?, declined: Int?, safeguarding: Int?, followUps: Int?,
-                   funnel: VisitFunnel, questions: [QuestionAggregate]) {
+                   funnel: VisitFunnel?, questions: [QuestionAggregate]) {
             func add(_ measure: String, _ value: Int?) {
                 if let value { counts[Key(dimension, measure)] = value }
             }
@@ -189,14 +210,16 @@ public enum SubtractionAttack {
             add("declined", declined)
             add("safeguarding", safeguarding)
             add("follow_ups", followUps)
-            add("funnel.answered", funnel.answered)
-            add("funnel.surveyed", funnel.surveyed)
-            add("funnel.declined", funnel.declined)
-            add("funnel.refused", funnel.refused)
-            add("funnel.revisits", funnel.revisits)
-            add("funnel.no_answer", funnel.noAnswer)
-            add("funnel.knocked", funnel.knocked)
-            add("funnel.addresses", funnel.addresses)
+            if let funnel {
+                add("funnel.answered", funnel.answered)
+                add("funnel.surveyed", funnel.surveyed)
+                add("funnel.declined", funnel.declined)
+                add("funnel.refused", funnel.refused)
+                add("funnel.revisits", funnel.revisits)
+                add("funnel.no_answer", funnel.noAnswer)
+                add("funnel.knocked", funnel.knocked)
+                add("funnel.addresses", funnel.addresses)
+            }
             for question in questions {
                 add("question.\(question.name).answered", question.answered)
                 for choice in question.choices { add("question.\(question.name).choice.\(choice.name)", choice.count) }
@@ -215,6 +238,12 @@ public enum SubtractionAttack {
                       safeguarding: breakdown.safeguardingConcerns, followUps: breakdown.followUps,
                       funnel: breakdown.funnel, questions: breakdown.questions)
             }
+        }
+        // A form version has no visit funnel: a knock has no form version.
+        for version in figures.versions {
+            scope("version:" + version.name, responses: version.responses, declined: version.declined,
+                  safeguarding: version.safeguardingConcerns, followUps: version.followUps,
+                  funnel: nil, questions: version.questions)
         }
         return counts
     }

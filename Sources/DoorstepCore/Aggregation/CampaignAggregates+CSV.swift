@@ -10,7 +10,7 @@ extension CampaignAggregates {
     /// `safeguarding_concerns`, `follow_ups`), `follow_up` (one agency), `funnel` (`addresses`,
     /// `knocked`, `answered`, `surveyed`, `declined`, `refused`, `revisits`, `no_answer`, `visits`), `answered` (a question's answered
     /// count), `choice`, `value` (a number or month and its count), `summary` (`n`, `mean`, `median`,
-    /// `min`, `max` in `count`). `dimension` is `all`, `street:<name>` or `area:<name>`. A suppressed
+    /// `min`, `max` in `count`). `dimension` is `all`, `street:<name>`, `area:<name>` or `version:<version>` (no funnel). A suppressed
     /// figure has empty `count` and `percent` and the note `suppressed`.
     public func csv() -> String {
         typealias Asked = (name: String, label: String)
@@ -26,7 +26,7 @@ extension CampaignAggregates {
         }
         func scope(
             _ dimension: String, responses: Int?, declined: Int?, safeguarding: Int?, followUps: Int?,
-            funnel: VisitFunnel, questions: [QuestionAggregate]
+            funnel: VisitFunnel?, questions: [QuestionAggregate]
         ) {
             row("responses", dimension, item: "responses", count: responses.map(String.init))
             row("responses", dimension, item: "declined", count: declined.map(String.init))
@@ -38,12 +38,14 @@ extension CampaignAggregates {
                         count: agency.count.map(String.init), percent: agency.percent)
                 }
             }
-            let figures: [(String, Int?)] = [
-                ("addresses", funnel.addresses), ("knocked", funnel.knocked), ("answered", funnel.answered),
-                ("surveyed", funnel.surveyed), ("declined", funnel.declined), ("refused", funnel.refused), ("revisits", funnel.revisits),
-                ("no_answer", funnel.noAnswer), ("visits", funnel.visits),
-            ]
-            for (item, count) in figures { row("funnel", dimension, item: item, count: count.map(String.init)) }
+            if let funnel {
+                let figures: [(String, Int?)] = [
+                    ("addresses", funnel.addresses), ("knocked", funnel.knocked), ("answered", funnel.answered),
+                    ("surveyed", funnel.surveyed), ("declined", funnel.declined), ("refused", funnel.refused),
+                    ("revisits", funnel.revisits), ("no_answer", funnel.noAnswer), ("visits", funnel.visits),
+                ]
+                for (item, count) in figures { row("funnel", dimension, item: item, count: count.map(String.init)) }
+            }
             for aggregate in questions {
                 let question = (aggregate.name, aggregate.label)
                 row("answered", dimension, question: question, item: "answered", count: aggregate.answered.map(String.init))
@@ -72,6 +74,11 @@ extension CampaignAggregates {
                       safeguarding: breakdown.safeguardingConcerns, followUps: breakdown.followUps,
                       funnel: breakdown.funnel, questions: breakdown.questions)
             }
+        }
+        // A form version has no funnel: a knock has no version.
+        for version in versions {
+            scope(TallyKey.versionDimension(version.name), responses: version.responses, declined: version.declined,
+                  safeguarding: version.safeguardingConcerns, followUps: version.followUps, funnel: nil, questions: version.questions)
         }
         return text
     }

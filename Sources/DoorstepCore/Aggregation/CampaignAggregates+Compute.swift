@@ -31,9 +31,10 @@ extension CampaignAggregates {
 
         var agencies: [BucketCount] = []
         for question in catalogue.followUpQuestions {
-            for choice in catalogue.choices(of: question, seen: all[question.name] ?? [:])
+            let buckets = catalogue.buckets(of: question.name, in: all)
+            for choice in catalogue.choices(of: question, seen: buckets)
             where !FormDefinition.isNegativeChoice(choice.name) {
-                let count = all[question.name]?[choice.name] ?? 0
+                let count = buckets[choice.name] ?? 0
                 if let index = agencies.firstIndex(where: { $0.name == choice.name }) {
                     agencies[index].count = (agencies[index].count ?? 0) + count
                 } else {
@@ -83,6 +84,21 @@ extension CampaignAggregates {
             areas: breakdowns(prefix: TallyKey.areaDimension(""))
         )
         if !forms.isEmpty { figures.formVersions = forms.map(\.version) }
+        if forms.count > 1 {
+            figures.versions = forms.map { form in
+                let tallies = byDimension[TallyKey.versionDimension(form.version)] ?? [:]
+                var own = QuestionCatalogue(forms: [form])
+                own.questions.removeAll { $0.type == .calculate && tallies[$0.name] == nil }
+                return Breakdown(
+                    name: form.version,
+                    responses: tallies[Tally.responseQuestion]?[Tally.responsesBucket] ?? 0,
+                    declined: tallies[Tally.responseQuestion]?[Tally.declinedBucket] ?? 0,
+                    safeguardingConcerns: tallies[Tally.responseQuestion]?[Tally.safeguardingBucket] ?? 0,
+                    followUps: tallies[Tally.responseQuestion]?[Tally.followUpBucket] ?? 0,
+                    funnel: .empty, questions: own.aggregates(from: tallies)
+                )
+            }
+        }
         return figures
     }
 
@@ -123,25 +139,48 @@ struct QuestionCatalogue {
     /// The versions asking each question, by name, when not every version does.
     var askedIn: [String: [String]] = [:]
 
+    /// Old choice names counted as a choice of the newest version asking the question, by question.
+    var replaced: [String: [String: String]] = [:]
+    /// The select questions whose choice lists changed between versions beyond what `replaces` maps.
+    var perVersion: Set<String> = []
+
     init(forms: [FormDefinition]) {
         var index: [String: Int] = [:]
         var versions: [String: [String]] = [:]
+        // What each choice replaces, by question; a newer version's word wins.
+        var replacements: [String: [String: String]] = [:]
         for form in forms {
-            for question in form.aggregatedQuestions { versions[question.name, default: []].append(form.version) }
+            for question in form.aggregatedQuestions {
+                versions[question.name, default: []].append(form.version)
+                for choice in question.choices {
+                    for old in choice.replaces { replacements[question.name, default: [:]][old] = choice.name }
+                }
+            }
         }
         askedIn = versions.filter { $0.value.count < forms.count }
+        var newestChoices: [String: Set<String>] = [:]
         for form in forms.reversed() {
             let followUps = Set(form.followUpAgencyQuestions.map(\.name))
             var previous: String?
             for question in form.aggregatedQuestions {
                 defer { previous = question.name }
                 if let position = index[question.name] {
-                    // An older version may list choices the newest one dropped: keep them, after.
-                    for choice in question.choices
-                    where !questions[position].choices.contains(where: { $0.name == choice.name }) {
-                        questions[position].choices.append(choice)
+                    // An older version's choice is counted as the newest list's choice that replaces
+                    // it; one the newest list neither has nor replaces is kept, after, and the
+                    // question is then read version by version.
+                    let current = newestChoices[question.name] ?? []
+                    for choice in question.choices where !current.contains(choice.name) {
+                        if let target = Self.resolve(choice.name, replacements[question.name] ?? [:], in: current) {
+                            replaced[question.name, default: [:]][choice.name] = target
+                        } else {
+                            perVersion.insert(question.name)
+                            if !questions[position].choices.contains(where: { $0.name == choice.name }) {
+                                questions[position].choices.append(choice)
+                            }
+                        }
                     }
                 } else {
+                    newestChoices[question.name] = Set(question.choices.map(\.name))
                     // A question only older versions ask goes where that version asked it: after
                     // the question before it there, so the report keeps the form's order.
                     let place = previous.flatMap { index[$0] }.map { $0 + 1 } ?? 0
@@ -152,6 +191,27 @@ struct QuestionCatalogue {
             }
         }
         followUpQuestions = followUpQuestions.compactMap { question in index[question.name].map { questions[$0] } }
+    }
+
+    /// The choice of `current` that `name` is counted as, following `replacements` (a chain of
+    /// renames across versions included); `nil` when none.
+    static func resolve(_ name: String, _ replacements: [String: String], in current: Set<String>) -> String? {
+        var name = name
+        var seen: Set<String> = []
+        while !current.contains(name) {
+            guard seen.insert(name).inserted, let next = replacements[name] else { return nil }
+            name = next
+        }
+        return name
+    }
+
+    /// A question's buckets with the choices older versions had counted as the ones replacing them.
+    func buckets(of question: String, in tallies: [String: [String: Int]]) -> [String: Int] {
+        let buckets = tallies[question] ?? [:]
+        guard let replaced = replaced[question] else { return buckets }
+        var merged: [String: Int] = [:]
+        for (name, count) in buckets { merged[name == Tally.answeredBucket ? name : replaced[name] ?? name, default: 0] += count }
+        return merged
     }
 
     /// The question's choices in list order, then any other choice names the tallies hold.
@@ -167,13 +227,15 @@ struct QuestionCatalogue {
     /// Every question's figures from one dimension's tallies (question → bucket → count).
     func aggregates(from tallies: [String: [String: Int]]) -> [QuestionAggregate] {
         questions.map { question in
-            let buckets = tallies[question.name] ?? [:]
+            let buckets = buckets(of: question.name, in: tallies)
             let answered = buckets[Tally.answeredBucket] ?? 0
             var aggregate = QuestionAggregate(
                 name: question.name, label: question.reportLabel, kind: question.type.reportKind,
                 group: question.group, answered: answered, choices: [], distribution: [], summary: nil
             )
             aggregate.askedIn = askedIn[question.name]
+            aggregate.replacedChoices = replaced[question.name] ?? [:]
+            aggregate.perVersion = perVersion.contains(question.name)
             switch question.type {
             case .selectOne, .selectMultiple:
                 aggregate.choices = choices(of: question, seen: buckets).map { choice in

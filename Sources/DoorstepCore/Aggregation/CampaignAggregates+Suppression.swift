@@ -8,7 +8,7 @@ extension CampaignAggregates {
     ///   viewers last saw it (`disclosed`), which would tell what the few residents in between said;
     /// * a street or area with too few responses hides all its figures but the doors on its list,
     ///   knocked and visits (so does one hidden to keep such a street or area company);
-    /// * **secondary**: a reader knows which counts add up — a campaign's to its streets' and to its
+    /// * **secondary**: a reader knows which counts add up — a campaign's to its streets', to its form versions' and to its
     ///   areas', an area's to its streets', a single-choice question's choices and a number's
     ///   values to its answered count, the visit outcomes to the doors answered and knocked, an
     ///   agency's follow-ups to the same choice of the follow-up question, the safeguarding and
@@ -61,8 +61,8 @@ extension CampaignAggregates {
         return disclosed
     }
 
-    /// The streets and the areas.
-    fileprivate static var breakdownKinds: [WritableKeyPath<CampaignAggregates, [Breakdown]>] { [\.streets, \.areas] }
+    /// The streets, the areas and the form versions.
+    fileprivate static var breakdownKinds: [WritableKeyPath<CampaignAggregates, [Breakdown]>] { [\.streets, \.areas, \.versions] }
 
     private static func clearingHiddenPercent(_ bucket: BucketCount, base: Int?) -> BucketCount {
         var bucket = bucket
@@ -133,6 +133,8 @@ private struct SuppressionLayout {
         var questions: WritableKeyPath<CampaignAggregates, [QuestionAggregate]>
         /// For a street, the areas its doors lie in.
         var areas: [String] = []
+        /// Whether it has a visit funnel: a form version does not (a knock has no form version).
+        var hasFunnel = true
         var isBreakdown: Bool { dimension != TallyKey.allDimension }
 
         static var campaign: Scope {
@@ -146,13 +148,17 @@ private struct SuppressionLayout {
         static func breakdown(_ kind: WritableKeyPath<CampaignAggregates, [CampaignAggregates.Breakdown]>, _ index: Int, in aggregates: CampaignAggregates) -> Scope {
             let base = kind.appending(path: \[CampaignAggregates.Breakdown].[index])
             let breakdown = aggregates[keyPath: base]
-            let isStreet = kind == \CampaignAggregates.streets
+            let dimension = switch kind {
+            case \CampaignAggregates.streets: TallyKey.streetDimension(breakdown.name)
+            case \CampaignAggregates.versions: TallyKey.versionDimension(breakdown.name)
+            default: TallyKey.areaDimension(breakdown.name)
+            }
             return Scope(
-                dimension: isStreet ? TallyKey.streetDimension(breakdown.name) : TallyKey.areaDimension(breakdown.name),
+                dimension: dimension,
                 responses: base.appending(path: \.responses), declined: base.appending(path: \.declined),
                 safeguarding: base.appending(path: \.safeguardingConcerns), followUps: base.appending(path: \.followUps),
                 funnel: base.appending(path: \.funnel), questions: base.appending(path: \.questions),
-                areas: breakdown.areas
+                areas: breakdown.areas, hasFunnel: kind != \CampaignAggregates.versions
             )
         }
 
@@ -166,7 +172,9 @@ private struct SuppressionLayout {
             add("declined", declined)
             add("safeguarding", safeguarding)
             add("follow_ups", followUps)
-            for (name, figure) in Self.funnelFigures { add("funnel." + name, funnel.appending(path: figure)) }
+            if hasFunnel {
+                for (name, figure) in Self.funnelFigures { add("funnel." + name, funnel.appending(path: figure)) }
+            }
             for (index, question) in aggregates[keyPath: questions].enumerated() {
                 let path = questions.appending(path: \.[index])
                 let prefix = "question." + question.name + "."
@@ -213,6 +221,29 @@ private struct SuppressionLayout {
             areas[aggregates.areas[index].name] = (scope, register(scope, disclosed: disclosed))
         }
         addHierarchy(campaign: (.campaign, campaign), streets: streets, areas: areas)
+        let versions = aggregates.versions.indices.map { register(.breakdown(\.versions, $0, in: aggregates), disclosed: disclosed) }
+        addVersions(campaign: campaign, versions: versions)
+    }
+
+    /// The sums across form versions: every response is recorded on exactly one, so each count of
+    /// the campaign is its versions' counts added up; a choice an older version had counts towards
+    /// the choice that replaces it (``QuestionAggregate/replacedChoices``).
+    private mutating func addVersions(campaign: [String: Int], versions: [[String: Int]]) {
+        guard !versions.isEmpty else { return }
+        var replaced: [String: String] = [:]
+        for question in aggregates.questions {
+            for (old, new) in question.replacedChoices {
+                replaced["question.\(question.name).choice.\(old)"] = "question.\(question.name).choice.\(new)"
+            }
+        }
+        var parts: [String: [Int]] = [:]
+        for cells in versions {
+            for (measure, cell) in cells { parts[replaced[measure] ?? measure, default: []].append(cell) }
+        }
+        for (measure, total) in campaign.sorted(by: { $0.key < $1.key })
+        where !measure.hasPrefix("funnel.") && !measure.hasPrefix("follow_up.") {
+            table.equation(totals: [total], parts: parts[measure] ?? [], acrossBreakdowns: true)
+        }
     }
 
     /// Every count of `aggregates` with its key, campaign first.
@@ -220,6 +251,7 @@ private struct SuppressionLayout {
         var scopes = [Scope.campaign]
         for index in aggregates.streets.indices { scopes.append(.breakdown(\.streets, index, in: aggregates)) }
         for index in aggregates.areas.indices { scopes.append(.breakdown(\.areas, index, in: aggregates)) }
+        for index in aggregates.versions.indices { scopes.append(.breakdown(\.versions, index, in: aggregates)) }
         return scopes.flatMap { $0.figures(in: aggregates) }
     }
 
@@ -241,6 +273,7 @@ private struct SuppressionLayout {
 
         let funnel = aggregates[keyPath: scope.funnel]
         let outcomes = ["surveyed", "declined", "refused", "revisits"].compactMap { cells["funnel." + $0] }
+        // (A form version has no funnel, so none of these cells.)
         if let answered = cells["funnel.answered"], let noAnswer = cells["funnel.no_answer"] {
             let knocked = funnel.knocked ?? 0
             table.equation(totals: [answered], parts: outcomes)

@@ -37,6 +37,10 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
     public var streets: [Breakdown]
     /// The same figures area by area, by name.
     public var areas: [Breakdown]
+    /// The responses recorded on each form version, oldest version first, each with its own
+    /// questions and choice lists (no visit funnel: a knock has no form version); empty when the
+    /// form has one version.
+    public var versions: [Breakdown] = []
     /// Knocks per officer and per hour, for organisers; `nil` in a viewer's figures.
     public var work: WorkSummary?
 
@@ -65,6 +69,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case campaign, name, date, form, suppression, responses, declined, headline, funnel, questions, streets, areas, work
+        case versions
         case formVersion = "form_version", formTitle = "form_title", formVersions = "form_versions"
     }
 
@@ -86,6 +91,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         questions = try container.decode([QuestionAggregate].self, forKey: .questions)
         streets = try container.decode([Breakdown].self, forKey: .streets)
         areas = try container.decode([Breakdown].self, forKey: .areas)
+        versions = try container.decodeIfPresent([Breakdown].self, forKey: .versions) ?? []
         work = try container.decodeIfPresent(WorkSummary.self, forKey: .work)
     }
 
@@ -107,6 +113,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         try container.encode(questions, forKey: .questions)
         try container.encode(streets, forKey: .streets)
         try container.encode(areas, forKey: .areas)
+        try container.encode(versions, forKey: .versions)
         try container.encodeIfPresent(work, forKey: .work)
     }
 
@@ -276,6 +283,12 @@ public struct QuestionAggregate: Codable, Sendable, Hashable {
     /// The form versions that ask the question, when not every version of the campaign does
     /// (`nil`: asked in all of them).
     public var askedIn: [String]?
+    /// Choices of older versions counted as a choice of the newest, as the form's `replaces`
+    /// says: old name → the choice it is counted as (empty when none).
+    public var replacedChoices: [String: String] = [:]
+    /// The choice list changed between versions in a way the form does not map: the figures by
+    /// version (``CampaignAggregates/versions``) are the ones to read, each against its own list.
+    public var perVersion = false
 
     /// Creates a question's figures.
     public init(
@@ -294,7 +307,23 @@ public struct QuestionAggregate: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case name, label, kind, group, answered, choices, distribution, summary
-        case askedIn = "asked_in"
+        case askedIn = "asked_in", replacedChoices = "replaced_choices", perVersion = "per_version"
+    }
+
+    /// Decodes a question's figures; the keys about form versions may be absent.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        label = try container.decode(String.self, forKey: .label)
+        kind = try container.decode(String.self, forKey: .kind)
+        group = try container.decodeIfPresent(String.self, forKey: .group)
+        answered = try container.decodeIfPresent(Int.self, forKey: .answered)
+        choices = try container.decode([BucketCount].self, forKey: .choices)
+        distribution = try container.decode([BucketCount].self, forKey: .distribution)
+        summary = try container.decodeIfPresent(NumericSummary.self, forKey: .summary)
+        askedIn = try container.decodeIfPresent([String].self, forKey: .askedIn)
+        replacedChoices = try container.decodeIfPresent([String: String].self, forKey: .replacedChoices) ?? [:]
+        perVersion = try container.decodeIfPresent(Bool.self, forKey: .perVersion) ?? false
     }
 
     /// Encodes every key, a suppressed figure (or a missing group or summary) as `null`.
@@ -309,6 +338,8 @@ public struct QuestionAggregate: Codable, Sendable, Hashable {
         try container.encode(distribution, forKey: .distribution)
         try container.encode(summary, forKey: .summary)
         try container.encodeIfPresent(askedIn, forKey: .askedIn)
+        if !replacedChoices.isEmpty { try container.encode(replacedChoices, forKey: .replacedChoices) }
+        if perVersion { try container.encode(true, forKey: .perVersion) }
     }
 
     /// Whether the question takes numbers, so its figures are a distribution and a summary.

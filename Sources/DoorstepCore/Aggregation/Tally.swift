@@ -2,8 +2,8 @@ import Foundation
 
 /// What one response adds to its campaign's running tallies.
 ///
-/// Every response counts in the dimension `"all"` and, when its address has them, in
-/// `"street:<street>"` and `"area:<area>"`. Within each dimension it adds one to:
+/// Every response counts in the dimension `"all"`, in its form version's `"version:<version>"`
+/// and, when its address has them, in `"street:<street>"` and `"area:<area>"`. Within each dimension it adds one to:
 /// * ``responseQuestion`` / ``responsesBucket``: the response itself;
 /// * ``responseQuestion`` / ``declinedBucket``: instead, a response without consent (the form's
 ///   `consent` question not answered `yes`, ``FormDefinition/recordsConsent(_:)``): it adds only
@@ -129,6 +129,8 @@ extension Tally {
         let safeguarding: [Slot]
         /// The form's consent question (``FormDefinition/consent``), if it names one.
         let consent: Slot?
+        /// The form version.
+        let version: String
 
         /// Works out what responses to `form` contribute.
         public init(form: FormDefinition) {
@@ -145,6 +147,7 @@ extension Tally {
             }
             safeguarding = form.questions.filter(\.safeguarding).map(slot)
             consent = form.consent.flatMap(form.question(named:)).map(slot)
+            version = form.version
         }
 
         /// Whether choosing `choice` on a follow-up question asks for a follow-up.
@@ -159,21 +162,44 @@ extension Tally {
         ///   - street: The street of its address on the walk list, if any.
         ///   - area: The area of its address on the walk list, if any.
         public func contributions(of answers: Answers, street: String?, area: String?) -> [TallyKey] {
-            contributions(street: street, area: area) { answers[$0.name] }
+            placed(keys(of: answers), street: street, area: area)
         }
 
-        /// What one response contributes, from its answers in form order as
-        /// ``AnswerValidator/validateInFormOrder(_:personalDataErased:)`` gives them.
-        ///
-        /// - Parameters:
-        ///   - values: The response's answers by question index.
-        ///   - street: The street of its address on the walk list, if any.
-        ///   - area: The area of its address on the walk list, if any.
-        public func contributions(inFormOrder values: [AnswerValue?], street: String?, area: String?) -> [TallyKey] {
-            contributions(street: street, area: area) { $0.index < values.count ? values[$0.index] : nil }
+        /// What one response contributes in the ``TallyKey/allDimension`` alone; the caller places
+        /// the keys in each of ``dimensions(street:area:)`` (as the server does, per group of responses).
+        public func keys(of answers: Answers) -> [TallyKey] {
+            keys { answers[$0.name] }
         }
 
-        private func contributions(street: String?, area: String?, value: (Slot) -> AnswerValue?) -> [TallyKey] {
+        /// What one response contributes in the ``TallyKey/allDimension`` alone, from its answers
+        /// in form order as ``AnswerValidator/validateInFormOrder(_:personalDataErased:)`` gives them.
+        public func keys(inFormOrder values: [AnswerValue?]) -> [TallyKey] {
+            keys { $0.index < values.count ? values[$0.index] : nil }
+        }
+
+        /// The dimensions a response of this form version at a place counts in: ``TallyKey/allDimension``,
+        /// its version's (``TallyKey/versionDimension(_:)``), and its street's and area's when known.
+        public func dimensions(street: String?, area: String?) -> [String] {
+            var dimensions = [TallyKey.allDimension, TallyKey.versionDimension(version)]
+            if let street = street?.trimmingCharacters(in: .whitespaces), !street.isEmpty {
+                dimensions.append(TallyKey.streetDimension(street))
+            }
+            if let area = area?.trimmingCharacters(in: .whitespaces), !area.isEmpty {
+                dimensions.append(TallyKey.areaDimension(area))
+            }
+            return dimensions
+        }
+
+        /// `keys` (of the ``TallyKey/allDimension``) in each of the other dimensions too.
+        private func placed(_ keys: [TallyKey], street: String?, area: String?) -> [TallyKey] {
+            var placed = keys
+            for dimension in dimensions(street: street, area: area).dropFirst() {
+                for key in keys { placed.append(TallyKey(dimension: dimension, question: key.question, bucket: key.bucket)) }
+            }
+            return placed
+        }
+
+        private func keys(value: (Slot) -> AnswerValue?) -> [TallyKey] {
             let all = TallyKey.allDimension
             var keys: [TallyKey] = []
             keys.reserveCapacity(3 + entries.count * 2)
@@ -201,18 +227,6 @@ extension Tally {
             }
             if followUp {
                 keys.insert(TallyKey(dimension: all, question: responseQuestion, bucket: followUpBucket), at: followUpPlace)
-            }
-            var dimensions: [String] = []
-            if let street = street?.trimmingCharacters(in: .whitespaces), !street.isEmpty {
-                dimensions.append(TallyKey.streetDimension(street))
-            }
-            if let area = area?.trimmingCharacters(in: .whitespaces), !area.isEmpty {
-                dimensions.append(TallyKey.areaDimension(area))
-            }
-            guard !dimensions.isEmpty else { return keys }
-            let inAll = keys
-            for dimension in dimensions {
-                for key in inAll { keys.append(TallyKey(dimension: dimension, question: key.question, bucket: key.bucket)) }
             }
             return keys
         }

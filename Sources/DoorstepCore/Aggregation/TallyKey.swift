@@ -4,7 +4,7 @@
 /// The server keeps one row per key in its `tallies` table and adds or subtracts what each response
 /// contributes (``Tally/contributions(of:form:street:area:)``), so aggregates never scan responses.
 public struct TallyKey: Hashable, Codable, Sendable {
-    /// `"all"`, `"street:<name>"` or `"area:<name>"`.
+    /// `"all"`, `"version:<version>"`, `"street:<name>"` or `"area:<name>"`.
     public var dimension: String
     /// A question name, or ``Tally/responseQuestion`` for counts of whole responses.
     public var question: String
@@ -26,4 +26,7 @@ public struct TallyKey: Hashable, Codable, Sendable {
 
     /// The dimension of one area of the walk list.
     public static func areaDimension(_ area: String) -> String { "area:" + area }
+
+    /// The dimension of one form version: the responses recorded on it.
+    public static func versionDimension(_ version: String) -> String { "version:" + version }
 }

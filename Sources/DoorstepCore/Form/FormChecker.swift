@@ -31,7 +31,24 @@ struct FormChecker {
         }
         checkCycles()
         checkConsent()
+        checkReplacedChoices()
         return faults
+    }
+
+    // MARK: Replaced choices
+
+    /// A multi-select counts every choice a resident ticked: a choice that replaced two older ones
+    /// would count a resident who ticked both twice.
+    private mutating func checkReplacedChoices() {
+        var reported: Set<String> = []
+        for question in form.questions {
+            guard case .selectMultiple = question.type else { continue }
+            for choice in question.choices where choice.replaces.count > 1 && reported.insert(choice.name).inserted {
+                faults.append(
+                    "Choice '\(choice.name)' replaces \(choice.replaces.count) choices but question '\(question.name)' is a select_multiple, which would count a resident who ticked both twice; a choice of a multi-select can replace one."
+                )
+            }
+        }
     }
 
     // MARK: Consent

@@ -188,9 +188,13 @@ public enum QuestionType: Sendable, Hashable {
 public struct Choice: Sendable, Hashable {
     public var name: String
     public var label: String
+    /// Choices of earlier form versions this one stands for in the report: answers recorded as
+    /// any of them are counted as this choice (`replaces:` in the form).
+    public var replaces: [String]
 
-    public init(name: String, label: String) {
+    public init(name: String, label: String, replaces: [String] = []) {
         self.name = name
         self.label = label
+        self.replaces = replaces
     }
 }

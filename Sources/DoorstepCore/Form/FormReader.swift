@@ -14,7 +14,7 @@ struct FormReader {
         "default", "calculate", "sensitive", "on_withdrawal", "safeguarding",
     ]
     static let groupKeys: Set<String> = ["name", "type", "label", "hint", "relevant", "questions"]
-    static let choiceKeys: Set<String> = ["name", "label"]
+    static let choiceKeys: Set<String> = ["name", "label", "replaces"]
 
     /// Reads `yaml`; returns nil when it is not a YAML mapping at all.
     mutating func read(_ yaml: String) -> FormDefinition? {
@@ -200,7 +200,7 @@ struct FormReader {
                     continue
                 }
                 for key in unknownKeys(choiceMapping, allowed: Self.choiceKeys) {
-                    faults.append("Choice list '\(list)' has a choice with unknown key '\(key)'; a choice takes name and label.")
+                    faults.append("Choice list '\(list)' has a choice with unknown key '\(key)'; a choice takes name, label and replaces.")
                 }
                 guard let name = text(choiceMapping["name"], key: "name", who: "Choice list '\(list)'") else {
                     faults.append("Choice list '\(list)' has a choice\(Self.at(item)) with no name.")
@@ -215,7 +215,30 @@ struct FormReader {
                 }
                 let label = text(choiceMapping["label"], key: "label", who: "Choice list '\(list)'")
                 if label == nil { faults.append("Choice '\(name)' of list '\(list)' has no label.") }
-                choices.append(Choice(name: name, label: label ?? name))
+                var replaces: [String] = []
+                if let node = choiceMapping["replaces"] {
+                    let names: [Node]
+                    if case .sequence(let sequence) = node { names = Array(sequence) } else { names = [node] }
+                    for old in names {
+                        guard let old = text(old, key: "replaces", who: "Choice '\(name)' of list '\(list)'") else { continue }
+                        if old == name || replaces.contains(old) {
+                            faults.append("Choice '\(name)' of list '\(list)' names '\(old)' in replaces twice or replaces itself.")
+                        } else {
+                            replaces.append(old)
+                        }
+                    }
+                }
+                choices.append(Choice(name: name, label: label ?? name, replaces: replaces))
+            }
+            var replacedBy: [String: String] = [:]
+            for choice in choices {
+                for old in choice.replaces {
+                    if seen.contains(old) {
+                        faults.append("Choice '\(choice.name)' of list '\(list)' replaces '\(old)', which is still a choice of the list.")
+                    } else if let other = replacedBy.updateValue(choice.name, forKey: old) {
+                        faults.append("Choices '\(other)' and '\(choice.name)' of list '\(list)' both replace '\(old)'; an old answer can be counted as one choice only.")
+                    }
+                }
             }
             lists[list] = choices
         }

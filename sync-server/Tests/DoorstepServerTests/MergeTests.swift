@@ -223,8 +223,46 @@ struct MergeTests {
                 "area:East/answered=1", "area:East/very=1", "area:West/answered=1", "area:West/not=1",
                 "street:High Street/answered=1", "street:High Street/not=1",
                 "street:Mill Lane/answered=1", "street:Mill Lane/very=1",
+                "version:1/answered=2", "version:1/not=1", "version:1/very=1",
             ])
         }
+    }
+
+    /// A server whose tallies predate the form-version dimension counts its stored responses
+    /// into it when it starts, exactly as the push path would have.
+    @Test func versionTalliesAreCountedForResponsesStoredBefore() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.app.test(.router) { client in
+            let id = UUID()
+            let created = Ops.stamp(0, "d")
+            _ = try await client.push([
+                Ops.create(id, answers: ["safe": .text("very")], stamp: created),
+                Ops.create(UUID(), address: "a3", answers: ["safe": .text("very")], stamp: Ops.stamp(1, "d")),
+                Ops.create(UUID(), address: "a2", answers: ["safe": .text("not")], stamp: Ops.stamp(2, "d")),
+                Ops.update(id, [FieldChange(name: "safe", value: .text("not"), base: created)], stamp: Ops.stamp(3, "d")),
+            ], token: fixture.token(.collector))
+        }
+        func tallies() async throws -> [String] {
+            try await fixture.database.writer.read { db in
+                try Row.fetchAll(db, sql: "SELECT dimension, question, bucket, count FROM tallies ORDER BY 1, 2, 3").map {
+                    "\($0[0] as String)/\($0[1] as String)/\($0[2] as String)=\($0[3] as Int)"
+                }
+            }
+        }
+        let pushed = try await tallies()
+        #expect(pushed.contains("version:1/*/responses=3"))
+        try await fixture.database.writer.write { db in
+            try db.execute(sql: "DELETE FROM tallies WHERE dimension LIKE 'version:%'")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v6-version-tallies'")
+        }
+        #expect(try await tallies() != pushed)
+        let reopened = try ServerDatabase(directory: fixture.directory.url)
+        let counted = try await reopened.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT dimension, question, bucket, count FROM tallies ORDER BY 1, 2, 3").map {
+                "\($0[0] as String)/\($0[1] as String)/\($0[2] as String)=\($0[3] as Int)"
+            }
+        }
+        #expect(counted == pushed)
     }
 
     /// The same concurrent writes, applied in many orders, give the same state and the same kept values.

@@ -193,7 +193,7 @@ final class PushPreparation: @unchecked Sendable {
     private func create(_ new: NewResponse, form: Form) -> Create {
         let validated = form.validator.validateInFormOrder(new.answers, personalDataErased: new.erased != nil)
         let values = (try? validated.get()) ?? []
-        let contributions = form.entry.tallyPlan.contributions(inFormOrder: values, street: nil, area: nil).map { key in
+        let contributions = form.entry.tallyPlan.keys(inFormOrder: values).map { key in
             numbering.number(of: key)
         }
         return Create(

@@ -191,6 +191,37 @@ extension ServerDatabase {
             // A door an officer added on the day (address.add) names the token that added it.
             try db.execute(sql: "ALTER TABLE addresses ADD COLUMN added_by TEXT")
         }
+        migrator.registerMigration("v6-version-tallies", migrate: countVersions)
         return migrator
+    }
+
+    /// Counts the responses stored before tallies had a dimension per form version in theirs
+    /// (``TallyKey/versionDimension(_:)``), as the push path would have.
+    private static func countVersions(_ db: Database) throws {
+        var counts: [[String]: Int] = [:]
+        let decoder = JSONDecoder()
+        let groups = try Row.fetchAll(db, sql: """
+            SELECT DISTINCT r.campaign, r.form, r.form_version, f.source FROM responses r
+            JOIN forms f ON f.id = r.form AND f.version = r.form_version
+            WHERE r.erased IS NOT 'all'
+            """)
+        for group in groups {
+            let campaign: String = group["campaign"], version: String = group["form_version"]
+            let plan = Tally.Plan(form: try FormDefinition.parse(yaml: group["source"]))
+            let dimension = TallyKey.versionDimension(version)
+            let answers = try String.fetchCursor(db, sql: """
+                SELECT answers_json FROM responses WHERE campaign = ? AND form = ? AND form_version = ? AND erased IS NOT 'all'
+                """, arguments: [campaign, group["form"], version])
+            while let json = try answers.next() {
+                let decoded = try decoder.decode(Answers.self, from: Data(json.utf8))
+                for key in plan.keys(of: decoded) { counts[[campaign, dimension, key.question, key.bucket], default: 0] += 1 }
+            }
+        }
+        for (key, count) in counts {
+            try db.execute(
+                sql: "INSERT INTO tallies(campaign, dimension, question, bucket, count) VALUES (?, ?, ?, ?, ?)",
+                arguments: [key[0], key[1], key[2], key[3], count]
+            )
+        }
     }
 }

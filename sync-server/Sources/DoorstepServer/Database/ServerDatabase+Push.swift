@@ -207,7 +207,7 @@ struct PushBatch {
         func fold(_ group: TallyGroup, _ counts: some Sequence<(key: TallyKey, delta: Int)>) throws {
             guard let form = try database.forms.entry(group.form, db) else { return }
             // Every response counts the same buckets in each dimension of its place (see `Tally`).
-            let dimensions = Set(form.tallyPlan.contributions(of: [:], street: group.street, area: group.area).map(\.dimension))
+            let dimensions = form.tallyPlan.dimensions(street: group.street, area: group.area)
             for (key, delta) in counts where delta != 0 {
                 for dimension in dimensions {
                     let placed = TallyKey(dimension: dimension, question: key.question, bucket: key.bucket)
@@ -451,7 +451,7 @@ struct PushBatch {
             if let create = prepared.create {
                 pendingPrepared = (group, create.contributions)
             } else if let form = try database.forms.entry(formKey, db) {
-                pendingTallies.append((group, form.tallyPlan.contributions(of: answers, street: nil, area: nil), 1))
+                pendingTallies.append((group, form.tallyPlan.keys(of: answers), 1))
             }
         }
         return Outcome(response: number)
@@ -799,10 +799,10 @@ struct PushBatch {
         let plan = try database.forms.entry(key, db)?.tallyPlan ?? Tally.Plan(form: form)
         let group = TallyGroup(campaign: campaign, form: key, street: place?.street, area: place?.area)
         if let old {
-            pendingTallies.append((group, plan.contributions(of: old, street: nil, area: nil), -1))
+            pendingTallies.append((group, plan.keys(of: old), -1))
         }
         if let new {
-            pendingTallies.append((group, plan.contributions(of: new, street: nil, area: nil), 1))
+            pendingTallies.append((group, plan.keys(of: new), 1))
         }
     }
 }

@@ -2,9 +2,10 @@
 # Renders the organiser's report and live page in a real browser (Debian's headless Chromium) and saves the
 # screenshots that docs/organiser-guide.md shows, in docs/report/.
 #
-# The reports come from the tests "A report for each sample form" and "The hard cases in one
-# report" (Tests/DoorstepCoreTests/ReportTests.swift): a made-up but valid day of action on each
-# questionnaire of forms/, and a report with thirty long choices, one answer and no answers,
+# The reports come from the tests "A report for each sample form", "A day whose form was upgraded"
+# and "The hard cases in one report" (Tests/DoorstepCoreTests/ReportTests.swift): a made-up but
+# valid day of action on each questionnaire of forms/ (two with door locations, so with a map), a
+# day whose form changed at midday, and a report with thirty long choices, one answer and no answers,
 # turned into aggregates by the same core code the server uses, written as HTML to a temporary folder.
 # Each is then drawn on screen (the top of the page, 1000 px wide) and printed to A4 PDF, whose
 # pages are turned into PNGs with pdftoppm, so the print layout is checked too.
@@ -65,6 +66,11 @@ screen safe-and-well 2000
 screen women-girls-safety 2000
 screen edge-cases 2500
 screen live 1100
+screen community-safety-upgrade 1000
 printed community-safety "The day in figures" community-safety-print-page-1
 printed community-safety "Doors and responses by street" community-safety-print-streets
 printed community-safety-viewer "Doors and responses by street" community-safety-viewer-print-streets
+printed community-safety "Where the doors are" community-safety-print-map
+printed community-safety-viewer "Where the doors are" community-safety-viewer-print-map
+printed safe-and-well "Where the doors are" safe-and-well-print-map
+printed community-safety-upgrade "The choices changed" community-safety-upgrade-print-versions

@@ -15,12 +15,18 @@ public struct CampaignReport: Sendable {
     /// Free-text answers to list, when an organiser asked for them; none by default, as a report
     /// is often sent on.
     public var freeText: [FreeTextAnswers]
+    /// What the map's streets are shaded by, when the walk list has locations.
+    public var mapShading: MapShading
 
     /// A report of these figures, listing `freeText` when given.
-    public init(aggregates: CampaignAggregates, generatedAt: String? = nil, freeText: [FreeTextAnswers] = []) {
+    public init(
+        aggregates: CampaignAggregates, generatedAt: String? = nil, freeText: [FreeTextAnswers] = [],
+        mapShading: MapShading = .surveyed
+    ) {
         self.aggregates = aggregates
         self.generatedAt = generatedAt
         self.freeText = freeText
+        self.mapShading = mapShading
     }
 
     /// The whole HTML document.
@@ -45,6 +51,9 @@ public struct CampaignReport: Sendable {
             figures.funnel, title: "Doors on the walk list by how far the visit got", declined: ReportText.showsDeclined(figures)
         )))
         page.add("</section>")
+        if let map = figures.map, !map.streets.isEmpty || !map.doors.isEmpty {
+            page.add(page.mapSection(map, figures: figures, shading: mapShading))
+        }
         if !figures.headline.followUpsByAgency.isEmpty {
             page.add("<section class=\"block\"><h3>Follow-ups requested, by agency</h3>")
             page.add("<p class=\"meta\">Percentages are of all responses; one resident may ask several agencies.</p>")
@@ -128,6 +137,28 @@ struct ReportPage {
 
     mutating func columnChart(_ chart: ColumnChart) -> String {
         chart.svg(id: nextID())
+    }
+
+    /// Where the doors are: the map, what its shading means, and what a viewer's copy leaves out.
+    mutating func mapSection(_ map: CampaignMap, figures: CampaignAggregates, shading: MapShading) -> String {
+        let title = shading.title(in: figures)
+        var html = "<section class=\"block\"><h3>Where the doors are</h3>"
+        var meta: String
+        switch shading {
+        case .surveyed:
+            meta = "Each street is shaded by the share of its doors on the walk list that were surveyed"
+        case .answer(let name, let choice):
+            let question = figures.questions.first { $0.name == name }
+            let chosen = question?.choices.first { $0.name == choice }?.label ?? choice
+            meta = "Each street is shaded by the share of its answers to “\(question?.label ?? name)” that were “\(chosen)”"
+        }
+        meta += map.doors.isEmpty
+            ? "; a street whose figure is hidden is dashed. Doors are not shown in this copy."
+            : "; each door is a dot coloured by how far its visit got."
+        html += "<p class=\"meta\">\(HTML.escape(meta))</p>"
+        let streets = Dictionary(figures.streets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        html += MapChart(map: map, streets: streets, shading: shading, shadingTitle: title).svg(id: nextID())
+        return html + "</section>"
     }
 
     /// Who did the work: knocks and surveys per officer, and knocks per hour (organisers' copy only).

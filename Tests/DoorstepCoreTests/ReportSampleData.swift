@@ -6,14 +6,43 @@ import Foundation
 /// streets in two areas, visits, and answers that the form's own validator accepts.
 struct ReportSampleData {
     let form: FormDefinition
+    /// A newer version of the form, when the day's later doors were surveyed on it.
+    let upgrade: (form: FormDefinition, fromDoor: Int)?
     var walkList: [WalkListAddress] = []
     var doors: [VisitFunnel.Door] = []
     var responses: [(address: WalkListAddress, answers: Answers)] = []
+    /// The form version of each response, in the same order.
+    var versions: [FormDefinition] = []
 
     static let streets = [
         ("Acre Street", "West End"), ("Birch Road", "West End"), ("Canal Walk", "West End"),
         ("Dale View", "Northfield"), ("Elm Court", "Northfield"),
     ]
+    /// Where each street starts, in metres east and north of the neighbourhood's middle, and which way it runs.
+    static let streetLines: [(east: Double, north: Double, angle: Double)] = [
+        (-260, 120, 0), (-250, 30, -12), (-60, 200, -90), (60, -60, 35), (150, -180, 80),
+    ]
+
+    /// How the walk list says where its doors are.
+    enum Located {
+        case no, degrees, grid
+    }
+
+    /// Where door `number` of street `street` is: houses 16 m apart, odd numbers on one side.
+    static func location(street: Int, number: Int, _ located: Located) -> DoorLocation? {
+        let line = streetLines[street]
+        let radians = line.angle * .pi / 180
+        let along = Double((number - 1) / 2) * 16, side = number % 2 == 1 ? 7.0 : -7.0
+        let east = line.east + cos(radians) * along - sin(radians) * side
+        let north = line.north + sin(radians) * along + cos(radians) * side
+        switch located {
+        case .no: return nil
+        case .grid: return .grid(easting: (449_400 + east).rounded(), northing: (520_550 + north).rounded())
+        case .degrees:
+            // Around 54.574° N, 1.235° W: about 111,230 m per degree north and 64,500 m per degree east.
+            return .degrees(latitude: 54.574 + north / 111_230, longitude: -1.235 + east / 64_500)
+        }
+    }
 
     /// Loads a sample form by file name.
     static func form(_ file: String) throws -> FormDefinition {
@@ -22,16 +51,26 @@ struct ReportSampleData {
 
     /// A day on `form`: `doorCount` addresses, most knocked, about two thirds surveyed. `mood` shifts
     /// every choice towards the end of its list (a later, perhaps worse, day) when positive.
-    init(form: FormDefinition, doorCount: Int = 120, seed: UInt64, mood: Double = 0) {
+    init(
+        form: FormDefinition, doorCount: Int = 120, seed: UInt64, mood: Double = 0, located: Located = .no,
+        upgrade: (form: FormDefinition, fromDoor: Int)? = nil
+    ) {
         self.form = form
+        self.upgrade = upgrade
         var random = SeededGenerator(seed: seed)
-        let validator = AnswerValidator(form: form, today: "2026-11-14")
+        let validators = [form.version: AnswerValidator(form: form, today: "2026-11-14")]
+            .merging(upgrade.map { [$0.form.version: AnswerValidator(form: $0.form, today: "2026-11-14")] } ?? [:]) { first, _ in first }
         for index in 0..<doorCount {
             let (street, area) = Self.streets[index % Self.streets.count]
             let number = index / Self.streets.count + 1
-            walkList.append(WalkListAddress(id: "d\(index + 1)", address: "\(number) \(street)", street: street, area: area))
+            walkList.append(WalkListAddress(
+                id: "d\(index + 1)", address: "\(number) \(street)", street: street, area: area,
+                location: Self.location(street: index % Self.streets.count, number: number, located)
+            ))
         }
-        for address in walkList {
+        for (index, address) in walkList.enumerated() {
+            let form = upgrade.flatMap { index >= $0.fromDoor ? $0.form : nil } ?? form
+            let validator = validators[form.version]!
             let roll = Double.random(in: 0..<1, using: &random)
             switch roll {
             case ..<0.08: continue
@@ -44,7 +83,10 @@ struct ReportSampleData {
                 // As `doorstep record` does: a resident who did not consent is a declined knock.
                 let consented = answers.map(form.recordsConsent) ?? true
                 doors.append(.init(address: address.id, outcomesOldestFirst: [consented ? .surveyed : .declined]))
-                if let answers { responses.append((address, answers)) }
+                if let answers {
+                    responses.append((address, answers))
+                    versions.append(form)
+                }
             }
         }
     }
@@ -126,7 +168,7 @@ struct ReportSampleData {
     /// The running tallies the server would hold.
     var tallies: [TallyKey: Int] {
         var tallies: [TallyKey: Int] = [:]
-        for (address, answers) in responses {
+        for ((address, answers), form) in zip(responses, versions) {
             for key in Tally.contributions(of: answers, form: form, street: address.street, area: address.area) {
                 tallies[key, default: 0] += 1
             }
@@ -136,11 +178,12 @@ struct ReportSampleData {
 
     /// The campaign's figures.
     func aggregates(campaign: String, name: String, date: String) -> CampaignAggregates {
-        CampaignAggregates.compute(
-            campaign: campaign, name: name, date: date, forms: [form], tallies: tallies,
-            funnels: VisitFunnel.compute(
-                addresses: walkList, doors: doors, respondedAddresses: Set(responses.map(\.address.id))
-            )
+        let responded = Set(responses.map(\.address.id))
+        var figures = CampaignAggregates.compute(
+            campaign: campaign, name: name, date: date, forms: [form] + (upgrade.map { [$0.form] } ?? []), tallies: tallies,
+            funnels: VisitFunnel.compute(addresses: walkList, doors: doors, respondedAddresses: responded)
         )
+        figures.map = CampaignMap.compute(addresses: walkList, doors: doors, respondedAddresses: responded)
+        return figures
     }
 }

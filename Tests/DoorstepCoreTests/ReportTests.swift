@@ -409,7 +409,9 @@ struct ReportTests {
     func sampleFormReports(file: String) throws {
         let form = try ReportSampleData.form(file)
         let name = String(file.dropLast(".yaml".count))
-        let day = ReportSampleData(form: form, seed: 2026_11_14)
+        // One walk list in degrees, one on the National Grid, one without locations (no map, no error).
+        let located: ReportSampleData.Located = ["community-safety": .degrees, "safe-and-well": .grid][name] ?? .no
+        let day = ReportSampleData(form: form, seed: 2026_11_14, located: located)
         #expect(day.responses.count > 40)
         let aggregates = day.aggregates(campaign: "\(name)-2026-11-14", name: "West End and Northfield day of action", date: "2026-11-14")
         #expect((aggregates.responses ?? 0) + (aggregates.declined ?? 0) == day.responses.count)
@@ -429,5 +431,46 @@ struct ReportTests {
             try Self.expectSelfContained(html)
             try html.write(to: folder.appendingPathComponent(fileName), atomically: true, encoding: .utf8)
         }
+        #expect(reports[0].1.contains("Where the doors are") == (located != .no))
+        #expect(!reports[2].1.contains("Where the doors are"), "a comparison has no map")
+    }
+
+    /// Version 2 of the community safety form: "More than 10 years" split in two, and a question on lighting.
+    static func upgradedCommunitySafety() throws -> FormDefinition {
+        var form = try ReportSampleData.form("community-safety.yaml")
+        form.version = "2"
+        let years = try #require(form.questions.firstIndex { $0.name == "years_at_address" })
+        form.questions[years].choices.removeLast()
+        form.questions[years].choices += [
+            Choice(name: "11_to_20", label: "11 to 20 years"), Choice(name: "over_20", label: "More than 20 years"),
+        ]
+        var lighting = form.questions[try #require(form.questions.firstIndex { $0.name == "safe_after_dark" })]
+        lighting.name = "lighting"
+        lighting.label = "Is the street lighting good enough where you live?"
+        lighting.type = .selectOne(list: "yes_no")
+        lighting.choices = [Choice(name: "yes", label: "Yes"), Choice(name: "no", label: "No")]
+        lighting.required = false
+        form.questions.insert(lighting, at: years + 1)
+        return form
+    }
+
+    @Test("A day whose form was upgraded at midday, written where the screenshot script looks")
+    func upgradedFormReport() throws {
+        let older = try ReportSampleData.form("community-safety.yaml")
+        let newer = try Self.upgradedCommunitySafety()
+        let day = ReportSampleData(form: older, seed: 2026_11_14, located: .degrees, upgrade: (newer, 80))
+        let figures = day.aggregates(campaign: "community-safety-upgrade", name: "West End and Northfield day of action", date: "2026-11-14")
+        #expect(figures.versions.map(\.name) == ["1", "2"])
+        #expect(figures.versions.compactMap(\.responses).reduce(0, +) == figures.responses)
+        #expect(figures.questions.first { $0.name == "years_at_address" }?.perVersion == true)
+        #expect(figures.questions.first { $0.name == "lighting" }?.askedIn == ["2"])
+        let html = CampaignReport(aggregates: figures, generatedAt: "14 November 2026 18:00").html()
+        try Self.expectSelfContained(html)
+        #expect(html.contains("versions 1 ("))
+        #expect(html.contains("<h4>Version 2 ("))
+        let folder = ProcessInfo.processInfo.environment["DOORSTEP_REPORT_OUTPUT"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("doorstep-reports")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try html.write(to: folder.appendingPathComponent("community-safety-upgrade.html"), atomically: true, encoding: .utf8)
     }
 }

@@ -1,4 +1,5 @@
 import DoorstepCore
+import Foundation
 import Testing
 
 @Suite("Walk-list CSV")
@@ -38,6 +39,38 @@ struct WalkListCSVTests {
         #expect(throws: WalkListError.self) { try WalkListCSV.parse(text) }
         do {
             _ = try WalkListCSV.parse(text)
+        } catch {
+            #expect(error.problems.map(\.description) == expected)
+        }
+    }
+
+    @Test func readsWhereDoorsAreInDegreesOrOnTheGrid() throws {
+        let degrees = try WalkListCSV.parse("id,address,Lat,LNG\na1,1 Oak,54.5741, -1.2350\na2,2 Oak,,\n")
+        #expect(degrees.map(\.location) == [.degrees(latitude: 54.5741, longitude: -1.235), nil])
+        #expect(degrees[0].notes.isEmpty, "the location columns are not notes")
+        let grid = try WalkListCSV.parse("id,address,easting,northing\na1,1 Oak,449300,520607\n")
+        #expect(grid[0].location == .grid(easting: 449_300, northing: 520_607))
+        // What the server sends and devices read back keeps the location.
+        let json = try JSONEncoder().encode(grid + degrees)
+        #expect(try JSONDecoder().decode([WalkListAddress].self, from: json) == grid + degrees)
+    }
+
+    @Test(arguments: [
+        ("id,address,lat,lon\na1,1 Oak,54.5,\n", ["line 2: The row gives a latitude but no longitude; give both."]),
+        ("id,address,easting,northing\na1,1 Oak,,520607\n", ["line 2: The row gives a northing but no easting; give both."]),
+        ("id,address,lat,lon\na1,1 Oak,north,-1.2\n", ["line 2: The latitude \"north\" is not a number."]),
+        ("id,address,lat,lon\na1,1 Oak,95,-1.2\n", ["line 2: The latitude 95 is outside -90 to 90 degrees."]),
+        ("id,address,easting,northing\na1,1 Oak,800000,520607\n", ["line 2: The easting 800000 is outside 0 to 700000 metres."]),
+        ("id,address,lat,lon,easting,northing\na1,1 Oak,54.5,-1.2,449300,520607\n",
+         ["line 2: The row gives both lat/lon and easting/northing; give one of them."]),
+        ("id,address,lat,lon,easting,northing\na1,1 Oak,54.5,-1.2,,\na2,2 Oak,,,449300,520607\n",
+         ["line 3: The row gives easting/northing but line 2 gives lat/lon; use one system for the whole walk list."]),
+        ("id,address,lat,latitude\n", ["line 1: The header names the latitude twice (lat, latitude); keep one column."]),
+    ])
+    func badLocationsNameTheLineAndTheReason(text: String, expected: [String]) {
+        do {
+            _ = try WalkListCSV.parse(text)
+            Issue.record("\(text) was read")
         } catch {
             #expect(error.problems.map(\.description) == expected)
         }

@@ -43,6 +43,8 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
     public var versions: [Breakdown] = []
     /// Knocks per officer and per hour, for organisers; `nil` in a viewer's figures.
     public var work: WorkSummary?
+    /// Where the doors are, when the walk list says; a viewer's copy has the streets only.
+    public var map: CampaignMap?
 
     /// Creates aggregates from their parts; ``compute(campaign:name:date:forms:tallies:funnels:)`` is the usual way.
     public init(
@@ -69,7 +71,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case campaign, name, date, form, suppression, responses, declined, headline, funnel, questions, streets, areas, work
-        case versions
+        case versions, map
         case formVersion = "form_version", formTitle = "form_title", formVersions = "form_versions"
     }
 
@@ -93,6 +95,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         areas = try container.decode([Breakdown].self, forKey: .areas)
         versions = try container.decodeIfPresent([Breakdown].self, forKey: .versions) ?? []
         work = try container.decodeIfPresent(WorkSummary.self, forKey: .work)
+        map = try container.decodeIfPresent(CampaignMap.self, forKey: .map)
     }
 
     /// Encodes every key, a suppressed figure as `null`.
@@ -115,6 +118,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         try container.encode(areas, forKey: .areas)
         try container.encode(versions, forKey: .versions)
         try container.encodeIfPresent(work, forKey: .work)
+        try container.encodeIfPresent(map, forKey: .map)
     }
 
     /// Whether small counts were hidden, and below what.

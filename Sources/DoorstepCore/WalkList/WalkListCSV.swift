@@ -8,11 +8,19 @@ import Foundation
 /// so are blank lines.
 ///
 /// The header must name an `id` and an `address` column; `postcode`, `street`, `area` and `uprn`
-/// are read when present (header names are matched without regard to case or surrounding spaces);
+/// are read when present (header names are matched without regard to case or surrounding spaces),
+/// and so is where each door is (``DoorLocation``): `lat`/`latitude` with `lon`/`lng`/`longitude`,
+/// or `easting` with `northing`, one system per walk list, a row without them having no location;
 /// every other column is kept in ``WalkListAddress/notes`` under its header name, empty cells left out.
 public enum WalkListCSV {
     /// Column names with a meaning of their own.
-    static let knownColumns: Set<String> = ["id", "address", "postcode", "street", "area", "uprn"]
+    static let knownColumns = Set(["id", "address", "postcode", "street", "area", "uprn"])
+        .union(locationColumns.values.flatMap { $0 })
+    /// The names a location's column goes by.
+    static let locationColumns: [String: [String]] = [
+        "latitude": ["lat", "latitude"], "longitude": ["lon", "lng", "longitude"],
+        "easting": ["easting"], "northing": ["northing"],
+    ]
 
     /// Parses a walk list.
     ///
@@ -45,6 +53,14 @@ public enum WalkListCSV {
         guard problems.isEmpty else { throw WalkListError(problems: problems) }
 
         let column = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        for (meaning, aliases) in Self.locationColumns.sorted(by: { $0.key < $1.key }) {
+            let given = aliases.filter { column[$0] != nil }
+            if given.count > 1 {
+                problems.append(.init(line: header.line, message: "The header names the \(meaning) twice (\(given.joined(separator: ", "))); keep one column."))
+            }
+        }
+        guard problems.isEmpty else { throw WalkListError(problems: problems) }
+        var system: (name: String, line: Int)?
         let originalNames = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
         var addresses: [WalkListAddress] = []
         var firstLineOfID: [String: Int] = [:]
@@ -79,9 +95,30 @@ public enum WalkListCSV {
                 let cell = record.fields[index].trimmingCharacters(in: .whitespaces)
                 if !cell.isEmpty { notes[originalNames[index]] = cell }
             }
+            func located(_ meaning: String) -> String? { Self.locationColumns[meaning]!.lazy.compactMap(value).first }
+            let location: DoorLocation?
+            do {
+                location = try DoorLocation.read(
+                    latitude: located("latitude"), longitude: located("longitude"),
+                    easting: located("easting"), northing: located("northing")
+                )
+            } catch {
+                problems.append(.init(line: record.line, message: error.message))
+                continue
+            }
+            if let location {
+                if let system, system.name != location.system {
+                    problems.append(.init(
+                        line: record.line,
+                        message: "The row gives \(location.system) but line \(system.line) gives \(system.name); use one system for the whole walk list."
+                    ))
+                    continue
+                }
+                system = system ?? (location.system, record.line)
+            }
             addresses.append(WalkListAddress(
                 id: id, address: address, postcode: value("postcode"), street: value("street"),
-                area: value("area"), uprn: value("uprn"), notes: notes
+                area: value("area"), uprn: value("uprn"), notes: notes, location: location
             ))
         }
         guard problems.isEmpty else { throw WalkListError(problems: problems) }

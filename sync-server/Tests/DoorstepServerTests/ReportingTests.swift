@@ -324,6 +324,56 @@ struct ReportingTests {
         }
     }
 
+    @Test("A walk list with locations gives the report a map: doors for organisers, streets only for viewers; the shading is checked")
+    func map() async throws {
+        let fixture = try ServerFixture()
+        let walkList = try WalkListCSV.parse("""
+            id,address,street,area,easting,northing
+            m1,1 High Street,High Street,West,449300,520600
+            m2,2 High Street,High Street,West,449320,520600
+            m3,3 Mill Lane,Mill Lane,East,449300,520500
+            m4,Unmapped Cottage,Mill Lane,East,,
+            """)
+        try fixture.database.createCampaign(id: "mapped", name: "Mapped day", form: "survey", addresses: walkList)
+        try await fixture.app.test(.router) { client in
+            let pushed = try await client.push([
+                Ops.create(UUID(), address: "m1", answers: ["safe": .text("very")], stamp: Ops.stamp(0, "d"), campaign: "mapped"),
+                Ops.visit(campaign: "mapped", address: "m1", outcome: .surveyed, stamp: Ops.stamp(1, "d")),
+                Ops.visit(campaign: "mapped", address: "m3", outcome: .refused, stamp: Ops.stamp(2, "d")),
+            ], token: fixture.token(.collector))
+            #expect(pushed.results.allSatisfy { $0.status == .applied })
+            let figures = try await fixture.database.aggregates(campaign: "mapped")
+            let map = try #require(figures.map)
+            #expect(map.system == "easting/northing")
+            #expect(map.doors.map(\.status) == ["surveyed", "not_knocked", "refused"])
+            #expect(map.doors[1].east - map.doors[0].east == 20)
+
+            let organiser = String(buffer: try await client.send(.get, "/v1/campaigns/mapped/report", token: fixture.token(.organiser)).body)
+            #expect(organiser.contains("<h3>Where the doors are</h3>"))
+            #expect(organiser.contains(#"data-status="refused""#))
+            let shaded = try await client.send(.get, "/v1/campaigns/mapped/report?map=safe:very", token: fixture.token(.organiser))
+            #expect(shaded.status == .ok)
+            #expect(String(buffer: shaded.body).contains("Share answering “Very safe”"))
+            for (query, message) in [
+                ("map=safe", "The map parameter must be QUESTION:CHOICE"),
+                ("map=safe:never", "Question safe has no choice never"),
+                ("map=comment:x", "The map cannot be shaded by comment"),
+            ] {
+                let refused = try await client.send(.get, "/v1/campaigns/mapped/report?\(query)", token: fixture.token(.organiser))
+                #expect(refused.status == .badRequest, "\(query)")
+                #expect(String(buffer: refused.body).contains(message), "\(query)")
+            }
+
+            try fixture.database.publishSnapshot(campaign: "mapped")
+            let viewer = String(buffer: try await client.send(.get, "/v1/campaigns/mapped/report", token: fixture.token(.viewer)).body)
+            #expect(viewer.contains("<h3>Where the doors are</h3>"))
+            #expect(!viewer.contains("data-status="), "viewers read figures, not doors")
+            #expect(viewer.contains("Doors are not shown in this copy."))
+            let snapshot = String(buffer: try await client.send(.get, "/v1/campaigns/mapped/aggregates", token: fixture.token(.viewer)).body)
+            #expect(snapshot.contains(#""doors":[]"#))
+        }
+    }
+
     @Test("An organiser may ask the report to list what residents typed (never a sensitive answer); a viewer may not; it is audited")
     func freeText() async throws {
         let fixture = try ServerFixture()

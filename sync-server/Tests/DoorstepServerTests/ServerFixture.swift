@@ -117,11 +117,13 @@ enum Ops {
         SyncOperation(id: id, stamp: stamp, device: stamp.node, body: .updateResponse(ResponseUpdate(response: response, fields: fields)))
     }
 
-    static func visit(address: String = "a1", outcome: VisitOutcome = .noAnswer, stamp: HLCTimestamp) -> SyncOperation {
+    static func visit(
+        campaign: String = ServerFixture.campaign, address: String = "a1", outcome: VisitOutcome = .noAnswer, stamp: HLCTimestamp
+    ) -> SyncOperation {
         SyncOperation(
             stamp: stamp, device: stamp.node,
             body: .recordVisit(Visit(
-                visit: UUID(), campaign: ServerFixture.campaign, address: address, outcome: outcome, note: nil,
+                visit: UUID(), campaign: campaign, address: address, outcome: outcome, note: nil,
                 at: "2026-11-01T10:00:00Z"
             ))
         )

@@ -138,13 +138,21 @@ extension ServerDatabase {
             encoder.outputFormatting = .sortedKeys
             for (position, address) in addresses.enumerated() {
                 let notes = String(decoding: try encoder.encode(address.notes), as: UTF8.self)
+                var degrees: (Double, Double)?, grid: (Double, Double)?
+                switch address.location {
+                case .degrees(let latitude, let longitude)?: degrees = (latitude, longitude)
+                case .grid(let easting, let northing)?: grid = (easting, northing)
+                case nil: break
+                }
                 try db.execute(
                     sql: """
-                        INSERT INTO addresses(campaign, id, address, postcode, street, area, uprn, notes_json, position)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO addresses(
+                            campaign, id, address, postcode, street, area, uprn, notes_json, position,
+                            latitude, longitude, easting, northing
+                        ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [id, address.id, address.address, address.postcode, address.street, address.area,
-                                address.uprn, notes, position]
+                                address.uprn, notes, position, degrees?.0, degrees?.1, grid?.0, grid?.1]
                 )
             }
             try Self.setSequence(db, sequence)

@@ -29,10 +29,16 @@ extension ServerDatabase {
             db, sql: "SELECT * FROM addresses WHERE campaign = ? ORDER BY position", arguments: [id]
         ).map { address in
             let notes = (address["notes_json"] as String?).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }
+            var location: DoorLocation?
+            if let latitude: Double = address["latitude"], let longitude: Double = address["longitude"] {
+                location = .degrees(latitude: latitude, longitude: longitude)
+            } else if let easting: Double = address["easting"], let northing: Double = address["northing"] {
+                location = .grid(easting: easting, northing: northing)
+            }
             return WalkListAddress(
                 id: address["id"], address: address["address"], postcode: address["postcode"],
                 street: address["street"], area: address["area"], uprn: address["uprn"], notes: notes ?? [:],
-                addedBy: address["added_by"]
+                addedBy: address["added_by"], location: location
             )
         }
         return CampaignInfo(

@@ -192,6 +192,15 @@ extension ServerDatabase {
             try db.execute(sql: "ALTER TABLE addresses ADD COLUMN added_by TEXT")
         }
         migrator.registerMigration("v6-version-tallies", migrate: countVersions)
+        migrator.registerMigration("v7-door-locations") { db in
+            // Where a door is, when the walk list says: degrees, or British National Grid metres.
+            try db.execute(sql: """
+                ALTER TABLE addresses ADD COLUMN latitude REAL;
+                ALTER TABLE addresses ADD COLUMN longitude REAL;
+                ALTER TABLE addresses ADD COLUMN easting REAL;
+                ALTER TABLE addresses ADD COLUMN northing REAL;
+                """)
+        }
         return migrator
     }
 

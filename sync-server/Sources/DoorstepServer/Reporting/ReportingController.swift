@@ -183,6 +183,7 @@ public struct ReportingController: Sendable {
         let compare = request.uri.queryParameters["compare"].map(String.init)
         let published = try Self.wantsSnapshot(request)
         let withText = try Self.wantsFreeText(request)
+        let shading = try Self.mapShading(request)
         if withText {
             guard identity.role == .organiser || identity.role == .admin else {
                 throw APIError.forbidden("What residents typed is for organisers; a viewer's report never lists it.")
@@ -193,7 +194,7 @@ public struct ReportingController: Sendable {
         }
         let page = try await renderReport(
             campaign: id, compare: compare, role: identity.role, published: published,
-            freeText: withText ? try await database.freeText(campaign: id) : []
+            freeText: withText ? try await database.freeText(campaign: id) : [], mapShading: shading
         )
         try await database.auditReport(
             campaigns: [id] + (compare.map { [$0] } ?? []), tokenID: identity.tokenID, withFreeText: withText
@@ -278,16 +279,27 @@ public struct ReportingController: Sendable {
         return true
     }
 
+    /// What the report's map is shaded by (`map=QUESTION:CHOICE`); the surveyed share by default.
+    static func mapShading(_ request: Request) throws -> MapShading {
+        guard let text = request.uri.queryParameters["map"].map(String.init) else { return .surveyed }
+        guard let shading = MapShading(text) else {
+            throw APIError.badRequest("The map parameter must be QUESTION:CHOICE, such as feel_safe:very_unsafe, not \(text).")
+        }
+        return shading
+    }
+
     /// The report of `campaign` (compared with `compare` when given) as `role` may see it,
-    /// listing `freeText` (an organiser's own campaign report only).
+    /// listing `freeText` (an organiser's own campaign report only), its map shaded by `mapShading`.
     func renderReport(
-        campaign: String, compare: String?, role: Role, published: Bool = false, freeText: [FreeTextAnswers] = []
+        campaign: String, compare: String?, role: Role, published: Bool = false, freeText: [FreeTextAnswers] = [],
+        mapShading: MapShading = .surveyed
     ) async throws -> String {
         let (figures, taken) = try await self.figures(of: campaign, role: role, published: published)
         if let other = try await compare.asyncMap({ try await self.figures(of: $0, role: role, published: published) }) {
             return ComparisonReport(figures, other.figures, generatedAt: taken).html()
         }
-        return CampaignReport(aggregates: figures, generatedAt: taken, freeText: freeText).html()
+        if let problem = mapShading.problem(in: figures) { throw APIError.badRequest(problem) }
+        return CampaignReport(aggregates: figures, generatedAt: taken, freeText: freeText, mapShading: mapShading).html()
     }
 
     // MARK: Helpers

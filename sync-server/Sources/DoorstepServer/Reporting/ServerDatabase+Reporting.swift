@@ -50,6 +50,7 @@ extension ServerDatabase {
             streetAreas: CampaignAggregates.streetAreas(of: info.addresses), threshold: threshold
         )
         figures.work = try Self.work(campaign: campaign, db)
+        figures.map = CampaignMap.compute(addresses: info.addresses, doors: doors)
         return figures
     }
 

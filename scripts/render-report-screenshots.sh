@@ -74,3 +74,4 @@ printed community-safety "Where the doors are" community-safety-print-map
 printed community-safety-viewer "Where the doors are" community-safety-viewer-print-map
 printed safe-and-well "Where the doors are" safe-and-well-print-map
 printed community-safety-upgrade "The choices changed" community-safety-upgrade-print-versions
+printed community-safety-viewer "What residents wrote" community-safety-viewer-print-text

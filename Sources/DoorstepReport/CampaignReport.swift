@@ -77,14 +77,19 @@ public struct CampaignReport: Sendable {
             page.add(page.questionSection(question, figures: figures))
         }
 
-        if !freeText.isEmpty {
+        let counted = figures.texts.filter { $0.answered != 0 }
+        if !counted.isEmpty || !freeText.isEmpty {
             page.add("<h2>What residents wrote</h2>")
-            page.add("<p class=\"notice\" role=\"note\">This copy lists what residents typed, as they typed it: check it before sending it on.</p>")
-            for question in freeText {
-                page.add("<section class=\"question block\"><h3>\(HTML.escape(question.label))</h3>")
-                let shown = question.answers.count < question.total ? "; the newest \(HTML.count(question.answers.count)) shown" : ""
-                page.add("<p class=\"meta\">\(HTML.count(question.total)) answer\(question.total == 1 ? "" : "s")\(shown)</p>")
-                page.add("<ul class=\"free-text\">" + question.answers.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul></section>")
+            if !freeText.isEmpty {
+                page.add("<p class=\"notice\" role=\"note\">This copy lists what residents typed, as they typed it: check it before sending it on.</p>")
+            }
+            var names = counted.map(\.name)
+            for question in freeText where !names.contains(question.name) { names.append(question.name) }
+            for name in names {
+                page.add(page.textSection(
+                    counts: counted.first { $0.name == name }, typed: freeText.first { $0.name == name },
+                    threshold: figures.suppression.threshold
+                ))
             }
         }
 
@@ -158,6 +163,36 @@ struct ReportPage {
         html += "<p class=\"meta\">\(HTML.escape(meta))</p>"
         let streets = Dictionary(figures.streets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         html += MapChart(map: map, streets: streets, shading: shading, shadingTitle: title).svg(id: nextID())
+        return html + "</section>"
+    }
+
+    /// One free-text question: the texts many residents gave, counted, and (for an organiser who
+    /// asked) every answer as typed.
+    mutating func textSection(counts: TextCounts?, typed: FreeTextAnswers?, threshold: Int) -> String {
+        let label = counts?.label ?? typed?.label ?? ""
+        var html = "<section class=\"question block\"><h3>\(HTML.escape(label))</h3>"
+        if let counts {
+            let answered = counts.answered.map { "\(HTML.count($0)) answered" } ?? "Number answered hidden"
+            html += "<p class=\"meta\">\(answered); answers are counted by their text, case, spaces and punctuation at the ends aside, and a text is named only when at least \(HTML.count(threshold)) residents gave it.</p>"
+            if !counts.values.isEmpty {
+                html += barChart(BarChart(
+                    title: label, rows: counts.values.map { BarChart.Row(label: $0.label, figures: [Figure($0)]) },
+                    bases: [counts.answered]
+                ))
+            }
+            switch counts.other {
+            case 0?: break
+            case let other?:
+                html += "<p class=\"meta\">\(HTML.count(other)) other answer\(other == 1 ? "" : "s"), each given by fewer than \(HTML.count(threshold)) residents.</p>"
+            case nil:
+                html += "<p class=\"meta\">Other answers, each given by fewer than \(HTML.count(threshold)) residents: <span class=\"hidden-value\">hidden</span>.</p>"
+            }
+        }
+        if let typed {
+            let shown = typed.answers.count < typed.total ? "; the newest \(HTML.count(typed.answers.count)) shown" : ""
+            html += "<p class=\"meta\">As typed: \(HTML.count(typed.total)) answer\(typed.total == 1 ? "" : "s")\(shown)</p>"
+            html += "<ul class=\"free-text\">" + typed.answers.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"
+        }
         return html + "</section>"
     }
 

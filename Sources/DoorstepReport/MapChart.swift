@@ -130,12 +130,12 @@ struct MapChart {
         body += #"<text x="0" y="\#(legendY)" font-size="12" fill="\#(Palette.text)">\#(HTML.escape(shadingTitle)):</text>"#
         var legendX = 8 + Double(shadingTitle.count + 1) * 6.4
         for (index, shade) in Self.shades.enumerated() {
-            body += #"<rect x="\#(BarChart.rounded(legendX))" y="\#(legendY - 10)" width="26" height="12" fill="\#(shade)" stroke="\#(Palette.muted)" stroke-width="0.5"/>"#
-            body += #"<text x="\#(BarChart.rounded(legendX + 30))" y="\#(legendY)" font-size="11" fill="\#(Palette.muted)">\#(index * 20)–\#(index * 20 + 20)%</text>"#
-            legendX += 92
+            body += #"<rect x="\#(BarChart.rounded(legendX))" y="\#(legendY - 10)" width="22" height="12" fill="\#(shade)" stroke="\#(Palette.muted)" stroke-width="0.5"/>"#
+            body += #"<text x="\#(BarChart.rounded(legendX + 26))" y="\#(legendY)" font-size="11" fill="\#(Palette.muted)">\#(index * 20)–\#(index * 20 + 20)%</text>"#
+            legendX += 78
         }
-        body += #"<line x1="\#(BarChart.rounded(legendX))" y1="\#(legendY - 4)" x2="\#(BarChart.rounded(legendX + 26))" y2="\#(legendY - 4)" stroke="\#(Palette.muted)" stroke-width="2" stroke-dasharray="4 4"/>"#
-        body += #"<text x="\#(BarChart.rounded(legendX + 30))" y="\#(legendY)" font-size="11" fill="\#(Palette.muted)">hidden</text>"#
+        body += #"<line x1="\#(BarChart.rounded(legendX))" y1="\#(legendY - 4)" x2="\#(BarChart.rounded(legendX + 22))" y2="\#(legendY - 4)" stroke="\#(Palette.muted)" stroke-width="2" stroke-dasharray="4 4"/>"#
+        body += #"<text x="\#(BarChart.rounded(legendX + 26))" y="\#(legendY)" font-size="11" fill="\#(Palette.muted)">hidden</text>"#
         if !map.doors.isEmpty {
             legendY += 20
             body += #"<text x="0" y="\#(legendY)" font-size="12" fill="\#(Palette.text)">Doors:</text>"#

@@ -35,6 +35,10 @@ struct RandomDay {
             type: select_multiple agency
             label: Who should follow up?
             relevant: ${consent} = 'yes'
+          - name: where
+            type: text
+            label: Where does it happen?
+            relevant: ${consent} = 'yes'
         choices:
           yes_no:
             - {name: "yes", label: "Yes"}
@@ -113,6 +117,12 @@ struct RandomDay {
                 answers["worries"] = .list(["drugs", "asb", "fires"].filter { _ in Bool.random(using: &random) })
                 if Int.random(in: 0..<5, using: &random) > 0 { answers["years"] = .integer(Int.random(in: 0...6, using: &random)) }
                 answers["follow_up_agency"] = .list([["none"], ["police"], ["council"], ["police", "council"]].randomElement(using: &random)!)
+                // Places many name, spelt their own way, and a few only one resident names.
+                if Int.random(in: 0..<3, using: &random) > 0 {
+                    let places = ["the park", "The Park.", "station road", "Station Road", "the underpass", "canal towpath", "behind the shops"]
+                    let unique = "outside number \(Int.random(in: 1...400, using: &random))"
+                    answers["where"] = .text(Int.random(in: 0..<6, using: &random) == 0 ? unique : places.randomElement(using: &random)!)
+                }
             }
             responses.append((address, answers))
         }
@@ -140,12 +150,18 @@ struct RandomDay {
             outcomes[address, default: []].append(Self.form.recordsConsent(answers) ? .surveyed : .declined)
         }
         let doors = outcomes.map { VisitFunnel.Door(address: $0.key, outcomesOldestFirst: $0.value) }
-        return CampaignAggregates.compute(
+        var figures = CampaignAggregates.compute(
             campaign: "random", name: "Random day", date: nil,
             forms: upgradeAt == nil ? [Self.form] : [Self.form, Self.upgradedForm], tallies: tallies,
             funnels: VisitFunnel.compute(addresses: walkList, doors: doors), streetAreas: streetAreas,
             threshold: threshold
         )
+        let typed = responses.prefix(count).compactMap { response -> String? in
+            guard Self.form.recordsConsent(response.answers), case .text(let text)? = response.answers["where"] else { return nil }
+            return text
+        }
+        figures.texts = [TextCounts.count(name: "where", label: "Where does it happen?", answers: typed, threshold: threshold)]
+        return figures
     }
 }
 
@@ -224,6 +240,29 @@ struct DisclosureTests {
         let open = Self.hidingSmallCounts(live, threshold: 5)
         let recovered = SubtractionAttack.recovered(published: open, truth: live, streetAreas: day.streetAreas)
         #expect(recovered.contains("version:2|responses"), "\(recovered)")
+    }
+
+    @Test("Free text: a text few residents typed is never named, and the attack finds a small other count left open by primary suppression alone")
+    func freeTextCounts() throws {
+        var typed: [String] = Array(repeating: "The park.", count: 4)
+        typed += Array(repeating: "the  park", count: 3)
+        typed += Array(repeating: "Station Road", count: 6)
+        typed += ["behind 14 Mill Lane", "my garden"]
+        let counts = TextCounts.count(name: "where", label: "Where?", answers: typed, threshold: 5)
+        #expect(counts.values.map(\.name) == ["the park", "station road"])
+        #expect(counts.values.map(\.label) == ["The park.", "Station Road"], "as residents most often wrote it")
+        #expect(counts.values.map(\.count) == [7, 6])
+        #expect(counts.other == 2)
+        #expect(counts.answered == 15)
+
+        var truth = RandomDay(seed: 5, streets: 3, areas: 1, responses: 30).aggregates(after: 30, threshold: 5)
+        truth.texts = [counts]
+        let open = Self.hidingSmallCounts(truth, threshold: 5)
+        #expect(SubtractionAttack.recovered(published: open, truth: truth, streetAreas: [:]).contains("all|text.where.other"))
+        let published = truth.suppressed()
+        #expect(SubtractionAttack.recovered(published: published, truth: truth, streetAreas: [:]).filter { $0.contains("text.") }.isEmpty)
+        #expect(published.texts[0].other == nil)
+        #expect(published.texts[0].values.count < 2 || published.texts[0].answered == nil, "15 − 7 − 6 would give the 2 others")
     }
 
     @Test("One more response between two snapshots changes no figure a viewer can see")
@@ -314,6 +353,13 @@ struct DisclosureTests {
         result.headline.followUps = hide(figures.headline.followUps)
         result.funnel = hide(figures.funnel)
         result.questions = figures.questions.map(hide)
+        result.texts = figures.texts.map { text in
+            var text = text
+            text.answered = hide(text.answered)
+            text.other = hide(text.other)
+            text.values = text.values.map { var value = $0; value.count = hide(value.count); return value }
+            return text
+        }
         for kind: WritableKeyPath<CampaignAggregates, [CampaignAggregates.Breakdown]> in [\.streets, \.areas, \.versions] {
             result[keyPath: kind] = figures[keyPath: kind].map { breakdown in
                 var breakdown = breakdown

@@ -159,7 +159,11 @@ struct ReportSampleData {
         case .text:
             if question.name.contains("phone") { return .text("07700 900123") }
             if question.name.contains("email") { return .text("resident@example.org") }
-            return .text("Some words")
+            // Places and things many residents name, spelt their own way, and some only one names.
+            let common = ["the park", "The park.", "Canal towpath", "canal towpath", "the underpass", "Outside the shops",
+                          "outside the shops", "Station car park", "school gates"]
+            return .text(Int.random(in: 0..<5, using: &random) == 0
+                ? "near number \(Int.random(in: 1...90, using: &random))" : common.randomElement(using: &random)!)
         case .note, .calculate:
             return .text("")
         }
@@ -184,6 +188,15 @@ struct ReportSampleData {
             funnels: VisitFunnel.compute(addresses: walkList, doors: doors, respondedAddresses: responded)
         )
         figures.map = CampaignMap.compute(addresses: walkList, doors: doors, respondedAddresses: responded)
+        // As the server counts free text: answers of residents who consented, to questions that are not sensitive.
+        let texts = form.questions.filter { $0.type == .text && !$0.sensitive }
+        figures.texts = texts.map { question in
+            let typed = zip(responses, versions).compactMap { response, form -> String? in
+                guard form.recordsConsent(response.answers), case .text(let text)? = response.answers[question.name] else { return nil }
+                return text
+            }
+            return TextCounts.count(name: question.name, label: question.label, answers: typed, threshold: figures.suppression.threshold)
+        }
         return figures
     }
 }

@@ -8,8 +8,9 @@ import Foundation
 /// up: a campaign's to its streets' and to its areas', an area's (or a group of areas sharing a
 /// street) to its streets', a single-choice question's choices and a number's values to its
 /// answered count, the visit outcomes to the doors answered and knocked, an agency's follow-ups to
-/// the same choice, the safeguarding and follow-up counts to their question's choices, and a
-/// campaign's counts to its form versions'. Each sum is
+/// the same choice, the safeguarding and follow-up counts to their question's choices, a
+/// free-text question's named texts and other answers to its answered count, and a campaign's
+/// counts to its form versions'. Each sum is
 /// used only when it holds exactly in the true figures (a viewer who guesses it right). A hidden
 /// count is *recovered* when those sums pin its value: its unit vector lies in the row space of the
 /// sums over the hidden counts, found by Gaussian elimination.
@@ -50,7 +51,7 @@ public enum SubtractionAttack {
         for dimension in dimensions.sorted() {
             for measure in measures.sorted() {
                 let key = Key(dimension, measure)
-                if measure.hasPrefix("follow_up.") && dimension != "all" { continue }
+                if (measure.hasPrefix("follow_up.") || measure.hasPrefix("text.")) && dimension != "all" { continue }
                 let hidden = shown[key] == nil && (actual[key] != nil || isListed(measure, listed))
                 if measure.hasSuffix(".*rest") || hidden {
                     unknowns.append(key)
@@ -100,7 +101,9 @@ public enum SubtractionAttack {
         }
         for place in places where !place.parts.isEmpty {
             let exact = doors(place.totals) == doors(place.parts)
-            for measure in measures where !measure.hasPrefix("follow_up.") && !["funnel.addresses", "funnel.knocked"].contains(measure) {
+            // Agencies and free text are counted for the campaign only.
+            for measure in measures
+            where !measure.hasPrefix("follow_up.") && !measure.hasPrefix("text.") && !["funnel.addresses", "funnel.knocked"].contains(measure) {
                 sum(place.totals.map { Key($0, measure) }, place.parts.map { Key($0, measure) }, exact: exact)
             }
         }
@@ -114,7 +117,7 @@ public enum SubtractionAttack {
                     replaced["question.\(question.name).choice.\(old)"] = "question.\(question.name).choice.\(new)"
                 }
             }
-            for measure in measures where !measure.hasPrefix("follow_up.") && !measure.hasPrefix("funnel.") {
+            for measure in measures where !measure.hasPrefix("follow_up.") && !measure.hasPrefix("funnel.") && !measure.hasPrefix("text.") {
                 let parts = versions.flatMap { version in
                     measures.filter { (replaced[$0] ?? $0) == measure }.map { Key(version, $0) }
                 }
@@ -145,6 +148,12 @@ public enum SubtractionAttack {
                 sum([key("safeguarding")], question.choices.filter { $0.name == "yes" }.map { key("question.\(question.name).choice.\($0.name)") },
                     exact: truth.headline.consentQuestions.isEmpty)
             }
+        }
+        // A free-text question's answers are its named texts (a hidden one left out, but still
+        // there) and the others.
+        for text in truth.texts {
+            let prefix = "text.\(text.name)."
+            sum([Key("all", prefix + "answered")], text.values.map { Key("all", prefix + "value." + $0.name) } + [Key("all", prefix + "other")])
         }
         for agency in truth.headline.followUpsByAgency {
             let choices = truth.headline.followUpQuestions.map { Key("all", "question.\($0).choice.\(agency.name)") }
@@ -231,6 +240,13 @@ public enum SubtractionAttack {
               funnel: figures.funnel, questions: figures.questions)
         for agency in figures.headline.followUpsByAgency {
             if let count = agency.count { counts[Key("all", "follow_up." + agency.name)] = count }
+        }
+        for text in figures.texts {
+            if let answered = text.answered { counts[Key("all", "text.\(text.name).answered")] = answered }
+            if let other = text.other { counts[Key("all", "text.\(text.name).other")] = other }
+            for value in text.values {
+                if let count = value.count { counts[Key("all", "text.\(text.name).value.\(value.name)")] = count }
+            }
         }
         for (prefix, breakdowns) in [("street:", figures.streets), ("area:", figures.areas)] {
             for breakdown in breakdowns {

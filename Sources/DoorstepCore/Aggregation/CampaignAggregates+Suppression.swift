@@ -12,7 +12,8 @@ extension CampaignAggregates {
     ///   areas', an area's to its streets', a single-choice question's choices and a number's
     ///   values to its answered count, the visit outcomes to the doors answered and knocked, an
     ///   agency's follow-ups to the same choice of the follow-up question, the safeguarding and
-    ///   follow-up counts to the choices of a single such question (and when they do not add up
+    ///   follow-up counts to the choices of a single such question, a free-text question's named
+    ///   texts and other answers to its answered count (and when they do not add up
     ///   exactly, the small difference is protected like a hidden count). More counts are hidden
     ///   until, in every such sum whose total is shown, the hidden counts are none or two or more
     ///   adding up to `k` or more, and until no hidden count other than 0 can be worked out from
@@ -43,6 +44,12 @@ extension CampaignAggregates {
         result.map?.doors = []
         result.headline.followUpsByAgency = result.headline.followUpsByAgency.map { Self.clearingHiddenPercent($0, base: result.responses) }
         result.questions = zip(questions, result.questions).map(Self.deriving)
+        // A text given by a hidden count is left out: even its presence tells that someone wrote it.
+        result.texts = result.texts.map { text in
+            var text = text
+            text.values = text.values.filter { $0.count != nil }.map { Self.clearingHiddenPercent($0, base: text.answered) }
+            return text
+        }
         for kind in Self.breakdownKinds {
             result[keyPath: kind] = zip(self[keyPath: kind], result[keyPath: kind]).map { original, suppressed in
                 var breakdown = suppressed
@@ -192,6 +199,14 @@ private struct SuppressionLayout {
                 for index in aggregates.headline.followUpsByAgency.indices {
                     add("follow_up." + aggregates.headline.followUpsByAgency[index].name, \.headline.followUpsByAgency[index].count)
                 }
+                for (index, text) in aggregates.texts.enumerated() {
+                    let prefix = "text." + text.name + "."
+                    add(prefix + "answered", \.texts[index].answered)
+                    for value in text.values.indices {
+                        add(prefix + "value." + text.values[value].name, \.texts[index].values[value].count)
+                    }
+                    add(prefix + "other", \.texts[index].other)
+                }
             }
             return figures
         }
@@ -243,7 +258,7 @@ private struct SuppressionLayout {
             for (measure, cell) in cells { parts[replaced[measure] ?? measure, default: []].append(cell) }
         }
         for (measure, total) in campaign.sorted(by: { $0.key < $1.key })
-        where !measure.hasPrefix("funnel.") && !measure.hasPrefix("follow_up.") {
+        where !measure.hasPrefix("funnel.") && !measure.hasPrefix("follow_up.") && !measure.hasPrefix("text.") {
             table.equation(totals: [total], parts: parts[measure] ?? [], acrossBreakdowns: true)
         }
     }
@@ -311,6 +326,12 @@ private struct SuppressionLayout {
             table.equation(totals: [followUps], parts: asking)
         }
         if !scope.isBreakdown {
+            // A free-text question's answers are its named texts and the others.
+            for text in aggregates.texts {
+                let prefix = "text." + text.name + "."
+                guard let answered = cells[prefix + "answered"], let other = cells[prefix + "other"] else { continue }
+                table.equation(totals: [answered], parts: text.values.compactMap { cells[prefix + "value." + $0.name] } + [other])
+            }
             for agency in headline.followUpsByAgency {
                 guard let cell = cells["follow_up." + agency.name] else { continue }
                 let chosen = headline.followUpQuestions.compactMap { cells["question.\($0).choice.\(agency.name)"] }
@@ -362,7 +383,7 @@ private struct SuppressionLayout {
             }
         }
         let measures = Set(campaign.cells.keys).union(streets.flatMap { $0.cells.keys }).union(areas.values.flatMap { $0.cells.keys })
-            .filter { !$0.hasPrefix("follow_up.") }
+            .filter { !$0.hasPrefix("follow_up.") && !$0.hasPrefix("text.") }
         for sum in sums {
             let exact = doors(sum.totals) == doors(sum.parts)
             for measure in measures.sorted() {

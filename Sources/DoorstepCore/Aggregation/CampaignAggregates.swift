@@ -3,7 +3,8 @@
 ///
 /// Built from the server's running tallies with ``compute(campaign:name:date:forms:tallies:funnels:)``;
 /// for viewers ``suppressed(threshold:)`` hides small counts and every figure that could reveal one.
-/// A count that is `nil` is suppressed. Free text and sensitive questions never appear.
+/// A count that is `nil` is suppressed. Sensitive questions never appear; free text only as
+/// counts of the texts many residents gave (``TextCounts``).
 /// JSON keys are snake_case, as the rest of the HTTP API.
 public struct CampaignAggregates: Codable, Sendable, Hashable {
     /// The campaign's id.
@@ -45,6 +46,8 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
     public var work: WorkSummary?
     /// Where the doors are, when the walk list says; a viewer's copy has the streets only.
     public var map: CampaignMap?
+    /// The free-text questions that are not sensitive, their answers counted by text.
+    public var texts: [TextCounts] = []
 
     /// Creates aggregates from their parts; ``compute(campaign:name:date:forms:tallies:funnels:)`` is the usual way.
     public init(
@@ -71,7 +74,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case campaign, name, date, form, suppression, responses, declined, headline, funnel, questions, streets, areas, work
-        case versions, map
+        case versions, map, texts
         case formVersion = "form_version", formTitle = "form_title", formVersions = "form_versions"
     }
 
@@ -96,6 +99,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         versions = try container.decodeIfPresent([Breakdown].self, forKey: .versions) ?? []
         work = try container.decodeIfPresent(WorkSummary.self, forKey: .work)
         map = try container.decodeIfPresent(CampaignMap.self, forKey: .map)
+        texts = try container.decodeIfPresent([TextCounts].self, forKey: .texts) ?? []
     }
 
     /// Encodes every key, a suppressed figure as `null`.
@@ -119,6 +123,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         try container.encode(versions, forKey: .versions)
         try container.encodeIfPresent(work, forKey: .work)
         try container.encodeIfPresent(map, forKey: .map)
+        try container.encode(texts, forKey: .texts)
     }
 
     /// Whether small counts were hidden, and below what.

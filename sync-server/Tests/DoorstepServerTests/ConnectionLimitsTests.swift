@@ -94,10 +94,11 @@ struct ConnectionLimitsTests {
         #expect(Date().timeIntervalSince(start) < 1)
         // And a connection already open still gets its answers
         #expect(held[1].exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")?.status == 200)
-        // When one closes, then a new connection is served again
+        // When one closes, then a new connection is served again (as soon as the server has seen
+        // the close: up to 10 s on a machine busy with the rest of the suite)
         held.removeLast()
         var status: Int?
-        for _ in 0..<40 where status != 200 {
+        for _ in 0..<200 where status != 200 {
             status = try RawHTTPConnection(url: server.url, timeout: 5).exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")?.status
             if status != 200 { usleep(50_000) }
         }

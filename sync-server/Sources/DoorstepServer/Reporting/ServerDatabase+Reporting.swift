@@ -51,7 +51,38 @@ extension ServerDatabase {
         )
         figures.work = try Self.work(campaign: campaign, db)
         figures.map = CampaignMap.compute(addresses: info.addresses, doors: doors)
+        figures.texts = try Self.texts(campaign: campaign, forms: forms, threshold: threshold, db)
         return figures
+    }
+
+    /// The answers to each free-text question that is not sensitive (of any version), counted by
+    /// text: from responses with consent that are not erased whole. A scan of those responses,
+    /// reading only the free-text fields.
+    static func texts(campaign: String, forms: [FormDefinition], threshold: Int, _ db: Database) throws -> [TextCounts] {
+        var questions: [Question] = []
+        var answers: [String: [String]] = [:]
+        for form in forms.reversed() {
+            let texts = form.questions.filter { $0.type == .text && !$0.sensitive }
+            guard !texts.isEmpty else { continue }
+            for question in texts where !questions.contains(where: { $0.name == question.name }) { questions.append(question) }
+            var sql = "SELECT " + texts.map { _ in "json_extract(answers_json, ?)" }.joined(separator: ", ")
+            sql += " FROM responses WHERE campaign = ? AND form = ? AND form_version = ? AND erased IS NOT 'all'"
+            var arguments: [(any DatabaseValueConvertible)?] = texts.map { "$.\"\($0.name)\"" }
+            arguments += [campaign, form.id, form.version]
+            if let consent = form.consent, case .text(let given) = FormDefinition.consentGiven {
+                sql += " AND json_extract(answers_json, ?) = ?"
+                arguments += ["$.\"\(consent)\"", given]
+            }
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            while let row = try rows.next() {
+                for (index, question) in texts.enumerated() {
+                    if let text: String = row[index] { answers[question.name, default: []].append(text) }
+                }
+            }
+        }
+        return questions.map { question in
+            TextCounts.count(name: question.name, label: question.label, answers: answers[question.name] ?? [], threshold: threshold)
+        }
     }
 
     /// Knocks and surveys per token (by name) and knocks per hour of the server's day.

@@ -25,15 +25,19 @@ struct AggregationTests {
             "seen_on=answered", "seen_on=2026-10",
             "double_years=answered", "double_years=2",
         ])
-        #expect(Set(keys.map(\.dimension)) == ["all", "version:\(Fixture.form.version)", "street:Acre Street", "area:West End"])
-        #expect(keys.count == all.count * 4)
+        #expect(Set(keys.map(\.dimension)) == ["all", "version:\(Fixture.form.version)", "street:Acre Street", "area:West End", TallyKey.textDimension])
+        #expect(keys.filter { $0.dimension != TallyKey.textDimension }.count == all.count * 4)
     }
 
-    @Test("Free text, sensitive questions and notes never contribute")
+    @Test("Sensitive questions and notes never contribute; free text only by normalised text, for the campaign")
     func textAndSensitiveExcluded() {
-        let keys = Fixture.rows.flatMap {
+        let all = Fixture.rows.flatMap {
             Tally.contributions(of: $0.answers, form: Fixture.form, street: $0.street, area: nil)
         }
+        let text = all.filter { $0.dimension == TallyKey.textDimension }
+        #expect(Set(text.map(\.question)).isSubset(of: Set(Fixture.form.countedTextQuestions.map(\.name))))
+        #expect(text.allSatisfy { $0.bucket == TextCounts.normalise($0.bucket) })
+        let keys = all.filter { $0.dimension != TallyKey.textDimension }
         let questions = Set(keys.map(\.question))
         #expect(!questions.contains("comments"))
         #expect(!questions.contains("name"))

@@ -150,18 +150,12 @@ struct RandomDay {
             outcomes[address, default: []].append(Self.form.recordsConsent(answers) ? .surveyed : .declined)
         }
         let doors = outcomes.map { VisitFunnel.Door(address: $0.key, outcomesOldestFirst: $0.value) }
-        var figures = CampaignAggregates.compute(
+        return CampaignAggregates.compute(
             campaign: "random", name: "Random day", date: nil,
             forms: upgradeAt == nil ? [Self.form] : [Self.form, Self.upgradedForm], tallies: tallies,
             funnels: VisitFunnel.compute(addresses: walkList, doors: doors), streetAreas: streetAreas,
             threshold: threshold
         )
-        let typed = responses.prefix(count).compactMap { response -> String? in
-            guard Self.form.recordsConsent(response.answers), case .text(let text)? = response.answers["where"] else { return nil }
-            return text
-        }
-        figures.texts = [TextCounts.count(name: "where", label: "Where does it happen?", answers: typed, threshold: threshold)]
-        return figures
     }
 }
 
@@ -248,15 +242,27 @@ struct DisclosureTests {
         typed += Array(repeating: "the  park", count: 3)
         typed += Array(repeating: "Station Road", count: 6)
         typed += ["behind 14 Mill Lane", "my garden"]
-        let counts = TextCounts.count(name: "where", label: "Where?", answers: typed, threshold: 5)
+        var tallies: [TallyKey: Int] = [:]
+        for text in typed {
+            for key in Tally.contributions(of: ["consent": .text("yes"), "concern": .text("no"), "where": .text(text)], form: RandomDay.form, street: nil, area: nil) {
+                tallies[key, default: 0] += 1
+            }
+        }
+        // A resident who did not consent is never counted, whatever was typed.
+        for key in Tally.contributions(of: ["consent": .text("no"), "concern": .text("no"), "where": .text("the park")], form: RandomDay.form, street: nil, area: nil) {
+            tallies[key, default: 0] += 1
+        }
+        let truth = CampaignAggregates.compute(campaign: "c", name: "C", date: nil, forms: [RandomDay.form], tallies: tallies, funnels: [:])
+        let counts = try #require(truth.texts.first)
+        #expect(truth.texts.map(\.name) == ["where"])
         #expect(counts.values.map(\.name) == ["the park", "station road"])
-        #expect(counts.values.map(\.label) == ["The park.", "Station Road"], "as residents most often wrote it")
+        #expect(counts.values.map(\.label) == ["The park", "Station road"])
         #expect(counts.values.map(\.count) == [7, 6])
         #expect(counts.other == 2)
         #expect(counts.answered == 15)
+        #expect(!tallies.keys.contains { $0.bucket.contains("mill lane") && $0.dimension != TallyKey.textDimension },
+                "free text is counted in its own dimension only")
 
-        var truth = RandomDay(seed: 5, streets: 3, areas: 1, responses: 30).aggregates(after: 30, threshold: 5)
-        truth.texts = [counts]
         let open = Self.hidingSmallCounts(truth, threshold: 5)
         #expect(SubtractionAttack.recovered(published: open, truth: truth, streetAreas: [:]).contains("all|text.where.other"))
         let published = truth.suppressed()

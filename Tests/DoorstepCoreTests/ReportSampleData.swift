@@ -188,15 +188,6 @@ struct ReportSampleData {
             funnels: VisitFunnel.compute(addresses: walkList, doors: doors, respondedAddresses: responded)
         )
         figures.map = CampaignMap.compute(addresses: walkList, doors: doors, respondedAddresses: responded)
-        // As the server counts free text: answers of residents who consented, to questions that are not sensitive.
-        let texts = form.questions.filter { $0.type == .text && !$0.sensitive }
-        figures.texts = texts.map { question in
-            let typed = zip(responses, versions).compactMap { response, form -> String? in
-                guard form.recordsConsent(response.answers), case .text(let text)? = response.answers[question.name] else { return nil }
-                return text
-            }
-            return TextCounts.count(name: question.name, label: question.label, answers: typed, threshold: figures.suppression.threshold)
-        }
         return figures
     }
 }

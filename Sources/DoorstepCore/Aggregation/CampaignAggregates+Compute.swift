@@ -10,7 +10,8 @@ extension CampaignAggregates {
     ///   - name: The campaign's name.
     ///   - date: The day of action, if known.
     ///   - forms: The campaign form's versions, oldest first; must not be empty.
-    ///   - tallies: The campaign's tallies (``Tally/contributions(of:form:street:area:)`` summed).
+    ///   - tallies: The campaign's tallies (``Tally/contributions(of:form:street:area:)`` summed);
+    ///     of the free-text ones, those of a text fewer than `threshold` gave may be left out.
     ///   - funnels: Visit funnels by dimension, from ``VisitFunnel/compute(addresses:visits:respondedAddresses:)``.
     ///   - streetAreas: The areas each street's doors lie in (``streetAreas(of:)``).
     ///   - threshold: The campaign's small-cell threshold, applied by ``suppressed(after:)``.
@@ -84,6 +85,12 @@ extension CampaignAggregates {
             areas: breakdowns(prefix: TallyKey.areaDimension(""))
         )
         if !forms.isEmpty { figures.formVersions = forms.map(\.version) }
+        let text = byDimension[TallyKey.textDimension] ?? [:]
+        figures.texts = Self.names(in: forms) { $0.countedTextQuestions }.compactMap { name in
+            forms.reversed().lazy.compactMap { $0.question(named: name) }.first.map {
+                TextCounts(question: $0, tallies: text[name] ?? [:], threshold: threshold)
+            }
+        }
         if forms.count > 1 {
             figures.versions = forms.map { form in
                 let tallies = byDimension[TallyKey.versionDimension(form.version)] ?? [:]

@@ -13,6 +13,12 @@ extension FormDefinition {
         }
     }
 
+    /// The free-text questions whose answers are counted by text (``TextCounts``): those not
+    /// marked `sensitive`, in form order.
+    public var countedTextQuestions: [Question] {
+        questions.filter { $0.type == .text && !$0.sensitive }
+    }
+
     /// The select questions that record follow-ups requested: by convention, a `select_one` or
     /// `select_multiple` question whose name starts with `follow_up` or `followup`.
     ///

@@ -14,8 +14,10 @@ import Foundation
 ///   value: the choice name (each chosen one of a multi-select), the number as text, or the month
 ///   (`YYYY-MM`) of a date.
 ///
-/// Free text, questions marked `sensitive: true`, notes and calculations that are not numbers never
-/// contribute (see ``FormDefinition/aggregatedQuestions``).
+/// Free text is counted apart, for the whole campaign only: a response with consent adds one to
+/// ``TallyKey/textDimension`` / `question` / ``textAnsweredBucket`` and to its normalised text
+/// (``FormDefinition/countedTextQuestions``). Questions marked `sensitive: true`, notes and
+/// calculations that are not numbers never contribute (see ``FormDefinition/aggregatedQuestions``).
 public enum Tally {
     /// The pseudo question under which whole responses are counted; no question can be named so.
     public static let responseQuestion = "*"
@@ -29,6 +31,9 @@ public enum Tally {
     public static let followUpBucket = "follow_up"
     /// Under a question: responses that answered it.
     public static let answeredBucket = "answered"
+    /// Under a free-text question in ``TallyKey/textDimension``: responses that answered it (no
+    /// normalised text is empty).
+    public static let textAnsweredBucket = ""
 
     /// What one response contributes to its campaign's tallies (free text and sensitive fields excluded).
     ///
@@ -129,6 +134,8 @@ extension Tally {
         let safeguarding: [Slot]
         /// The form's consent question (``FormDefinition/consent``), if it names one.
         let consent: Slot?
+        /// The free-text questions counted by text (``FormDefinition/countedTextQuestions``).
+        let texts: [Slot]
         /// The form version.
         let version: String
 
@@ -147,6 +154,7 @@ extension Tally {
             }
             safeguarding = form.questions.filter(\.safeguarding).map(slot)
             consent = form.consent.flatMap(form.question(named:)).map(slot)
+            texts = form.countedTextQuestions.map(slot)
             version = form.version
         }
 
@@ -165,8 +173,9 @@ extension Tally {
             placed(keys(of: answers), street: street, area: area)
         }
 
-        /// What one response contributes in the ``TallyKey/allDimension`` alone; the caller places
-        /// the keys in each of ``dimensions(street:area:)`` (as the server does, per group of responses).
+        /// What one response contributes in the ``TallyKey/allDimension`` alone, and its free text in
+        /// ``TallyKey/textDimension``; the caller places the first in each of
+        /// ``dimensions(street:area:)`` (as the server does, per group of responses).
         public func keys(of answers: Answers) -> [TallyKey] {
             keys { answers[$0.name] }
         }
@@ -190,11 +199,13 @@ extension Tally {
             return dimensions
         }
 
-        /// `keys` (of the ``TallyKey/allDimension``) in each of the other dimensions too.
+        /// `keys` (of the ``TallyKey/allDimension``) in each of the other dimensions too; free text
+        /// stays in its own.
         private func placed(_ keys: [TallyKey], street: String?, area: String?) -> [TallyKey] {
             var placed = keys
+            let all = keys.filter { $0.dimension == TallyKey.allDimension }
             for dimension in dimensions(street: street, area: area).dropFirst() {
-                for key in keys { placed.append(TallyKey(dimension: dimension, question: key.question, bucket: key.bucket)) }
+                for key in all { placed.append(TallyKey(dimension: dimension, question: key.question, bucket: key.bucket)) }
             }
             return placed
         }
@@ -227,6 +238,13 @@ extension Tally {
             }
             if followUp {
                 keys.insert(TallyKey(dimension: all, question: responseQuestion, bucket: followUpBucket), at: followUpPlace)
+            }
+            for slot in texts where !declined {
+                guard case .text(let text)? = value(slot) else { continue }
+                let normalised = TextCounts.normalise(text)
+                guard !normalised.isEmpty else { continue }
+                keys.append(TallyKey(dimension: TallyKey.textDimension, question: slot.name, bucket: textAnsweredBucket))
+                keys.append(TallyKey(dimension: TallyKey.textDimension, question: slot.name, bucket: normalised))
             }
             return keys
         }

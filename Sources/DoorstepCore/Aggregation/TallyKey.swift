@@ -4,7 +4,7 @@
 /// The server keeps one row per key in its `tallies` table and adds or subtracts what each response
 /// contributes (``Tally/contributions(of:form:street:area:)``), so aggregates never scan responses.
 public struct TallyKey: Hashable, Codable, Sendable {
-    /// `"all"`, `"version:<version>"`, `"street:<name>"` or `"area:<name>"`.
+    /// `"all"`, `"version:<version>"`, `"street:<name>"`, `"area:<name>"` or ``textDimension``.
     public var dimension: String
     /// A question name, or ``Tally/responseQuestion`` for counts of whole responses.
     public var question: String
@@ -29,4 +29,10 @@ public struct TallyKey: Hashable, Codable, Sendable {
 
     /// The dimension of one form version: the responses recorded on it.
     public static func versionDimension(_ version: String) -> String { "version:" + version }
+
+    /// The dimension of free-text answers, counted for the whole campaign only: the question's
+    /// name, and as bucket the answer's normalised text (``TextCounts/normalise(_:)``), or
+    /// ``Tally/textAnsweredBucket`` for the answers in all. It sorts after every other dimension,
+    /// so the others are read as one range without it.
+    public static let textDimension = "~text"
 }

@@ -1,7 +1,8 @@
 import Foundation
 
 /// What residents typed in answer to one free-text question that is not sensitive, counted by
-/// normalised text (``normalise(_:)``): "The park." and "the  park" are one answer.
+/// normalised text (``normalise(_:)``): "The park." and "the  park" are one answer. The server
+/// keeps running tallies of them (``TallyKey/textDimension``), so counting never reads responses.
 ///
 /// Only a text at least `threshold` residents gave is named (the campaign's suppression threshold,
 /// for organisers as for viewers): a text few people typed can say who typed it, so it is counted
@@ -27,26 +28,21 @@ public struct TextCounts: Codable, Sendable, Hashable {
         self.other = other
     }
 
-    /// Counts `answers` (one per response that answered the question) of the question `name`.
-    public static func count(name: String, label: String, answers: [String], threshold: Int) -> TextCounts {
-        var counts: [String: Int] = [:]
-        var spellings: [String: [String: Int]] = [:]
-        for answer in answers {
-            let key = normalise(answer)
-            guard !key.isEmpty else { continue }
-            counts[key, default: 0] += 1
-            spellings[key, default: [:]][answer.trimmingCharacters(in: .whitespacesAndNewlines), default: 0] += 1
-        }
-        let answered = counts.values.reduce(0, +)
-        let named = counts.filter { $0.value >= max(threshold, 1) }
+    /// The counts of one question from its text tallies (normalised text → count, and
+    /// ``Tally/textAnsweredBucket`` → answers in all); a text is named when `threshold` or more
+    /// residents gave it, written with a capital first letter.
+    public init(question: Question, tallies: [String: Int], threshold: Int) {
+        let answered = tallies[Tally.textAnsweredBucket] ?? 0
+        let named = tallies.filter { $0.key != Tally.textAnsweredBucket && $0.value >= max(threshold, 1) }
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        let values = named.map { key, count in
-            // Shown as residents most often wrote it.
-            let spelling = spellings[key]?.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? key
-            return BucketCount(name: key, label: spelling, count: count, percent: CampaignAggregates.percent(count, of: answered))
-        }
-        return TextCounts(
-            name: name, label: label, answered: answered, values: values,
+        self.init(
+            name: question.name, label: question.reportLabel, answered: answered,
+            values: named.map { text, count in
+                BucketCount(
+                    name: text, label: text.prefix(1).uppercased() + text.dropFirst(), count: count,
+                    percent: CampaignAggregates.percent(count, of: answered)
+                )
+            },
             other: answered - named.reduce(0) { $0 + $1.value }
         )
     }

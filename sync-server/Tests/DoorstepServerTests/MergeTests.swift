@@ -228,9 +228,9 @@ struct MergeTests {
         }
     }
 
-    /// A server whose tallies predate the form-version dimension counts its stored responses
-    /// into it when it starts, exactly as the push path would have.
-    @Test func versionTalliesAreCountedForResponsesStoredBefore() async throws {
+    /// A server whose tallies predate the form-version and free-text dimensions counts its stored
+    /// responses into them when it starts, exactly as the push path would have.
+    @Test func versionAndTextTalliesAreCountedForResponsesStoredBefore() async throws {
         let fixture = try ServerFixture()
         try await fixture.app.test(.router) { client in
             let id = UUID()
@@ -238,7 +238,8 @@ struct MergeTests {
             _ = try await client.push([
                 Ops.create(id, answers: ["safe": .text("very")], stamp: created),
                 Ops.create(UUID(), address: "a3", answers: ["safe": .text("very")], stamp: Ops.stamp(1, "d")),
-                Ops.create(UUID(), address: "a2", answers: ["safe": .text("not")], stamp: Ops.stamp(2, "d")),
+                Ops.create(UUID(), address: "a2", answers: ["safe": .text("not"), "comment": .text("The  park.")], stamp: Ops.stamp(2, "d")),
+                Ops.create(UUID(), address: "a2", answers: ["safe": .text("not"), "comment": .text("the park")], stamp: Ops.stamp(2, "e")),
                 Ops.update(id, [FieldChange(name: "safe", value: .text("not"), base: created)], stamp: Ops.stamp(3, "d")),
             ], token: fixture.token(.collector))
         }
@@ -250,10 +251,13 @@ struct MergeTests {
             }
         }
         let pushed = try await tallies()
-        #expect(pushed.contains("version:1/*/responses=3"))
+        #expect(pushed.contains("version:1/*/responses=4"))
+        #expect(pushed.contains("~text/comment/the park=2"))
+        #expect(pushed.contains("~text/comment/=2"))
         try await fixture.database.writer.write { db in
-            try db.execute(sql: "DELETE FROM tallies WHERE dimension LIKE 'version:%'")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v6-version-tallies'")
+            try db.execute(sql: "DELETE FROM tallies WHERE dimension LIKE 'version:%' OR dimension = '~text'")
+            try db.execute(sql: "DROP INDEX tallies_text_counts")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier IN ('v6-version-tallies', 'v8-text-tallies')")
         }
         #expect(try await tallies() != pushed)
         let reopened = try ServerDatabase(directory: fixture.directory.url)

@@ -191,7 +191,13 @@ extension ServerDatabase {
             // A door an officer added on the day (address.add) names the token that added it.
             try db.execute(sql: "ALTER TABLE addresses ADD COLUMN added_by TEXT")
         }
-        migrator.registerMigration("v6-version-tallies", migrate: countVersions)
+        migrator.registerMigration("v6-version-tallies") { db in
+            // Each response's figures in its form version's dimension too.
+            try recount(db) { key, version in
+                key.dimension == TallyKey.allDimension
+                    ? TallyKey(dimension: TallyKey.versionDimension(version), question: key.question, bucket: key.bucket) : nil
+            }
+        }
         migrator.registerMigration("v7-door-locations") { db in
             // Where a door is, when the walk list says: degrees, or British National Grid metres.
             try db.execute(sql: """
@@ -201,12 +207,21 @@ extension ServerDatabase {
                 ALTER TABLE addresses ADD COLUMN northing REAL;
                 """)
         }
+        migrator.registerMigration("v8-text-tallies") { db in
+            // Free text counted by normalised text; the figures read only texts given often enough,
+            // through this index, however many different texts there are.
+            try db.execute(sql: """
+                CREATE INDEX tallies_text_counts ON tallies(campaign, question, count) WHERE dimension = '~text'
+                """)
+            try recount(db) { key, _ in key.dimension == TallyKey.textDimension ? key : nil }
+        }
         return migrator
     }
 
-    /// Counts the responses stored before tallies had a dimension per form version in theirs
-    /// (``TallyKey/versionDimension(_:)``), as the push path would have.
-    private static func countVersions(_ db: Database) throws {
+    /// Adds to the tallies what the responses stored so far contribute in a dimension that came
+    /// after them, as the push path would have counted it: `placed` turns one of a response's keys
+    /// (``Tally/Plan/keys(of:)``) and its form version into the key to count, or `nil`.
+    private static func recount(_ db: Database, _ placed: (TallyKey, String) -> TallyKey?) throws {
         var counts: [[String]: Int] = [:]
         let decoder = JSONDecoder()
         let groups = try Row.fetchAll(db, sql: """
@@ -217,13 +232,15 @@ extension ServerDatabase {
         for group in groups {
             let campaign: String = group["campaign"], version: String = group["form_version"]
             let plan = Tally.Plan(form: try FormDefinition.parse(yaml: group["source"]))
-            let dimension = TallyKey.versionDimension(version)
             let answers = try String.fetchCursor(db, sql: """
                 SELECT answers_json FROM responses WHERE campaign = ? AND form = ? AND form_version = ? AND erased IS NOT 'all'
                 """, arguments: [campaign, group["form"], version])
             while let json = try answers.next() {
                 let decoded = try decoder.decode(Answers.self, from: Data(json.utf8))
-                for key in plan.keys(of: decoded) { counts[[campaign, dimension, key.question, key.bucket], default: 0] += 1 }
+                for key in plan.keys(of: decoded) {
+                    guard let key = placed(key, version) else { continue }
+                    counts[[campaign, key.dimension, key.question, key.bucket], default: 0] += 1
+                }
             }
         }
         for (key, count) in counts {

@@ -209,6 +209,11 @@ struct PushBatch {
             // Every response counts the same buckets in each dimension of its place (see `Tally`).
             let dimensions = form.tallyPlan.dimensions(street: group.street, area: group.area)
             for (key, delta) in counts where delta != 0 {
+                // Free text is counted for the campaign only, in its own dimension.
+                if key.dimension == TallyKey.textDimension {
+                    folded[CampaignTallyKey(campaign: group.campaign, key: key), default: 0] += delta
+                    continue
+                }
                 for dimension in dimensions {
                     let placed = TallyKey(dimension: dimension, question: key.question, bucket: key.bucket)
                     folded[CampaignTallyKey(campaign: group.campaign, key: placed), default: 0] += delta

@@ -25,11 +25,27 @@ extension ServerDatabase {
         let forms = try formVersions(id: info.form, db)
 
         var tallies: [TallyKey: Int] = [:]
-        let tallyRows = try Row.fetchCursor(
-            db, sql: "SELECT dimension, question, bucket, count FROM tallies WHERE campaign = ?", arguments: [campaign]
-        )
+        // Every dimension but free text, which sorts last: one range of the primary key.
+        let tallyRows = try Row.fetchCursor(db, sql: """
+            SELECT dimension, question, bucket, count FROM tallies WHERE campaign = ? AND dimension < ?
+            """, arguments: [campaign, TallyKey.textDimension])
         while let tally = try tallyRows.next() {
             tallies[TallyKey(dimension: tally[0], question: tally[1], bucket: tally[2])] = tally[3]
+        }
+        // Of free text, only what the figures name: each question's answers in all, and the texts
+        // at least `threshold` residents gave (a range of the partial index on counts), however
+        // many different texts residents typed.
+        // (The dimension is written into the SQL so that SQLite may use the partial index.)
+        let text = TallyKey.textDimension
+        for question in Set(forms.flatMap { $0.countedTextQuestions.map(\.name) }) {
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT bucket, count FROM tallies WHERE campaign = ? AND dimension = '\(text)' AND question = ? AND count >= ?
+                UNION ALL
+                SELECT bucket, count FROM tallies WHERE campaign = ? AND dimension = '\(text)' AND question = ? AND bucket = ?
+                """, arguments: [campaign, question, max(threshold, 1), campaign, question, Tally.textAnsweredBucket])
+            while let row = try rows.next() {
+                tallies[TallyKey(dimension: text, question: question, bucket: row[0])] = row[1]
+            }
         }
 
         // The latest knock's outcome per door: SQLite takes a bare column from the row that
@@ -51,38 +67,7 @@ extension ServerDatabase {
         )
         figures.work = try Self.work(campaign: campaign, db)
         figures.map = CampaignMap.compute(addresses: info.addresses, doors: doors)
-        figures.texts = try Self.texts(campaign: campaign, forms: forms, threshold: threshold, db)
         return figures
-    }
-
-    /// The answers to each free-text question that is not sensitive (of any version), counted by
-    /// text: from responses with consent that are not erased whole. A scan of those responses,
-    /// reading only the free-text fields.
-    static func texts(campaign: String, forms: [FormDefinition], threshold: Int, _ db: Database) throws -> [TextCounts] {
-        var questions: [Question] = []
-        var answers: [String: [String]] = [:]
-        for form in forms.reversed() {
-            let texts = form.questions.filter { $0.type == .text && !$0.sensitive }
-            guard !texts.isEmpty else { continue }
-            for question in texts where !questions.contains(where: { $0.name == question.name }) { questions.append(question) }
-            var sql = "SELECT " + texts.map { _ in "json_extract(answers_json, ?)" }.joined(separator: ", ")
-            sql += " FROM responses WHERE campaign = ? AND form = ? AND form_version = ? AND erased IS NOT 'all'"
-            var arguments: [(any DatabaseValueConvertible)?] = texts.map { "$.\"\($0.name)\"" }
-            arguments += [campaign, form.id, form.version]
-            if let consent = form.consent, case .text(let given) = FormDefinition.consentGiven {
-                sql += " AND json_extract(answers_json, ?) = ?"
-                arguments += ["$.\"\(consent)\"", given]
-            }
-            let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
-            while let row = try rows.next() {
-                for (index, question) in texts.enumerated() {
-                    if let text: String = row[index] { answers[question.name, default: []].append(text) }
-                }
-            }
-        }
-        return questions.map { question in
-            TextCounts.count(name: question.name, label: question.label, answers: answers[question.name] ?? [], threshold: threshold)
-        }
     }
 
     /// Knocks and surveys per token (by name) and knocks per hour of the server's day.

@@ -1,4 +1,5 @@
-import DoorstepCore
+@testable import DoorstepCore
+import DoorstepTestSupport
 @testable import DoorstepReport
 import Foundation
 import Testing
@@ -163,5 +164,26 @@ struct MapTests {
         let figures = try Self.figures(walkList, surveyed: ["a": "safe"])
         #expect(figures.map == nil)
         #expect(!CampaignReport(aggregates: figures).html().contains("Where the doors are"))
+    }
+}
+
+@Suite("Free text normalised")
+struct TextNormalisationTests {
+    @Test("The one-pass reading of ASCII text gives what Foundation's reading gives, for every ASCII character")
+    func asciiMatchesFoundation() throws {
+        let seed = SeededGenerator.seed()
+        var random = SeededGenerator(seed: seed)
+        let alphabet = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
+        for trial in 0..<5_000 {
+            let text = String((0..<Int.random(in: 0...12, using: &random)).map { _ in
+                // Mostly letters and spaces, with every other character now and then.
+                Bool.random(using: &random) ? alphabet.randomElement(using: &random)! : " aZ.,!?\t".randomElement(using: &random)!
+            })
+            let fast = try #require(TextCounts.normaliseASCII(text))
+            #expect(fast == TextCounts.normaliseUnicode(text), "seed \(seed), trial \(trial): \(text.debugDescription)")
+        }
+        #expect(TextCounts.normaliseASCII("Café") == nil)
+        #expect(TextCounts.normalise("  The   PARK. ") == "the park")
+        #expect(TextCounts.normalise("«Café du Parc»!") == "café du parc")
     }
 }

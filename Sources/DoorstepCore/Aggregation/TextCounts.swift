@@ -50,8 +50,45 @@ public struct TextCounts: Codable, Sendable, Hashable {
     /// The text as it is counted: trimmed, runs of spaces made one, in lower case, without the
     /// full stops, commas and other punctuation at its ends.
     public static func normalise(_ text: String) -> String {
+        normaliseASCII(text) ?? normaliseUnicode(text)
+    }
+
+    /// ``normalise(_:)`` of any text, with Foundation's notions of case, spaces and punctuation.
+    static func normaliseUnicode(_ text: String) -> String {
         let words = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
         let edges = CharacterSet.punctuationCharacters.union(.whitespaces)
         return words.trimmingCharacters(in: edges)
+    }
+
+    /// ``normalise(_:)`` of a text all in ASCII (as most answers are) in one pass over its bytes;
+    /// `nil` for any other text. Punctuation is what Unicode calls so (`$+<=>^`|~` are symbols).
+    static func normaliseASCII(_ text: String) -> String? {
+        let result = text.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                switch byte {
+                case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D:
+                    pendingSpace = !out.isEmpty
+                default:
+                    if pendingSpace { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte)
+                }
+            }
+            func isPunctuation(_ byte: UInt8) -> Bool {
+                switch byte {
+                case 0x21...0x23, 0x25...0x2A, 0x2C...0x2F, 0x3A, 0x3B, 0x3F, 0x40, 0x5B...0x5D, 0x5F, 0x7B, 0x7D: true
+                default: false
+                }
+            }
+            var start = 0, end = out.count
+            while start < end, isPunctuation(out[start]) || out[start] == 0x20 { start += 1 }
+            while end > start, isPunctuation(out[end - 1]) || out[end - 1] == 0x20 { end -= 1 }
+            return String(decoding: out[start..<end], as: UTF8.self)
+        }
+        return result ?? nil
     }
 }

@@ -64,15 +64,47 @@ struct MapChart {
         ("revisit", "Revisit", "#b54708"), ("no_answer", "No answer", "#667085"), ("not_knocked", "Not knocked", "#ffffff"),
     ]
 
-    /// The share a street is shaded by; `nil` when hidden or it has no base.
-    func share(of street: String) -> Double? {
-        guard let figures = streets[street] else { return nil }
+    /// What a street is shaded by.
+    enum Shade: Equatable {
+        /// A share, 0–100.
+        case share(Double)
+        /// Hidden in a viewer's copy.
+        case hidden
+        /// No base yet: no doors on the list, or nobody there answered the question.
+        case noBase
+
+        /// The figure as `data-percent` gives it.
+        var data: String {
+            switch self {
+            case .share(let percent): HTML.decimal(percent, places: 1)
+            case .hidden: "hidden"
+            case .noBase: "none"
+            }
+        }
+
+        /// The figure as the street's tooltip gives it.
+        var text: String {
+            switch self {
+            case .share(let percent): HTML.percent(percent)
+            case .hidden: "hidden"
+            case .noBase: "no answers yet"
+            }
+        }
+    }
+
+    /// The figure a street is shaded by.
+    func shade(of street: String) -> Shade {
+        guard let figures = streets[street] else { return .noBase }
+        let base: Int?, part: Int?
         switch shading {
         case .surveyed:
-            return ReportText.share(figures.funnel.surveyed, of: figures.funnel.addresses)
-        case .answer(let question, let choice):
-            return figures.questions.first { $0.name == question }?.choices.first { $0.name == choice }?.percent
+            (base, part) = (figures.funnel.addresses, figures.funnel.surveyed)
+        case .answer(let name, let choice):
+            let question = figures.questions.first { $0.name == name }
+            (base, part) = (question?.answered ?? 0, question?.choices.first { $0.name == choice }?.count ?? 0)
         }
+        guard let base, let part else { return .hidden }
+        return ReportText.share(part, of: base).map(Shade.share) ?? .noBase
     }
 
     /// The shade of a share: 0–20% the lightest, 80–100% the darkest.
@@ -99,13 +131,16 @@ struct MapChart {
         for street in map.streets {
             let path = street.points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(x($0.element[0])) \(y($0.element[1]))" }.joined()
             let dot = street.points.count == 1 ? "l0.01 0" : ""
-            let share = share(of: street.name)
-            let data = #" data-street="\#(HTML.escape(street.name))" data-percent="\#(share.map { HTML.decimal($0, places: 1) } ?? "hidden")""#
-            body += "<g><title>\(HTML.escape(street.name)): \(share.map(HTML.percent) ?? "hidden")</title>"
+            let shade = shade(of: street.name)
+            let data = #" data-street="\#(HTML.escape(street.name))" data-percent="\#(shade.data)""#
+            body += "<g><title>\(HTML.escape(street.name)): \(shade.text)</title>"
             body += #"<path d="\#(path)\#(dot)" fill="none" stroke="\#(Palette.muted)" stroke-width="11" stroke-linecap="round" stroke-linejoin="round"/>"#
-            if let share {
+            switch shade {
+            case .share(let share):
                 body += #"<path class="street"\#(data) d="\#(path)\#(dot)" fill="none" stroke="\#(Self.shade(share))" stroke-width="8" stroke-linecap="round" stroke-linejoin="round"/>"#
-            } else {
+            case .noBase:
+                body += #"<path class="street"\#(data) d="\#(path)\#(dot)" fill="none" stroke="\#(Self.paper)" stroke-width="8" stroke-linecap="round" stroke-linejoin="round"/>"#
+            case .hidden:
                 body += #"<path class="street"\#(data) d="\#(path)\#(dot)" fill="none" stroke="white" stroke-width="8" stroke-linecap="round" stroke-linejoin="round"/>"#
                 body += #"<path d="\#(path)\#(dot)" fill="none" stroke="\#(Palette.muted)" stroke-width="2" stroke-dasharray="4 4"/>"#
             }
@@ -136,6 +171,11 @@ struct MapChart {
         }
         body += #"<line x1="\#(BarChart.rounded(legendX))" y1="\#(legendY - 4)" x2="\#(BarChart.rounded(legendX + 22))" y2="\#(legendY - 4)" stroke="\#(Palette.muted)" stroke-width="2" stroke-dasharray="4 4"/>"#
         body += #"<text x="\#(BarChart.rounded(legendX + 26))" y="\#(legendY)" font-size="11" fill="\#(Palette.muted)">hidden</text>"#
+        if map.streets.contains(where: { shade(of: $0.name) == .noBase }) {
+            legendY += 20
+            body += #"<rect x="0" y="\#(legendY - 10)" width="22" height="12" fill="\#(Self.paper)" stroke="\#(Palette.muted)" stroke-width="1.5"/>"#
+            body += #"<text x="26" y="\#(legendY)" font-size="11" fill="\#(Palette.muted)">no answer there yet</text>"#
+        }
         if !map.doors.isEmpty {
             legendY += 20
             body += #"<text x="0" y="\#(legendY)" font-size="12" fill="\#(Palette.text)">Doors:</text>"#

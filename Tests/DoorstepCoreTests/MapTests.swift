@@ -99,6 +99,7 @@ struct MapTests {
     func streetsAreShadedByTheirFigures() throws {
         let walkList = Self.street("Long Road", start: (449_000, 520_000), doors: 10, prefix: "l")
             + Self.street("Short Lane", start: (449_000, 520_100), doors: 6, prefix: "s")
+            + Self.street("Empty Row", start: (449_000, 520_200), doors: 4, prefix: "e")
         var surveyed: [String: String] = [:]
         for index in 0..<9 { surveyed["l\(index)"] = index < 6 ? "safe" : "unsafe" }
         surveyed["s0"] = "unsafe"
@@ -113,11 +114,13 @@ struct MapTests {
         #expect(drawn.streets["Short Lane"]?.percent == "33.3")
         #expect(drawn.streets["Short Lane"]?.stroke == MapChart.shades[1])
         #expect(drawn.doors.filter { $0 == "surveyed" }.count == 11)
-        #expect(drawn.doors.filter { $0 == "not_knocked" }.count == 5)
+        #expect(drawn.doors.filter { $0 == "not_knocked" }.count == 9)
+        #expect(drawn.streets["Empty Row"]?.percent == "0")
 
         let byAnswer = try Self.drawn(CampaignReport(aggregates: figures, mapShading: .answer(question: "feel", choice: "unsafe")).html())
         #expect(byAnswer.streets["Long Road"]?.percent == "33.3")
         #expect(byAnswer.streets["Short Lane"]?.percent == "100")
+        #expect(byAnswer.streets["Empty Row"]?.percent == "none", "nobody there answered: no figure, not a hidden one")
 
         let viewer = CampaignReport(aggregates: figures.suppressed()).html()
         try ReportTests.expectSelfContained(viewer)

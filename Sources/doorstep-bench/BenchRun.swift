@@ -63,7 +63,7 @@ final class BenchRun {
             defer { pushed.server.stop() }
             if phases.contains(.naive) { try await naive(pushed) }
             if phases.contains(.limit) { try await limit(pushed) }
-            if phases.contains(.pull) { try pull(pushed) }
+            if phases.contains(.pull) { try await pull(pushed) }
             if phases.contains(.latency) { try latency(pushed) }
         }
         if phases.contains(.aggregates) { try await aggregates() }

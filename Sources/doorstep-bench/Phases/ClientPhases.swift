@@ -1,11 +1,13 @@
 import DoorstepCore
 import DoorstepStore
+import DoorstepTransport
 import Foundation
 
 extension BenchRun {
     /// Every response pulled to a fresh device: `doorstep login` with an organiser token, then a
-    /// timed `doorstep sync`.
-    func pull(_ pushed: PushedData) throws {
+    /// timed `doorstep sync`; then the decoding of the same pages on its own, by the client's
+    /// reader and by `JSONDecoder`.
+    func pull(_ pushed: PushedData) async throws {
         let home = path("home-organiser")
         try tools.client(["login", "--home", home.path, "--server", pushed.server.url, "--token", scenario.organiserToken])
         Log.line("Timing doorstep sync of a fresh organiser device")
@@ -17,9 +19,55 @@ extension BenchRun {
         }
         let seconds = exit.elapsed.seconds
         Log.line("Pulled \(pulled) responses in \(format(seconds)) s")
+        let decoding = try await pullDecoding(server: pushed.server.url)
         report.pull = BenchReport.Pull(
             responses: pulled, seconds: seconds, responsesPerSecond: Double(pulled) / seconds,
-            clientPeakMemory: exit.peakMemory, clientCPUSeconds: exit.cpuSeconds
+            clientPeakMemory: exit.peakMemory, clientCPUSeconds: exit.cpuSeconds, decoding: decoding
+        )
+    }
+
+    /// Fetches every pull page an organiser's device would (pages of the sync's size), then times
+    /// decoding them all, in this process, with ``PullResponse/decode(json:)`` and with
+    /// `JSONDecoder`, the best of three runs each; checks both give the same pages.
+    func pullDecoding(server: String) async throws -> BenchReport.PullDecoding {
+        guard let base = URL(string: server) else { throw BenchError.serverDidNotStart(server) }
+        let client = try HTTPClient()
+        let headers = [("Authorization", "Bearer \(scenario.organiserToken)"), ("Accept", "application/json")]
+        var pages: [Data] = []
+        var cursor: Int64 = 0
+        while true {
+            var components = URLComponents(url: base.appendingPathComponent("v1/pull"), resolvingAgainstBaseURL: false)!
+            components.queryItems = [URLQueryItem(name: "cursor", value: String(cursor)), URLQueryItem(name: "limit", value: "5000")]
+            let response = try await client.perform(HTTPRequest(method: .get, url: components.url!, headers: headers))
+            guard response.status == 200 else {
+                throw BenchError.requestFailed("a pull answered \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))")
+            }
+            pages.append(response.body)
+            let page = try PullResponse.decode(json: response.body)
+            cursor = page.cursor
+            if !page.more { break }
+        }
+        let responses = try pages.reduce(0) { $0 + (try PullResponse.decode(json: $1)).responses.count }
+        Log.line("Timing the decoding of \(pages.count) pull pages (\(responses) responses)")
+        func best(_ decode: (Data) throws -> PullResponse) throws -> (milliseconds: Double, pages: [PullResponse]) {
+            var times: [Double] = []
+            var decoded: [PullResponse] = []
+            for _ in 0..<3 {
+                let (result, elapsed) = try timed { try pages.map(decode) }
+                times.append(elapsed.seconds * 1000)
+                decoded = result
+            }
+            return (times.min() ?? 0, decoded)
+        }
+        let reader = try best { try PullResponse.decode(json: $0) }
+        let foundation = try best { try JSONDecoder().decode(PullResponse.self, from: $0) }
+        guard reader.pages == foundation.pages else {
+            throw BenchError.wrongResult("the pull reader and JSONDecoder read the pages differently")
+        }
+        Log.line("Decoded in \(format(reader.milliseconds)) ms by the pull reader, \(format(foundation.milliseconds)) ms by JSONDecoder")
+        return BenchReport.PullDecoding(
+            pages: pages.count, responses: responses, bytes: pages.reduce(0) { $0 + $1.count },
+            readerMilliseconds: reader.milliseconds, jsonDecoderMilliseconds: foundation.milliseconds
         )
     }
 

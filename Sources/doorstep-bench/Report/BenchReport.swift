@@ -99,6 +99,18 @@ struct BenchReport: Codable {
         var responsesPerSecond: Double
         var clientPeakMemory: Int
         var clientCPUSeconds: Double
+        /// The same pages decoded on their own.
+        var decoding: PullDecoding?
+    }
+
+    /// Every pull page of the fresh device, decoded in one process by the client's reader and by
+    /// `JSONDecoder` (the best of three runs each).
+    struct PullDecoding: Codable {
+        var pages: Int
+        var responses: Int
+        var bytes: Int
+        var readerMilliseconds: Double
+        var jsonDecoderMilliseconds: Double
     }
 
     /// `GET /v1/campaigns/ID/aggregates` over a large campaign.

@@ -81,6 +81,13 @@ enum Table {
         }
         if let pull = report.pull {
             add("pull: fresh organiser device", String(format: "%.2f s  %@ responses/s  peak %@", pull.seconds, perSecond(pull.responsesPerSecond), mb(pull.clientPeakMemory)))
+            if let decoding = pull.decoding {
+                add("  decoding its \(decoding.pages) pages", String(
+                    format: "%.0f ms pull reader, %.0f ms JSONDecoder (%.1fx; %@)", decoding.readerMilliseconds,
+                    decoding.jsonDecoderMilliseconds, decoding.jsonDecoderMilliseconds / max(decoding.readerMilliseconds, 0.001),
+                    formatBytes(decoding.bytes)
+                ))
+            }
         }
         if let aggregates = report.aggregates {
             add("aggregates: \(aggregates.responses) responses", String(format: "median %.0f ms over %d queries  (%@)", aggregates.queryMedianMilliseconds, aggregates.queryRuns.count, formatBytes(aggregates.bodyBytes)))

@@ -135,6 +135,8 @@ let package = Package(
         .testTarget(
             name: "DoorstepCoreTests",
             dependencies: ["DoorstepCore", "DoorstepReport", "DoorstepTestSupport"],
+            // Read from the source tree by `ValidationCorpus`.
+            exclude: ["Corpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

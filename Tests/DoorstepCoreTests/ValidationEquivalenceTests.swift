@@ -5,7 +5,8 @@ import Testing
 
 /// Validation and tally contributions were rewritten to read answers by position and to work
 /// out per form what they need once. On random answers — valid, loose and wrong — they must
-/// give exactly what the former code (kept in `ReferenceValidation.swift`) gave.
+/// give exactly what the former code gave, as saved in `Corpus/validation.json`
+/// (``ValidationCorpus``), and agree with themselves on fresh random answers.
 @Suite("Validation and tallies equivalence")
 struct ValidationEquivalenceTests {
     static let sampleForms = ["community-safety.yaml", "safe-and-well.yaml", "women-girls-safety.yaml"]
@@ -193,57 +194,82 @@ struct ValidationEquivalenceTests {
         }
     }
 
+    /// The corpus's forms by id: the saved sources, and the form with repeated names.
+    static func corpusForms(_ corpus: ValidationCorpus) throws -> [String: FormDefinition] {
+        var forms = try corpus.forms.mapValues { try FormDefinition.parse(yaml: $0) }
+        forms[repeatedNames.id] = repeatedNames
+        return forms
+    }
+
     @Test func validationGivesWhatItGaveBefore() throws {
-        let seed = SeededGenerator.seed()
-        print("validationGivesWhatItGaveBefore seed: \(seed)")
-        var random = SeededGenerator(seed: seed)
-        for form in try Self.forms() {
-            let today = "2026-11-23"
-            let validator = AnswerValidator(form: form, today: today)
-            let reference = ReferenceAnswerValidator(form: form, today: today)
-            var valid = 0
-            for trial in 0..<1_500 {
-                let answers = Self.answers(form, &random)
-                let erased = random.next() % 4 == 0
-                let result = validator.validate(answers, personalDataErased: erased)
-                if case .success = result { valid += 1 }
-                #expect(result == reference.validate(answers, personalDataErased: erased), "seed \(seed), form \(form.id), trial \(trial): \(answers)")
-                #expect(
-                    validator.validateInFormOrder(answers, personalDataErased: erased).map(validator.answers(inFormOrder:)) == result,
-                    "seed \(seed), form \(form.id), trial \(trial)"
-                )
+        let corpus = try ValidationCorpus.load()
+        let forms = try Self.corpusForms(corpus)
+        var validators: [String: AnswerValidator] = [:]
+        #expect(corpus.cases.count == 1_500)
+        for (index, entry) in corpus.cases.enumerated() {
+            let form = try #require(forms[entry.form])
+            let validator = validators[form.id] ?? AnswerValidator(form: form, today: corpus.today)
+            validators[form.id] = validator
+            let answers = ValidationCorpus.answers(entry.answers)
+            let expected: Result<Answers, AnswerProblems> = if let valid = entry.valid {
+                .success(ValidationCorpus.answers(valid))
+            } else {
+                .failure(AnswerProblems(problems: (entry.problems ?? []).map { AnswerProblem(question: $0[0], message: $0[1]) }))
             }
-            // Both outcomes are well exercised.
-            #expect(valid >= 10 && valid < 1_490, "form \(form.id): \(valid) of 1,500 valid")
+            #expect(validator.validate(answers, personalDataErased: entry.personalDataErased) == expected, "case \(index): \(answers)")
         }
+        // Both outcomes are well exercised.
+        #expect(corpus.cases.filter { $0.valid != nil }.count >= 100)
+        #expect(corpus.cases.filter { $0.problems != nil }.count >= 1_000)
     }
 
     @Test func contributionsAreWhatTheyWereBefore() throws {
+        let corpus = try ValidationCorpus.load()
+        let forms = try Self.corpusForms(corpus)
+        // The former code had no version or free-text dimension; the keys in every other one are the same.
+        func withoutNewDimensions(_ keys: [TallyKey]) -> [TallyKey] {
+            keys.filter { !$0.dimension.hasPrefix("version:") && $0.dimension != TallyKey.textDimension }
+        }
+        for (index, entry) in corpus.cases.enumerated() {
+            let form = try #require(forms[entry.form])
+            let raw = ValidationCorpus.answers(entry.answers)
+            #expect(
+                withoutNewDimensions(Tally.contributions(of: raw, form: form, street: entry.street, area: entry.area))
+                    == entry.contributions.tallyKeys,
+                "case \(index): \(raw)"
+            )
+            let validator = AnswerValidator(form: form, today: corpus.today)
+            guard case .success(let values) = validator.validateInFormOrder(raw) else {
+                #expect(entry.validContributions == nil, "case \(index)")
+                continue
+            }
+            let plan = Tally.Plan(form: form)
+            let valid = validator.answers(inFormOrder: values)
+            #expect(
+                withoutNewDimensions(plan.contributions(of: valid, street: entry.street, area: entry.area))
+                    == entry.validContributions?.tallyKeys, "case \(index)"
+            )
+        }
+    }
+
+    /// What the two readings of answers (by name and in form order) give agrees, on fresh answers.
+    @Test func bothReadingsAgree() throws {
         let seed = SeededGenerator.seed()
-        print("contributionsAreWhatTheyWereBefore seed: \(seed)")
+        print("bothReadingsAgree seed: \(seed)")
         var random = SeededGenerator(seed: seed)
         for form in try Self.forms() {
             let validator = AnswerValidator(form: form, today: "2026-11-23")
             let plan = Tally.Plan(form: form)
             for trial in 0..<1_500 {
-                let street: String? = [nil, "High Street", "  ", " Mill Lane "][trial % 4]
-                let area: String? = [nil, "West", ""][trial % 3]
-                // Merged answers are usually valid, but a correction can store anything of the right shape.
-                let raw = Self.answers(form, &random)
-                // The former code had no version or free-text dimension; the keys in every other one are the same.
-                func withoutVersion(_ keys: [TallyKey]) -> [TallyKey] {
-                    keys.filter { !$0.dimension.hasPrefix("version:") && $0.dimension != TallyKey.textDimension }
-                }
+                let answers = Self.answers(form, &random)
+                let erased = random.next() % 4 == 0
+                let result = validator.validate(answers, personalDataErased: erased)
                 #expect(
-                    withoutVersion(Tally.contributions(of: raw, form: form, street: street, area: area))
-                        == ReferenceTally.contributions(of: raw, form: form, street: street, area: area),
-                    "seed \(seed), form \(form.id), trial \(trial): \(raw)"
+                    validator.validateInFormOrder(answers, personalDataErased: erased).map(validator.answers(inFormOrder:)) == result,
+                    "seed \(seed), form \(form.id), trial \(trial)"
                 )
-                guard case .success(let values) = validator.validateInFormOrder(raw) else { continue }
-                let valid = validator.answers(inFormOrder: values)
-                let expected = ReferenceTally.contributions(of: valid, form: form, street: street, area: area)
-                #expect(withoutVersion(plan.contributions(of: valid, street: street, area: area)) == expected, "seed \(seed), form \(form.id), trial \(trial)")
-                #expect(plan.keys(inFormOrder: values) == plan.keys(of: valid), "seed \(seed), form \(form.id), trial \(trial)")
+                guard case .success(let values) = validator.validateInFormOrder(answers) else { continue }
+                #expect(plan.keys(inFormOrder: values) == plan.keys(of: validator.answers(inFormOrder: values)), "seed \(seed), form \(form.id), trial \(trial)")
             }
         }
     }
@@ -259,16 +285,17 @@ struct ValidationEquivalenceTests {
             choiceLists: [:]
         )
         let validator = AnswerValidator(form: form, today: "2026-11-23")
-        let reference = ReferenceAnswerValidator(form: form, today: "2026-11-23")
-        for answers: Answers in [["\u{212A}ey": .text("k")], ["cafe\u{301}": .text("c")], ["Key": .text("k"), "kEY": .text("x")]] {
-            #expect(validator.validate(answers) == reference.validate(answers))
-        }
+        // What the former code gave.
+        #expect(validator.validate(["\u{212A}ey": .text("k")]) == .success(["Key": .text("k")]))
+        #expect(validator.validate(["cafe\u{301}": .text("c")]) == .success(["caf\u{E9}": .text("c")]))
+        #expect(validator.validate(["Key": .text("k"), "kEY": .text("x")]) == .failure(AnswerProblems(problems: [
+            AnswerProblem(question: "kEY", message: "There is no such question in form names version 1."),
+        ])))
     }
 
     @Test func longMultiSelectsCountEachChoiceOnce() {
         let question = Question(name: "follow_up_who", type: .selectMultiple(list: "w"), label: "Who")
         let chosen = (0..<500).map { ["police", "fire", "", "police"][$0 % 4] }
         #expect(Tally.buckets(of: .list(chosen), for: question) == ["police", "fire"])
-        #expect(ReferenceTally.buckets(of: .list(chosen), for: question) == ["police", "fire"])
     }
 }

@@ -172,6 +172,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "sync-server/Tests/DoorstepServerTests",
+            // Read from the source tree by `PushReaderCorpus`.
+            exclude: ["Corpus"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

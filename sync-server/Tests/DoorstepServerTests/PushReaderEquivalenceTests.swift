@@ -5,52 +5,33 @@ import Foundation
 import Testing
 
 /// The push body reader reads operations straight from the bytes; the reader it replaced built a
-/// tree of values first (kept in `ReferencePushReader.swift`). On valid bodies and on thousands of
-/// mutated ones, both must read the same request and texts, or refuse with the same sentence.
+/// tree of values first. On valid bodies and on mutated ones it must read the same request and
+/// texts as that reader did, or refuse with the same sentence, as saved in
+/// `Corpus/push-reader.json` (``PushReaderCorpus``); on fresh mutated bodies it must hold together.
 @Suite("Push reader equivalence")
 struct PushReaderEquivalenceTests {
-    enum Outcome: Equatable, CustomStringConvertible {
-        case read(PushRequest, [String])
-        case refused(String)
-
-        var description: String {
-            switch self {
-            case .read(let request, let texts): "read \(request.operations.count) operations, \(texts.count) texts"
-            case .refused(let message): "refused: \(message)"
-            }
-        }
-    }
-
-    static func outcome(_ body: [UInt8], reader: (UnsafeBufferPointer<UInt8>) throws -> (PushRequest, [String])) -> Outcome {
+    /// What the reader makes of a body, as the corpus writes it.
+    static func outcome(_ body: [UInt8]) -> String {
         body.withUnsafeBufferPointer { bytes in
             do {
-                let (request, texts) = try reader(bytes)
-                return .read(request, texts)
+                let (request, texts) = try PushRequestReader.read(bytes)
+                return PushReaderCorpus.render(request, texts: texts)
             } catch let error as APIError {
-                return .refused(error.message)
+                return PushReaderCorpus.refused(error.message)
             } catch {
-                return .refused("unexpected \(error)")
+                return PushReaderCorpus.refused("unexpected \(error)")
             }
         }
     }
 
-    static func compare(_ body: [UInt8], _ note: @autoclosure () -> String) {
-        let new = outcome(body) { try PushRequestReader.read($0) }
-        let reference = outcome(body) { try ReferencePushRequestReader.read($0) }
-        #expect(equivalent(new, reference), "\(note()): \(String(decoding: body.prefix(300), as: UTF8.self))")
-        // The ids found while checking the body, for searching the log early, are the ids read.
-        if case .read(let request, _) = new {
-            let ids = body.withUnsafeBufferPointer { try? PushBody(checking: $0).ids }
-            #expect(ids == request.operations.map(\.id), "\(note())")
-        }
-    }
-
-    /// The same outcome; where several answers of one operation are faulty, the reference names
-    /// whichever its dictionary met first, so any of them will do.
-    static func equivalent(_ new: Outcome, _ reference: Outcome) -> Bool {
+    /// The same outcome; where several answers of one operation are faulty, the former reader
+    /// named whichever its dictionary met first, so any of them will do.
+    static func equivalent(_ new: String, _ reference: String) -> Bool {
         guard new != reference else { return true }
-        guard case .refused(let newMessage) = new, case .refused(let referenceMessage) = reference else { return false }
-        func operationOfFaultyAnswer(_ message: String) -> Substring? {
+        let refused = PushReaderCorpus.refused("")
+        guard new.hasPrefix(refused), reference.hasPrefix(refused) else { return false }
+        let (newMessage, referenceMessage) = (new.dropFirst(refused.count), reference.dropFirst(refused.count))
+        func operationOfFaultyAnswer(_ message: Substring) -> Substring? {
             guard message.hasSuffix(".") , message.contains("expected an answer: a string, a number or an array of strings"),
                 let range = message.range(of: ".payload.answers.")
             else { return nil }
@@ -131,62 +112,49 @@ struct PushReaderEquivalenceTests {
         return body
     }
 
-    @Test func validBodiesReadTheSame() throws {
-        let seed = SeededGenerator.seed()
-        var random = SeededGenerator(seed: seed)
-        for (index, body) in try Self.seeds(&random).enumerated() {
-            Self.compare(body, "seed \(seed), body \(index)")
+    @Test func bodiesReadOrFailAsBefore() throws {
+        let corpus = try PushReaderCorpus.load()
+        let bodies = corpus.cases.filter { $0.kind == "body" }
+        #expect(bodies.count == 710)
+        #expect(bodies.filter { $0.expected.hasPrefix("read ") }.count >= 20, "some bodies are read")
+        for (index, entry) in bodies.enumerated() {
+            let outcome = Self.outcome(entry.bytes)
+            #expect(Self.equivalent(outcome, entry.expected), "body \(index): \(String(decoding: entry.bytes.prefix(300), as: UTF8.self))\n got \(outcome.prefix(300))\n was \(entry.expected.prefix(300))")
         }
     }
 
-    @Test func mutatedBodiesReadOrFailTheSame() throws {
+    @Test func loggedOperationsReadAsBefore() throws {
+        let corpus = try PushReaderCorpus.load()
+        for (index, entry) in corpus.cases.filter({ $0.kind == "operation" }).enumerated() {
+            let text = String(decoding: entry.bytes, as: UTF8.self)
+            #expect(PushReaderCorpus.render(PushRequestReader.operation(text: text)) == entry.expected, "operation \(index): \(text)")
+        }
+    }
+
+    @Test func storedAnswerObjectsReadAsBefore() throws {
+        let corpus = try PushReaderCorpus.load()
+        for (index, entry) in corpus.cases.filter({ $0.kind == "answers" }).enumerated() {
+            let text = String(decoding: entry.bytes, as: UTF8.self)
+            #expect(PushReaderCorpus.render(FieldWriteRow.answerObject(text)) == entry.expected, "answers \(index): \(text)")
+        }
+    }
+
+    /// Fresh mutated bodies: whatever the reader makes of them, the ids it found while checking a
+    /// body (to search the log early) are the ids it read, and it reads the same the second time.
+    @Test func mutatedBodiesHoldTogether() throws {
         let seed = SeededGenerator.seed()
-        print("mutatedBodiesReadOrFailTheSame seed: \(seed)")
+        print("mutatedBodiesHoldTogether seed: \(seed)")
         var random = SeededGenerator(seed: seed)
         let seeds = try Self.seeds(&random)
         for trial in 0..<4_000 {
             var body = seeds[trial % seeds.count]
             for _ in 0...(random.next() % 3) { body = Self.mutate(body, &random) }
-            Self.compare(body, "seed \(seed), trial \(trial)")
-        }
-    }
-
-    @Test func loggedOperationsReadTheSame() throws {
-        let seed = SeededGenerator.seed()
-        var random = SeededGenerator(seed: seed)
-        for trial in 0..<1_000 {
-            let operation = PushDecodingTests.randomOperation(&random, trial)
-            var text = Array(JSONText.operation(operation).utf8)
-            if trial % 2 == 1 { text = Self.mutate(text, &random) }
-            let string = String(decoding: text, as: UTF8.self)
-            #expect(
-                PushRequestReader.operation(text: string) == ReferencePushRequestReader.operation(text: string),
-                "seed \(seed), trial \(trial): \(string)"
-            )
-        }
-    }
-
-    @Test func storedAnswerObjectsReadTheSame() throws {
-        let seed = SeededGenerator.seed()
-        var random = SeededGenerator(seed: seed)
-        let base = Array(#"{"a":"x","b":null,"c":["p","q"],"d":3,"e":2.5,"f":true,"g":{},"h":[1]}"#.utf8)
-        for trial in 0..<1_000 {
-            let text = trial == 0 ? base : Self.mutate(base, &random)
-            let string = String(decoding: text, as: UTF8.self)
-            #expect(FieldWriteRow.answerObject(string) == Self.referenceAnswerObject(string), "seed \(seed), trial \(trial): \(string)")
-        }
-    }
-
-    /// `FieldWriteRow.answerObject` as it was written over the reference parser.
-    static func referenceAnswerObject(_ json: String) -> [String: AnswerValue?]? {
-        var utf8 = json
-        return utf8.withUTF8 { bytes -> [String: AnswerValue?]? in
-            guard case .object(let members) = try? ReferenceJSONParser.parse(bytes) else { return nil }
-            var answers: [String: AnswerValue?] = [:]
-            for (name, value) in members {
-                answers[name] = value == .null ? .some(nil) : try? ReferencePushRequestReader.Node(value, path: name).answer()
+            let read = body.withUnsafeBufferPointer { try? PushRequestReader.read($0) }
+            if let read {
+                let ids = body.withUnsafeBufferPointer { try? PushBody(checking: $0).ids }
+                #expect(ids == read.request.operations.map(\.id), "seed \(seed), trial \(trial)")
             }
-            return answers
+            #expect(Self.outcome(body) == Self.outcome(body), "seed \(seed), trial \(trial)")
         }
     }
 }

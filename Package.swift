@@ -113,6 +113,13 @@ let package = Package(
         ),
 
         // MARK: Benchmark.
+        // The readers of untrusted bytes under libFuzzer (scripts/fuzz), or a replay of inputs.
+        .executableTarget(
+            name: "doorstep-fuzz",
+            dependencies: ["DoorstepServer", "DoorstepCore"],
+            path: "sync-server/Sources/doorstep-fuzz",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "doorstep-bench",
             dependencies: [

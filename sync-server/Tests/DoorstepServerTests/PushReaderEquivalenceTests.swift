@@ -157,4 +157,19 @@ struct PushReaderEquivalenceTests {
             #expect(Self.outcome(body) == Self.outcome(body), "seed \(seed), trial \(trial)")
         }
     }
+
+    /// The fuzz target's short form (`scripts/fuzz` runs it under libFuzzer in a release build
+    /// with AddressSanitizer): every saved input and fresh mutations of them, read every way.
+    @Test func fuzzTargetShortForm() throws {
+        let seed = SeededGenerator.seed()
+        print("fuzzTargetShortForm seed: \(seed)")
+        var random = SeededGenerator(seed: seed)
+        let inputs = try PushReaderCorpus.load().cases.map(\.bytes)
+        for input in inputs { input.withUnsafeBufferPointer(ReaderFuzzing.read) }
+        for trial in 0..<2_000 {
+            var input = inputs[trial % inputs.count]
+            for _ in 0...(random.next() % 3) where !input.isEmpty { input = Self.mutate(input, &random) }
+            input.withUnsafeBufferPointer(ReaderFuzzing.read)
+        }
+    }
 }

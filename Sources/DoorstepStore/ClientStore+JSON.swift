@@ -1,11 +1,10 @@
+import DoorstepCore
 import Foundation
 
 extension ClientStore {
     /// JSON text of a stored value (answers, notes, operations), keys sorted so equal values store equally.
     static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try JSONEncoder.wire.encode(value), as: UTF8.self)
     }
 
     /// A value read back from stored JSON text.

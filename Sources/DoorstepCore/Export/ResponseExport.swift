@@ -141,9 +141,5 @@ public struct ResponseExport: Sendable {
         "[" + (try responses.map(jsonObject).joined(separator: ",\n")) + "]\n"
     }
 
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    private static var encoder: JSONEncoder { .wire }
 }

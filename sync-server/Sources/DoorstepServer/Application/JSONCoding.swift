@@ -33,9 +33,7 @@ extension Response {
     ///
     /// - Throws: `EncodingError` for a value JSON cannot hold, such as a number that is not finite.
     static func encodedJSON(_ value: some Encodable) throws -> ByteBuffer {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return ByteBuffer(bytes: try encoder.encode(value))
+        ByteBuffer(bytes: try JSONEncoder.wire.encode(value))
     }
 
     /// The JSON body of `error`: ``DoorstepCore/ErrorBody``, which always encodes.

@@ -62,11 +62,7 @@ struct PullPageText {
     }
 
     /// The encoder of `Response.json`, for the page's other parts and the rows written the slow way.
-    private static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    private static var encoder: JSONEncoder { .wire }
 }
 
 /// One ``ResponseState`` as JSON, straight from a `responses` row.

@@ -134,8 +134,7 @@ extension ServerDatabase {
                     """,
                 arguments: [id, name, form, date, area, suppressionThreshold, Timestamps.now(), sequence]
             )
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
+            let encoder = JSONEncoder.wire
             for (position, address) in addresses.enumerated() {
                 let notes = String(decoding: try encoder.encode(address.notes), as: UTF8.self)
                 var degrees: (Double, Double)?, grid: (Double, Double)?

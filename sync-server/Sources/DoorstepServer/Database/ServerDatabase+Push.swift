@@ -558,8 +558,7 @@ struct PushBatch {
             }
             return
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = JSONEncoder.wire
         sequence += 1
         try db.execute(sql: """
             INSERT INTO addresses(campaign, id, address, postcode, street, area, uprn, notes_json, position, added_by)

@@ -182,8 +182,7 @@ extension ServerDatabase {
             campaign: prepared.campaign, number: newest + 1, publishedAt: Date().formatted(.iso8601),
             publishedBy: identity.name, shown: shown, hidden: total - shown
         )
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = JSONEncoder.wire
         try db.execute(
             sql: """
                 INSERT INTO snapshots(campaign, number, published_at, published_by, shown, hidden, figures_json, disclosed_json)

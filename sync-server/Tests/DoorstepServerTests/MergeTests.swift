@@ -204,16 +204,21 @@ struct MergeTests {
         }
     }
 
+    /// Two responses answering `safe` "very", one corrected to "not" afterwards, and `more`.
+    static func pushCorrectedDay(_ client: some TestClientProtocol, _ fixture: ServerFixture, more: [SyncOperation] = []) async throws {
+        let id = UUID()
+        let created = Ops.stamp(0, "d")
+        _ = try await client.push([
+            Ops.create(id, answers: ["safe": .text("very")], stamp: created),
+            Ops.create(UUID(), address: "a3", answers: ["safe": .text("very")], stamp: Ops.stamp(1, "d")),
+            Ops.update(id, [FieldChange(name: "safe", value: .text("not"), base: created)], stamp: Ops.stamp(2, "d")),
+        ] + more, token: fixture.token(.collector))
+    }
+
     @Test func talliesFollowTheMergedAnswers() async throws {
         let fixture = try ServerFixture()
         try await fixture.app.test(.router) { client in
-            let id = UUID()
-            let created = Ops.stamp(0, "d")
-            _ = try await client.push([
-                Ops.create(id, answers: ["safe": .text("very")], stamp: created),
-                Ops.create(UUID(), address: "a3", answers: ["safe": .text("very")], stamp: Ops.stamp(1, "d")),
-                Ops.update(id, [FieldChange(name: "safe", value: .text("not"), base: created)], stamp: Ops.stamp(2, "d")),
-            ], token: fixture.token(.collector))
+            try await Self.pushCorrectedDay(client, fixture)
             let tallies = try await fixture.database.writer.read { db in
                 try Row.fetchAll(db, sql: "SELECT dimension, bucket, count FROM tallies WHERE question = 'safe' ORDER BY dimension, bucket")
                     .map { "\($0["dimension"] as String)/\($0["bucket"] as String)=\($0["count"] as Int)" }
@@ -233,15 +238,10 @@ struct MergeTests {
     @Test func versionAndTextTalliesAreCountedForResponsesStoredBefore() async throws {
         let fixture = try ServerFixture()
         try await fixture.app.test(.router) { client in
-            let id = UUID()
-            let created = Ops.stamp(0, "d")
-            _ = try await client.push([
-                Ops.create(id, answers: ["safe": .text("very")], stamp: created),
-                Ops.create(UUID(), address: "a3", answers: ["safe": .text("very")], stamp: Ops.stamp(1, "d")),
-                Ops.create(UUID(), address: "a2", answers: ["safe": .text("not"), "comment": .text("The  park.")], stamp: Ops.stamp(2, "d")),
-                Ops.create(UUID(), address: "a2", answers: ["safe": .text("not"), "comment": .text("the park")], stamp: Ops.stamp(2, "e")),
-                Ops.update(id, [FieldChange(name: "safe", value: .text("not"), base: created)], stamp: Ops.stamp(3, "d")),
-            ], token: fixture.token(.collector))
+            try await Self.pushCorrectedDay(client, fixture, more: [
+                Ops.create(UUID(), address: "a2", answers: ["safe": .text("not"), "comment": .text("The  park.")], stamp: Ops.stamp(2, "e")),
+                Ops.create(UUID(), address: "a2", answers: ["safe": .text("not"), "comment": .text("the park")], stamp: Ops.stamp(3, "e")),
+            ])
         }
         func tallies(_ database: ServerDatabase) async throws -> [String] {
             try await database.writer.read { db in

@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "doorstep-server", targets: ["doorstep-server"]),
         .executable(name: "doorstep-bench", targets: ["doorstep-bench"]),
         .library(name: "DoorstepCore", targets: ["DoorstepCore"]),
+        .library(name: "DoorstepWire", targets: ["DoorstepWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -36,6 +37,12 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        // MARK: What crosses the wire: the sync messages and operations, and one JSON toolkit.
+        .target(
+            name: "DoorstepWire",
+            dependencies: ["DoorstepCore"],
+            swiftSettings: swiftSettings
+        ),
         // MARK: The organiser's report: aggregates in, self-contained HTML out (pure).
         .target(
             name: "DoorstepReport",
@@ -46,7 +53,7 @@ let package = Package(
         // MARK: Client side.
         .target(
             name: "DoorstepStore",
-            dependencies: ["DoorstepCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["DoorstepCore", "DoorstepWire", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(
@@ -63,7 +70,7 @@ let package = Package(
         .target(
             name: "DoorstepSync",
             dependencies: [
-                "DoorstepCore", "DoorstepStore", "DoorstepTransport",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -73,7 +80,7 @@ let package = Package(
         .executableTarget(
             name: "doorstep",
             dependencies: [
-                "DoorstepCore", "DoorstepStore", "DoorstepTransport", "DoorstepSync", "CTerminal",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport", "DoorstepSync", "CTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -84,7 +91,7 @@ let package = Package(
         .target(
             name: "DoorstepServer",
             dependencies: [
-                "DoorstepCore", "DoorstepReport",
+                "DoorstepCore", "DoorstepWire", "DoorstepReport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -103,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "doorstep-server",
             dependencies: [
-                "DoorstepServer", "DoorstepCore",
+                "DoorstepServer", "DoorstepCore", "DoorstepWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,14 +123,14 @@ let package = Package(
         // The readers of untrusted bytes under libFuzzer (scripts/fuzz), or a replay of inputs.
         .executableTarget(
             name: "doorstep-fuzz",
-            dependencies: ["DoorstepServer", "DoorstepCore"],
+            dependencies: ["DoorstepServer", "DoorstepCore", "DoorstepWire"],
             path: "sync-server/Sources/doorstep-fuzz",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "doorstep-bench",
             dependencies: [
-                "DoorstepCore", "DoorstepStore", "DoorstepTransport",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -135,13 +142,13 @@ let package = Package(
         // MARK: Tests.
         .target(
             name: "DoorstepTestSupport",
-            dependencies: ["DoorstepCore"],
+            dependencies: ["DoorstepCore", "DoorstepWire"],
             path: "Tests/DoorstepTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "DoorstepCoreTests",
-            dependencies: ["DoorstepCore", "DoorstepReport", "DoorstepTestSupport"],
+            dependencies: ["DoorstepCore", "DoorstepWire", "DoorstepReport", "DoorstepTestSupport"],
             // Read from the source tree by `ValidationCorpus`.
             exclude: ["Corpus"],
             swiftSettings: swiftSettings
@@ -149,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "DoorstepStoreTests",
             dependencies: [
-                "DoorstepCore", "DoorstepStore", "DoorstepTestSupport",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -157,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "DoorstepCLITests",
             dependencies: [
-                "DoorstepCore", "DoorstepStore", "DoorstepTestSupport",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -171,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "DoorstepServerTests",
             dependencies: [
-                "DoorstepServer", "DoorstepCore", "DoorstepTestSupport",
+                "DoorstepServer", "DoorstepCore", "DoorstepWire", "DoorstepTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -186,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "DoorstepCore", "DoorstepStore", "DoorstepTestSupport",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"],

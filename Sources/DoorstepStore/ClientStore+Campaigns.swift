@@ -1,4 +1,5 @@
 public import DoorstepCore
+public import DoorstepWire
 import Foundation
 import GRDB
 

@@ -1,4 +1,5 @@
 public import DoorstepCore
+public import DoorstepWire
 public import Foundation
 import GRDB
 

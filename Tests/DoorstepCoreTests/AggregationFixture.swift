@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepWire
 import Foundation
 
 /// A small day of action whose figures are worked out by hand in the tests: 10 responses on two

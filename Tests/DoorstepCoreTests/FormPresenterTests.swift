@@ -1,6 +1,7 @@
 import Testing
 
 @testable import DoorstepCore
+@testable import DoorstepWire
 
 /// `doorstep forms show`: the form as an officer sees it.
 @Suite struct FormPresenterTests {

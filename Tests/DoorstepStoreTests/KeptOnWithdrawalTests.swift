@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepWire
 import DoorstepStore
 import DoorstepTestSupport
 import Foundation

@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepWire
 @testable import DoorstepStore
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import DoorstepWire
 import DoorstepTestSupport
 import Foundation
 import Testing

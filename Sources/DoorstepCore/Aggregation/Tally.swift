@@ -51,7 +51,7 @@ public enum Tally {
     }
 
     /// The buckets one answer falls in; empty when it says nothing that can be counted.
-    static func buckets(of value: AnswerValue, for question: Question) -> [String] {
+    public static func buckets(of value: AnswerValue, for question: Question) -> [String] {
         var buckets: [String] = []
         appendBuckets(of: value, shape: AnswerShape(question.type)) { buckets.append($0) }
         return buckets

@@ -61,10 +61,10 @@ public struct FormDefinition: Sendable, Hashable, Identifiable {
     }
 
     /// Names of the questions whose answers a resident's withdrawal of consent erases (an erasure
-    /// of scope ``Erasure/Scope/sensitive``): those whose ``Question/erasedOnWithdrawal`` holds.
+    /// of scope `sensitive`): those whose ``Question/erasedOnWithdrawal`` holds.
     ///
     /// The one rule the client store, pulled erasures and the server all apply; an erasure of
-    /// scope ``Erasure/Scope/all`` removes every answer.
+    /// scope `all` removes every answer.
     public var questionsErasedOnWithdrawal: Set<String> {
         Set(questions.filter(\.erasedOnWithdrawal).map(\.name))
     }

@@ -1,4 +1,5 @@
 public import DoorstepCore
+public import DoorstepWire
 public import Foundation
 
 /// Why an erasure was refused. Each case reads as one sentence.

@@ -1,4 +1,5 @@
 public import DoorstepCore
+public import DoorstepWire
 public import Foundation
 
 /// A response as this laptop holds it: its answers and the clock stamp of each field's last write.

@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepWire
 import DoorstepTransport
 import Foundation
 

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import ArgumentParser
 import DoorstepCore
+import DoorstepWire
 import DoorstepServer
 import Foundation
 import Hummingbird

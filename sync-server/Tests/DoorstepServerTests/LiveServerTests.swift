@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepWire
 import DoorstepServer
 import DoorstepTestSupport
 import Foundation

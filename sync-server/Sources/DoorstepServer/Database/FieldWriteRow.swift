@@ -1,5 +1,6 @@
 import Crypto
 import DoorstepCore
+import DoorstepWire
 import Foundation
 import GRDB
 

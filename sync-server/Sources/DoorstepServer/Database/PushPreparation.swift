@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepWire
 import Foundation
 
 /// The pure work of a push — reading each operation from the body and, for new responses, their

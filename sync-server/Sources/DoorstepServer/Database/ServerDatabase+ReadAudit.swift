@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import DoorstepCore
+import DoorstepWire
 import Foundation
 import GRDB
 

@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepWire
 import Foundation
 
 /// A push body whose JSON has been checked whole, with where its device and operations sit.
@@ -68,5 +69,12 @@ struct PushBody: Sendable {
     /// Operation `index`'s JSON text exactly as the device sent it.
     func text(_ index: Int, in bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[operations[index]]), as: UTF8.self)
+    }
+}
+
+extension JSONSyntaxError {
+    /// The 400 answer to a request body with this fault.
+    var requestError: APIError {
+        .badRequest("The request body is not valid JSON: \(message) (at byte \(offset)).")
     }
 }

@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepWire
 import Foundation
 
 /// Builds the wire types of a push from checked JSON text, with the same shape and rules as

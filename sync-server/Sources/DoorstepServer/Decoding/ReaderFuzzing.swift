@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepWire
 import Foundation
 
 /// What a fuzzer feeds the readers of untrusted bytes: one input, read by each as a push body, a

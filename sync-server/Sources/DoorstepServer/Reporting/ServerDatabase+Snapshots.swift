@@ -1,4 +1,5 @@
 public import DoorstepCore
+import DoorstepWire
 import Foundation
 import GRDB
 import HTTPTypes

@@ -1,3 +1,4 @@
+import DoorstepCore
 public import Foundation
 
 extension PullResponse {

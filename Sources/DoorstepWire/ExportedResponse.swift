@@ -1,3 +1,4 @@
+public import DoorstepCore
 public import Foundation
 
 /// One response as exported to organisers: where and when it was recorded, and its merged answers.

@@ -1,17 +1,17 @@
-import DoorstepCore
-import Foundation
+package import DoorstepCore
+package import Foundation
 
 /// Reads values out of JSON text that ``JSONScanner`` has checked, without checking it again.
 ///
 /// A reader is a cursor: each call reads the value at ``index`` and moves past it. Given text that
 /// did not pass the scanner, it may read nonsense, but never outside `bytes`.
-struct JSONReader {
+package struct JSONReader {
     /// What a value is, by its first byte.
-    enum Kind: Equatable {
+    package enum Kind: Equatable {
         case null, bool, number, string, array, object
 
         /// What the value is, for error messages.
-        var description: String {
+        package var description: String {
             switch self {
             case .null: "null"
             case .bool: "a boolean"
@@ -24,23 +24,23 @@ struct JSONReader {
     }
 
     /// A number as JSON text writes it.
-    enum Number: Equatable {
+    package enum Number: Equatable {
         /// Written without a fraction or exponent and fitting in `Int`, or a whole number below
         /// 9×10¹⁵ however written (as `JSONDecoder` reads `2.0` into an `Int`).
         case integer(Int)
         case double(Double)
     }
 
-    let bytes: UnsafeBufferPointer<UInt8>
+    package let bytes: UnsafeBufferPointer<UInt8>
     /// Where the next value starts (or the whitespace before it).
-    var index: Int
+    package var index: Int
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) {
+    package init(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) {
         self.bytes = bytes
         self.index = index
     }
 
-    static func hexDigit(_ byte: UInt8) -> UInt32? {
+    package static func hexDigit(_ byte: UInt8) -> UInt32? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
         case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
@@ -49,7 +49,7 @@ struct JSONReader {
         }
     }
 
-    mutating func skipWhitespace() {
+    package mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -59,7 +59,7 @@ struct JSONReader {
     }
 
     /// The kind of the next value.
-    mutating func kind() -> Kind {
+    package mutating func kind() -> Kind {
         skipWhitespace()
         guard index < bytes.count else { return .null }
         switch bytes[index] {
@@ -73,7 +73,7 @@ struct JSONReader {
     }
 
     /// Moves past the next value, whatever it is.
-    mutating func skipValue() {
+    package mutating func skipValue() {
         switch kind() {
         case .string:
             skipString()
@@ -99,7 +99,7 @@ struct JSONReader {
 
     /// Moves past the string at `index` (its opening quote); returns whether it holds escapes.
     @discardableResult
-    mutating func skipString() -> Bool {
+    package mutating func skipString() -> Bool {
         index += 1
         var escaped = false
         while index < bytes.count {
@@ -120,14 +120,14 @@ struct JSONReader {
     // MARK: Containers
 
     /// Enters the object at `index`; `false` when the next value is not an object.
-    mutating func enterObject() -> Bool {
+    package mutating func enterObject() -> Bool {
         guard kind() == .object else { return false }
         index += 1
         return true
     }
 
     /// Enters the array at `index`; `false` when the next value is not an array.
-    mutating func enterArray() -> Bool {
+    package mutating func enterArray() -> Bool {
         guard kind() == .array else { return false }
         index += 1
         return true
@@ -135,7 +135,7 @@ struct JSONReader {
 
     /// Moves to the next member of the object entered and returns where its key starts, or
     /// moves past the closing brace and returns `nil`.
-    mutating func nextKey() -> Int? {
+    package mutating func nextKey() -> Int? {
         skipWhitespace()
         if bytes[index] == UInt8(ascii: ",") {
             index += 1
@@ -153,7 +153,7 @@ struct JSONReader {
     }
 
     /// Whether another element follows in the array entered; moves past the closing bracket when not.
-    mutating func nextElement() -> Bool {
+    package mutating func nextElement() -> Bool {
         skipWhitespace()
         if bytes[index] == UInt8(ascii: ",") {
             index += 1
@@ -167,7 +167,7 @@ struct JSONReader {
     }
 
     /// Which of `words` the string at `start` (its opening quote) holds, escapes read.
-    func keyIndex(at start: Int, in words: [StaticString]) -> Int? {
+    package func keyIndex(at start: Int, in words: [StaticString]) -> Int? {
         var end = start + 1
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
@@ -182,7 +182,7 @@ struct JSONReader {
     }
 
     /// Whether the string at `start` (its opening quote) holds exactly `word`, escapes read.
-    func string(at start: Int, equals word: StaticString) -> Bool {
+    package func string(at start: Int, equals word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
         let end = start + 1 + count
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
@@ -204,14 +204,14 @@ struct JSONReader {
     // MARK: Scalars
 
     /// Reads the string at `index` (checked text), escapes decoded.
-    mutating func string() -> String {
+    package mutating func string() -> String {
         let start = index
         let escaped = skipString()
         return JSONReader(bytes, at: start).stringValue(escaped: escaped)
     }
 
     /// The string at `index` (checked text); `escaped` says whether it holds escapes.
-    func stringValue(escaped: Bool) -> String {
+    package func stringValue(escaped: Bool) -> String {
         let start = index + 1
         if !escaped {
             var end = start
@@ -222,7 +222,7 @@ struct JSONReader {
     }
 
     /// The string at `index` read as the original parser read it: `nil` when it is not valid UTF-8.
-    func validatedString(escaped: Bool) -> String? {
+    package func validatedString(escaped: Bool) -> String? {
         let start = index + 1
         if !escaped {
             var end = start
@@ -280,7 +280,7 @@ struct JSONReader {
 
     /// The bytes of the plain string at `index` (no escapes), without its quotes; `nil` when it
     /// holds escapes.
-    func plainString() -> UnsafeBufferPointer<UInt8>? {
+    package func plainString() -> UnsafeBufferPointer<UInt8>? {
         var end = index + 1
         while end < bytes.count {
             switch bytes[end] {
@@ -295,7 +295,7 @@ struct JSONReader {
     /// The string at `index` as a UUID when it is written the usual way, 36 characters with
     /// hyphens after the 8th, 12th, 16th and 20th hex digit; `nil` for anything else (which
     /// `UUID(uuidString:)` then judges).
-    func plainUUID() -> UUID? {
+    package func plainUUID() -> UUID? {
         guard let text = plainString(), text.count == 36 else { return nil }
         var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         let parsed = withUnsafeMutableBytes(of: &uuid) { uuid in
@@ -320,7 +320,7 @@ struct JSONReader {
     /// The string at `index` as a clock stamp when it is written the usual way: 16 decimal
     /// digits, a hyphen, 4 hex digits, a hyphen and the node; `nil` for anything else (which
     /// `HLCTimestamp(_:)` then judges).
-    func plainStamp() -> HLCTimestamp? {
+    package func plainStamp() -> HLCTimestamp? {
         guard let text = plainString(), text.count > 22, text[16] == UInt8(ascii: "-"), text[21] == UInt8(ascii: "-") else {
             return nil
         }
@@ -339,19 +339,19 @@ struct JSONReader {
     }
 
     /// Reads `true` or `false`.
-    mutating func bool() -> Bool {
+    package mutating func bool() -> Bool {
         let value = bytes[index] == UInt8(ascii: "t")
         index += value ? 4 : 5
         return value
     }
 
     /// Moves past `null`.
-    mutating func skipNull() {
+    package mutating func skipNull() {
         index += 4
     }
 
     /// Reads the number at `index`.
-    mutating func number() -> Number {
+    package mutating func number() -> Number {
         let start = index
         var end = index
         var whole = true
@@ -394,7 +394,7 @@ struct JSONReader {
 
     /// The number from `index` to `end` as the original parser read it; `nil` when it does not
     /// fit a finite `Double`.
-    func number(through end: Int) -> Number? {
+    package func number(through end: Int) -> Number? {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
         let isInteger = !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
         if isInteger, let integer = Int(text) { return .integer(integer) }

@@ -1,14 +1,10 @@
+import DoorstepCore
 import Foundation
 
 /// A JSON text that does not parse, with the byte offset where it went wrong.
-struct JSONSyntaxError: Error {
-    var offset: Int
-    var message: String
-
-    /// The 400 answer to a request body with this fault.
-    var requestError: APIError {
-        .badRequest("The request body is not valid JSON: \(message) (at byte \(offset)).")
-    }
+package struct JSONSyntaxError: Error {
+    package var offset: Int
+    package var message: String
 }
 
 /// A strict RFC 8259 syntax check (<https://www.rfc-editor.org/rfc/rfc8259>) over UTF-8 bytes
@@ -21,25 +17,25 @@ struct JSONSyntaxError: Error {
 /// body may not repeat a name within one object (RFC 8259 §4 leaves the meaning of a repeated
 /// name to each reader, so a proxy or an audit tool could read another value than the server);
 /// text the server stored itself is read with the last of a repeated name winning.
-struct JSONScanner {
+package struct JSONScanner {
     /// Nesting deeper than this is refused, so a hostile body cannot exhaust the stack.
-    static let maximumDepth = 64
+    package static let maximumDepth = 64
 
     /// What the check learnt about the root value.
-    struct Layout {
+    package struct Layout {
         /// Where the root value starts.
-        var root: Int
+        package var root: Int
         /// The root object's members by name, as byte offsets of their values: the last of a
         /// repeated name. Empty when the root is not an object.
-        var members: [String: Int] = [:]
+        package var members: [String: Int] = [:]
         /// Where each element of the arrays held directly by the root object sits, by the offset
         /// of the array.
-        var elements: [Int: [Range<Int>]] = [:]
+        package var elements: [Int: [Range<Int>]] = [:]
         /// How many elements all arrays held directly by the root object have together.
-        var elementCount = 0
+        package var elementCount = 0
         /// For each object that is an element of such an array, by its offset: the offset of its
         /// `id` member's value (the last of a repeated key).
-        var ids: [Int: Int] = [:]
+        package var ids: [Int: Int] = [:]
     }
 
     /// Where a key's text sits (after its opening quote, up to its closing quote), and a hash of
@@ -66,7 +62,7 @@ struct JSONScanner {
     ///   - bytes: The document.
     ///   - rejectingRepeatedKeys: Whether a name repeated within one object is a fault, as it is
     ///     in a request body.
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, rejectingRepeatedKeys: Bool = false) throws(JSONSyntaxError) -> Layout {
+    package static func scan(_ bytes: UnsafeBufferPointer<UInt8>, rejectingRepeatedKeys: Bool = false) throws(JSONSyntaxError) -> Layout {
         var scanner = JSONScanner(bytes: bytes, rejectsRepeatedKeys: rejectingRepeatedKeys)
         scanner.skipWhitespace()
         scanner.layout.root = scanner.index

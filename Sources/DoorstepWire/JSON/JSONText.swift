@@ -1,20 +1,20 @@
-import DoorstepCore
-import Foundation
+package import DoorstepCore
+package import Foundation
 
 /// Fast JSON text for what the push path stores many times per second.
 ///
 /// `JSONEncoder` costs microseconds per call; the push path writes millions of values, so the
 /// shapes it stores (answers, field states, operations) are written by hand here, with keys sorted.
 /// Everything written here is read back with `JSONDecoder` into the same wire types.
-enum JSONText {
+package enum JSONText {
     /// A JSON string literal: quotes, backslashes, `\n`, `\r` and `\t` escaped, other control
     /// characters as `\u00xx` (how the stored JSON has always been written).
-    static func string(_ value: String) -> String {
+    package static func string(_ value: String) -> String {
         escaped(value, likeEncoder: false)
     }
 
     /// `uuid.uuidString` (upper-case hex in groups of 8-4-4-4-12), without formatting each byte through `sprintf`.
-    static func uuidString(_ uuid: UUID) -> String {
+    package static func uuidString(_ uuid: UUID) -> String {
         withUnsafeBytes(of: uuid.uuid) { bytes in
             String(unsafeUninitializedCapacity: 36) { out in
                 var position = 0
@@ -37,7 +37,7 @@ enum JSONText {
     }
 
     /// An answer as JSON: a string, a number or an array of strings; `null` for none.
-    static func answer(_ value: AnswerValue?) -> String {
+    package static func answer(_ value: AnswerValue?) -> String {
         switch value {
         case nil: "null"
         case .text(let text): string(text)
@@ -48,7 +48,7 @@ enum JSONText {
     }
 
     /// `{name: value}` with keys sorted.
-    static func answers(_ answers: Answers) -> String {
+    package static func answers(_ answers: Answers) -> String {
         var out = "{"
         out.reserveCapacity(answers.count * 24)
         for (index, name) in answers.keys.sorted().enumerated() {
@@ -63,7 +63,7 @@ enum JSONText {
 
     /// A form's question names as ``answers(inFormOrder:keys:)`` writes them: sorted, each with
     /// the index of the last question so named (whose answer a dictionary keeps) and its key text.
-    static func answerKeys(_ form: FormDefinition) -> [(index: Int, key: [UInt8])] {
+    package static func answerKeys(_ form: FormDefinition) -> [(index: Int, key: [UInt8])] {
         var lastIndex: [String: Int] = [:]
         for (index, question) in form.questions.enumerated() { lastIndex[question.name] = index }
         return lastIndex.keys.sorted().map { name in (lastIndex[name]!, Array((string(name) + ":").utf8)) }
@@ -72,7 +72,7 @@ enum JSONText {
     /// ``answers(_:)`` of validated answers in form order (see
     /// `AnswerValidator.validateInFormOrder`), with the form's ``answerKeys(_:)``: the same text,
     /// without a dictionary or a sort.
-    static func answers(inFormOrder values: [AnswerValue?], keys: [(index: Int, key: [UInt8])]) -> String {
+    package static func answers(inFormOrder values: [AnswerValue?], keys: [(index: Int, key: [UInt8])]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(32 * values.count)
         out.append(UInt8(ascii: "{"))
@@ -111,7 +111,7 @@ enum JSONText {
     }
 
     /// `{name: {"stamp": s, "value": v}}` with keys sorted; a cleared field has no `value`.
-    static func fields(_ fields: [String: FieldValue]) -> String {
+    package static func fields(_ fields: [String: FieldValue]) -> String {
         var stampTexts: [HLCTimestamp: String] = [:]
         var out = "{"
         for (index, name) in fields.keys.sorted().enumerated() {
@@ -132,12 +132,12 @@ enum JSONText {
     }
 
     /// A list of stamps, or `nil` when empty.
-    static func stamps(_ stamps: [HLCTimestamp]) -> String? {
+    package static func stamps(_ stamps: [HLCTimestamp]) -> String? {
         stamps.isEmpty ? nil : "[" + stamps.map { string($0.description) }.joined(separator: ",") + "]"
     }
 
     /// An operation exactly as the wire format has it (`SyncOperation`'s `Codable` reads it back).
-    static func operation(_ operation: SyncOperation) -> String {
+    package static func operation(_ operation: SyncOperation) -> String {
         let payload: String
         switch operation.body {
         case .createResponse(let new):
@@ -178,7 +178,7 @@ enum JSONText {
 
     /// A push's answer exactly as `Response.json` writes it (`JSONEncoder`, keys sorted, slashes
     /// left alone), without the encoder's cost per result.
-    static func pushResponse(_ response: PushResponse) -> String {
+    package static func pushResponse(_ response: PushResponse) -> String {
         var out = "{\"epoch\":" + encoderString(response.epoch) + ",\"results\":["
         out.reserveCapacity(response.results.count * 72 + 128)
         for (index, result) in response.results.enumerated() {
@@ -192,7 +192,7 @@ enum JSONText {
 
     /// A JSON string literal escaped as `JSONEncoder` escapes it: `\b`, `\f`, `\n`, `\r`, `\t`,
     /// other control characters as `\u00xx`, quotes and backslashes.
-    static func encoderString(_ value: String) -> String {
+    package static func encoderString(_ value: String) -> String {
         escaped(value, likeEncoder: true)
     }
 

@@ -1,0 +1,103 @@
+public import Foundation
+public import DoorstepCore
+
+/// One change made on a device, as it waits in the outbox and travels to the server.
+///
+/// Every operation has its own id, so a push that is retried after a timeout is applied exactly
+/// once: the server keeps the id and answers a repeat with the result it gave the first time.
+/// The JSON shape is documented in `docs/sync-protocol.md`.
+public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
+    /// The operation's own id, made on the device.
+    public var id: UUID
+    /// The clock stamp of the change; every field it writes carries this stamp.
+    public var stamp: HLCTimestamp
+    /// The device that made the change.
+    public var device: String
+    /// What the operation does.
+    public var body: Body
+
+    /// Creates an operation.
+    public init(id: UUID = UUID(), stamp: HLCTimestamp, device: String, body: Body) {
+        self.id = id
+        self.stamp = stamp
+        self.device = device
+        self.body = body
+    }
+
+    /// The kinds of change a device can make.
+    public enum Body: Hashable, Sendable {
+        /// A new questionnaire response with its answers.
+        case createResponse(NewResponse)
+        /// Corrections to fields of an existing response.
+        case updateResponse(ResponseUpdate)
+        /// A knock on a door.
+        case recordVisit(Visit)
+        /// A resident withdrew consent: remove personal data everywhere.
+        case eraseResponse(Erasure)
+        /// A door found on the day that is not on the walk list.
+        case addAddress(NewAddress)
+    }
+
+    /// The wire name of the operation's kind, as in `"type"` of the JSON.
+    public var kind: String {
+        switch body {
+        case .createResponse: "response.create"
+        case .updateResponse: "response.update"
+        case .recordVisit: "visit"
+        case .eraseResponse: "response.erase"
+        case .addAddress: "address.add"
+        }
+    }
+
+    /// The response the operation creates, changes or erases; `nil` for a knock.
+    public var response: UUID? {
+        switch body {
+        case .createResponse(let response): response.response
+        case .updateResponse(let update): update.response
+        case .eraseResponse(let erasure): erasure.response
+        case .recordVisit, .addAddress: nil
+        }
+    }
+
+    /// Whether the operation carries a safeguarding concern, so it is pushed first.
+    public var isUrgent: Bool {
+        if case .createResponse(let response) = body { return response.safeguarding }
+        return false
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, type, stamp, device, payload }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(UUID.self, forKey: .id)
+        stamp = try container.decode(HLCTimestamp.self, forKey: .stamp)
+        device = try container.decode(String.self, forKey: .device)
+        let type = try container.decode(String.self, forKey: .type)
+        switch type {
+        case "response.create": body = .createResponse(try container.decode(NewResponse.self, forKey: .payload))
+        case "response.update": body = .updateResponse(try container.decode(ResponseUpdate.self, forKey: .payload))
+        case "visit": body = .recordVisit(try container.decode(Visit.self, forKey: .payload))
+        case "response.erase": body = .eraseResponse(try container.decode(Erasure.self, forKey: .payload))
+        case "address.add": body = .addAddress(try container.decode(NewAddress.self, forKey: .payload))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container, debugDescription: "Unknown operation type \"\(type)\"."
+            )
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .type)
+        try container.encode(stamp, forKey: .stamp)
+        try container.encode(device, forKey: .device)
+        switch body {
+        case .createResponse(let payload): try container.encode(payload, forKey: .payload)
+        case .updateResponse(let payload): try container.encode(payload, forKey: .payload)
+        case .recordVisit(let payload): try container.encode(payload, forKey: .payload)
+        case .eraseResponse(let payload): try container.encode(payload, forKey: .payload)
+        case .addAddress(let payload): try container.encode(payload, forKey: .payload)
+        }
+    }
+}

@@ -153,6 +153,6 @@ private struct PulledResponseMerger {
             stamp = field.stamp.description
             lastStamp = (field.stamp, stamp)
         }
-        try writeField.execute(arguments: [id, name, try field.value.map(ClientStore.answerJSON), stamp])
+        try writeField.execute(arguments: [id, name, field.value.map(JSONWriter.answer), stamp])
     }
 }

@@ -107,10 +107,4 @@ struct PullPageDecodingTests {
             #expect(throws: DecodingError.self) { try JSONDecoder().decode(PullResponse.self, from: json) }
         }
     }
-
-    @Test func answersAreStoredAsJSONEncoderWritesThem() throws {
-        for case let answer? in Self.answers {
-            #expect(try ClientStore.answerJSON(answer) == ClientStore.json(answer), "\(answer)")
-        }
-    }
 }

@@ -4,7 +4,8 @@ package import Foundation
 /// Reads values out of JSON text that ``JSONScanner`` has checked, without checking it again.
 ///
 /// A reader is a cursor: each call reads the value at ``index`` and moves past it. Given text that
-/// did not pass the scanner, it may read nonsense, but never outside `bytes`.
+/// did not pass the scanner, it may read nonsense or stop the process, but never reads outside
+/// `bytes` (see ``JSONBytes``).
 package struct JSONReader {
     /// What a value is, by its first byte.
     package enum Kind: Equatable {
@@ -31,11 +32,11 @@ package struct JSONReader {
         case double(Double)
     }
 
-    package let bytes: UnsafeBufferPointer<UInt8>
+    package let bytes: JSONBytes
     /// Where the next value starts (or the whitespace before it).
     package var index: Int
 
-    package init(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) {
+    package init(_ bytes: JSONBytes, at index: Int) {
         self.bytes = bytes
         self.index = index
     }
@@ -174,9 +175,8 @@ package struct JSONReader {
             // A key with escapes: compare what it reads as.
             return words.firstIndex { string(at: start, equals: $0) }
         }
-        let count = end - start - 1
-        for (index, word) in words.enumerated() where word.utf8CodeUnitCount == count {
-            if memcmp(bytes.baseAddress! + start + 1, word.utf8Start, count) == 0 { return index }
+        for (index, word) in words.enumerated() where bytes.same(start + 1..<end, word) {
+            return index
         }
         return nil
     }
@@ -197,7 +197,7 @@ package struct JSONReader {
         var reader = JSONReader(bytes, at: start)
         guard reader.skipString() else { return false }
         return JSONReader(bytes, at: start).stringValue(escaped: true).utf8.elementsEqual(
-            UnsafeBufferPointer(start: word.utf8Start, count: count)
+            UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
         )
     }
 
@@ -216,7 +216,7 @@ package struct JSONReader {
         if !escaped {
             var end = start
             while bytes[end] != UInt8(ascii: "\"") { end += 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            return bytes.string(start..<end)
         }
         return String(decoding: unescaped(from: start), as: UTF8.self)
     }
@@ -227,7 +227,7 @@ package struct JSONReader {
         if !escaped {
             var end = start
             while bytes[end] != UInt8(ascii: "\"") { end += 1 }
-            return String(validating: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            return String(validating: bytes[start..<end], as: UTF8.self)
         }
         return String(validating: unescaped(from: start), as: UTF8.self)
     }
@@ -278,13 +278,13 @@ package struct JSONReader {
         return value
     }
 
-    /// The bytes of the plain string at `index` (no escapes), without its quotes; `nil` when it
-    /// holds escapes.
-    package func plainString() -> UnsafeBufferPointer<UInt8>? {
+    /// Where the text of the plain string at `index` (no escapes) sits, without its quotes;
+    /// `nil` when it holds escapes.
+    package func plainString() -> Range<Int>? {
         var end = index + 1
         while end < bytes.count {
             switch bytes[end] {
-            case UInt8(ascii: "\""): return UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+            case UInt8(ascii: "\""): return (index + 1)..<end
             case UInt8(ascii: "\\"): return nil
             default: end += 1
             }
@@ -297,22 +297,23 @@ package struct JSONReader {
     /// `UUID(uuidString:)` then judges).
     package func plainUUID() -> UUID? {
         guard let text = plainString(), text.count == 36 else { return nil }
+        let start = text.lowerBound
         var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let parsed = withUnsafeMutableBytes(of: &uuid) { uuid in
+        var parsed = true
+        withUnsafeMutableBytes(of: &uuid) { uuid in
             var position = 0
-            var byte = 0
-            while position < 36 {
+            for byte in 0..<16 {
                 if position == 8 || position == 13 || position == 18 || position == 23 {
-                    guard text[position] == UInt8(ascii: "-") else { return false }
+                    guard bytes[start + position] == UInt8(ascii: "-") else { parsed = false; return }
                     position += 1
-                    continue
                 }
-                guard let high = Self.hexDigit(text[position]), let low = Self.hexDigit(text[position + 1]) else { return false }
+                guard let high = Self.hexDigit(bytes[start + position]), let low = Self.hexDigit(bytes[start + position + 1]) else {
+                    parsed = false
+                    return
+                }
                 uuid[byte] = UInt8(high << 4 | low)
-                byte += 1
                 position += 2
             }
-            return true
         }
         return parsed ? UUID(uuid: uuid) : nil
     }
@@ -321,21 +322,20 @@ package struct JSONReader {
     /// digits, a hyphen, 4 hex digits, a hyphen and the node; `nil` for anything else (which
     /// `HLCTimestamp(_:)` then judges).
     package func plainStamp() -> HLCTimestamp? {
-        guard let text = plainString(), text.count > 22, text[16] == UInt8(ascii: "-"), text[21] == UInt8(ascii: "-") else {
-            return nil
-        }
+        guard let text = plainString(), text.count > 22 else { return nil }
+        let start = text.lowerBound
+        guard bytes[start + 16] == UInt8(ascii: "-"), bytes[start + 21] == UInt8(ascii: "-") else { return nil }
         var physical: Int64 = 0
-        for digit in text[0..<16] {
+        for digit in bytes[start..<start + 16] {
             guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
             physical = physical * 10 + Int64(digit - UInt8(ascii: "0"))
         }
         var counter = 0
-        for digit in text[17..<21] {
+        for digit in bytes[start + 17..<start + 21] {
             guard let value = Self.hexDigit(digit) else { return nil }
             counter = counter * 16 + Int(value)
         }
-        let node = String(decoding: UnsafeBufferPointer(rebasing: text[22...]), as: UTF8.self)
-        return HLCTimestamp(physical: physical, counter: counter, node: node)
+        return HLCTimestamp(physical: physical, counter: counter, node: bytes.string(start + 22..<text.upperBound))
     }
 
     /// Reads `true` or `false`.
@@ -378,7 +378,7 @@ package struct JSONReader {
     }
 
     /// Where the number starting at `start` ends.
-    private static func numberEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    private static func numberEnd(_ bytes: JSONBytes, from start: Int) -> Int {
         var end = start
         while end < bytes.count {
             switch bytes[end] {
@@ -395,7 +395,7 @@ package struct JSONReader {
     /// The number from `index` to `end` as the original parser read it; `nil` when it does not
     /// fit a finite `Double`.
     package func number(through end: Int) -> Number? {
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
+        let text = bytes.string(index..<end)
         let isInteger = !text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
         if isInteger, let integer = Int(text) { return .integer(integer) }
         guard let double = Double(text), double.isFinite else { return nil }

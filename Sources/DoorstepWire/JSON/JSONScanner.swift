@@ -1,5 +1,3 @@
-import DoorstepCore
-import Foundation
 
 /// A JSON text that does not parse, with the byte offset where it went wrong.
 package struct JSONSyntaxError: Error {
@@ -49,7 +47,7 @@ package struct JSONScanner {
     /// Past this many keys, an object's keys are compared through a set rather than one by one.
     private static let keysComparedInTurn = 32
 
-    private let bytes: UnsafeBufferPointer<UInt8>
+    private let bytes: JSONBytes
     private let rejectsRepeatedKeys: Bool
     private var index = 0
     private var layout = Layout(root: 0)
@@ -62,7 +60,7 @@ package struct JSONScanner {
     ///   - bytes: The document.
     ///   - rejectingRepeatedKeys: Whether a name repeated within one object is a fault, as it is
     ///     in a request body.
-    package static func scan(_ bytes: UnsafeBufferPointer<UInt8>, rejectingRepeatedKeys: Bool = false) throws(JSONSyntaxError) -> Layout {
+    package static func scan(_ bytes: JSONBytes, rejectingRepeatedKeys: Bool = false) throws(JSONSyntaxError) -> Layout {
         var scanner = JSONScanner(bytes: bytes, rejectsRepeatedKeys: rejectingRepeatedKeys)
         scanner.skipWhitespace()
         scanner.layout.root = scanner.index
@@ -72,7 +70,7 @@ package struct JSONScanner {
         return scanner.layout
     }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, rejectsRepeatedKeys: Bool) {
+    private init(bytes: JSONBytes, rejectsRepeatedKeys: Bool) {
         self.bytes = bytes
         self.rejectsRepeatedKeys = rejectsRepeatedKeys
     }
@@ -193,7 +191,7 @@ package struct JSONScanner {
         guard one.hash == other.hash else { return false }
         guard one.escaped || other.escaped else {
             return one.text.count == other.text.count
-                && memcmp(bytes.baseAddress! + one.text.lowerBound, bytes.baseAddress! + other.text.lowerBound, one.text.count) == 0
+                && bytes.same(one.text, other.text)
         }
         return text(of: one) == text(of: other)
     }

@@ -49,3 +49,45 @@ public struct OperationResult: Codable, Sendable, Hashable {
         self.conflicts = conflicts
     }
 }
+
+// MARK: Fast writer
+
+extension PushResponse {
+    /// Writes the answer as `JSONEncoder.wire` does, without the encoder's cost per result.
+    package func write(to json: inout JSONWriter) {
+        json.raw(#"{"epoch":"#)
+        json.string(epoch)
+        json.raw(#","results":["#)
+        for (index, result) in results.enumerated() {
+            if index > 0 { json.byte(UInt8(ascii: ",")) }
+            result.write(to: &json)
+        }
+        json.raw(#"],"server_time":"#)
+        json.stamp(serverTime)
+        json.byte(UInt8(ascii: "}"))
+    }
+
+    /// The answer as `JSONEncoder.wire` writes it.
+    package var jsonBytes: [UInt8] {
+        var json = JSONWriter(capacity: results.count * 72 + 128)
+        write(to: &json)
+        return json.bytes
+    }
+}
+
+extension OperationResult {
+    /// Writes the result as `JSONEncoder.wire` does.
+    package func write(to json: inout JSONWriter) {
+        json.raw(#"{"conflicts":"#)
+        json.integer(conflicts)
+        json.raw(#","id":"#)
+        json.uuid(id)
+        if let reason {
+            json.raw(#","reason":"#)
+            json.string(reason)
+        }
+        json.raw(#","status":"#)
+        json.string(status.rawValue)
+        json.byte(UInt8(ascii: "}"))
+    }
+}

@@ -46,3 +46,196 @@ public struct FieldValue: Codable, Sendable, Hashable {
         self.stamp = stamp
     }
 }
+
+// MARK: Fast reader and writer
+
+extension ResponseState {
+    /// Reads a response from checked JSON text, as `Codable` does.
+    package init(json: JSONValue) throws(JSONShapeError) {
+        let object = try json.object(["id", "campaign", "address", "form", "form_version", "recorded_at", "device", "fields", "erased"])
+        id = try object.required("id").uuid()
+        campaign = try object.required("campaign").string()
+        address = try object.required("address").string()
+        form = try object.required("form").string()
+        formVersion = try object.required("form_version").string()
+        recordedAt = try object.required("recorded_at").string()
+        device = try object.required("device").string()
+        erased = try object.optional("erased")?.raw(Erasure.Scope.self, expected: Erasure.Scope.expected)
+        fields = [:]
+        // The fields of a response mostly share one stamp: it is read once.
+        var lastStamp: (text: Range<Int>, stamp: HLCTimestamp)?
+        for member in try object.required("fields").members() {
+            let name = member.name
+            let field = member.value(named: name)
+            let parts = try field.object(["value", "stamp"])
+            let stampValue = try parts.required("stamp")
+            let stamp: HLCTimestamp
+            if let lastStamp, json.bytes.same(lastStamp.text, stampValue.range) {
+                stamp = lastStamp.stamp
+            } else {
+                stamp = try stampValue.stamp()
+                lastStamp = (stampValue.range, stamp)
+            }
+            fields[name] = FieldValue(value: try parts.optional("value")?.answer(), stamp: stamp)
+        }
+    }
+
+    /// Writes the response as `JSONEncoder.wire` does.
+    package func write(to json: inout JSONWriter) {
+        _ = Self.write(
+            id: id, campaign: campaign, address: address, form: form, formVersion: formVersion, recordedAt: recordedAt,
+            device: device, erased: erased?.rawValue, to: &json
+        ) { json in
+            FieldValue.write(fields, to: &json)
+            return true
+        }
+    }
+
+    /// Writes a response as `JSONEncoder.wire` does from what the server stores: its columns, and
+    /// its fields written by `fields` (which returns `false` when it cannot write them; the text
+    /// written is then incomplete, and this returns `false`).
+    package static func write(
+        id: UUID, campaign: String, address: String, form: String, formVersion: String, recordedAt: String,
+        device: String, erased: String?, to json: inout JSONWriter, fields: (inout JSONWriter) -> Bool
+    ) -> Bool {
+        json.raw(#"{"address":"#)
+        json.string(address)
+        json.raw(#","campaign":"#)
+        json.string(campaign)
+        json.raw(#","device":"#)
+        json.string(device)
+        if let erased {
+            json.raw(#","erased":"#)
+            json.string(erased)
+        }
+        json.raw(#","fields":"#)
+        guard fields(&json) else { return false }
+        json.raw(#","form":"#)
+        json.string(form)
+        json.raw(#","form_version":"#)
+        json.string(formVersion)
+        json.raw(#","id":"#)
+        json.uuid(id)
+        json.raw(#","recorded_at":"#)
+        json.string(recordedAt)
+        json.byte(UInt8(ascii: "}"))
+        return true
+    }
+
+    // MARK: Fields from stored text
+
+    /// Writes the `fields` of a response whose answers were all set by one write, from the
+    /// stored `{name: answer}` text: each answer copied as it is, with `stamp`; `null` answers
+    /// (erased) left out. Returns `false` for text it does not vouch for (see ``copiedAnswer(_:)``).
+    package static func writeFields(answers text: JSONBytes, stamp: HLCTimestamp, to json: inout JSONWriter) -> Bool {
+        guard let root = checkedRoot(text), let members = try? root.members() else { return false }
+        var stampText = JSONWriter(capacity: 40)
+        stampText.stamp(stamp)
+        json.byte(UInt8(ascii: "{"))
+        var first = true
+        for member in members {
+            guard let answer = copiedAnswer(member.unnamedValue) else { return false }
+            guard let answer else { continue }
+            if !first { json.byte(UInt8(ascii: ",")) }
+            first = false
+            json.raw(text[member.key])
+            json.raw(#":{"stamp":"#)
+            json.raw(stampText.bytes)
+            json.raw(#","value":"#)
+            json.raw(text[answer])
+            json.byte(UInt8(ascii: "}"))
+        }
+        json.byte(UInt8(ascii: "}"))
+        return true
+    }
+
+    /// Writes the `fields` of a response from the stored `{name: {"stamp": s, "value": v}}`
+    /// text, each answer copied as it is. Returns `false` for text it does not vouch for.
+    package static func writeFields(stored text: JSONBytes, to json: inout JSONWriter) -> Bool {
+        guard let root = checkedRoot(text), let members = try? root.members() else { return false }
+        json.byte(UInt8(ascii: "{"))
+        // The fields of a response mostly share one stamp: it is read once.
+        var lastStamp: (text: Range<Int>, written: [UInt8])?
+        for (index, member) in members.enumerated() {
+            let field = member.unnamedValue
+            guard let parts = try? field.object(["stamp", "value"]), let stampValue = try? parts.required("stamp"),
+                  (try? field.members().count) == (parts.optional("value") == nil ? 1 : 2)
+            else { return false }
+            let stampRange = stampValue.range
+            let stampText: [UInt8]
+            if let lastStamp, text.same(lastStamp.text, stampRange) {
+                stampText = lastStamp.written
+            } else {
+                guard let stamp = try? stampValue.stamp() else { return false }
+                var written = JSONWriter(capacity: 40)
+                written.stamp(stamp)
+                stampText = written.bytes
+                lastStamp = (stampRange, stampText)
+            }
+            if index > 0 { json.byte(UInt8(ascii: ",")) }
+            json.raw(text[member.key])
+            json.raw(#":{"stamp":"#)
+            json.raw(stampText)
+            if let value = parts.optional("value") {
+                guard let answer = copiedAnswer(value), let answer else { return false }
+                json.raw(#","value":"#)
+                json.raw(text[answer])
+            }
+            json.byte(UInt8(ascii: "}"))
+        }
+        json.byte(UInt8(ascii: "}"))
+        return true
+    }
+
+    /// The root of stored text that passes ``JSONScanner``.
+    private static func checkedRoot(_ text: JSONBytes) -> JSONValue? {
+        guard let layout = try? JSONScanner.scan(text) else { return nil }
+        return JSONValue(text, at: layout.root, path: "")
+    }
+
+    /// Where the text of an answer that can be copied as it is sits: a string, a whole number
+    /// that fits in `Int`, or a list of strings; `.some(nil)` for `null`; `nil` for anything
+    /// else, which the caller leaves to the slow path.
+    private static func copiedAnswer(_ value: JSONValue) -> Range<Int>?? {
+        switch value.kind {
+        case .null: return .some(nil)
+        case .string: break
+        case .number: guard (try? value.integer()) != nil else { return nil }
+        case .array: guard (try? value.elements().allSatisfy { $0.kind == .string }) == true else { return nil }
+        case .bool, .object: return nil
+        }
+        return .some(value.range)
+    }
+}
+
+extension FieldValue {
+    /// Writes the field as `JSONEncoder.wire` does; a cleared field has no `value`.
+    package func write(to json: inout JSONWriter) {
+        json.raw(#"{"stamp":"#)
+        json.stamp(stamp)
+        if let value {
+            json.raw(#","value":"#)
+            json.answer(value)
+        }
+        json.byte(UInt8(ascii: "}"))
+    }
+
+    /// `fields` as `JSONEncoder.wire` writes them, for the stored `fields_json`.
+    package static func jsonText(_ fields: [String: FieldValue]) -> String {
+        var json = JSONWriter(capacity: fields.count * 64)
+        write(fields, to: &json)
+        return json.text
+    }
+
+    /// `{name: field}` with names sorted, as `JSONEncoder.wire` writes it.
+    package static func write(_ fields: [String: FieldValue], to json: inout JSONWriter) {
+        json.byte(UInt8(ascii: "{"))
+        for (index, name) in fields.keys.sorted().enumerated() {
+            if index > 0 { json.byte(UInt8(ascii: ",")) }
+            json.string(name)
+            json.byte(UInt8(ascii: ":"))
+            fields[name]!.write(to: &json)
+        }
+        json.byte(UInt8(ascii: "}"))
+    }
+}

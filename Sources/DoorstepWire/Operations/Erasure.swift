@@ -22,3 +22,35 @@ public struct Erasure: Codable, Hashable, Sendable {
         self.reason = reason
     }
 }
+
+extension Erasure.Scope {
+    /// The accepted values, for an error message.
+    package static let expected = #""sensitive" or "all""#
+}
+
+// MARK: Fast reader and writer
+
+extension Erasure {
+    /// Reads a `response.erase` payload from checked JSON text, as `Codable` does.
+    package init(json: JSONValue) throws(JSONShapeError) {
+        let object = try json.object(["response", "scope", "reason"])
+        response = try object.required("response").uuid()
+        scope = try object.required("scope").raw(Scope.self, expected: Scope.expected)
+        reason = try object.optional("reason")?.string()
+    }
+
+    /// Writes the payload as `JSONEncoder.wire` does.
+    package func write(to json: inout JSONWriter) {
+        json.raw("{")
+        if let reason {
+            json.raw(#""reason":"#)
+            json.string(reason)
+            json.byte(UInt8(ascii: ","))
+        }
+        json.raw(#""response":"#)
+        json.uuid(response)
+        json.raw(#","scope":"#)
+        json.string(scope.rawValue)
+        json.byte(UInt8(ascii: "}"))
+    }
+}

@@ -48,3 +48,63 @@ public struct FieldChange: Codable, Hashable, Sendable {
         if !resolves.isEmpty { try container.encode(resolves, forKey: .resolves) }
     }
 }
+
+// MARK: Fast reader and writer
+
+extension ResponseUpdate {
+    /// Reads a `response.update` payload from checked JSON text, as `Codable` does.
+    package init(json: JSONValue) throws(JSONShapeError) {
+        let object = try json.object(["response", "fields"])
+        response = try object.required("response").uuid()
+        fields = []
+        for field in try object.required("fields").elements() {
+            fields.append(try FieldChange(json: field))
+        }
+    }
+
+    /// Writes the payload as `JSONEncoder.wire` does.
+    package func write(to json: inout JSONWriter) {
+        json.raw(#"{"fields":["#)
+        for (index, field) in fields.enumerated() {
+            if index > 0 { json.byte(UInt8(ascii: ",")) }
+            field.write(to: &json)
+        }
+        json.raw(#"],"response":"#)
+        json.uuid(response)
+        json.byte(UInt8(ascii: "}"))
+    }
+}
+
+extension FieldChange {
+    /// Reads one field write from checked JSON text, as `Codable` does.
+    package init(json: JSONValue) throws(JSONShapeError) {
+        let object = try json.object(["name", "value", "base", "resolves"])
+        name = try object.required("name").string()
+        value = try object.optional("value")?.answer()
+        base = try object.optional("base")?.stamp()
+        resolves = []
+        for stamp in try object.optional("resolves")?.elements() ?? [] {
+            resolves.append(try stamp.stamp())
+        }
+    }
+
+    /// Writes the field write as `JSONEncoder.wire` does: `base` and `value` always, `null` when
+    /// absent; `resolves` only when it settles something.
+    package func write(to json: inout JSONWriter) {
+        json.raw(#"{"base":"#)
+        if let base { json.stamp(base) } else { json.raw("null") }
+        json.raw(#","name":"#)
+        json.string(name)
+        if !resolves.isEmpty {
+            json.raw(#","resolves":["#)
+            for (index, stamp) in resolves.enumerated() {
+                if index > 0 { json.byte(UInt8(ascii: ",")) }
+                json.stamp(stamp)
+            }
+            json.byte(UInt8(ascii: "]"))
+        }
+        json.raw(#","value":"#)
+        json.answer(value)
+        json.byte(UInt8(ascii: "}"))
+    }
+}

@@ -31,3 +31,44 @@ public struct Visit: Codable, Hashable, Sendable {
         case callBack = "call_back"
     }
 }
+
+// MARK: Fast reader and writer
+
+extension Visit {
+    /// Reads a `visit` payload from checked JSON text, as `Codable` does.
+    package init(json: JSONValue) throws(JSONShapeError) {
+        let object = try json.object(["outcome", "visit", "campaign", "address", "note", "at", "call_back"])
+        outcome = try object.required("outcome").raw(
+            VisitOutcome.self, expected: "one of " + VisitOutcome.allCases.map(\.rawValue).joined(separator: ", ")
+        )
+        visit = try object.required("visit").uuid()
+        campaign = try object.required("campaign").string()
+        address = try object.required("address").string()
+        note = try object.optional("note")?.string()
+        at = try object.required("at").string()
+        callBack = try object.optional("call_back")?.string()
+    }
+
+    /// Writes the payload as `JSONEncoder.wire` does.
+    package func write(to json: inout JSONWriter) {
+        json.raw(#"{"address":"#)
+        json.string(address)
+        json.raw(#","at":"#)
+        json.string(at)
+        if let callBack {
+            json.raw(#","call_back":"#)
+            json.string(callBack)
+        }
+        json.raw(#","campaign":"#)
+        json.string(campaign)
+        if let note {
+            json.raw(#","note":"#)
+            json.string(note)
+        }
+        json.raw(#","outcome":"#)
+        json.string(outcome.rawValue)
+        json.raw(#","visit":"#)
+        json.uuid(visit)
+        json.byte(UInt8(ascii: "}"))
+    }
+}

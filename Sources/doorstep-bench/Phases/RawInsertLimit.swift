@@ -103,7 +103,7 @@ struct RawInsertLimit {
             )
             switch operation.body {
             case .createResponse(let new):
-                let answers = JSONLiteral.answers(new.answers)
+                let answers = JSONWriter.answers(new.answers)
                 row.responseRow = [
                     new.response.uuidString, new.campaign, new.address, new.form, new.formVersion, new.recordedAt,
                     operation.device, tokenID, answers, operation.stamp.description, sequence,

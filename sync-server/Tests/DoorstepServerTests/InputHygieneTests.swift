@@ -155,7 +155,7 @@ struct InputHygieneTests {
             let names = (0..<count).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
             for text in ["{\(names)}", "{\(names),\"k\(count - 1)\":0}", "{\(names),\"\\u006b\(count / 2)\":0}"] {
                 let unique = text == "{\(names)}"
-                let outcome = Array(text.utf8).withUnsafeBufferPointer { bytes in
+                let outcome = withJSONBytes(Array(text.utf8)) { bytes in
                     Result { () throws(JSONSyntaxError) in try JSONScanner.scan(bytes, rejectingRepeatedKeys: true) }
                 }
                 #expect(((try? outcome.get()) != nil) == unique, "\(count) names: \(text.suffix(40))")

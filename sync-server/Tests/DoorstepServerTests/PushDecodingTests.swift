@@ -52,13 +52,13 @@ struct PushDecodingTests {
         let request = PushRequest(device: "dev", operations: (0..<200).map { Self.randomOperation(&random, $0) })
         let data = try JSONEncoder().encode(request)
         let expected = try JSONDecoder().decode(PushRequest.self, from: data)
-        let (read, texts) = try data.withUnsafeBytes { try PushRequestReader.read($0.bindMemory(to: UInt8.self)) }
+        let (read, texts) = try PushRequest.read(body: Array(data))
         #expect(read == expected, "seed \(seed)")
         // Each operation's text, as kept in the log, reads back to the same operation.
         #expect(texts.count == expected.operations.count)
-        #expect(texts.compactMap(PushRequestReader.operation(text:)) == expected.operations)
+        #expect(texts.compactMap { SyncOperation(jsonText: $0) } == expected.operations)
         // The hand-written log encoding reads back too.
-        #expect(expected.operations.map { PushRequestReader.operation(text: JSONText.operation($0)) } == expected.operations)
+        #expect(expected.operations.map { SyncOperation(jsonText: $0.jsonText) } == expected.operations)
     }
 
     @Test(arguments: [
@@ -73,14 +73,14 @@ struct PushDecodingTests {
         let data = Data(body.utf8)
         #expect((try? JSONDecoder().decode(PushRequest.self, from: data)) == nil)
         #expect(throws: APIError.self) {
-            try data.withUnsafeBytes { try PushRequestReader.read($0.bindMemory(to: UInt8.self)) }
+            try PushRequest.read(body: Array(data))
         }
     }
 
     @Test func deepNestingIsRefused() {
         let body = #"{"device":"d","operations":"# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}"
         #expect(throws: APIError.self) {
-            try Data(body.utf8).withUnsafeBytes { try PushRequestReader.read($0.bindMemory(to: UInt8.self)) }
+            try PushRequest.read(body: Array(body.utf8))
         }
     }
 }

@@ -90,7 +90,7 @@ struct PushPipelineTests {
             return try response.decode(PushResponse.self)
         }
         let whole = try ServerFixture()
-        let (request, texts) = try Array(body.utf8).withUnsafeBufferPointer { try PushRequestReader.read($0) }
+        let (request, texts) = try PushRequest.read(body: Array(body.utf8))
         let expected = try await whole.database.push(request, texts: texts, by: identity, maxClockDrift: .seconds(300))
 
         // Then both answer and store the same
@@ -161,7 +161,7 @@ struct PushPipelineTests {
             )
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            #expect(JSONText.pushResponse(answer) == String(decoding: try encoder.encode(answer), as: UTF8.self), "seed \(seed)")
+            #expect(answer.jsonBytes == Array(try encoder.encode(answer)), "seed \(seed)")
         }
     }
 
@@ -189,16 +189,16 @@ struct PushPipelineTests {
     @Test func uuidsAreWrittenAsFoundationWritesThem() {
         for _ in 0..<1_000 {
             let uuid = UUID()
-            #expect(JSONText.uuidString(uuid) == uuid.uuidString)
+            #expect(JSONWriter.uuidString(uuid) == uuid.uuidString)
         }
         let edges = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]
-        for uuid in edges { #expect(JSONText.uuidString(uuid) == uuid.uuidString) }
+        for uuid in edges { #expect(JSONWriter.uuidString(uuid) == uuid.uuidString) }
     }
 
     @Test func answersInFormOrderAreWrittenAsTheDictionaryIs() throws {
         let form = try FormDefinition.parse(yaml: ServerFixture.formYAML)
         let validator = AnswerValidator(form: form, today: "2026-11-23")
-        let keys = JSONText.answerKeys(form)
+        let keys = JSONWriter.answerKeys(form)
         let texts = ["very", "quote \" and \\ backslash", "tab\tnew\nline", "\u{1}", "café 🚪", "/slash/"]
         for index in 0..<200 {
             var answers: Answers = ["safe": .text(["very", "fairly", "not"][index % 3])]
@@ -207,7 +207,7 @@ struct PushPipelineTests {
             if index % 5 != 0 { answers["comment"] = .text(texts[index % texts.count]) }
             if index % 7 == 0 { answers["phone"] = .text("0770 \(index)") }
             let values = try validator.validateInFormOrder(answers).get()
-            #expect(JSONText.answers(inFormOrder: values, keys: keys) == JSONText.answers(validator.answers(inFormOrder: values)))
+            #expect(JSONWriter.answers(inFormOrder: values, keys: keys) == JSONWriter.answers(validator.answers(inFormOrder: values)))
         }
     }
 }

@@ -13,15 +13,11 @@ import Testing
 struct PushReaderEquivalenceTests {
     /// What the reader makes of a body, as the corpus writes it.
     static func outcome(_ body: [UInt8]) -> String {
-        body.withUnsafeBufferPointer { bytes in
-            do {
-                let (request, texts) = try PushRequestReader.read(bytes)
-                return PushReaderCorpus.render(request, texts: texts)
-            } catch let error as APIError {
-                return PushReaderCorpus.refused(error.message)
-            } catch {
-                return PushReaderCorpus.refused("unexpected \(error)")
-            }
+        do {
+            let (request, texts) = try PushRequest.read(body: body)
+            return PushReaderCorpus.render(request, texts: texts)
+        } catch {
+            return PushReaderCorpus.refused(error.message)
         }
     }
 
@@ -128,7 +124,7 @@ struct PushReaderEquivalenceTests {
         let corpus = try PushReaderCorpus.load()
         for (index, entry) in corpus.cases.filter({ $0.kind == "operation" }).enumerated() {
             let text = String(decoding: entry.bytes, as: UTF8.self)
-            #expect(PushReaderCorpus.render(PushRequestReader.operation(text: text)) == entry.expected, "operation \(index): \(text)")
+            #expect(PushReaderCorpus.render(SyncOperation(jsonText: text)) == entry.expected, "operation \(index): \(text)")
         }
     }
 
@@ -150,9 +146,9 @@ struct PushReaderEquivalenceTests {
         for trial in 0..<4_000 {
             var body = seeds[trial % seeds.count]
             for _ in 0...(random.next() % 3) { body = Self.mutate(body, &random) }
-            let read = body.withUnsafeBufferPointer { try? PushRequestReader.read($0) }
+            let read = try? PushRequest.read(body: body)
             if let read {
-                let ids = body.withUnsafeBufferPointer { try? PushBody(checking: $0).ids }
+                let ids = try? PushRequest.Body(checking: body).ids
                 #expect(ids == read.request.operations.map(\.id), "seed \(seed), trial \(trial)")
             }
             #expect(Self.outcome(body) == Self.outcome(body), "seed \(seed), trial \(trial)")

@@ -54,7 +54,7 @@ extension Request {
         let buffer = try await collectJSONBody(context: context)
         let fault = buffer.withUnsafeReadableBytes { raw -> JSONSyntaxError? in
             do throws(JSONSyntaxError) {
-                _ = try JSONScanner.scan(raw.assumingMemoryBound(to: UInt8.self), rejectingRepeatedKeys: true)
+                _ = try JSONScanner.scan(JSONBytes(raw.assumingMemoryBound(to: UInt8.self)), rejectingRepeatedKeys: true)
                 return nil
             } catch {
                 return error
@@ -139,5 +139,12 @@ extension Request {
         @unknown default:
             return "The request body is not valid JSON of the expected shape."
         }
+    }
+}
+
+extension JSONSyntaxError {
+    /// The 400 answer to a request body with this fault.
+    var requestError: APIError {
+        .badRequest("The request body is not valid JSON: \(message) (at byte \(offset)).")
     }
 }

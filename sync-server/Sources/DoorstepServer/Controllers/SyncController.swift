@@ -61,10 +61,15 @@ public struct SyncController: Sendable {
         let bytes = Array(try await request.collectJSONBody(context: context).readableBytesView)
         // The JSON is checked whole here; operations are read while the ones before are applied.
         // A `recorded_at` ahead of the clock holds its one operation (in the batch), not the push.
-        let push = try bytes.withUnsafeBufferPointer { try PushBody(checking: $0) }
+        let push: PushRequest.Body
+        do {
+            push = try PushRequest.Body(checking: bytes)
+        } catch {
+            throw APIError.badRequest(error.message)
+        }
         if push.device.isEmpty || push.count > configuration.maxBatchSize {
             // An operation that cannot be read is the first fault to report.
-            _ = try bytes.withUnsafeBufferPointer { try PushRequestReader.read($0) }
+            _ = try PushRequest.read(body: bytes)
         }
         guard !push.device.isEmpty else {
             throw APIError.unprocessable("The push names no device.")
@@ -77,7 +82,7 @@ public struct SyncController: Sendable {
         let answer = try await database.push(push, bytes: bytes, by: identity, maxClockDrift: configuration.maxClockDrift)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: JSONText.pushResponse(answer))))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.jsonBytes)))
     }
 
     /// `GET /v1/pull`: not for viewers, who get published figures only, never doors, knocks or notes.

@@ -37,33 +37,21 @@ enum FieldWriteRow {
 
     /// A create's answers object: each written field with its value, `nil` where erased.
     static func answerObject(_ json: String?) -> [String: AnswerValue?]? {
-        guard let json else { return nil }
-        var utf8 = json
-        return utf8.withUTF8 { bytes -> [String: AnswerValue?]? in
-            guard let layout = try? JSONScanner.scan(bytes) else { return nil }
-            var reader = JSONReader(bytes, at: layout.root)
-            guard reader.enterObject() else { return nil }
-            var answers: [String: AnswerValue?] = [:]
-            while let key = reader.nextKey() {
-                var keyReader = JSONReader(bytes, at: key)
-                let name = keyReader.string()
-                reader.skipWhitespace()
-                let value = PushRequestReader.Value(bytes, at: reader.index, path: name)
-                answers[name] = value.kind == .null ? .some(nil) : try? value.answer()
-                reader.skipValue()
-            }
-            return answers
-        }
+        json.flatMap(JSONValue.answerObject)
     }
 
     /// A create's answers object written back with the values of `erased` (every field when `nil`) removed.
     static func erasing(_ answers: [String: AnswerValue?], _ erased: Set<String>?) -> String {
-        let kept = answers.keys.sorted().map { name in
-            let isErased = erased?.contains(name) ?? true
-            let value: AnswerValue? = isErased ? nil : (answers[name] ?? nil)
-            return JSONText.string(name) + ":" + JSONText.answer(value)
+        var json = JSONWriter(capacity: answers.count * 24)
+        json.byte(UInt8(ascii: "{"))
+        for (index, name) in answers.keys.sorted().enumerated() {
+            if index > 0 { json.byte(UInt8(ascii: ",")) }
+            json.string(name)
+            json.byte(UInt8(ascii: ":"))
+            json.answer(erased?.contains(name) ?? true ? nil : (answers[name] ?? nil))
         }
-        return "{" + kept.joined(separator: ",") + "}"
+        json.byte(UInt8(ascii: "}"))
+        return json.text
     }
 
     static func stamps(_ json: String?) -> [HLCTimestamp] {
@@ -98,7 +86,7 @@ enum ConflictRows {
         for write in open {
             try insert.execute(arguments: [
                 id(response: response, field: field, stamp: write.stamp), response, campaign, field,
-                write.stamp.description, write.value.map { JSONText.answer($0) }, write.device,
+                write.stamp.description, write.value.map { JSONWriter.answer($0) }, write.device,
             ])
         }
     }
@@ -139,12 +127,12 @@ enum Erasing {
         )
         for row in logged {
             let json: String = row["payload_json"]
-            guard let operation = PushRequestReader.operation(text: json) else { continue }
+            guard let operation = SyncOperation(jsonText: json) else { continue }
             let scrubbed = scrub(operation, fields: fields)
             if scrubbed != operation {
                 try db.execute(
                     sql: "UPDATE operations SET payload_json = ? WHERE seq = ?",
-                    arguments: [JSONText.operation(scrubbed), row["seq"] as Int64]
+                    arguments: [scrubbed.jsonText, row["seq"] as Int64]
                 )
             }
         }

@@ -35,7 +35,7 @@ final class FormCache: Sendable {
         ) else { return nil }
         let definition = try FormDefinition.parse(yaml: source)
         let entry = Entry(
-            definition: definition, tallyPlan: Tally.Plan(form: definition), answerKeys: JSONText.answerKeys(definition)
+            definition: definition, tallyPlan: Tally.Plan(form: definition), answerKeys: JSONWriter.answerKeys(definition)
         )
         entries.withLock { $0[key] = entry }
         return entry

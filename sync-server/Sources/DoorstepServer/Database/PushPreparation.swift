@@ -16,7 +16,7 @@ final class PushPreparation: @unchecked Sendable {
         /// Operations already read, with their texts as received (or none).
         case operations([SyncOperation], texts: [String])
         /// A checked body; its operations are read as they are prepared.
-        case body(PushBody, bytes: [UInt8])
+        case body(PushRequest.Body, bytes: [UInt8])
 
         var count: Int {
             switch self {
@@ -161,17 +161,16 @@ final class PushPreparation: @unchecked Sendable {
                 operation = operations[index]
                 text = texts.isEmpty ? nil : texts[index]
             case .body(let body, let bytes):
-                do throws(PushRequestReader.ShapeError) {
-                    (operation, text) = try bytes.withUnsafeBufferPointer { bytes throws(PushRequestReader.ShapeError) in
-                        (try body.operation(index, in: bytes), body.keepsTexts ? body.text(index, in: bytes) : nil)
-                    }
+                do throws(JSONShapeError) {
+                    operation = try body.operation(index, in: bytes, recordedAt: RecordedAtRule.anyTime.check)
+                    text = body.keepsTexts ? body.text(index, in: bytes) : nil
                 } catch {
                     publish(upTo: index, failure: APIError.badRequest(error.message))
                     return
                 }
             }
             var prepared = Prepared(
-                operation: operation, text: text, idText: JSONText.uuidString(operation.id), stampText: operation.stamp.description
+                operation: operation, text: text, idText: JSONWriter.uuidString(operation.id), stampText: operation.stamp.description
             )
             if case .createResponse(let new) = operation.body, new.erased != .all {
                 let key = FormVersionKey(id: new.form, version: new.formVersion)
@@ -198,8 +197,8 @@ final class PushPreparation: @unchecked Sendable {
             numbering.number(of: key)
         }
         return Create(
-            responseID: JSONText.uuidString(new.response), values: validated,
-            answersJSON: JSONText.answers(inFormOrder: values, keys: form.entry.answerKeys), contributions: contributions
+            responseID: JSONWriter.uuidString(new.response), values: validated,
+            answersJSON: JSONWriter.answers(inFormOrder: values, keys: form.entry.answerKeys), contributions: contributions
         )
     }
 

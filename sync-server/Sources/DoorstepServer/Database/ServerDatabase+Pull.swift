@@ -26,7 +26,7 @@ extension ServerDatabase {
 
     /// The same page as ``pull(after:limit:for:device:)``, as the JSON body of `GET /v1/pull`.
     ///
-    /// The responses are written straight from their rows into the page (see ``PullPageText``),
+    /// The responses are written straight from their rows into the page (see ``PullPage``),
     /// without building a ``ResponseState`` for each. A page that carries responses with sensitive
     /// answers is audited first, one entry per campaign (``auditRead(_:responses:by:detail:)``).
     public func pullPage(after cursor: Int64, limit: Int, for identity: Identity, device: String? = nil) async throws -> [UInt8] {
@@ -49,7 +49,7 @@ extension ServerDatabase {
 
     private static func page(
         _ db: Database, after cursor: Int64, limit: Int, identity: Identity, device: String?, sensitive: inout SensitiveResponseCount
-    ) throws -> PullPageText {
+    ) throws -> PullPage {
         // A device's own untouched rows; `?1` is the device id ('' matches nothing).
         let ownVisit = "device = ?1"
         let ownResponse = "(device = ?1 AND fields_json IS NULL AND erased IS NULL AND substr(stamp, -length(?1) - 1) = '-' || ?1)"
@@ -73,7 +73,7 @@ extension ServerDatabase {
         ).compactMap { row in visitEvent(row).map { (row["changed_seq"], .visit($0)) } }
         others.sort { $0.seq < $1.seq }
 
-        let columns = PullPageText.responseColumns
+        let columns = PullPage.Column.selected
         let responses: RowCursor?
         switch ResponseAuthority(identity: identity).readScope {
         case .none:
@@ -93,12 +93,12 @@ extension ServerDatabase {
             )
         }
 
-        var page = PullPageText(cursor: cursor, epoch: try epoch(db))
+        var page = PullPage(cursor: cursor, epoch: try epoch(db))
         var taken = 0
         var last: Int64?
         var next = others.startIndex
         while !page.more, let row = try responses?.next() {
-            let seq: Int64 = row[PullPageText.changedSeqColumn]
+            let seq: Int64 = page.value(.changedSeq, in: row)
             while next < others.endIndex, others[next].seq < seq, taken < limit {
                 last = others[next].seq
                 next += 1
@@ -109,7 +109,9 @@ extension ServerDatabase {
             } else {
                 try page.appendResponse(row)
                 try sensitive.note(
-                    campaign: row[2], form: FormVersionKey(id: row[4], version: row[5]), erased: row[9], answersJSON: row[10], db
+                    campaign: page.value(.campaign, in: row),
+                    form: FormVersionKey(id: page.value(.form, in: row), version: page.value(.formVersion, in: row)),
+                    erased: page.value(.erased, in: row), answersJSON: page.value(.answersJSON, in: row), db
                 )
                 last = seq
                 taken += 1

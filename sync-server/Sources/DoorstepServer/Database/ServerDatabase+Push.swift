@@ -37,12 +37,12 @@ extension ServerDatabase {
         try await push(.operations(request.operations, texts: texts), by: identity, maxClockDrift: maxClockDrift)
     }
 
-    /// Applies a push body checked by ``PushBody/init(checking:)``, reading its operations while
+    /// Applies a push body checked by ``PushRequest.Body/init(checking:)``, reading its operations while
     /// the ones before are applied.
     ///
     /// - Throws: ``APIError/badRequest(_:)`` when an operation cannot be read (then nothing of the
     ///   batch is stored), or a database error.
-    func push(_ body: PushBody, bytes: [UInt8], by identity: Identity, maxClockDrift: Duration) async throws -> PushResponse {
+    func push(_ body: PushRequest.Body, bytes: [UInt8], by identity: Identity, maxClockDrift: Duration) async throws -> PushResponse {
         try await push(.body(body, bytes: bytes), by: identity, maxClockDrift: maxClockDrift)
     }
 
@@ -247,7 +247,7 @@ struct PushBatch {
     /// The final results the server holds for any of `ids` (applied or rejected), and which of
     /// them were held before: one query for them all.
     private func storedResults(_ ids: [UUID]) throws -> (final: [UUID: OperationResult], held: Set<String>) {
-        let list = "[" + ids.map { "\"" + JSONText.uuidString($0) + "\"" }.joined(separator: ",") + "]"
+        let list = "[" + ids.map { "\"" + JSONWriter.uuidString($0) + "\"" }.joined(separator: ",") + "]"
         let rows = try Row.fetchAll(
             db, sql: """
                 WITH sent(id) AS (SELECT value FROM json_each(?))
@@ -363,7 +363,7 @@ struct PushBatch {
         try statements.log.execute(
             operationNumber, prepared.idText, receivedAt, operation.device, identity.tokenID, operation.kind,
             prepared.stampText, stamp == operation.stamp ? prepared.stampText : stamp.description, outcome.response,
-            outcome.storedOperation.map(JSONText.operation) ?? prepared.text ?? JSONText.operation(operation),
+            outcome.storedOperation.map(\.jsonText) ?? prepared.text ?? operation.jsonText,
             OperationResult.Status.applied.rawValue, String?.none, outcome.conflicts
         )
         if heldBefore.contains(prepared.idText) {
@@ -375,7 +375,7 @@ struct PushBatch {
     /// never its payload (the device keeps that). A held operation sent again updates its record.
     private func record(_ prepared: PushPreparation.Prepared, _ refusal: Refusal) throws {
         let operation = prepared.operation
-        let size = prepared.text?.utf8.count ?? JSONText.operation(operation).utf8.count
+        let size = prepared.text?.utf8.count ?? operation.jsonText.utf8.count
         try db.execute(
             sql: """
                 INSERT INTO unapplied_operations(id, status, first_received_at, last_received_at, device, token_id,
@@ -386,7 +386,7 @@ struct PushBatch {
                 """,
             arguments: [
                 prepared.idText, refusal.status.rawValue, receivedAt, operation.device, identity.tokenID, operation.kind,
-                operation.response.map(JSONText.uuidString), refusal.reason, size,
+                operation.response.map(JSONWriter.uuidString), refusal.reason, size,
             ]
         )
     }
@@ -425,7 +425,7 @@ struct PushBatch {
                 case .failure(let problems): throw Refusal.rejected(problems.description)
                 }
             }
-            answersJSON = JSONText.answers(answers)
+            answersJSON = JSONWriter.answers(answers)
         }
         // Every check is done: from here on nothing rejects the operation, so it needs no savepoint.
         sequence += 1
@@ -449,7 +449,7 @@ struct PushBatch {
         // holds them all (see ``FieldWriteRow/createField``).
         let number = db.lastInsertedRowID
         try statements.insertFieldWrite.execute(
-            number, FieldWriteRow.createField, stampText, JSONText.stamps(aliases), String?.none, String?.none,
+            number, FieldWriteRow.createField, stampText, JSONWriter.stamps(aliases), String?.none, String?.none,
             answersJSON, operation.device, operationNumber
         )
         if new.erased != .all {
@@ -630,7 +630,7 @@ struct PushBatch {
         }
         let before = row
         let insertWrite = try db.cachedStatement(sql: Self.insertFieldWriteSQL)
-        let aliasesJSON = JSONText.stamps(aliases)
+        let aliasesJSON = JSONWriter.stamps(aliases)
         let stampText = stamp.description
         var histories: [(name: String, history: FieldHistory)] = []
         // The fields this operation now decides, and whether it was written on the value it replaces.
@@ -645,7 +645,7 @@ struct PushBatch {
             guard history.insert(write) else { continue }
             try insertWrite.execute(arguments: [
                 row.number, change.name, stampText, aliasesJSON, change.base?.description,
-                JSONText.stamps(change.resolves), JSONText.answer(change.value), operation.device,
+                JSONWriter.stamps(change.resolves), JSONWriter.answer(change.value), operation.device,
                 operationNumber,
             ])
             if let winner = history.winner {
@@ -676,7 +676,7 @@ struct PushBatch {
                 )
                 try insertWrite.execute(arguments: [
                     row.number, name, restamp.description, "[]", replaced?.stamp.description, "[]",
-                    JSONText.answer(replaced?.value), ServerClock.node, operationNumber,
+                    JSONWriter.answer(replaced?.value), ServerClock.node, operationNumber,
                 ])
                 row.fields[name] = FieldValue(value: replaced?.value, stamp: restamp)
                 if let index = histories.firstIndex(where: { $0.name == name }) { histories[index].history.insert(restore) }
@@ -736,7 +736,7 @@ struct PushBatch {
             UPDATE responses SET erased = ?, answers_json = ?, fields_json = ?, changed_seq = ? WHERE id = ?
             """)
         try statement.execute(arguments: [
-            row.erased?.rawValue, JSONText.answers(answers), JSONText.fields(row.fields), sequence, row.id,
+            row.erased?.rawValue, JSONWriter.answers(answers), FieldValue.jsonText(row.fields), sequence, row.id,
         ])
         try retally(
             campaign: row.campaign, address: row.address, form: form,

@@ -86,7 +86,7 @@ struct SensitiveResponseCount {
             names = known
         } else {
             let sensitive = try forms.definition(id: form.id, version: form.version, db)?.sensitiveQuestionNames ?? []
-            names = sensitive.sorted().map { Array(JSONText.string($0).utf8) + [UInt8(ascii: ":")] }
+            names = sensitive.sorted().map { Array(JSONWriter.string($0).utf8) + [UInt8(ascii: ":")] }
             keys[form] = names
         }
         guard !names.isEmpty else { return }

@@ -1,3 +1,4 @@
+import DoorstepWire
 import Foundation
 
 /// What a pushed response's `recorded_at` must be: an RFC 3339 date-time
@@ -18,6 +19,11 @@ struct RecordedAtRule: Sendable {
     /// No later than now plus `drift` milliseconds.
     static func notAfter(driftMilliseconds drift: Int64) -> RecordedAtRule {
         RecordedAtRule(latest: Double(ServerClock.wallMilliseconds() + drift) / 1_000)
+    }
+
+    /// The rule as the wire's readers take it: what is wrong with a `recorded_at`, in words.
+    var check: SyncOperation.RecordedAtCheck {
+        { text in fault(text)?.message(text) }
     }
 
     /// Why `text` breaks the rule, or `nil` when it keeps it.
@@ -113,5 +119,19 @@ private enum CalendarDays {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
+    }
+}
+
+extension PushRequest {
+    /// Checks and reads a whole push body as the server reads one: a `recorded_at` must be a real
+    /// RFC 3339 time (how far ahead of the clock it may be is judged per operation, later).
+    ///
+    /// - Throws: ``APIError/badRequest(_:)`` naming where the body goes wrong.
+    static func read(body: [UInt8]) throws(APIError) -> (request: PushRequest, texts: [String]) {
+        do {
+            return try read(body, recordedAt: RecordedAtRule.anyTime.check)
+        } catch {
+            throw APIError.badRequest(error.message)
+        }
     }
 }

@@ -1,4 +1,4 @@
-public import DoorstepCore
+import DoorstepCore
 public import DoorstepWire
 public import Foundation
 import GRDB

@@ -1,4 +1,4 @@
-public import DoorstepCore
+import DoorstepCore
 public import DoorstepWire
 import Foundation
 import GRDB

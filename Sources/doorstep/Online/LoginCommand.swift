@@ -1,5 +1,6 @@
 import ArgumentParser
 import DoorstepCore
+import DoorstepWire
 import DoorstepStore
 import DoorstepSync
 import DoorstepTransport

@@ -141,12 +141,12 @@ struct PushReaderEquivalenceTests {
 
     /// Fresh mutated bodies: whatever the reader makes of them, the ids it found while checking a
     /// body (to search the log early) are the ids it read, and it reads the same the second time.
-    @Test func mutatedBodiesHoldTogether() throws {
-        let seed = SeededGenerator.seed()
+    @Test(arguments: SeededGenerator.seeds)
+    func mutatedBodiesHoldTogether(seed: UInt64) throws {
         print("mutatedBodiesHoldTogether seed: \(seed)")
         var random = SeededGenerator(seed: seed)
         let seeds = try Self.seeds(&random)
-        for trial in 0..<4_000 {
+        for trial in 0..<1_400 {
             var body = seeds[trial % seeds.count]
             for _ in 0...(random.next() % 3) { body = Self.mutate(body, &random) }
             let read = body.withUnsafeBufferPointer { try? PushRequestReader.read($0) }
@@ -160,13 +160,13 @@ struct PushReaderEquivalenceTests {
 
     /// The fuzz target's short form (`scripts/fuzz` runs it under libFuzzer in a release build
     /// with AddressSanitizer): every saved input and fresh mutations of them, read every way.
-    @Test func fuzzTargetShortForm() throws {
-        let seed = SeededGenerator.seed()
+    @Test(arguments: SeededGenerator.seeds)
+    func fuzzTargetShortForm(seed: UInt64) throws {
         print("fuzzTargetShortForm seed: \(seed)")
         var random = SeededGenerator(seed: seed)
         let inputs = try PushReaderCorpus.load().cases.map(\.bytes)
         for input in inputs { input.withUnsafeBufferPointer(ReaderFuzzing.read) }
-        for trial in 0..<2_000 {
+        for trial in 0..<700 {
             var input = inputs[trial % inputs.count]
             for _ in 0...(random.next() % 3) where !input.isEmpty { input = Self.mutate(input, &random) }
             input.withUnsafeBufferPointer(ReaderFuzzing.read)

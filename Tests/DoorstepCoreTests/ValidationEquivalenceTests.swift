@@ -3,10 +3,10 @@ import DoorstepTestSupport
 import Foundation
 import Testing
 
-/// Validation and tally contributions were rewritten to read answers by position and to work
-/// out per form what they need once. On random answers — valid, loose and wrong — they must
-/// give exactly what the former code gave, as saved in `Corpus/validation.json`
-/// (``ValidationCorpus``), and agree with themselves on fresh random answers.
+/// Validation and tally contributions read answers by position and work out per form what they
+/// need once. On random answers — valid, loose and wrong — they must give exactly the reference
+/// outputs saved in `Corpus/validation.json` (``ValidationCorpus``), and agree with themselves on
+/// seeded random answers.
 @Suite("Validation and tallies equivalence")
 struct ValidationEquivalenceTests {
     static let sampleForms = ["community-safety.yaml", "safe-and-well.yaml", "women-girls-safety.yaml"]
@@ -226,7 +226,7 @@ struct ValidationEquivalenceTests {
     @Test func contributionsAreWhatTheyWereBefore() throws {
         let corpus = try ValidationCorpus.load()
         let forms = try Self.corpusForms(corpus)
-        // The former code had no version or free-text dimension; the keys in every other one are the same.
+        // The corpus has no version or free-text dimension; the keys in every other one are the same.
         func withoutNewDimensions(_ keys: [TallyKey]) -> [TallyKey] {
             keys.filter { !$0.dimension.hasPrefix("version:") && $0.dimension != TallyKey.textDimension }
         }
@@ -285,7 +285,7 @@ struct ValidationEquivalenceTests {
             choiceLists: [:]
         )
         let validator = AnswerValidator(form: form, today: "2026-11-23")
-        // What the former code gave.
+        // Canonically equivalent spellings name the question; another case does not.
         #expect(validator.validate(["\u{212A}ey": .text("k")]) == .success(["Key": .text("k")]))
         #expect(validator.validate(["cafe\u{301}": .text("c")]) == .success(["caf\u{E9}": .text("c")]))
         #expect(validator.validate(["Key": .text("k"), "kEY": .text("x")]) == .failure(AnswerProblems(problems: [

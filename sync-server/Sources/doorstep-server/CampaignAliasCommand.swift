@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `doorstep-server campaign …`, the earlier spelling of `campaigns`, kept for scripts.
+/// `doorstep-server campaign …`: `campaigns` by its singular name, hidden from help, for scripts that use it.
 struct CampaignAlias: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "campaign", shouldDisplay: false,

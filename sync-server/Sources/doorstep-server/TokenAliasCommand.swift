@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// `doorstep-server token …`, the earlier spelling of `tokens`, kept for scripts.
+/// `doorstep-server token …`: `tokens` by its singular name, hidden from help, for scripts that use it.
 struct TokenAlias: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token", shouldDisplay: false,

@@ -4,10 +4,10 @@ import DoorstepTestSupport
 import Foundation
 import Testing
 
-/// The push body reader reads operations straight from the bytes; the reader it replaced built a
-/// tree of values first. On valid bodies and on mutated ones it must read the same request and
-/// texts as that reader did, or refuse with the same sentence, as saved in
-/// `Corpus/push-reader.json` (``PushReaderCorpus``); on fresh mutated bodies it must hold together.
+/// The push body reader reads operations straight from the bytes. On valid bodies and on mutated
+/// ones it must read the same request and texts as the reference reader (which built a tree of
+/// values first), or refuse with the same sentence, as saved in `Corpus/push-reader.json`
+/// (``PushReaderCorpus``); on seeded mutated bodies it must hold together.
 @Suite("Push reader equivalence")
 struct PushReaderEquivalenceTests {
     /// What the reader makes of a body, as the corpus writes it.
@@ -24,7 +24,7 @@ struct PushReaderEquivalenceTests {
         }
     }
 
-    /// The same outcome; where several answers of one operation are faulty, the former reader
+    /// The same outcome; where several answers of one operation are faulty, the reference reader
     /// named whichever its dictionary met first, so any of them will do.
     static func equivalent(_ new: String, _ reference: String) -> Bool {
         guard new != reference else { return true }

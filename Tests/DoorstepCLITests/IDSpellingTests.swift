@@ -38,7 +38,7 @@ struct IDSpellingTests {
         let short = try fixture.run(["show", String(id.prefix(7))])
         #expect(short.status == 64)
         #expect(short.stderr == "'\(id.prefix(7))' is too short for a response id; type at least 8 of its characters.\n")
-        // An unknown id or prefix is not found, as before
+        // An unknown id or prefix is not found
         let unknown = try fixture.run(["show", "00000000"])
         #expect(unknown.status == 65)
         #expect(unknown.stderr.contains("There is no response 00000000 on this laptop."), "\(unknown.stderr)")

@@ -2,9 +2,9 @@ import DoorstepCore
 import DoorstepTestSupport
 import Foundation
 
-/// Answers to validate and tally, with what the validator and the tallies gave for them before
-/// they were rewritten to read answers by position: saved once from the former code, so the
-/// current code is checked against its outputs rather than against a copy of it kept in the tests.
+/// Answers to validate and tally, with the reference outputs of the validator and the tallies for
+/// them (from an implementation that read answers by name), so the code is checked against those
+/// outputs rather than against a copy of the reference kept in the tests.
 ///
 /// `Tests/DoorstepCoreTests/Corpus/validation.json`; the forms' sources are saved with it, so a
 /// later change to `forms/` does not change what the cases mean.
@@ -27,16 +27,16 @@ struct ValidationCorpus: Codable {
         var valid: [String: Value]?
         /// Each problem as `[question, message]`, when refused.
         var problems: [[String]]?
-        /// The tally keys of the raw answers (no version or free-text dimension: the former code
-        /// had none).
+        /// The tally keys of the raw answers (no version or free-text dimension: the reference
+        /// made none).
         var contributions: Keys
         /// The tally keys of the validated answers, when valid.
         var validContributions: Keys?
     }
 
-    /// Tally keys as the former code gave them: the keys of the `all` dimension, in order, each
+    /// Tally keys as the reference gave them: the keys of the `all` dimension, in order, each
     /// `question<TAB>bucket`, repeated in that order in each of the other `dimensions` (the maker
-    /// checked that the former code's keys were exactly that).
+    /// checked that the reference's keys were exactly that).
     struct Keys: Codable, Equatable {
         var dimensions: [String]
         var keys: [String]

@@ -34,7 +34,8 @@ struct FaultSeed: CustomStringConvertible {
     let test: String
     let value: UInt64
 
-    /// Reads `DOORSTEP_SEED` or draws a fresh seed, and prints it.
+    /// Takes ``SeededGenerator/seed()`` (`DOORSTEP_SEED`, else a fresh seed with
+    /// `DOORSTEP_RANDOM_SEEDS=1`, else a fixed one), and prints it.
     init(_ test: String) {
         self.test = test
         value = SeededGenerator.seed()

@@ -6,7 +6,7 @@ import Testing
 
 /// The server's HTTP strictness against a deployment with real laptops: bodies not declared JSON
 /// get 415, malformed HTTP a JSON 400 that closes the connection, neither changes anything, the
-/// laptops' own client (which sends `application/json`) syncs and resolves as before, and a curl
+/// laptops' own client (which sends `application/json`) syncs and resolves, and a curl
 /// push that expects `100 Continue` gets it and is applied.
 @Suite("Strict HTTP end to end", .serialized)
 struct StrictHTTPEndToEndTests {

@@ -157,7 +157,7 @@ extension ClientStore {
                 """)
         }
         migrator.registerMigration("v4-visits-declined-outcome") { db in
-            // A knock may now say the resident declined consent; SQLite cannot change a CHECK in
+            // Lets a knock say the resident declined consent; SQLite cannot change a CHECK in
             // place, so the table is rebuilt with the same rows.
             try db.execute(sql: """
                 CREATE TABLE visits_new (
@@ -178,8 +178,8 @@ extension ClientStore {
                 """)
         }
         migrator.registerMigration("v5-door-outcomes") { db in
-            // Knocks may now say do-not-contact, moved or empty, and a revisit carries when to
-            // come back; SQLite cannot change a CHECK in place, so the table is rebuilt.
+            // Lets a knock say do-not-contact, moved or empty, and a revisit carry when to come
+            // back; SQLite cannot change a CHECK in place, so the table is rebuilt.
             try db.execute(sql: """
                 CREATE TABLE visits_new (
                     id TEXT PRIMARY KEY NOT NULL,
@@ -204,7 +204,7 @@ extension ClientStore {
         migrator.registerMigration("v6-one-draft-per-door") { db in
             // One draft per door: where a door has several, the most recently saved stays and the
             // others move, unchanged, to superseded_drafts (listed by doorstep drafts superseded).
-            // A draft can now be stopped at the review, and resumes there.
+            // A draft can be stopped at the review, and resumes there.
             try db.execute(sql: """
                 CREATE TABLE superseded_drafts (
                     id TEXT PRIMARY KEY NOT NULL,

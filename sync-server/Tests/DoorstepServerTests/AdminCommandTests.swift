@@ -2,8 +2,8 @@ import DoorstepTestSupport
 import Foundation
 import Testing
 
-/// `doorstep-server`'s administration commands: the client's nouns, the old spellings kept for
-/// scripts, unique token names, and an example in every command's help.
+/// `doorstep-server`'s administration commands: the client's nouns, the hidden singular spellings
+/// (`campaign`, `token`) that scripts may use, unique token names, and an example in every command's help.
 @Suite("doorstep-server administration commands")
 struct AdminCommandTests {
     @Test("forms, campaigns and tokens list what was made; campaign and token still work as hidden old spellings")

@@ -45,8 +45,8 @@ struct PushDecodingTests {
         return SyncOperation(stamp: stamp, device: "dev-\(index % 2)", body: body)
     }
 
-    @Test func readsWhatJSONDecoderReads() throws {
-        let seed = SeededGenerator.seed()
+    @Test(arguments: SeededGenerator.seeds)
+    func readsWhatJSONDecoderReads(seed: UInt64) throws {
         print("readsWhatJSONDecoderReads seed: \(seed)")
         var random = SeededGenerator(seed: seed)
         let request = PushRequest(device: "dev", operations: (0..<200).map { Self.randomOperation(&random, $0) })

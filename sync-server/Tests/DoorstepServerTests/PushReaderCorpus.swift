@@ -4,9 +4,9 @@ import DoorstepWire
 import DoorstepTestSupport
 import Foundation
 
-/// Push bodies, logged operations and stored answer objects, with what the reader that built a
-/// tree of values first made of them: saved once from that former reader, so the current one is
-/// checked against its outputs rather than against a copy of it kept in the tests.
+/// Push bodies, logged operations and stored answer objects, with what a reference reader that
+/// builds a tree of values first makes of them, so the push reader is checked against those
+/// outputs rather than against a copy of the reference kept in the tests.
 ///
 /// `sync-server/Tests/DoorstepServerTests/Corpus/push-reader.json`.
 struct PushReaderCorpus: Codable {
@@ -22,7 +22,7 @@ struct PushReaderCorpus: Codable {
         var text: String?
         /// The input in base64, when it is not.
         var base64: String?
-        /// What the former reader gave, as ``PushReaderCorpus/render(_:texts:)`` and the like write it.
+        /// What the reference reader gave, as ``PushReaderCorpus/render(_:texts:)`` and the like write it.
         var expected: String
 
         var bytes: [UInt8] {

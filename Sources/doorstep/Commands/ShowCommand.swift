@@ -1,0 +1,95 @@
+import ArgumentParser
+import DoorstepCore
+import DoorstepWire
+import DoorstepStore
+import Foundation
+
+/// `doorstep show RESPONSE_ID`: one response.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one response.",
+        discussion: """
+            --json prints an object with id, campaign, address, form, form_version, recorded_at, device, \
+            erased, sync (synced, pending, held or rejected), sync_reason, pending_changes, held_changes, \
+            rejected_changes, answers ({question name: value}, arrays for multi-selects) and \
+            fields (each value with the clock stamp of its last write).
+
+            Examples:
+              doorstep show 3f2a9c1e
+              doorstep show 3f2a9c1e --json
+            """
+    )
+
+    @OptionGroup var home: HomeOptions
+    @Argument(help: "The response id, or its first 8 or more characters.") var responseID: String
+    @Flag(name: .long, help: "Print JSON on stdout.") var json = false
+
+    func run() throws {
+        let store = try home.openStore()
+        let response = try store.response(id: try store.resolve(IDPrefix(responseID, kind: .response)))
+        if json {
+            try Console.json(ResponseJSON(response))
+            return
+        }
+        let form = try? store.form(id: response.form, version: response.formVersion).definition()
+        let door = try? store.address(campaign: response.campaign, id: response.address)
+        Console.out("Response  \(response.id.lowercasedString)")
+        Console.out("Campaign  \(response.campaign)")
+        Console.out("Address   \(response.address)\(door.map { " — \($0.address)" } ?? "")")
+        Console.out("Form      \(response.form) version \(response.formVersion)")
+        Console.out("Recorded  \(response.recordedAt) by device \(response.device)")
+        Console.out("Sync      \(DeliveryText.line(response.delivery))")
+        if let erased = response.erased {
+            Console.out("Erased    \(erased == .all ? "every answer" : "personal answers"), at the resident's request")
+        }
+        Console.out()
+        let answers = response.answers
+        let ordered = (form?.questions.map(\.name) ?? []) + answers.keys.sorted()
+        var shown: Set<String> = []
+        for name in ordered where shown.insert(name).inserted {
+            guard let value = answers[name] else { continue }
+            let question = form?.question(named: name)
+            let label = question.map { $0.type == .calculate || $0.label.isEmpty ? "\(name) (calculated)" : $0.label }
+            Console.out(label ?? name)
+            Console.out("    \(question?.display(value) ?? value.description)")
+        }
+    }
+}
+
+/// `show --json`.
+struct ResponseJSON: Encodable {
+    struct Field: Encodable {
+        var value: AnswerValue?
+        var stamp: String
+    }
+
+    /// The keys every response line has (see ``ResponseSummaryJSON``).
+    var summary: ResponseSummaryJSON
+    var device: String
+    var answers: Answers
+    var fields: [String: Field]
+
+    init(_ response: StoredResponse) {
+        summary = ResponseSummaryJSON(
+            id: response.id, campaign: response.campaign, address: response.address, form: response.form,
+            formVersion: response.formVersion, recordedAt: response.recordedAt, erased: response.erased,
+            delivery: response.delivery
+        )
+        device = response.device
+        answers = response.answers
+        fields = response.fields.mapValues { Field(value: $0.value, stamp: $0.stamp.description) }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case device, answers, fields
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try summary.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(device, forKey: .device)
+        try container.encode(answers, forKey: .answers)
+        try container.encode(fields, forKey: .fields)
+    }
+}

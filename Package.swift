@@ -154,6 +154,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DoorstepWireTests",
+            dependencies: ["DoorstepCore", "DoorstepWire", "DoorstepTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DoorstepStoreTests",
             dependencies: [
                 "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTestSupport",

@@ -42,7 +42,7 @@ struct PushReaderEquivalenceTests {
         let encoder = JSONEncoder()
         var bodies: [[UInt8]] = []
         for count in [1, 2, 4] {
-            let request = PushRequest(device: "dev", operations: (0..<count).map { PushDecodingTests.randomOperation(&random, $0 + count) })
+            let request = PushRequest(device: "dev", operations: (0..<count).map { WireSamples.operation(&random, $0 + count) })
             bodies.append(Array(try encoder.encode(request)))
         }
         let id = "7C9F3F40-2D6B-4C61-9D0C-6A9A5E4D2C11"

@@ -123,7 +123,7 @@ let package = Package(
         // The readers of untrusted bytes under libFuzzer (scripts/fuzz), or a replay of inputs.
         .executableTarget(
             name: "doorstep-fuzz",
-            dependencies: ["DoorstepServer", "DoorstepCore", "DoorstepWire"],
+            dependencies: ["DoorstepCore", "DoorstepWire"],
             path: "sync-server/Sources/doorstep-fuzz",
             swiftSettings: swiftSettings
         ),

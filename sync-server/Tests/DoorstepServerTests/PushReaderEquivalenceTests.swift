@@ -162,11 +162,14 @@ struct PushReaderEquivalenceTests {
         print("fuzzTargetShortForm seed: \(seed)")
         var random = SeededGenerator(seed: seed)
         let inputs = try PushReaderCorpus.load().cases.map(\.bytes)
-        for input in inputs { input.withUnsafeBufferPointer(ReaderFuzzing.read) }
-        for trial in 0..<700 {
-            var input = inputs[trial % inputs.count]
-            for _ in 0...(random.next() % 3) where !input.isEmpty { input = Self.mutate(input, &random) }
-            input.withUnsafeBufferPointer(ReaderFuzzing.read)
+        for target in ReaderFuzzing.Target.allCases {
+            let seeds = target == .push ? inputs : ReaderFuzzing.seeds(for: target)
+            for input in seeds { input.withUnsafeBufferPointer { ReaderFuzzing.read($0, as: target) } }
+            for trial in 0..<400 {
+                var input = seeds[trial % seeds.count]
+                for _ in 0...(random.next() % 3) where !input.isEmpty { input = Self.mutate(input, &random) }
+                input.withUnsafeBufferPointer { ReaderFuzzing.read($0, as: target) }
+            }
         }
     }
 }

@@ -15,21 +15,27 @@ enum FieldWriteRow {
     static let createField = "*"
 
     /// The write to `field` that a `field_writes` row holds; `nil` when a create's row did not
-    /// write that field (or the stamp is unreadable).
-    static func write(_ row: Row, field: String) -> FieldHistory.Write? {
-        guard let stamp = HLCTimestamp(row["stamp"] as String) else { return nil }
+    /// write that field.
+    ///
+    /// - Throws: ``UnreadableStoredText`` when the row's text does not read: a write is never
+    ///   merged over as if it were empty.
+    static func write(_ row: Row, field: String) throws(UnreadableStoredText) -> FieldHistory.Write? {
+        let stamp = try UnreadableStoredText.stamp(row["stamp"], "a field write's stamp")
         let value: AnswerValue?
         if (row["field"] as String) == createField {
-            guard let answers = answerObject(row["value_json"]), let written = answers[field] else { return nil }
+            guard let answers = answerObject(row["value_json"]) else {
+                throw UnreadableStoredText(what: "the answers of a create's field write")
+            }
+            guard let written = answers[field] else { return nil }
             value = written
         } else {
-            value = answer(row["value_json"])
+            value = try answer(row["value_json"])
         }
         return FieldHistory.Write(
             stamp: stamp,
-            aliases: stamps(row["aliases_json"]),
-            base: (row["base"] as String?).flatMap { HLCTimestamp($0) },
-            resolves: stamps(row["resolves_json"]),
+            aliases: try stamps(row["aliases_json"]),
+            base: try (row["base"] as String?).map { text throws(UnreadableStoredText) in try UnreadableStoredText.stamp(text, "a field write's base") },
+            resolves: try stamps(row["resolves_json"]),
             value: value,
             device: row["device"]
         )
@@ -54,15 +60,38 @@ enum FieldWriteRow {
         return json.text
     }
 
-    static func stamps(_ json: String?) -> [HLCTimestamp] {
-        guard let json, let texts = try? JSONDecoder().decode([String].self, from: Data(json.utf8)) else { return [] }
-        return texts.compactMap { HLCTimestamp($0) }
+    /// A list of stamps stored as JSON text; empty for SQL NULL.
+    static func stamps(_ json: String?) throws(UnreadableStoredText) -> [HLCTimestamp] {
+        guard let json else { return [] }
+        guard let texts = try? JSONDecoder().decode([String].self, from: Data(json.utf8)) else {
+            throw UnreadableStoredText(what: "a list of stamps")
+        }
+        return try texts.map { text throws(UnreadableStoredText) in try UnreadableStoredText.stamp(text, "a stamp in a list") }
     }
 
     /// An answer stored as JSON text; `nil` for SQL NULL or JSON `null`.
-    static func answer(_ json: String?) -> AnswerValue? {
+    static func answer(_ json: String?) throws(UnreadableStoredText) -> AnswerValue? {
         guard let json, json != "null" else { return nil }
-        return try? JSONDecoder().decode(AnswerValue.self, from: Data(json.utf8))
+        guard let value = try? JSONDecoder().decode(AnswerValue.self, from: Data(json.utf8)) else {
+            throw UnreadableStoredText(what: "a stored answer")
+        }
+        return value
+    }
+}
+
+/// Text the server stored itself that does not read back: the database was changed outside the
+/// server, or damaged. What meets it fails (the request answers 500 and nothing is written), so a
+/// stored value is never read as empty and merged over.
+struct UnreadableStoredText: Error, CustomStringConvertible {
+    /// What could not be read.
+    var what: String
+
+    var description: String { "The database holds \(what) that does not read; restore it from a backup." }
+
+    /// `text` read as a stamp.
+    static func stamp(_ text: String, _ what: String) throws(UnreadableStoredText) -> HLCTimestamp {
+        guard let stamp = HLCTimestamp(text) else { throw UnreadableStoredText(what: what) }
+        return stamp
     }
 }
 

@@ -33,10 +33,13 @@ struct ResponseRow {
             FROM responses WHERE id = ?
             """)
         guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
-        return ResponseRow(row: row, id: id)
+        return try ResponseRow(row: row, id: id)
     }
 
-    init(row: Row, id: String) {
+    /// Reads a `responses` row.
+    ///
+    /// - Throws: ``UnreadableStoredText`` when its stored answers or fields do not read.
+    init(row: Row, id: String) throws(UnreadableStoredText) {
         self.id = id
         number = row["number"]
         campaign = row["campaign"]
@@ -47,23 +50,28 @@ struct ResponseRow {
         device = row["device"]
         tokenID = row["token_id"]
         erased = (row["erased"] as String?).flatMap(Erasure.Scope.init(rawValue:))
-        fields = Self.fields(answersJSON: row["answers_json"], stamp: row["stamp"], fieldsJSON: row["fields_json"])
-        counted = FieldWriteRow.answerObject(row["answers_json"])?.compactMapValues { $0 } ?? [:]
+        fields = try Self.fields(answersJSON: row["answers_json"], stamp: row["stamp"], fieldsJSON: row["fields_json"])
+        guard let counted = FieldWriteRow.answerObject(row["answers_json"]) else {
+            throw UnreadableStoredText(what: "the answers of response \(id)")
+        }
+        self.counted = counted.compactMapValues { $0 }
     }
 
     /// The merged fields of a `responses` row from its columns: `fields_json`, or, while it is NULL (a response no
     /// write has touched since its create), every answer with the create's `stamp`.
-    static func fields(answersJSON: String?, stamp: String?, fieldsJSON: String?) -> [String: FieldValue] {
-        if let fieldsJSON { return decodeFields(fieldsJSON) }
-        guard let stamp = stamp.flatMap({ HLCTimestamp($0) }), let answers = FieldWriteRow.answerObject(answersJSON) else {
-            return [:]
+    static func fields(answersJSON: String?, stamp: String?, fieldsJSON: String?) throws(UnreadableStoredText) -> [String: FieldValue] {
+        if let fieldsJSON { return try decodeFields(fieldsJSON) }
+        guard let stamp = stamp.flatMap({ HLCTimestamp($0) }), let answers = answersJSON.flatMap(FieldWriteRow.answerObject) else {
+            throw UnreadableStoredText(what: "a response's answers or stamp")
         }
         return answers.compactMapValues { value in value.map { FieldValue(value: $0, stamp: stamp) } }
     }
 
-    static func decodeFields(_ json: String?) -> [String: FieldValue] {
-        guard let json else { return [:] }
-        return (try? JSONDecoder().decode([String: FieldValue].self, from: Data(json.utf8))) ?? [:]
+    static func decodeFields(_ json: String) throws(UnreadableStoredText) -> [String: FieldValue] {
+        guard let fields = try? JSONDecoder().decode([String: FieldValue].self, from: Data(json.utf8)) else {
+            throw UnreadableStoredText(what: "a response's merged fields")
+        }
+        return fields
     }
 
     /// The wire form pulled by devices.

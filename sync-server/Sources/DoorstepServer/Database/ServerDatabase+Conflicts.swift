@@ -46,16 +46,16 @@ extension ServerDatabase {
         return names
     }
 
-    static func conflictInfo(_ row: Row) -> ConflictInfo? {
+    static func conflictInfo(_ row: Row) throws -> ConflictInfo? {
         let field: String = row["field"]
         guard let response = UUID(uuidString: row["response"]), let stamp = HLCTimestamp(row["stamp"] as String),
-              let current = ResponseRow.fields(
+              let current = try ResponseRow.fields(
                   answersJSON: row["answers_json"], stamp: row["response_stamp"], fieldsJSON: row["fields_json"]
               )[field]
         else { return nil }
         return ConflictInfo(
             id: row["id"], response: response, campaign: row["campaign"], field: field,
-            value: FieldWriteRow.answer(row["value_json"]), stamp: stamp, device: row["device"],
+            value: try FieldWriteRow.answer(row["value_json"]), stamp: stamp, device: row["device"],
             current: current.value, currentStamp: current.stamp
         )
     }

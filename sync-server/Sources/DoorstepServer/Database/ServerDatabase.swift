@@ -51,7 +51,8 @@ public struct ServerDatabase: Sendable {
             // Checkpoint every 32 MiB of WAL rather than 4 MiB: index pages that every push touches
             // are then copied back to the database once per checkpoint, not once per push.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
-            // Each pushed operation runs in a savepoint; keep its rollback journal in memory.
+            // A pushed operation that may be refused after its first write (any but a new response,
+            // whose checks all come first) runs in a savepoint: keep its rollback journal in memory.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         writer = try DatabasePool(path: database.path, configuration: configuration)

@@ -60,7 +60,7 @@ struct PullPage {
         var element = JSONWriter(capacity: 1024)
         if try !write(row, to: &element) {
             element = JSONWriter(capacity: 1024)
-            ResponseRow(row: row, id: value(.id, in: row)).state.write(to: &element)
+            try ResponseRow(row: row, id: value(.id, in: row)).state.write(to: &element)
         }
         responses.raw(element.bytes)
     }

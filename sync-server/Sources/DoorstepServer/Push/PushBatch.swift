@@ -1,0 +1,296 @@
+import DoorstepCore
+import DoorstepWire
+import Foundation
+import GRDB
+
+/// An operation not applied: held (the server may have what it needs later) or rejected for good.
+/// Its reason goes back to the device and into the record of unapplied operations.
+struct Refusal: Error {
+    var status: OperationResult.Status
+    var reason: String
+
+    /// The server lacks what the operation needs (an unknown campaign, form version or response).
+    static func held(_ reason: String) -> Refusal { Refusal(status: .held, reason: reason) }
+    /// The operation is invalid for ever.
+    static func rejected(_ reason: String) -> Refusal { Refusal(status: .rejected, reason: reason) }
+}
+
+/// One push being applied inside one write transaction.
+struct PushBatch {
+    let db: Database
+    let database: ServerDatabase
+    let identity: Identity
+    /// Decides which responses the token may change.
+    let authority: ResponseAuthority
+    let maxDriftMilliseconds: Int64
+    /// How late a new response's `recorded_at` may be; a later one is held.
+    let recordedAtRule: RecordedAtRule
+    let receivedAt = Timestamps.now()
+    let today: String
+    /// The operations, read and prepared (on another core for a large push).
+    var preparation: PushPreparation?
+    /// The last change sequence number handed out.
+    var sequence: Int64
+    /// The log number (`operations.seq`) of the operation being applied.
+    var operationNumber: Int64
+    /// Whether the operation being applied runs inside its savepoint.
+    var inSavepoint = false
+    /// Operations of this push that were held before: applying one now removes its record.
+    var heldBefore: Set<String> = []
+    /// The tally changes of the operation being applied, kept apart until it succeeds.
+    var pendingTallies: [(group: TallyGroup, keys: [TallyKey], delta: Int)] = []
+    /// The prepared contributions of the new response being applied, kept apart until it succeeds.
+    var pendingPrepared: (group: TallyGroup, keys: [Int])?
+    /// The batch's tally changes in the `all` dimension, per campaign, form and place; ``finish()``
+    /// spreads them over the street and area dimensions and writes them.
+    var tallies: [TallyGroup: [TallyKey: Int]] = [:]
+    /// The same for prepared contributions, by index into the preparation's keys.
+    var preparedTallies: [TallyGroup: [Int]] = [:]
+    var validators: [FormVersionKey: AnswerValidator] = [:]
+    var campaignForms: [String: String?] = [:]
+    let statements: Statements
+
+    /// The statements every operation uses, prepared once per batch.
+    struct Statements {
+        let savepoint: Statement
+        let rollback: Statement
+        let release: Statement
+        let insertResponse: BindingStatement
+        let insertFieldWrite: BindingStatement
+        let log: BindingStatement
+
+        init(_ db: Database) throws {
+            savepoint = try db.cachedStatement(sql: "SAVEPOINT operation")
+            rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT operation")
+            release = try db.cachedStatement(sql: "RELEASE SAVEPOINT operation")
+            // `fields_json` stays NULL until another write touches the response: every answer has the
+            // create's stamp (see ``ResponseRow/fields(_:)``).
+            insertResponse = try BindingStatement(db, sql: """
+                INSERT INTO responses(id, campaign, address, form, form_version, recorded_at, device, token_id,
+                                      erased, answers_json, stamp, fields_json, changed_seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING
+                """)
+            insertFieldWrite = try BindingStatement(db, sql: PushBatch.insertFieldWriteSQL)
+            log = try BindingStatement(db, sql: """
+                INSERT INTO operations(seq, id, received_at, device, token_id, type, stamp, applied_stamp, response,
+                                       payload_json, status, reason, conflicts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        }
+    }
+
+    static let insertFieldWriteSQL = """
+        INSERT INTO field_writes(response, field, stamp, aliases_json, base, resolves_json, value_json, device, operation)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+        """
+
+    init(
+        db: Database, database: ServerDatabase, identity: Identity, maxDriftMilliseconds: Int64,
+        today: String = Timestamps.today(), preparation: PushPreparation? = nil
+    ) throws {
+        self.db = db
+        self.database = database
+        self.identity = identity
+        authority = ResponseAuthority(identity: identity)
+        self.maxDriftMilliseconds = maxDriftMilliseconds
+        recordedAtRule = .notAfter(driftMilliseconds: maxDriftMilliseconds)
+        self.today = today
+        self.preparation = preparation
+        sequence = try ServerDatabase.sequence(db)
+        operationNumber = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM operations") ?? 0
+        statements = try Statements(db)
+    }
+
+    /// How many operations the writer takes from the preparation at a time.
+    static let handOver = 8
+
+    /// Applies `operations` in order; `texts`, when given, are their JSON as received.
+    mutating func apply(_ operations: [SyncOperation], texts: [String] = []) throws -> [OperationResult] {
+        let (db, forms, today) = (db, database.forms, today)
+        preparation = PushPreparation(operations: operations, texts: texts) { key in
+            // A form that cannot be read here is left unprepared: the writer reads it again, and
+            // its error fails the push.
+            guard let entry = (try? forms.entry(key, db)) ?? nil else { return nil }
+            return PushPreparation.Form(entry: entry, validator: forms.validator(key, entry, today: today))
+        }
+        return try apply(ids: operations.map(\.id))
+    }
+
+    /// Applies the preparation's operations in order, whose ids are `ids` (`nil` for one that
+    /// cannot be read: the preparation then fails the batch when it reaches it).
+    mutating func apply(ids: [UUID?]) throws -> [OperationResult] {
+        guard let preparation else { return [] }
+        var results: [OperationResult] = []
+        results.reserveCapacity(ids.count)
+        let (stored, held) = try storedResults(ids.compactMap { $0 })
+        heldBefore = held
+        var seen: [UUID: OperationResult] = [:]
+        for start in stride(from: 0, to: ids.count, by: Self.handOver) {
+            let operations = try preparation.take(start..<min(start + Self.handOver, ids.count))
+            // Freeing the operations is left to another thread: the writer is the bottleneck.
+            defer { DispatchQueue.global(qos: .utility).async { _ = operations } }
+            for prepared in operations {
+                let id = prepared.operation.id
+                if let result = seen[id] ?? stored[id] {
+                    results.append(result)
+                    continue
+                }
+                let result = try applyNew(prepared)
+                seen[id] = result
+                results.append(result)
+            }
+        }
+        return results
+    }
+}
+
+extension PushBatch {
+    // MARK: One operation
+
+    /// The final results the server holds for any of `ids` (applied or rejected), and which of
+    /// them were held before: one query for them all.
+    func storedResults(_ ids: [UUID]) throws -> (final: [UUID: OperationResult], held: Set<String>) {
+        let list = "[" + ids.map { "\"" + JSONWriter.uuidString($0) + "\"" }.joined(separator: ",") + "]"
+        let rows = try Row.fetchAll(
+            db, sql: """
+                WITH sent(id) AS (SELECT value FROM json_each(?))
+                SELECT id, status, reason, conflicts FROM operations WHERE id IN sent
+                UNION ALL
+                SELECT id, status, reason, 0 FROM unapplied_operations WHERE id IN sent
+                """,
+            arguments: [list]
+        )
+        var results: [UUID: OperationResult] = [:]
+        var held: Set<String> = []
+        for row in rows {
+            let text: String = row["id"]
+            guard let id = UUID(uuidString: text) else { continue }
+            let status = OperationResult.Status(rawValue: row["status"]) ?? .rejected
+            if status == .held {
+                held.insert(text)
+            } else {
+                results[id] = OperationResult(id: id, status: status, reason: row["reason"], conflicts: row["conflicts"])
+            }
+        }
+        return (results, held)
+    }
+
+    mutating func applyNew(_ prepared: PushPreparation.Prepared) throws -> OperationResult {
+        let operation = prepared.operation
+        let (stamp, aliases) = clamp(operation.stamp)
+        operationNumber += 1
+        pendingTallies.removeAll(keepingCapacity: true)
+        pendingPrepared = nil
+        let sequenceMark = sequence
+        var outcome = Outcome()
+        var refusal: Refusal?
+        // A new response is checked whole before its first write; anything else runs in its own
+        // savepoint, with statements prepared once per batch.
+        inSavepoint = false
+        if case .createResponse = operation.body {} else { try openSavepoint() }
+        do {
+            outcome = try perform(prepared, stamp: stamp, aliases: aliases)
+            try log(prepared, stamp: stamp, outcome: outcome)
+        } catch let refused as Refusal {
+            refusal = refused
+            if inSavepoint { try statements.rollback.execute() }
+        }
+        if inSavepoint { try statements.release.execute() }
+        guard let refusal else {
+            for pending in pendingTallies {
+                var counts = tallies.removeValue(forKey: pending.group) ?? [:]
+                for key in pending.keys { counts[key, default: 0] += pending.delta }
+                tallies[pending.group] = counts
+            }
+            if let (group, keys) = pendingPrepared {
+                preparedTallies[group, default: []].increment(at: keys)
+            }
+            return OperationResult(id: operation.id, status: .applied, conflicts: outcome.conflicts)
+        }
+        sequence = sequenceMark
+        operationNumber -= 1
+        try recordUnapplied(prepared, refusal)
+        return OperationResult(id: operation.id, status: refusal.status, reason: refusal.reason)
+    }
+
+    /// Opens the savepoint of the operation being applied, before its first write.
+    mutating func openSavepoint() throws {
+        try statements.savepoint.execute()
+        inSavepoint = true
+    }
+
+    /// The stamp the server applies: the device's, or a fresh server stamp when the device's is
+    /// too far ahead (the device's stamp then stays an alias of the write).
+    func clamp(_ stamp: HLCTimestamp) -> (HLCTimestamp, [HLCTimestamp]) {
+        if stamp.physical > ServerClock.wallMilliseconds() + maxDriftMilliseconds {
+            return (database.clock.tick(), [stamp])
+        }
+        database.clock.observe(stamp)
+        return (stamp, [])
+    }
+
+    /// What applying one operation did.
+    struct Outcome {
+        /// The number of the response it touched (`responses.number`), for the log's index.
+        var response: Int64?
+        /// Open conflicts left on the fields it wrote.
+        var conflicts = 0
+        /// The payload as stored, when erasure removed some of it.
+        var storedOperation: SyncOperation?
+    }
+
+    mutating func perform(
+        _ prepared: PushPreparation.Prepared, stamp: HLCTimestamp, aliases: [HLCTimestamp]
+    ) throws -> Outcome {
+        let operation = prepared.operation
+        guard !operation.device.isEmpty else { throw Refusal.rejected("The operation names no device.") }
+        switch operation.body {
+        case .createResponse(let new):
+            return try create(new, prepared: prepared, stamp: stamp, aliases: aliases)
+        case .updateResponse(let update):
+            return try self.update(update, operation: operation, stamp: stamp, aliases: aliases)
+        case .recordVisit(let visit):
+            try record(visit, operation: operation, stamp: stamp)
+            return Outcome()
+        case .eraseResponse(let erasure):
+            return try erase(erasure, operation: operation)
+        case .addAddress(let new):
+            try add(new)
+            return Outcome()
+        }
+    }
+
+    /// Appends an applied operation to the log, with its payload.
+    func log(_ prepared: PushPreparation.Prepared, stamp: HLCTimestamp, outcome: Outcome) throws {
+        let operation = prepared.operation
+        try statements.log.execute(
+            operationNumber, prepared.idText, receivedAt, operation.device, identity.tokenID, operation.kind,
+            prepared.stampText, stamp == operation.stamp ? prepared.stampText : stamp.description, outcome.response,
+            outcome.storedOperation.map(\.jsonText) ?? prepared.text ?? operation.jsonText,
+            OperationResult.Status.applied.rawValue, String?.none, outcome.conflicts
+        )
+        if heldBefore.contains(prepared.idText) {
+            try db.execute(sql: "DELETE FROM unapplied_operations WHERE id = ?", arguments: [prepared.idText])
+        }
+    }
+
+    /// Keeps a bounded record of an operation not applied: who sent what kind, why, and its size,
+    /// never its payload (the device keeps that). A held operation sent again updates its record.
+    func recordUnapplied(_ prepared: PushPreparation.Prepared, _ refusal: Refusal) throws {
+        let operation = prepared.operation
+        let size = prepared.text?.utf8.count ?? operation.jsonText.utf8.count
+        try db.execute(
+            sql: """
+                INSERT INTO unapplied_operations(id, status, first_received_at, last_received_at, device, token_id,
+                                                 type, response, reason, size)
+                VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                ON CONFLICT(id) DO UPDATE SET status = excluded.status, last_received_at = excluded.last_received_at,
+                    attempts = attempts + 1, reason = excluded.reason
+                """,
+            arguments: [
+                prepared.idText, refusal.status.rawValue, receivedAt, operation.device, identity.tokenID, operation.kind,
+                operation.response.map(JSONWriter.uuidString), refusal.reason, size,
+            ]
+        )
+    }
+}

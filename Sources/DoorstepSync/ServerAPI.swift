@@ -3,31 +3,6 @@ public import DoorstepWire
 public import DoorstepTransport
 public import Foundation
 
-/// Who the server says a token belongs to (`GET /v1/whoami`).
-public struct ServerIdentity: Codable, Sendable, Hashable {
-    /// The name the token was created for.
-    public var name: String
-    /// `collector`, `organiser`, `viewer` or `admin`.
-    public var role: String
-    /// The server data's epoch; a new one means the server was restored.
-    public var epoch: String
-    /// A fresh stamp of the server's clock.
-    public var serverTime: HLCTimestamp
-
-    /// Creates an identity.
-    public init(name: String, role: String, epoch: String, serverTime: HLCTimestamp) {
-        self.name = name
-        self.role = role
-        self.epoch = epoch
-        self.serverTime = serverTime
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case name, role, epoch
-        case serverTime = "server_time"
-    }
-}
-
 /// The Doorstep server's HTTP API as typed calls over the libcurl transport.
 ///
 /// Every call sends the bearer token and maps the answer: 2xx decoded, 401/403 to
@@ -97,14 +72,6 @@ public struct ServerAPI: Sendable {
     /// Not retried: a repeated resolution would write the value twice.
     /// - Returns: the server's answer body, as JSON.
     public func resolve(conflict id: String, value: AnswerValue?) async throws(SyncError) -> Data {
-        struct Resolution: Encodable {
-            var value: AnswerValue?
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(value, forKey: .value)
-            }
-            enum CodingKeys: String, CodingKey { case value }
-        }
         let body = try encode(Resolution(value: value))
         return try await send(.post, "/v1/conflicts/\(Self.pathComponent(id))/resolve", body: body, retry: .never)
     }

@@ -28,22 +28,10 @@ public struct SyncController: Sendable {
     }
 
     /// `GET /v1/whoami`.
-    struct WhoAmI: Codable {
-        var name: String
-        var role: Role
-        var epoch: String
-        var serverTime: HLCTimestamp
-
-        private enum CodingKeys: String, CodingKey {
-            case name, role, epoch
-            case serverTime = "server_time"
-        }
-    }
-
     @Sendable func whoami(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireRole(in: Set(Role.allCases))
         let epoch = try await database.writer.read { db in try ServerDatabase.epoch(db) }
-        return .json(WhoAmI(name: identity.name, role: identity.role, epoch: epoch, serverTime: database.clock.tick()))
+        return .json(ServerIdentity(name: identity.name, role: identity.role.rawValue, epoch: epoch, serverTime: database.clock.tick()))
     }
 
     @Sendable func forms(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -123,23 +111,7 @@ public struct SyncController: Sendable {
         return .json(conflicts)
     }
 
-    /// `POST /v1/conflicts/{id}/resolve` body: the settled value, `null` to clear the field.
-    struct Resolution: Decodable {
-        var value: AnswerValue?
-
-        private enum CodingKeys: String, CodingKey { case value }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            guard container.contains(.value) else {
-                throw DecodingError.keyNotFound(
-                    CodingKeys.value, .init(codingPath: [], debugDescription: "The body needs a value (null clears the field).")
-                )
-            }
-            value = try container.decodeNil(forKey: .value) ? nil : container.decode(AnswerValue.self, forKey: .value)
-        }
-    }
-
+    /// `POST /v1/conflicts/{id}/resolve`.
     @Sendable func resolve(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireRole(.organiser, .admin)
         let id = try context.parameters.require("id").lowercased()

@@ -174,7 +174,7 @@ public struct ServerAPI: Sendable {
 
     private func encode(_ value: some Encodable) throws(SyncError) -> Data {
         do {
-            return try JSONEncoder().encode(value)
+            return try JSONEncoder.wire.encode(value)
         } catch {
             throw .badAnswer("\(error)")
         }

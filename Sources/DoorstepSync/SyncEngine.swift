@@ -254,7 +254,7 @@ public struct SyncEngine: Sendable {
     /// 100,000 operations again cost the client about 10 s of a sync.
     private func encode(_ batch: [PendingOperation]) throws -> Data {
         var body = Data("{\"device\":".utf8)
-        body.append(try JSONEncoder().encode(store.deviceID))
+        body.append(try JSONEncoder.wire.encode(store.deviceID))
         body.append(contentsOf: Array(",\"operations\":[".utf8))
         for (index, operation) in batch.enumerated() {
             if index > 0 { body.append(UInt8(ascii: ",")) }

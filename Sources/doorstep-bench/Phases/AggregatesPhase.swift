@@ -98,6 +98,6 @@ private struct BatchLoader: Sendable {
             let stamp = HLCTimestamp(physical: startMilliseconds + Int64(index / 50_000), counter: index % 50_000, node: device)
             return SyncOperation(stamp: stamp, device: device, body: .createResponse(response))
         }
-        return (try JSONEncoder().encode(PushRequest(device: device, operations: operations)), operations.count)
+        return (try JSONEncoder.wire.encode(PushRequest(device: device, operations: operations)), operations.count)
     }
 }

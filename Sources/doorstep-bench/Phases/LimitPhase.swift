@@ -22,7 +22,7 @@ extension BenchRun {
         Log.line("Batched: \(format(batched.elapsed.seconds)) s; with SQLite's default cache \(format(untuned.elapsed.seconds)) s")
 
         // The bodies the sync sends: batches of 2,000 operations, as the engine's default.
-        let encoder = JSONEncoder()
+        let encoder = JSONEncoder.wire
         let device = operations.first?.device ?? "bench"
         var bodies: [Data] = []
         var start = 0

@@ -13,7 +13,7 @@ extension BenchRun {
         defer { server.stop() }
         guard let url = URL(string: server.url + "/v1/push") else { throw BenchError.serverDidNotStart(server.url) }
         let client = try HTTPClient()
-        let encoder = JSONEncoder()
+        let encoder = JSONEncoder.wire
         let headers = [("Authorization", "Bearer \(scenario.collectorToken)"), ("Content-Type", "application/json")]
 
         Log.line("Timing the naive upload: \(operations.count) requests of one operation each")

@@ -87,8 +87,7 @@ struct RawInsertLimit {
         var places: [String: (street: String?, area: String?)] = [:]
         for row in streets { places[row["id"]] = (row["street"], row["area"]) }
 
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        let encoder = JSONEncoder.wire
         let receivedAt = Date().formatted(.iso8601)
         var prepared: [PreparedOperation] = []
         prepared.reserveCapacity(operations.count)

@@ -173,7 +173,7 @@ struct AggregationTests {
         let consented = Tally.contributions(of: ["consent": .text("yes"), "feel_safe": .text("very_safe")], form: form, street: nil, area: nil)
         #expect(consented.contains(TallyKey(dimension: "all", question: "*", bucket: "responses")))
         #expect(Tally.contributions(of: ["feel_safe": .text("very_safe")], form: Fixture.form, street: nil, area: nil)
-            .contains(TallyKey(dimension: "all", question: "*", bucket: "responses")), "a form without consent counts as before")
+            .contains(TallyKey(dimension: "all", question: "*", bucket: "responses")), "a form without consent counts every response")
 
         var tallies = Fixture.tallies()
         for key in keys { tallies[key, default: 0] += 1 }

@@ -223,7 +223,7 @@ struct ValidationEquivalenceTests {
         #expect(corpus.cases.filter { $0.problems != nil }.count >= 1_000)
     }
 
-    @Test func contributionsAreWhatTheyWereBefore() throws {
+    @Test func contributionsAreWhatTheCorpusSays() throws {
         let corpus = try ValidationCorpus.load()
         let forms = try Self.corpusForms(corpus)
         // The corpus has no version or free-text dimension; the keys in every other one are the same.
@@ -274,7 +274,7 @@ struct ValidationEquivalenceTests {
         }
     }
 
-    @Test func aNameSpeltWithAnotherUnicodeFormFindsItsQuestionAsBefore() {
+    @Test func aNameSpeltWithAnotherUnicodeFormFindsItsQuestion() {
         // "\u{212A}" (KELVIN SIGN) is canonically equivalent to "K"; "e\u{301}" to "é".
         let form = FormDefinition(
             id: "names", version: "1", title: "Names",

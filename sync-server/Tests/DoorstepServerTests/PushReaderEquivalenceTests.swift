@@ -109,7 +109,7 @@ struct PushReaderEquivalenceTests {
         return body
     }
 
-    @Test func bodiesReadOrFailAsBefore() throws {
+    @Test func bodiesReadOrFailAsTheCorpusSays() throws {
         let corpus = try PushReaderCorpus.load()
         let bodies = corpus.cases.filter { $0.kind == "body" }
         #expect(bodies.count == 710)
@@ -120,7 +120,7 @@ struct PushReaderEquivalenceTests {
         }
     }
 
-    @Test func loggedOperationsReadAsBefore() throws {
+    @Test func loggedOperationsReadAsTheCorpusSays() throws {
         let corpus = try PushReaderCorpus.load()
         for (index, entry) in corpus.cases.filter({ $0.kind == "operation" }).enumerated() {
             let text = String(decoding: entry.bytes, as: UTF8.self)
@@ -128,7 +128,7 @@ struct PushReaderEquivalenceTests {
         }
     }
 
-    @Test func storedAnswerObjectsReadAsBefore() throws {
+    @Test func storedAnswerObjectsReadAsTheCorpusSays() throws {
         let corpus = try PushReaderCorpus.load()
         for (index, entry) in corpus.cases.filter({ $0.kind == "answers" }).enumerated() {
             let text = String(decoding: entry.bytes, as: UTF8.self)

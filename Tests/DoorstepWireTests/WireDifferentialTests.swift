@@ -115,4 +115,16 @@ struct WireDifferentialTests {
         json.string(text)
         #expect(json.bytes == Array(try JSONEncoder.wire.encode(text)))
     }
+
+    /// Found by `scripts/fuzz` (pull target): stored answers that repeat a name were copied with
+    /// both values, and a device's `JSONDecoder` kept the first where the server keeps the last.
+    @Test func storedTextThatRepeatsANameIsNotCopied() throws {
+        let stamp = HLCTimestamp(physical: 1, counter: 0, node: "d")
+        let answers = Array(#"{"":"","d":77777777777777577,"d":7777777,"l":["","b"],"n5":2}"#.utf8)
+        var json = JSONWriter()
+        #expect(!withJSONBytes(answers) { ResponseState.writeFields(answers: $0, stamp: stamp, to: &json) })
+        let fields = Array(#"{"d":{"stamp":"0000000000000001-0000-d","value":1},"d":{"stamp":"0000000000000001-0000-d","value":2}}"#.utf8)
+        json = JSONWriter()
+        #expect(!withJSONBytes(fields) { ResponseState.writeFields(stored: $0, to: &json) })
+    }
 }

@@ -345,11 +345,6 @@ package struct JSONReader {
         return value
     }
 
-    /// Moves past `null`.
-    package mutating func skipNull() {
-        index += 4
-    }
-
     /// Reads the number at `index`.
     package mutating func number() -> Number {
         let start = index

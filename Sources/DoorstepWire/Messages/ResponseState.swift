@@ -187,9 +187,10 @@ extension ResponseState {
         return true
     }
 
-    /// The root of stored text that passes ``JSONScanner``.
+    /// The root of stored text that passes ``JSONScanner`` with no name repeated within an object:
+    /// a device's `JSONDecoder` keeps the first of a repeated name where the server keeps the last.
     private static func checkedRoot(_ text: JSONBytes) -> JSONValue? {
-        guard let layout = try? JSONScanner.scan(text) else { return nil }
+        guard let layout = try? JSONScanner.scan(text, rejectingRepeatedKeys: true) else { return nil }
         return JSONValue(text, at: layout.root, path: "")
     }
 

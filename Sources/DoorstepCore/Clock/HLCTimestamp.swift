@@ -27,13 +27,43 @@ public struct HLCTimestamp: Hashable, Sendable, Comparable {
 extension HLCTimestamp: LosslessStringConvertible {
     /// Parses the sortable string form; `nil` when it is malformed.
     public init?(_ description: String) {
-        let parts = description.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 16, parts[1].count == 4,
-              let physical = Int64(parts[0]), physical >= 0,
-              let counter = Int(parts[1], radix: 16), counter >= 0,
-              !parts[2].isEmpty
-        else { return nil }
-        self.init(physical: physical, counter: counter, node: String(parts[2]))
+        self.init(utf8: description.utf8)
+    }
+
+    /// Parses the sortable string form from its UTF-8 bytes: exactly 16 ASCII digits, `-`, exactly
+    /// 4 hex digits, `-` and a node of at least one byte; `nil` for anything else.
+    ///
+    /// The form is read byte by byte, never as characters: a node that starts with a combining
+    /// mark joins the `-` before it into one character, and a reader of characters and a reader of
+    /// bytes would then disagree on whether the text is a stamp.
+    @inlinable
+    public init?(utf8 text: some Collection<UInt8>) {
+        guard text.count > 22 else { return nil }
+        var index = text.startIndex
+        var physical: Int64 = 0
+        for _ in 0..<16 {
+            let byte = text[index]
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            physical = physical * 10 + Int64(byte - UInt8(ascii: "0"))
+            index = text.index(after: index)
+        }
+        guard text[index] == UInt8(ascii: "-") else { return nil }
+        index = text.index(after: index)
+        var counter = 0
+        for _ in 0..<4 {
+            let byte = text[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            counter = counter * 16 + Int(digit)
+            index = text.index(after: index)
+        }
+        guard text[index] == UInt8(ascii: "-") else { return nil }
+        self.init(physical: physical, counter: counter, node: String(decoding: text[text.index(after: index)...], as: UTF8.self))
     }
 
     /// The sortable string form: 16 decimal digits, 4 hex digits, the node.

@@ -318,24 +318,11 @@ package struct JSONReader {
         return parsed ? UUID(uuid: uuid) : nil
     }
 
-    /// The string at `index` as a clock stamp when it is written the usual way: 16 decimal
-    /// digits, a hyphen, 4 hex digits, a hyphen and the node; `nil` for anything else (which
-    /// `HLCTimestamp(_:)` then judges).
+    /// The plain string at `index` as a clock stamp (``HLCTimestamp/init(utf8:)``); `nil` when it
+    /// is not one or holds escapes (which `HLCTimestamp(_:)` then judges, escapes read).
     package func plainStamp() -> HLCTimestamp? {
-        guard let text = plainString(), text.count > 22 else { return nil }
-        let start = text.lowerBound
-        guard bytes[start + 16] == UInt8(ascii: "-"), bytes[start + 21] == UInt8(ascii: "-") else { return nil }
-        var physical: Int64 = 0
-        for digit in bytes[start..<start + 16] {
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) else { return nil }
-            physical = physical * 10 + Int64(digit - UInt8(ascii: "0"))
-        }
-        var counter = 0
-        for digit in bytes[start + 17..<start + 21] {
-            guard let value = Self.hexDigit(digit) else { return nil }
-            counter = counter * 16 + Int(value)
-        }
-        return HLCTimestamp(physical: physical, counter: counter, node: bytes.string(start + 22..<text.upperBound))
+        guard let text = plainString() else { return nil }
+        return HLCTimestamp(utf8: bytes[text])
     }
 
     /// Reads `true` or `false`.

@@ -26,17 +26,27 @@ package struct JSONValue {
     /// value's path is `parent` itself): a path is spelt out only for an error message.
     private let parent: String
     private let key: String?
+    /// Whether paths are kept at all: not for text whose errors nobody reads (a pull page that
+    /// goes to `JSONDecoder` when it does not read), where building them would cost a string for
+    /// each value read.
+    private let tracksPath: Bool
 
     /// The value starting at `start`, whose path is `path` (empty for the document).
     package init(_ bytes: JSONBytes, at start: Int, path: String) {
-        self.init(bytes, at: start, parent: path, key: nil)
+        self.init(bytes, at: start, parent: path, key: nil, tracksPath: true)
     }
 
-    private init(_ bytes: JSONBytes, at start: Int, parent: String, key: String?) {
+    /// The value starting at `start`, read without paths: its errors name no place.
+    package init(_ bytes: JSONBytes, at start: Int) {
+        self.init(bytes, at: start, parent: "", key: nil, tracksPath: false)
+    }
+
+    private init(_ bytes: JSONBytes, at start: Int, parent: String, key: String?, tracksPath: Bool) {
         self.bytes = bytes
         self.start = start
         self.parent = parent
         self.key = key
+        self.tracksPath = tracksPath
     }
 
     /// Where the value sits, such as `operations[3].payload.answers`; empty for the document.
@@ -71,7 +81,8 @@ package struct JSONValue {
 
     /// The member `key` at `offset`: its path is this one's with the key added.
     package func child(_ key: String, at offset: Int) -> JSONValue {
-        JSONValue(bytes, at: offset, parent: self.key == nil ? parent : path, key: key)
+        guard tracksPath else { return JSONValue(bytes, at: offset) }
+        return JSONValue(bytes, at: offset, parent: self.key == nil ? parent : path, key: key, tracksPath: true)
     }
 
     /// The same value with its path spelt out once, for an object whose members are read.
@@ -120,7 +131,7 @@ package struct JSONValue {
         var index = 0
         let path = self.path
         while reader.nextElement() {
-            elements.append(JSONValue(bytes, at: reader.index, path: "\(path)[\(index)]"))
+            elements.append(tracksPath ? JSONValue(bytes, at: reader.index, path: "\(path)[\(index)]") : JSONValue(bytes, at: reader.index))
             reader.skipValue()
             index += 1
         }
@@ -327,9 +338,9 @@ package struct JSONMember {
         object.child(name, at: start)
     }
 
-    /// The value, with a path that does not name it (for text whose errors nobody reads).
+    /// The value, read without paths (for text whose errors nobody reads).
     package var unnamedValue: JSONValue {
-        JSONValue(object.bytes, at: start, path: "")
+        JSONValue(object.bytes, at: start)
     }
 }
 
@@ -339,7 +350,7 @@ extension JSONValue {
     package static func answerObject(_ text: String) -> [String: AnswerValue?]? {
         withJSONBytes(Array(text.utf8)) { bytes -> [String: AnswerValue?]? in
             guard let layout = try? JSONScanner.scan(bytes),
-                  let members = try? JSONValue(bytes, at: layout.root, path: "").members()
+                  let members = try? JSONValue(bytes, at: layout.root).members()
             else { return nil }
             var answers: [String: AnswerValue?] = [:]
             for member in members {

@@ -50,7 +50,7 @@ extension PullResponse {
         let fast = data.withUnsafeBytes { raw -> PullResponse? in
             let bytes = JSONBytes(raw.bindMemory(to: UInt8.self))
             guard let layout = try? JSONScanner.scan(bytes, rejectingRepeatedKeys: true) else { return nil }
-            return try? PullResponse(json: JSONValue(bytes, at: layout.root, path: ""))
+            return try? PullResponse(json: JSONValue(bytes, at: layout.root))
         }
         if let fast { return fast }
         return try JSONDecoder().decode(PullResponse.self, from: data)

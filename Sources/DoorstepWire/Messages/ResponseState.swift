@@ -191,7 +191,7 @@ extension ResponseState {
     /// a device's `JSONDecoder` keeps the first of a repeated name where the server keeps the last.
     private static func checkedRoot(_ text: JSONBytes) -> JSONValue? {
         guard let layout = try? JSONScanner.scan(text, rejectingRepeatedKeys: true) else { return nil }
-        return JSONValue(text, at: layout.root, path: "")
+        return JSONValue(text, at: layout.root)
     }
 
     /// Where the text of an answer that can be copied as it is sits: a string, a whole number

@@ -16,6 +16,12 @@ struct ExpressionEvaluator: Sendable {
     var today: String
     /// Regular expressions compiled ahead, by pattern; others are compiled when met.
     var patterns: [String: NSRegularExpression] = [:]
+    /// Choice labels by question name and choice name, for `jr:choice-name()`.
+    var choiceLabels: [String: [String: String]] = [:]
+    /// What `now()` returns: the moment, `YYYY-MM-DDTHH:MM:SS.sssZ` (given, not read from a clock).
+    var now: @Sendable () -> String = { "" }
+    /// What `uuid()` returns: a new random UUID (given, so evaluation stays repeatable in tests).
+    var newIdentifier: @Sendable () -> String = { UUID().uuidString.lowercased() }
 
     func evaluate(_ expression: FormExpression) -> ExpressionValue {
         switch expression {
@@ -96,6 +102,8 @@ struct ExpressionEvaluator: Sendable {
         case .regex:
             let subject = evaluate(arguments[0]).asString
             let pattern = evaluate(arguments[1]).asString
+            // An empty pattern matches any text, as in ODK (NSRegularExpression refuses it).
+            if pattern.isEmpty { return .boolean(true) }
             guard let regex = patterns[pattern] ?? (try? NSRegularExpression(pattern: pattern)) else {
                 return .boolean(false)
             }
@@ -119,6 +127,18 @@ struct ExpressionEvaluator: Sendable {
         case .int:
             let value = evaluate(arguments[0]).asNumber
             return .number(value.isFinite ? value.rounded(.towardZero) : value)
+        case .once:
+            // The first value is kept by whoever stores it (see `CompiledForm.keepsFirstValue`).
+            return evaluate(arguments[0])
+        case .string, .join, .substr, .substringBefore, .substringAfter, .translate, .normalizeSpace, .selectedAt,
+            .choiceName, .uuid:
+            return text(function, arguments)
+        case .boolean, .booleanFromString, .contains, .startsWith, .endsWith:
+            return condition(function, arguments)
+        case .round, .pow, .abs, .sqrt, .log, .exp, .pi, .sum, .max, .min, .count, .countNonEmpty:
+            return math(function, arguments)
+        case .now, .date, .dateTime, .decimalDateTime, .formatDate, .formatDateTime:
+            return time(function, arguments)
         }
     }
 

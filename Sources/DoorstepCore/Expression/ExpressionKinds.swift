@@ -60,11 +60,17 @@ extension FormExpression {
             }
         case .call(let function, let arguments, _):
             switch function {
-            case .not, .selected, .regex, .true, .false: .boolean
-            case .countSelected, .stringLength, .number, .int: .number
-            case .today, .concat: .text
+            case .not, .selected, .regex, .true, .false, .boolean, .booleanFromString, .contains, .startsWith, .endsWith:
+                .boolean
+            case .countSelected, .stringLength, .number, .int, .round, .pow, .abs, .sqrt, .log, .exp, .pi, .sum, .max, .min,
+                .count, .countNonEmpty, .decimalDateTime:
+                .number
+            case .today, .now, .concat, .join, .string, .substr, .substringBefore, .substringAfter, .translate, .normalizeSpace,
+                .uuid, .selectedAt, .choiceName, .date, .dateTime, .formatDate, .formatDateTime:
+                .text
             case .if: arguments[1].kinds(reading: read).union(arguments[2].kinds(reading: read))
             case .coalesce: arguments[0].kinds(reading: read).union(arguments[1].kinds(reading: read))
+            case .once: arguments[0].kinds(reading: read)
             }
         }
     }

@@ -108,7 +108,8 @@ struct ExpressionLexer {
             if character.isASCIIDigit { return try number(start: start) }
             if character.isASCIILetter || character == "_" {
                 var word = ""
-                while let inner = peek(), inner.isASCIILetter || inner.isASCIIDigit || inner == "_" || inner == "-" {
+                // `jr:` is the one namespace prefix XLSForm functions use (`jr:choice-name`).
+                while let inner = peek(), inner.isASCIILetter || inner.isASCIIDigit || inner == "_" || inner == "-" || (inner == ":" && word == "jr") {
                     word.append(inner)
                     index += 1
                 }

@@ -70,15 +70,17 @@ enum ExpressionValue: Hashable, Sendable {
 
     /// XPath `number()`, extended as ODK does for dates: text that is an XPath number (see
     /// ``xpathNumber(_:)``) is that number; a date `YYYY-MM-DD` is its day number since
-    /// 1970-01-01; any other text is NaN.
+    /// 1970-01-01, a date-time its day number with the time of day as a fraction (UTC); any
+    /// other text is NaN.
     var asNumber: Double {
         switch self {
         case .number(let value): return value
         case .boolean(let value): return value ? 1 : 0
         case .string(let text):
             if let number = Self.xpathNumber(text) { return number }
-            if let date = CalendarDate(Self.trimmingXPathSpace(text)) { return Double(date.daysSinceEpoch) }
-            return .nan
+            let trimmed = Self.trimmingXPathSpace(text)
+            if let date = CalendarDate(trimmed) { return Double(date.daysSinceEpoch) }
+            return ExpressionMoment.dateTimeDays(trimmed) ?? .nan
         }
     }
 

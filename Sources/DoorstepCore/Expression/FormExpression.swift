@@ -90,36 +90,90 @@ enum BinaryOperator: String, Hashable, Sendable {
     }
 }
 
-/// The functions an expression may call.
-enum ExpressionFunction: String, Hashable, Sendable {
+/// The functions an expression may call: XLSForm's (ODK XForms) names, with XPath 1.0's
+/// conversions and JavaRosa's behaviour where the specification is silent (see `docs/forms.md`).
+enum ExpressionFunction: String, Hashable, Sendable, CaseIterable {
+    // Logic
     case not
-    case selected
-    case countSelected = "count-selected"
-    case stringLength = "string-length"
-    case regex
-    case `if`
-    case today
-    case coalesce
     case `true`
     case `false`
+    case boolean
+    case booleanFromString = "boolean-from-string"
+    case `if`
+    case coalesce
+    case once
+    // Choices
+    case selected
+    case selectedAt = "selected-at"
+    case countSelected = "count-selected"
+    case choiceName = "jr:choice-name"
+    // Text
+    case string
     case concat
+    case join
+    case stringLength = "string-length"
+    case substr
+    case substringBefore = "substring-before"
+    case substringAfter = "substring-after"
+    case contains
+    case startsWith = "starts-with"
+    case endsWith = "ends-with"
+    case translate
+    case normalizeSpace = "normalize-space"
+    case regex
+    case uuid
+    // Numbers
     case number
     case int
+    case round
+    case pow
+    case abs
+    case sqrt
+    case log
+    case exp
+    case pi
+    case sum
+    case max
+    case min
+    case count
+    case countNonEmpty = "count-non-empty"
+    // Dates and times
+    case today
+    case now
+    case date
+    case dateTime = "date-time"
+    case decimalDateTime = "decimal-date-time"
+    case formatDate = "format-date"
+    case formatDateTime = "format-date-time"
 
     /// How many arguments it takes.
     var arity: ClosedRange<Int> {
         switch self {
-        case .today, .true, .false: 0...0
-        case .not, .countSelected, .stringLength, .number, .int: 1...1
-        case .selected, .regex, .coalesce: 2...2
-        case .if: 3...3
-        case .concat: 1...Int.max
+        case .today, .now, .true, .false, .pi: 0...0
+        case .uuid: 0...1
+        case .not, .boolean, .booleanFromString, .once, .countSelected, .string, .stringLength, .normalizeSpace,
+            .number, .int, .abs, .sqrt, .log, .exp, .date, .dateTime, .decimalDateTime:
+            1...1
+        case .round: 1...2
+        case .selected, .selectedAt, .choiceName, .coalesce, .regex, .substringBefore, .substringAfter, .contains,
+            .startsWith, .endsWith, .pow, .formatDate, .formatDateTime:
+            2...2
+        case .substr: 2...3
+        case .if, .translate: 3...3
+        case .concat, .join, .sum, .max, .min, .count, .countNonEmpty: 1...Int.max
         }
     }
 
-    /// "one argument", "2 arguments", "at least one argument".
+    /// Whether a calculation that calls it keeps the value it was first given: its result depends
+    /// on when or where it runs (`now()`, `uuid()`), or it says so (`once()`).
+    var keepsFirstValue: Bool {
+        self == .once || self == .now || self == .uuid
+    }
+
+    /// "one argument", "2 arguments", "at least one argument", "1 to 2 arguments".
     var arityDescription: String {
-        if arity.upperBound == Int.max { return "at least one argument" }
+        if arity.upperBound == Int.max { return arity.lowerBound == 1 ? "at least one argument" : "at least \(arity.lowerBound) arguments" }
+        if arity.lowerBound != arity.upperBound { return "\(arity.lowerBound) to \(arity.upperBound) arguments" }
         switch arity.lowerBound {
         case 0: return "no arguments"
         case 1: return "one argument"

@@ -202,7 +202,7 @@ struct FormChecker {
         }
         for node in expression.allNodes {
             checkChoiceLiteral(node, field: field, owner: owner)
-            if case .call(.regex, let arguments, let column) = node, case .string(let pattern) = arguments[1],
+            if case .call(.regex, let arguments, let column) = node, case .string(let pattern) = arguments[1], !pattern.isEmpty,
                 (try? NSRegularExpression(pattern: pattern)) == nil
             {
                 faults.append("\(who) has regex pattern '\(pattern)' in its \(field) (column \(column)), which is not a valid regular expression.")

@@ -1,7 +1,11 @@
+import Foundation
 /// The single place that decides whether answers are valid for a form: the client calls it at
 /// the door, the server again on every push.
 ///
-/// Pure: `today` is given (for `today()` and the answer `today` to a date), never read from a clock.
+/// Pure: `today` is given (for `today()` and the answer `today` to a date), never read from a
+/// clock, and so are `now()` and `uuid()`. A calculation that calls `now()`, `uuid()` or `once()`
+/// keeps the value it was first given (by the questionnaire, at the keyboard): validating the
+/// response again, on the laptop or the server, does not compute it anew.
 /// Build one per form version and reuse it; it parses the form's expressions once.
 ///
 /// An empty answer (empty text, an empty list) means *no answer*: it passes type checks and is
@@ -11,6 +15,10 @@ public struct AnswerValidator: Sendable {
     public let form: FormDefinition
     /// The day `today()` returns, `YYYY-MM-DD`.
     public let today: String
+    /// What `now()` returns.
+    let now: @Sendable () -> String
+    /// What `uuid()` returns.
+    let newIdentifier: @Sendable () -> String
     let compiled: CompiledForm
     /// Per question: its `default`, as an answer.
     let defaults: [AnswerValue?]
@@ -20,9 +28,18 @@ public struct AnswerValidator: Sendable {
     /// - Parameters:
     ///   - form: A form, usually from ``FormDefinition/parse(yaml:)``.
     ///   - today: The current day as `YYYY-MM-DD`, in the partnership's time zone.
-    public init(form: FormDefinition, today: String) {
+    ///   - now: The current moment for `now()`, `YYYY-MM-DDTHH:MM:SS.sssZ`; midnight of `today`
+    ///     when not given.
+    ///   - newIdentifier: A new random UUID for `uuid()` (lower-case); `UUID()`'s when not given.
+    public init(
+        form: FormDefinition, today: String, now: (@Sendable () -> String)? = nil,
+        newIdentifier: (@Sendable () -> String)? = nil
+    ) {
         self.form = form
         self.today = today
+        let midnight = "\(today)T00:00:00.000Z"
+        self.now = now ?? { midnight }
+        self.newIdentifier = newIdentifier ?? { UUID().uuidString.lowercased() }
         compiled = CompiledForm(form)
         var defaults: [AnswerValue?] = []
         for question in form.questions {
@@ -92,7 +109,8 @@ public struct AnswerValidator: Sendable {
                     problems.append(AnswerProblem(question: compiled.names[index], message: "A note takes no answer."))
                 }
             case .calculate:
-                continue
+                // Computed again below, but for one that keeps the value it was first given.
+                if compiled.keepsFirstValue[index], !value.isEmptyAnswer { given[index] = value }
             case .input:
                 switch Self.normalize(value, name: compiled.names[index], shape: compiled.shapes[index], choices: compiled.choices[index]) {
                 case .success(let clean): if !clean.isEmptyAnswer { given[index] = clean }
@@ -142,7 +160,7 @@ public struct AnswerValidator: Sendable {
         var result = slots
         for index in compiled.calculationOrder {
             result[index] = nil
-            if isRelevant(at: index, given: result) { result[index] = calculatedValue(at: index, given: result) }
+            if isRelevant(at: index, given: result) { result[index] = calculatedValue(at: index, given: result, kept: slots[index]) }
         }
         return result
     }
@@ -170,7 +188,7 @@ public struct AnswerValidator: Sendable {
                 next[index] = given[index]
             }
             for index in compiled.calculationOrder where relevant[index] {
-                next[index] = calculatedValue(at: index, given: next)
+                next[index] = calculatedValue(at: index, given: next, kept: given[index])
             }
             if next == current { break }
             current = next
@@ -178,7 +196,10 @@ public struct AnswerValidator: Sendable {
         return (current, relevant)
     }
 
-    private func calculatedValue(at index: Int, given slots: Slots) -> AnswerValue? {
+    /// The value of calculation `index`: `kept` (what it was given) when it keeps its first
+    /// value and has one, else computed from `slots`.
+    private func calculatedValue(at index: Int, given slots: Slots, kept: AnswerValue?) -> AnswerValue? {
+        if compiled.keepsFirstValue[index], let kept, !kept.isEmptyAnswer { return kept }
         guard let expression = compiled.calculations[index] else { return nil }
         return evaluator(slots).evaluate(expression).calculatedAnswer
     }
@@ -258,7 +279,8 @@ public struct AnswerValidator: Sendable {
 
     private func evaluator(_ slots: Slots) -> ExpressionEvaluator {
         ExpressionEvaluator(
-            answers: [:], slots: slots, calculatedKinds: compiled.calculationKinds, current: nil, today: today, patterns: compiled.patterns
+            answers: [:], slots: slots, calculatedKinds: compiled.calculationKinds, current: nil, today: today,
+            patterns: compiled.patterns, choiceLabels: compiled.choiceLabels, now: now, newIdentifier: newIdentifier
         )
     }
 

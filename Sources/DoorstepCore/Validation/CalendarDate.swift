@@ -51,7 +51,12 @@ struct CalendarDate: Hashable, Sendable {
     }
 }
 
-extension CalendarDate {
+extension CalendarDate: CustomStringConvertible {
+    /// `YYYY-MM-DD`.
+    var description: String {
+        String(UTCTime.iso8601(milliseconds: Int64(daysSinceEpoch) * 86_400_000).prefix(10))
+    }
+
     /// The day `days` after 1970-01-01 (before it when negative), by Howard Hinnant's
     /// `civil_from_days`: the inverse of ``daysSinceEpoch``.
     init(daysSinceEpoch days: Int) {

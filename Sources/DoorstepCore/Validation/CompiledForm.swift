@@ -48,6 +48,11 @@ struct CompiledForm: Sendable {
     let calculationOrder: [Int]
     /// Every literal `regex()` pattern, compiled.
     let patterns: [String: NSRegularExpression]
+    /// Per question: a calculation that keeps the value it was first given (it calls `once()`,
+    /// `now()` or `uuid()`, see ``ExpressionFunction/keepsFirstValue``).
+    let keepsFirstValue: [Bool]
+    /// Choice labels by question name and choice name, for `jr:choice-name()`.
+    let choiceLabels: [String: [String: String]]
 
     /// The index of the (first) question called `name`, as ``questionIndex`` gives it.
     func index(of name: String) -> Int? {
@@ -146,6 +151,17 @@ struct CompiledForm: Sendable {
             }
         }
         self.patterns = patterns
+        keepsFirstValue = calculations.map { calculation in
+            calculation?.allNodes.contains { node in
+                if case .call(let function, _, _) = node { return function.keepsFirstValue }
+                return false
+            } ?? false
+        }
+        var choiceLabels: [String: [String: String]] = [:]
+        for question in form.questions where !question.choices.isEmpty && choiceLabels[question.name] == nil {
+            choiceLabels[question.name] = Dictionary(question.choices.map { ($0.name, $0.label) }, uniquingKeysWith: { first, _ in first })
+        }
+        self.choiceLabels = choiceLabels
     }
 }
 

@@ -38,7 +38,7 @@ struct EditCommand: ParsableCommand {
         let id = try store.resolve(IDPrefix(responseID, kind: .response))
         let stored = try store.response(id: id)
         let form = try store.form(id: stored.form, version: stored.formVersion).definition()
-        let validator = AnswerValidator(form: form, today: Console.today())
+        let validator = AnswerValidator(form: form, today: Console.today(), now: Console.now)
         let update = try store.editResponse(id: id) { current in
             var answers = current.answers
             for assignment in assignments {

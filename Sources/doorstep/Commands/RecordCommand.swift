@@ -80,7 +80,7 @@ struct RecordCommand: ParsableCommand {
             let today = Console.today()
             if let answers {
                 try recordFromJSON(
-                    answers, store: store, validator: AnswerValidator(form: form, today: today),
+                    answers, store: store, validator: AnswerValidator(form: form, today: today, now: Console.now),
                     campaign: campaign.id, address: door.id
                 )
                 return
@@ -90,7 +90,7 @@ struct RecordCommand: ParsableCommand {
             } else if resume {
                 throw CLIError(.dataError, "Door \(door.id) has no draft to continue; doorstep record \(door.id) starts one.")
             } else {
-                validator = AnswerValidator(form: form, today: today)
+                validator = AnswerValidator(form: form, today: today, now: Console.now)
                 draft = Draft(campaign: campaign.id, address: door.id, form: form.id, formVersion: form.version)
             }
         } else {
@@ -187,7 +187,7 @@ struct RecordCommand: ParsableCommand {
     private func continued(_ draft: Draft, _ store: ClientStore) throws -> (Draft, AnswerValidator) {
         var draft = draft
         let form = try store.form(id: draft.form, version: formVersion).definition()
-        let validator = AnswerValidator(form: form, today: Console.today())
+        let validator = AnswerValidator(form: form, today: Console.today(), now: Console.now)
         let door = try store.address(campaign: draft.campaign, id: draft.address)
         Console.error("Continuing the draft started \(DoorNotice.localTime(draft.startedAt)): \(door.address), campaign \(draft.campaign).")
         if form.version != draft.formVersion {

@@ -1,4 +1,5 @@
 import CTerminal
+import DoorstepCore
 import Foundation
 
 /// Writing for people (stderr) and for programs (stdout), and reading the officer's input.
@@ -75,6 +76,11 @@ enum Console {
             throw CLIError(.dataError, "The \(what) file \(path) is not UTF-8 text.")
         }
         return text
+    }
+
+    /// This moment, `YYYY-MM-DDTHH:MM:SS.sssZ`, for the form's `now()`.
+    @Sendable static func now() -> String {
+        UTCTime.iso8601(milliseconds: Int64((Date().timeIntervalSince1970 * 1_000).rounded(.down)))
     }
 
     /// Today in the laptop's time zone, `YYYY-MM-DD`, for the form's `today()`.

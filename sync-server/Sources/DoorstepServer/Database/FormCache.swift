@@ -54,7 +54,7 @@ final class FormCache: Sendable {
     /// A validator of `entry` (the form version `key`) for the day `today`.
     func validator(_ key: FormVersionKey, _ entry: Entry, today: String) -> AnswerValidator {
         if let cached = validators.withLock({ $0[key] }), cached.today == today { return cached }
-        let validator = AnswerValidator(form: entry.definition, today: today)
+        let validator = AnswerValidator(form: entry.definition, today: today, now: Timestamps.now)
         validators.withLock { $0[key] = validator }
         return validator
     }

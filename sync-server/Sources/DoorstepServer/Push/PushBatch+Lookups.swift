@@ -46,7 +46,7 @@ extension PushBatch {
     mutating func validator(for form: FormDefinition) -> AnswerValidator {
         let key = FormVersionKey(id: form.id, version: form.version)
         if let validator = validators[key] { return validator }
-        let validator = AnswerValidator(form: form, today: today)
+        let validator = AnswerValidator(form: form, today: today, now: Timestamps.now)
         validators[key] = validator
         return validator
     }

@@ -92,15 +92,31 @@ package struct JSONValue {
 
     // MARK: Objects
 
-    /// The members named `names` of the object (the last of a repeated name; `null` reads as
-    /// absent), to be read by name.
-    package func object(_ names: [StaticString]) throws(JSONShapeError) -> JSONObject {
+    /// What a reader does with a name repeated within one object.
+    package enum RepeatedNames {
+        /// The last one counts, as the server reads what it stored itself.
+        case lastCounts
+        /// It is a fault: where the reader must read what `JSONDecoder` reads, which keeps the first.
+        case refused
+    }
+
+    /// The members named `names` (at most 64) of the object, to be read by name; `null` reads as
+    /// absent.
+    ///
+    /// - Throws: ``JSONShapeError`` when it is not an object, or repeats one of `names` and
+    ///   `repeatedNames` refuses that.
+    package func object(_ names: [StaticString], repeatedNames: RepeatedNames = .lastCounts) throws(JSONShapeError) -> JSONObject {
         var reader = reader
         guard reader.enterObject() else { throw fail("an object") }
         var found = [Int?](repeating: nil, count: names.count)
+        var seen: UInt64 = 0
         while let key = reader.nextKey() {
             reader.skipWhitespace()
             if let slot = reader.keyIndex(at: key, in: names) {
+                guard repeatedNames == .lastCounts || seen & (1 << slot) == 0 else {
+                    throw JSONShapeError(message: "The key \(child(names[slot].description)) is repeated.")
+                }
+                seen |= 1 << slot
                 found[slot] = reader.kind() == .null ? nil : reader.index
             }
             reader.skipValue()

@@ -41,15 +41,15 @@ extension PullResponse {
     ///
     /// The responses are read straight from the bytes (``ResponseState/init(json:)``); the page's
     /// rarer parts (forms, campaigns, visits) by `JSONDecoder`. A page this reader does not
-    /// expect (a repeated key, a missing or mistyped value) goes to `JSONDecoder` whole, so the
-    /// errors are `JSONDecoder`'s.
+    /// expect (a repeated name, a missing or mistyped value) goes to `JSONDecoder` whole, so the
+    /// values and errors are `JSONDecoder`'s.
     ///
     /// - Parameter data: The body of `GET /v1/pull`.
     /// - Throws: `DecodingError` when the JSON is not a pull page.
     public static func decode(json data: Data) throws -> PullResponse {
         let fast = data.withUnsafeBytes { raw -> PullResponse? in
             let bytes = JSONBytes(raw.bindMemory(to: UInt8.self))
-            guard let layout = try? JSONScanner.scan(bytes, rejectingRepeatedKeys: true) else { return nil }
+            guard let layout = try? JSONScanner.scan(bytes) else { return nil }
             return try? PullResponse(json: JSONValue(bytes, at: layout.root))
         }
         if let fast { return fast }
@@ -58,7 +58,9 @@ extension PullResponse {
 
     /// Reads a page from checked JSON text, as `Codable` does.
     package init(json: JSONValue) throws(JSONShapeError) {
-        let object = try json.object(["cursor", "more", "epoch", "server_time", "forms", "campaigns", "visits", "responses"])
+        let object = try json.object(
+            ["cursor", "more", "epoch", "server_time", "forms", "campaigns", "visits", "responses"], repeatedNames: .refused
+        )
         let cursorValue = try object.required("cursor")
         guard let cursor = Int64(exactly: try cursorValue.integer()) else { throw cursorValue.fail("a cursor") }
         self.cursor = cursor

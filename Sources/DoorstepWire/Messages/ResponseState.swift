@@ -50,9 +50,12 @@ public struct FieldValue: Codable, Sendable, Hashable {
 // MARK: Fast reader and writer
 
 extension ResponseState {
-    /// Reads a response from checked JSON text, as `Codable` does.
+    /// Reads a response from checked JSON text, as `Codable` does; a repeated name is refused
+    /// (`JSONDecoder` keeps the first).
     package init(json: JSONValue) throws(JSONShapeError) {
-        let object = try json.object(["id", "campaign", "address", "form", "form_version", "recorded_at", "device", "fields", "erased"])
+        let object = try json.object(
+            ["id", "campaign", "address", "form", "form_version", "recorded_at", "device", "fields", "erased"], repeatedNames: .refused
+        )
         id = try object.required("id").uuid()
         campaign = try object.required("campaign").string()
         address = try object.required("address").string()
@@ -67,7 +70,7 @@ extension ResponseState {
         for member in try object.required("fields").members() {
             let name = member.name
             let field = member.value(named: name)
-            let parts = try field.object(["value", "stamp"])
+            let parts = try field.object(["value", "stamp"], repeatedNames: .refused)
             let stampValue = try parts.required("stamp")
             let stamp: HLCTimestamp
             if let lastStamp, json.bytes.same(lastStamp.text, stampValue.range) {
@@ -76,7 +79,8 @@ extension ResponseState {
                 stamp = try stampValue.stamp()
                 lastStamp = (stampValue.range, stamp)
             }
-            fields[name] = FieldValue(value: try parts.optional("value")?.answer(), stamp: stamp)
+            let value = FieldValue(value: try parts.optional("value")?.answer(), stamp: stamp)
+            guard fields.updateValue(value, forKey: name) == nil else { throw field.invalid("the field \(name) is repeated") }
         }
     }
 

@@ -126,17 +126,22 @@ package struct JSONValue {
 
     /// Each member of the object, in order (a repeated name appears each time).
     package func members() throws(JSONShapeError) -> [JSONMember] {
+        var members: [JSONMember] = []
+        try forEachMember { members.append($0) }
+        return members
+    }
+
+    /// Calls `body` with each member of the object, in order, without gathering them first.
+    package func forEachMember(_ body: (JSONMember) throws(JSONShapeError) -> Void) throws(JSONShapeError) {
         var reader = reader
         guard reader.enterObject() else { throw fail("an object") }
         let object = spelledOut
-        var members: [JSONMember] = []
         while let key = reader.nextKey() {
             let keyEnd = reader.index - 1
             reader.skipWhitespace()
-            members.append(JSONMember(object: object, key: key..<keyEnd, start: reader.index))
+            try body(JSONMember(object: object, key: key..<keyEnd, start: reader.index))
             reader.skipValue()
         }
-        return members
     }
 
     /// Each element of the array, with its path.
@@ -342,6 +347,11 @@ package struct JSONMember {
     package let key: Range<Int>
     /// Where the value starts.
     package let start: Int
+
+    /// Whether the key reads as `word`, escapes decoded.
+    package func isNamed(_ word: StaticString) -> Bool {
+        JSONReader(object.bytes, at: key.lowerBound).string(at: key.lowerBound, equals: word)
+    }
 
     /// What the key reads as, escapes decoded.
     package var name: String {

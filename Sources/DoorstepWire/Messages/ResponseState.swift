@@ -64,24 +64,36 @@ extension ResponseState {
         recordedAt = try object.required("recorded_at").string()
         device = try object.required("device").string()
         erased = try object.optional("erased")?.raw(Erasure.Scope.self, expected: Erasure.Scope.expected)
-        fields = [:]
         // The fields of a response mostly share one stamp: it is read once.
         var lastStamp: (text: Range<Int>, stamp: HLCTimestamp)?
-        for member in try object.required("fields").members() {
+        var fields: [String: FieldValue] = [:]
+        try object.required("fields").forEachMember { member throws(JSONShapeError) in
             let name = member.name
             let field = member.value(named: name)
-            let parts = try field.object(["value", "stamp"], repeatedNames: .refused)
-            let stampValue = try parts.required("stamp")
-            let stamp: HLCTimestamp
-            if let lastStamp, json.bytes.same(lastStamp.text, stampValue.range) {
-                stamp = lastStamp.stamp
-            } else {
-                stamp = try stampValue.stamp()
-                lastStamp = (stampValue.range, stamp)
+            var stamp: HLCTimestamp?
+            var value: JSONValue?
+            try field.forEachMember { part throws(JSONShapeError) in
+                let partValue = part.value(named: "")
+                if part.isNamed("stamp") {
+                    guard stamp == nil else { throw field.invalid("its stamp is repeated") }
+                    let range = partValue.range
+                    if let lastStamp, json.bytes.same(lastStamp.text, range) {
+                        stamp = lastStamp.stamp
+                    } else {
+                        let read = try partValue.stamp()
+                        stamp = read
+                        lastStamp = (range, read)
+                    }
+                } else if part.isNamed("value") {
+                    guard value == nil else { throw field.invalid("its value is repeated") }
+                    value = partValue
+                }
             }
-            let value = FieldValue(value: try parts.optional("value")?.answer(), stamp: stamp)
-            guard fields.updateValue(value, forKey: name) == nil else { throw field.invalid("the field \(name) is repeated") }
+            guard let stamp else { throw field.invalid("it has no stamp") }
+            let read = FieldValue(value: value?.kind == .null ? nil : try value?.answer(), stamp: stamp)
+            guard fields.updateValue(read, forKey: name) == nil else { throw field.invalid("the field \(name) is repeated") }
         }
+        self.fields = fields
     }
 
     /// Writes the response as `JSONEncoder.wire` does.

@@ -49,6 +49,8 @@ package struct JSONScanner {
 
     private let bytes: JSONBytes
     private let rejectsRepeatedKeys: Bool
+    /// Whether ``Layout`` is worked out beyond its root.
+    private let recordsLayout: Bool
     private var index = 0
     private var layout = Layout(root: 0)
     /// The keys of the objects being checked, innermost object's last (when they are checked).
@@ -61,18 +63,31 @@ package struct JSONScanner {
     ///   - rejectingRepeatedKeys: Whether a name repeated within one object is a fault, as it is
     ///     in a request body.
     package static func scan(_ bytes: JSONBytes, rejectingRepeatedKeys: Bool = false) throws(JSONSyntaxError) -> Layout {
-        var scanner = JSONScanner(bytes: bytes, rejectsRepeatedKeys: rejectingRepeatedKeys)
-        scanner.skipWhitespace()
-        scanner.layout.root = scanner.index
-        try scanner.value(depth: 0, element: false)
-        scanner.skipWhitespace()
-        guard scanner.index == bytes.count else { throw scanner.error("Unexpected text after the JSON value.") }
+        var scanner = JSONScanner(bytes: bytes, rejectsRepeatedKeys: rejectingRepeatedKeys, recordsLayout: true)
+        try scanner.scanDocument()
         return scanner.layout
     }
 
-    private init(bytes: JSONBytes, rejectsRepeatedKeys: Bool) {
+    /// Checks one JSON document (only whitespace may follow it) and returns where its root value
+    /// starts: for readers that need no more layout.
+    package static func check(_ bytes: JSONBytes, rejectingRepeatedKeys: Bool = false) throws(JSONSyntaxError) -> Int {
+        var scanner = JSONScanner(bytes: bytes, rejectsRepeatedKeys: rejectingRepeatedKeys, recordsLayout: false)
+        try scanner.scanDocument()
+        return scanner.layout.root
+    }
+
+    private init(bytes: JSONBytes, rejectsRepeatedKeys: Bool, recordsLayout: Bool) {
         self.bytes = bytes
         self.rejectsRepeatedKeys = rejectsRepeatedKeys
+        self.recordsLayout = recordsLayout
+    }
+
+    private mutating func scanDocument() throws(JSONSyntaxError) {
+        skipWhitespace()
+        layout.root = index
+        try value(depth: 0, element: false)
+        skipWhitespace()
+        guard index == bytes.count else { throw error("Unexpected text after the JSON value.") }
     }
 
     private func error(_ message: String) -> JSONSyntaxError {
@@ -136,11 +151,11 @@ package struct JSONScanner {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("Expected ':' after a key.") }
             index += 1
-            if depth == 0 {
+            if recordsLayout, depth == 0 {
                 skipWhitespace()
                 let key = JSONReader(bytes, at: keyStart).stringValue(escaped: escaped)
                 layout.members[key] = index
-            } else if element, JSONReader(bytes, at: keyStart).string(at: keyStart, equals: "id") {
+            } else if recordsLayout, element, JSONReader(bytes, at: keyStart).string(at: keyStart, equals: "id") {
                 skipWhitespace()
                 layout.ids[objectStart] = index
             }
@@ -207,21 +222,21 @@ package struct JSONScanner {
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            if depth == 1 { layout.elements[arrayStart] = [] }
+            if recordsLayout, depth == 1 { layout.elements[arrayStart] = [] }
             return
         }
         var ranges: [Range<Int>] = []
         while true {
             skipWhitespace()
             let start = index
-            try value(depth: depth + 1, element: depth == 1)
-            if depth == 1 { ranges.append(start..<index) }
+            try value(depth: depth + 1, element: recordsLayout && depth == 1)
+            if recordsLayout, depth == 1 { ranges.append(start..<index) }
             skipWhitespace()
             guard index < bytes.count else { throw error("The JSON ends too early.") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") {
                 index += 1
-                if depth == 1 {
+                if recordsLayout, depth == 1 {
                     layout.elementCount += ranges.count
                     layout.elements[arrayStart] = ranges
                 }

@@ -375,8 +375,7 @@ extension JSONValue {
     /// for `null` and for a value that is not an answer; `nil` when `text` is not a JSON object.
     package static func answerObject(_ text: String) -> [String: AnswerValue?]? {
         withJSONBytes(Array(text.utf8)) { bytes -> [String: AnswerValue?]? in
-            guard let layout = try? JSONScanner.scan(bytes),
-                  let members = try? JSONValue(bytes, at: layout.root).members()
+            guard let root = try? JSONScanner.check(bytes), let members = try? JSONValue(bytes, at: root).members()
             else { return nil }
             var answers: [String: AnswerValue?] = [:]
             for member in members {

@@ -49,8 +49,8 @@ extension PullResponse {
     public static func decode(json data: Data) throws -> PullResponse {
         let fast = data.withUnsafeBytes { raw -> PullResponse? in
             let bytes = JSONBytes(raw.bindMemory(to: UInt8.self))
-            guard let layout = try? JSONScanner.scan(bytes) else { return nil }
-            return try? PullResponse(json: JSONValue(bytes, at: layout.root))
+            guard let root = try? JSONScanner.check(bytes) else { return nil }
+            return try? PullResponse(json: JSONValue(bytes, at: root))
         }
         if let fast { return fast }
         return try JSONDecoder().decode(PullResponse.self, from: data)

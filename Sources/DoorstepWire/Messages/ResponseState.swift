@@ -206,8 +206,8 @@ extension ResponseState {
     /// The root of stored text that passes ``JSONScanner`` with no name repeated within an object:
     /// a device's `JSONDecoder` keeps the first of a repeated name where the server keeps the last.
     private static func checkedRoot(_ text: JSONBytes) -> JSONValue? {
-        guard let layout = try? JSONScanner.scan(text, rejectingRepeatedKeys: true) else { return nil }
-        return JSONValue(text, at: layout.root)
+        guard let root = try? JSONScanner.check(text, rejectingRepeatedKeys: true) else { return nil }
+        return JSONValue(text, at: root)
     }
 
     /// Where the text of an answer that can be copied as it is sits: a string, a whole number

@@ -164,8 +164,8 @@ extension SyncOperation {
     package init?(jsonText text: String) {
         let bytes = Array(text.utf8)
         let operation = withJSONBytes(bytes) { bytes -> SyncOperation? in
-            guard let layout = try? JSONScanner.scan(bytes) else { return nil }
-            return try? SyncOperation(json: JSONValue(bytes, at: layout.root, path: ""), recordedAt: nil)
+            guard let root = try? JSONScanner.check(bytes) else { return nil }
+            return try? SyncOperation(json: JSONValue(bytes, at: root, path: ""), recordedAt: nil)
         }
         guard let operation else { return nil }
         self = operation

@@ -54,7 +54,7 @@ extension Request {
         let buffer = try await collectJSONBody(context: context)
         let fault = buffer.withUnsafeReadableBytes { raw -> JSONSyntaxError? in
             do throws(JSONSyntaxError) {
-                _ = try JSONScanner.scan(JSONBytes(raw.assumingMemoryBound(to: UInt8.self)), rejectingRepeatedKeys: true)
+                _ = try JSONScanner.check(JSONBytes(raw.assumingMemoryBound(to: UInt8.self)), rejectingRepeatedKeys: true)
                 return nil
             } catch {
                 return error

@@ -89,7 +89,7 @@ extension ClientStore {
                 continue
             }
             try db.execute(
-                sql: "UPDATE outbox SET operation = ? WHERE seq = ?", arguments: [try Self.json(operation), row["seq"]]
+                sql: "UPDATE outbox SET operation = ? WHERE seq = ?", arguments: [operation.jsonText, row["seq"]]
             )
         }
     }

@@ -14,7 +14,7 @@ extension ClientStore {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                operation.id.uuidString, operation.kind, response?.uuidString, try Self.json(operation),
+                operation.id.uuidString, operation.kind, response?.uuidString, operation.jsonText,
                 operation.isUrgent, Self.timestamp(now()),
             ]
         )

@@ -144,10 +144,10 @@ public struct SyncEngine: Sendable {
         while !batch.isEmpty {
             var answered: AnsweredBatch?
             while !batch.isEmpty {
-                var body = try encode(batch)
+                var body = encode(batch)
                 while body.count > options.maximumBatchBytes && batch.count > 1 {
                     batch = Array(batch.prefix(batch.count / 2))
-                    body = try encode(batch)
+                    body = encode(batch)
                 }
                 let started = ContinuousClock.now
                 async let sending = pushOnce(body)
@@ -252,16 +252,8 @@ public struct SyncEngine: Sendable {
 
     /// The `PushRequest` body, joined from the operations' stored JSON: decoding and encoding
     /// 100,000 operations again cost the client about 10 s of a sync.
-    private func encode(_ batch: [PendingOperation]) throws -> Data {
-        var body = Data("{\"device\":".utf8)
-        body.append(try JSONEncoder.wire.encode(store.deviceID))
-        body.append(contentsOf: Array(",\"operations\":[".utf8))
-        for (index, operation) in batch.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: Array(operation.json.utf8))
-        }
-        body.append(contentsOf: Array("]}".utf8))
-        return body
+    private func encode(_ batch: [PendingOperation]) -> Data {
+        Data(PushRequest.json(device: store.deviceID, operationTexts: batch.lazy.map(\.json)))
     }
 
     // MARK: Pull

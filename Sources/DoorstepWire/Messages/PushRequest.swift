@@ -11,9 +11,24 @@ public struct PushRequest: Codable, Sendable, Hashable {
     }
 }
 
-// MARK: Fast reader
+// MARK: Fast reader and writer
 
 extension PushRequest {
+    /// A push body as `JSONEncoder` would write it, joined from operations' JSON texts as the
+    /// outbox stores them (``SyncOperation/jsonText``), without decoding them.
+    package static func json(device: String, operationTexts: some Sequence<String>) -> [UInt8] {
+        var json = JSONWriter(capacity: 4096)
+        json.raw(#"{"device":"#)
+        json.string(device)
+        json.raw(#","operations":["#)
+        for (index, text) in operationTexts.enumerated() {
+            if index > 0 { json.byte(UInt8(ascii: ",")) }
+            json.raw(text.utf8)
+        }
+        json.raw("]}")
+        return json.bytes
+    }
+
     /// A push body whose JSON has been checked whole, with where its device and operations sit.
     ///
     /// Checking the syntax of the whole body (see ``JSONScanner``; a name repeated within an

@@ -361,6 +361,29 @@ import Testing
         ])
     }
 
+    @Test func anEmptyRegexPatternMatchesAnythingAndIsNoFault() {
+        #expect(faults(questions: "  - {name: a, type: text, label: A, constraint: \"regex(., '')\"}").isEmpty)
+    }
+
+    @Test func choiceNameMustNameAQuestionWithChoices() {
+        let found = faults(
+            questions: """
+                  - {name: consent, type: select_one yes_no, label: Consent}
+                  - {name: note_text, type: text, label: Note}
+                  - {name: a, type: calculate, calculate: "jr:choice-name(${consent}, '${consent}')"}
+                  - {name: b, type: calculate, calculate: "jr:choice-name(${consent}, '${nowhere}')"}
+                  - {name: c, type: calculate, calculate: "jr:choice-name(${consent}, '${note_text}')"}
+                  - {name: d, type: calculate, calculate: "jr:choice-name(${consent}, ${consent})"}
+                """,
+            choices: Self.yesNo
+        )
+        #expect(found == [
+            "Question 'b' calls jr:choice-name() in its calculate (column 1), but '${nowhere}' names no question.",
+            "Question 'c' calls jr:choice-name() in its calculate (column 1), but note_text has no choices.",
+            "Question 'd' calls jr:choice-name() in its calculate (column 1), but its second argument must be the question written as text, such as '${safe}'.",
+        ])
+    }
+
     @Test func calculationCycles() {
         let found = faults(questions: """
               - {name: a, type: calculate, calculate: "${b} + 1"}

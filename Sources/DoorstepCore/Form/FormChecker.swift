@@ -207,6 +207,27 @@ struct FormChecker {
             {
                 faults.append("\(who) has regex pattern '\(pattern)' in its \(field) (column \(column)), which is not a valid regular expression.")
             }
+            if case .call(.choiceName, let arguments, let column) = node {
+                checkChoiceName(arguments[1], column: column, field: field, who: who)
+            }
+        }
+    }
+
+    /// `jr:choice-name(value, '${q}')`: the second argument names, as text, a question with choices.
+    private mutating func checkChoiceName(_ argument: FormExpression, column: Int, field: String, who: String) {
+        let start = "\(who) calls jr:choice-name() in its \(field) (column \(column)), but"
+        guard case .string(let text) = argument else {
+            faults.append("\(start) its second argument must be the question written as text, such as '${safe}'.")
+            return
+        }
+        let reference = text.trimmingWhitespace()
+        let name = reference.hasPrefix("${") && reference.hasSuffix("}") ? String(reference.dropFirst(2).dropLast()) : reference
+        guard let question = questions[name] else {
+            faults.append("\(start) '\(text)' names no question.")
+            return
+        }
+        if question.choices.isEmpty {
+            faults.append("\(start) \(name) has no choices.")
         }
     }
 

@@ -43,4 +43,20 @@ struct NoServerTests {
         #expect(waited.stderr.contains("Retrying"), "\(waited.stderr)")
         #expect(waited.stderr.hasSuffix("Try again later.\n"), "\(waited.stderr)")
     }
+
+    @Test("Login to a plain http address off this machine warns that answers would cross the network unencrypted")
+    func plainHTTPOffThisMachineWarns() throws {
+        let fixture = try CLIFixture()
+        defer { fixture.remove() }
+        // An empty token stops the login before any connection, after the address is judged.
+        for (server, warns) in [
+            ("http://doorstep.example.org", true), ("http://192.0.2.10:8080", true), ("HTTP://Doorstep.Example.ORG/", true),
+            ("https://doorstep.example.org", false), ("http://127.0.0.1:8080", false), ("http://localhost:8080", false),
+            ("http://[::1]:8080", false),
+        ] {
+            let result = try fixture.run(["login", "--server", server, "--token", "-"], input: "\n")
+            #expect(result.status == 64, "\(server): \(result.stderr)")
+            #expect(result.stderr.contains("unencrypted") == warns, "\(server): \(result.stderr)")
+        }
+    }
 }

@@ -45,6 +45,7 @@ struct LoginCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = connection.logger("doorstep.login")
+        if let warning = Self.unencryptedWarning(server) { Console.error(warning) }
         let token = try readToken()
         var base = server
         while base.hasSuffix("/") { base.removeLast() }
@@ -89,6 +90,17 @@ struct LoginCommand: AsyncParsableCommand {
                 + "\(id) there (doorstep-server campaigns create --id \(id) ...)."
             Console.error(warning)
         }
+    }
+
+    /// A warning for a plain `http://` address that is not this machine: the token, and every
+    /// answer a sync carries, would cross the network unencrypted. `nil` for `https://` and for
+    /// loopback (`localhost`, `127.x.x.x`, `::1`), where nothing leaves the machine.
+    static func unencryptedWarning(_ server: String) -> String? {
+        guard let url = URL(string: server), url.scheme?.lowercased() == "http", var host = url.host?.lowercased() else { return nil }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host.hasSuffix(".localhost") || host.hasPrefix("127.") || host == "::1" { return nil }
+        return "Warning: \(server) is plain http: the token and residents' answers would cross the network unencrypted. "
+            + "Use https:// (see docs/operations.md) unless this network is yours alone."
     }
 
     private func readToken() throws -> String {

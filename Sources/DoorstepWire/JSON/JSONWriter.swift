@@ -84,7 +84,7 @@ package struct JSONWriter {
     package mutating func decimal(_ value: Double) {
         guard value.isFinite else { return raw("null") }
         let text = value.description
-        bytes.append(contentsOf: text.hasSuffix(".0") ? text.utf8.dropLast(2) : text.utf8.dropLast(0))
+        bytes.append(contentsOf: text.utf8.dropLast(text.hasSuffix(".0") ? 2 : 0))
     }
 
     /// `uuid.uuidString` as a string literal (upper-case hex in groups of 8-4-4-4-12), without

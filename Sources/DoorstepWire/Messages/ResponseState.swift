@@ -173,10 +173,21 @@ extension ResponseState {
         // The fields of a response mostly share one stamp: it is read once.
         var lastStamp: (text: Range<Int>, written: [UInt8])?
         for (index, member) in members.enumerated() {
-            let field = member.unnamedValue
-            guard let parts = try? field.object(["stamp", "value"]), let stampValue = try? parts.required("stamp"),
-                  (try? field.members().count) == (parts.optional("value") == nil ? 1 : 2)
-            else { return false }
+            // A field holds `stamp` and may hold `value`, nothing else (repeated names were
+            // refused by the check of the whole text).
+            var stampValue: JSONValue?
+            var storedValue: JSONValue?
+            var unexpected = false
+            let read: Void? = try? member.unnamedValue.forEachMember { part in
+                if part.isNamed("stamp") {
+                    stampValue = part.unnamedValue
+                } else if part.isNamed("value") {
+                    storedValue = part.unnamedValue
+                } else {
+                    unexpected = true
+                }
+            }
+            guard read != nil, !unexpected, let stampValue else { return false }
             let stampRange = stampValue.range
             let stampText: [UInt8]
             if let lastStamp, text.same(lastStamp.text, stampRange) {
@@ -192,8 +203,8 @@ extension ResponseState {
             json.raw(text[member.key])
             json.raw(#":{"stamp":"#)
             json.raw(stampText)
-            if let value = parts.optional("value") {
-                guard let answer = copiedAnswer(value), let answer else { return false }
+            if let storedValue, storedValue.kind != .null {
+                guard let answer = copiedAnswer(storedValue), let answer else { return false }
                 json.raw(#","value":"#)
                 json.raw(text[answer])
             }

@@ -151,7 +151,7 @@ struct ConnectionLimitsTests {
         let health = HealthCheck(database: fixture.database, minimumFreeBytes: 0)
         #expect(await health.problem() == nil)
         // Given a database that refuses writes, as a full or failing disk does
-        try await fixture.database.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 1") }
+        try await #require(fixture.database.store as? SQLiteStore).pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = 1") }
         let fresh = HealthCheck(database: fixture.database, minimumFreeBytes: 0)
         let problem = try #require(await fresh.problem())
         #expect(problem.contains("cannot write its database"), "\(problem)")

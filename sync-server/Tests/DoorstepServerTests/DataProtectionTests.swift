@@ -79,9 +79,9 @@ struct DataProtectionTests {
     @Test("Pulls carrying sensitive answers, conflict lists and reports each leave one audit entry per campaign")
     func readsOfPersonalDataAreAudited() async throws {
         let fixture = try ServerFixture()
-        let entries = { @Sendable (action: String) throws -> [Row] in
-            try fixture.database.writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM audit_log WHERE action = ? ORDER BY id", arguments: [action])
+        let entries = { @Sendable (action: String) throws -> [SQLRow] in
+            try fixture.database.store.read { db in
+                try SQLRow.fetchAll(db, sql: "SELECT * FROM audit_log WHERE action = ? ORDER BY id", arguments: [action])
             }
         }
         try await fixture.app.test(.router) { client in
@@ -127,7 +127,7 @@ struct DataProtectionTests {
     func clockFarAheadIsRefused() throws {
         let fixture = try ServerFixture()
         let ahead = HLCTimestamp(physical: Int64(Date().timeIntervalSince1970 * 1_000) + 400 * 86_400_000, counter: 0, node: "server")
-        try fixture.database.writer.write { db in
+        try fixture.database.store.write { db in
             try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('clock', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", arguments: [ahead.description])
         }
         try fixture.database.close()

@@ -78,7 +78,7 @@ struct InputHygieneTests {
     func percentDecodedPaths() async throws {
         let fixture = try ServerFixture()
         // Given a campaign made before ids were restricted to the safe alphabet
-        try await fixture.database.writer.write { db in
+        try await fixture.database.store.write { db in
             try db.execute(
                 sql: "INSERT INTO campaigns(id, name, form, created_at, changed_seq) VALUES ('café', 'Café day', 'survey', '2026-11-01', 99)"
             )

@@ -37,7 +37,7 @@ struct LiveServerTests {
         func count(_ table: String) throws -> Int {
             let database = try ServerDatabase(directory: directory.url)
             defer { try? database.close() }
-            return try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
+            return try database.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
         }
     }
 

@@ -29,7 +29,7 @@ struct MergeTests {
             #expect(try fixture.count("field_writes") == 2)
             #expect(try fixture.count("operations") == 3)
             #expect(try fixture.count("unapplied_operations") == 1)
-            let tally = try await fixture.database.writer.read { db in
+            let tally = try await fixture.database.store.read { db in
                 try Int.fetchOne(db, sql: "SELECT count FROM tallies WHERE dimension = 'all' AND question = 'safe' AND bucket = 'very'")
             }
             #expect(tally == 1)
@@ -136,8 +136,8 @@ struct MergeTests {
             #expect(final.fields["safe"]?.value == .text("not"))
             #expect(try fixture.count("conflicts") == 0)
             // The log keeps the device's own stamp next to the one applied.
-            let logged = try fixture.database.writer.read { db in
-                try Row.fetchOne(db, sql: "SELECT stamp, applied_stamp FROM operations WHERE id = ?", arguments: [ahead.id.uuidString])
+            let logged = try await fixture.database.store.read { db in
+                try SQLRow.fetchOne(db, sql: "SELECT stamp, applied_stamp FROM operations WHERE id = ?", arguments: [ahead.id.uuidString])
             }
             #expect(logged?["stamp"] == future.description)
             #expect(logged?["applied_stamp"] == clamped.description)
@@ -165,7 +165,7 @@ struct MergeTests {
             #expect(state.fields["safe"]?.value == .text("very"))
 
             // No copy is left on the server: merged state, history or the operation log.
-            let leftovers = try await fixture.database.writer.read { db in
+            let leftovers = try await fixture.database.store.read { db in
                 try String.fetchAll(db, sql: """
                     SELECT answers_json || COALESCE(fields_json, '') FROM responses
                     UNION ALL SELECT COALESCE(value_json, '') FROM field_writes
@@ -177,7 +177,7 @@ struct MergeTests {
             // A late edit of the erased field from another device is dropped too.
             let late = Ops.update(id, [FieldChange(name: "phone", value: .text("07700 900555"), base: created)], stamp: Ops.stamp(3, "d"))
             _ = try await client.push([late], token: fixture.token(.collector))
-            let after = try await fixture.database.writer.read { db in
+            let after = try await fixture.database.store.read { db in
                 try String.fetchAll(db, sql: "SELECT payload_json FROM operations UNION ALL SELECT COALESCE(fields_json, '') FROM responses")
             }
             #expect(!after.contains { $0.contains("07700") })
@@ -220,8 +220,8 @@ struct MergeTests {
         let fixture = try ServerFixture()
         try await fixture.app.test(.router) { client in
             try await Self.pushCorrectedDay(client, fixture)
-            let tallies = try await fixture.database.writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT dimension, bucket, count FROM tallies WHERE question = 'safe' ORDER BY dimension, bucket")
+            let tallies = try await fixture.database.store.read { db in
+                try SQLRow.fetchAll(db, sql: "SELECT dimension, bucket, count FROM tallies WHERE question = 'safe' ORDER BY dimension, bucket")
                     .map { "\($0["dimension"] as String)/\($0["bucket"] as String)=\($0["count"] as Int)" }
             }
             #expect(tallies == [
@@ -245,8 +245,8 @@ struct MergeTests {
             ])
         }
         func tallies(_ database: ServerDatabase) async throws -> [String] {
-            try await database.writer.read { db in
-                try Row.fetchAll(db, sql: "SELECT dimension, question, bucket, count FROM tallies ORDER BY 1, 2, 3").map {
+            try await database.store.read { db in
+                try SQLRow.fetchAll(db, sql: "SELECT dimension, question, bucket, count FROM tallies ORDER BY 1, 2, 3").map {
                     "\($0[0] as String)/\($0[1] as String)/\($0[2] as String)=\($0[3] as Int)"
                 }
             }
@@ -255,7 +255,7 @@ struct MergeTests {
         #expect(pushed.contains("version:1/*/responses=4"))
         #expect(pushed.contains("~text/comment/the park=2"))
         #expect(pushed.contains("~text/comment/=2"))
-        try await fixture.database.writer.write { db in
+        try await fixture.database.store.write { db in
             try db.execute(sql: "DELETE FROM tallies WHERE dimension LIKE 'version:%' OR dimension = '~text'")
             try db.execute(sql: "DROP INDEX tallies_text_counts")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier IN ('v6-version-tallies', 'v8-text-tallies')")

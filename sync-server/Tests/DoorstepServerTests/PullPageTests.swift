@@ -56,7 +56,7 @@ struct PullPageTests {
             #expect(try page == JSONDecoder().decode(PullResponse.self, from: json))
             for state in page.responses {
                 // What `JSONEncoder` made of the row's state, as a device reads it.
-                let row = try await fixture.database.writer.read { db in try ResponseRow.fetch(db, id: state.id.uuidString) }
+                let row = try await fixture.database.store.read { db in try ResponseRow.fetch(db, id: state.id.uuidString) }
                 let encoded = try JSONEncoder().encode(try #require(row).state)
                 #expect(try state == JSONDecoder().decode(ResponseState.self, from: encoded))
             }
@@ -78,7 +78,7 @@ struct PullPageTests {
             let pages = try await pullAll(fixture, identity, limit: limit)
 
             // Then every response comes once, in change order, as its row holds it
-            let ids = try await fixture.database.writer.read { db in
+            let ids = try await fixture.database.store.read { db in
                 try String.fetchAll(db, sql: "SELECT id FROM responses ORDER BY changed_seq")
             }
             #expect(pages.flatMap(\.responses).map(\.id.uuidString) == ids, "limit \(limit)")
@@ -118,7 +118,7 @@ struct PullPageTests {
             (#"{"safe":"very"}"#, #"{"safe":{"stamp":"\#(uppercaseStamp)","value":"very"}}"#, nil),
             (#"{"age":1e3,"worries":["drugs",3]}"#, nil, nil),
         ]
-        try await fixture.database.writer.write { db in
+        try await fixture.database.store.write { db in
             let ids = try String.fetchAll(db, sql: "SELECT id FROM responses ORDER BY changed_seq")
             #expect(ids.count >= rows.count)
             for (row, id) in zip(rows, ids) {
@@ -138,11 +138,11 @@ struct PullPageTests {
         // Given a response whose stored stamp was damaged outside the server
         let fixture = try ServerFixture()
         let (identity, ids) = try await populate(fixture)
-        try await fixture.database.writer.write { db in
+        try await fixture.database.store.write { db in
             try db.execute(sql: "UPDATE responses SET stamp = 'not a stamp' WHERE id = ?", arguments: [ids[2].uuidString])
         }
-        let before = try fixture.database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT answers_json, fields_json, changed_seq FROM responses WHERE id = ?", arguments: [ids[2].uuidString])
+        let before = try await fixture.database.store.read { db in
+            try SQLRow.fetchOne(db, sql: "SELECT answers_json, fields_json, changed_seq FROM responses WHERE id = ?", arguments: [ids[2].uuidString])
         }
 
         // When it is pulled, Then the pull fails naming the damage, rather than sending it empty
@@ -154,8 +154,8 @@ struct PullPageTests {
         await #expect(throws: UnreadableStoredText.self) {
             _ = try await fixture.database.push(PushRequest(device: "d2", operations: [correction]), by: identity, maxClockDrift: .seconds(300))
         }
-        let after = try fixture.database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT answers_json, fields_json, changed_seq FROM responses WHERE id = ?", arguments: [ids[2].uuidString])
+        let after = try await fixture.database.store.read { db in
+            try SQLRow.fetchOne(db, sql: "SELECT answers_json, fields_json, changed_seq FROM responses WHERE id = ?", arguments: [ids[2].uuidString])
         }
         #expect(after == before)
         #expect(try fixture.count("operations", where: "id = '\(correction.id.uuidString)'") == 0)

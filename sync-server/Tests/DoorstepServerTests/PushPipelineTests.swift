@@ -60,8 +60,8 @@ struct PushPipelineTests {
     }
 
     /// What a push leaves in the database, without the columns that differ between runs.
-    static func stored(_ fixture: ServerFixture) throws -> [[Row]] {
-        try fixture.database.writer.read { db in
+    static func stored(_ fixture: ServerFixture) throws -> [[SQLRow]] {
+        try fixture.database.store.read { db in
             try [
                 "SELECT number, id, campaign, address, form, form_version, recorded_at, device, token_id, erased, answers_json, stamp, fields_json, changed_seq FROM responses ORDER BY number",
                 "SELECT * FROM field_writes ORDER BY response, field, stamp",
@@ -70,7 +70,7 @@ struct PushPipelineTests {
                 "SELECT * FROM tallies ORDER BY campaign, dimension, question, bucket",
                 "SELECT * FROM conflicts ORDER BY id",
                 "SELECT value FROM meta WHERE key = 'seq'",
-            ].map { try Row.fetchAll(db, sql: $0) }
+            ].map { try SQLRow.fetchAll(db, sql: $0) }
         }
     }
 

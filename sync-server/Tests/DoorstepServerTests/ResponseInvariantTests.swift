@@ -248,7 +248,7 @@ struct ResponseInvariantTests {
         #expect(try scene.push([operation], token: scene.alice) == first)
         let database = try ServerDatabase(directory: scene.directory.url)
         defer { try? database.close() }
-        let stored = try database.writer.read { db in
+        let stored = try database.store.read { db in
             try String.fetchAll(db, sql: "SELECT * FROM unapplied_operations").joined() + String.fetchAll(db, sql: "SELECT payload_json FROM operations").joined()
         }
         #expect(!stored.contains(note))

@@ -88,7 +88,7 @@ struct ServerFixture {
 
     /// Counts the rows of a table.
     func count(_ table: String, where condition: String = "1") throws -> Int {
-        try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)") ?? 0 }
+        try database.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)") ?? 0 }
     }
 }
 

@@ -1,7 +1,6 @@
 import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 public import Hummingbird
 import NIOCore
 
@@ -30,7 +29,7 @@ public struct SyncController: Sendable {
     /// `GET /v1/whoami`.
     @Sendable func whoami(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireRole(in: Set(Role.allCases))
-        let epoch = try await database.writer.read { db in try ServerDatabase.epoch(db) }
+        let epoch = try await database.store.read { db in try ServerDatabase.epoch(db) }
         return .json(ServerIdentity(name: identity.name, role: identity.role.rawValue, epoch: epoch, serverTime: database.clock.tick()))
     }
 

@@ -2,7 +2,6 @@ import Crypto
 import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 
 /// Reads rows of `field_writes` back into merge-rule writes.
 ///
@@ -19,7 +18,7 @@ enum FieldWriteRow {
     ///
     /// - Throws: ``UnreadableStoredText`` when the row's text does not read: a write is never
     ///   merged over as if it were empty.
-    static func write(_ row: Row, field: String) throws(UnreadableStoredText) -> FieldHistory.Write? {
+    static func write(_ row: SQLRow, field: String) throws(UnreadableStoredText) -> FieldHistory.Write? {
         let stamp = try UnreadableStoredText.stamp(row["stamp"], "a field write's stamp")
         let value: AnswerValue?
         if (row["field"] as String) == createField {
@@ -105,7 +104,7 @@ enum ConflictRows {
 
     /// Replaces the stored open conflicts of one field.
     static func replace(
-        _ db: Database, response: String, campaign: String, field: String, with open: [FieldHistory.Write]
+        _ db: any SQLSession, response: String, campaign: String, field: String, with open: [FieldHistory.Write]
     ) throws {
         try db.cachedStatement(sql: "DELETE FROM conflicts WHERE response = ? AND field = ?")
             .execute(arguments: [response, field])
@@ -124,8 +123,8 @@ enum ConflictRows {
 /// Removes erased values from every copy the server keeps: field history, conflicts and the log.
 enum Erasing {
     /// Erases `fields` (every field when `nil`) of `response`.
-    static func scrub(_ db: Database, response: String, number: Int64, fields: Set<String>?) throws {
-        let creates = try Row.fetchAll(
+    static func scrub(_ db: any SQLSession, response: String, number: Int64, fields: Set<String>?) throws {
+        let creates = try SQLRow.fetchAll(
             db, sql: "SELECT stamp, value_json FROM field_writes WHERE response = ? AND field = ?",
             arguments: [number, FieldWriteRow.createField]
         )
@@ -151,7 +150,7 @@ enum Erasing {
             )
             try db.execute(sql: "DELETE FROM conflicts WHERE response = ?", arguments: [response])
         }
-        let logged = try Row.fetchAll(
+        let logged = try SQLRow.fetchAll(
             db, sql: "SELECT seq, payload_json FROM operations WHERE response = ?", arguments: [number]
         )
         for row in logged {

@@ -1,6 +1,5 @@
 import DoorstepCore
 import DoorstepWire
-import GRDB
 import Synchronization
 
 /// Parsed form versions, by id and version, and the walk-list places the push path has looked up.
@@ -23,12 +22,12 @@ final class FormCache: Sendable {
     private let places = Mutex<[AddressKey: AddressInfo]>([:])
 
     /// The form `id` at `version`, parsed from its published source; `nil` when not published.
-    func definition(id: String, version: String, _ db: Database) throws -> FormDefinition? {
+    func definition(id: String, version: String, _ db: any SQLSession) throws -> FormDefinition? {
         try entry(FormVersionKey(id: id, version: version), db)?.definition
     }
 
     /// The form version `key` with its tally plan; `nil` when not published.
-    func entry(_ key: FormVersionKey, _ db: Database) throws -> Entry? {
+    func entry(_ key: FormVersionKey, _ db: any SQLSession) throws -> Entry? {
         if let cached = entries.withLock({ $0[key] }) { return cached }
         guard let source = try String.fetchOne(
             db, sql: "SELECT source FROM forms WHERE id = ? AND version = ?", arguments: [key.id, key.version]
@@ -42,10 +41,10 @@ final class FormCache: Sendable {
     }
 
     /// The street and area of the walk-list address `key`; `nil` when it is not on the walk list.
-    func place(_ key: AddressKey, _ db: Database) throws -> AddressInfo? {
+    func place(_ key: AddressKey, _ db: any SQLSession) throws -> AddressInfo? {
         if let cached = places.withLock({ $0[key] }) { return cached }
         let statement = try db.cachedStatement(sql: "SELECT street, area FROM addresses WHERE campaign = ? AND id = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [key.campaign, key.id]) else { return nil }
+        guard let row = try SQLRow.fetchOne(statement, arguments: [key.campaign, key.id]) else { return nil }
         let place = AddressInfo(street: row["street"], area: row["area"])
         places.withLock { $0[key] = place }
         return place

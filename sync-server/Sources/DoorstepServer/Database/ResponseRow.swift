@@ -1,7 +1,6 @@
 import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 
 /// A response's row as the push path reads and rewrites it: metadata plus the merged fields.
 struct ResponseRow {
@@ -26,20 +25,20 @@ struct ResponseRow {
     var answers: Answers { fields.compactMapValues(\.value) }
 
     /// Reads the response `id`; `nil` when the server has never seen it.
-    static func fetch(_ db: Database, id: String) throws -> ResponseRow? {
+    static func fetch(_ db: any SQLSession, id: String) throws -> ResponseRow? {
         let statement = try db.cachedStatement(sql: """
             SELECT number, campaign, address, form, form_version, recorded_at, device, token_id, erased,
                    answers_json, stamp, fields_json
             FROM responses WHERE id = ?
             """)
-        guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
+        guard let row = try SQLRow.fetchOne(statement, arguments: [id]) else { return nil }
         return try ResponseRow(row: row, id: id)
     }
 
     /// Reads a `responses` row.
     ///
     /// - Throws: ``UnreadableStoredText`` when its stored answers or fields do not read.
-    init(row: Row, id: String) throws(UnreadableStoredText) {
+    init(row: SQLRow, id: String) throws(UnreadableStoredText) {
         self.id = id
         number = row["number"]
         campaign = row["campaign"]

@@ -1,17 +1,19 @@
 public import DoorstepCore
 import Foundation
-import GRDB
 import Synchronization
 
 /// The server's hybrid logical clock, shared by every request and saved with each write.
 final class ServerClock: Sendable {
-    /// The node name in every stamp the server issues.
+    /// The node name in every stamp a server on the embedded store issues.
     static let node = "server"
 
+    /// The node name in the stamps this instance issues.
+    let node: String
     private let clock: Mutex<HybridLogicalClock>
 
-    init(last: HLCTimestamp?) {
-        clock = Mutex(HybridLogicalClock(node: Self.node, last: last))
+    init(node: String = ServerClock.node, last: HLCTimestamp?) {
+        self.node = node
+        clock = Mutex(HybridLogicalClock(node: node, last: last))
     }
 
     /// Milliseconds since 1970 by the wall clock.
@@ -35,11 +37,11 @@ final class ServerClock: Sendable {
     var last: HLCTimestamp { clock.withLock { $0.last } }
 
     /// Saves the clock so it never goes backwards across restarts; call inside a write.
-    func save(_ db: Database) throws {
+    func save(_ db: any SQLSession) throws {
         try Self.save(last, db)
     }
 
-    private static func save(_ stamp: HLCTimestamp, _ db: Database) throws {
+    private static func save(_ stamp: HLCTimestamp, _ db: any SQLSession) throws {
         try db.execute(
             sql: "INSERT INTO meta(key, value) VALUES ('clock', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             arguments: [stamp.description]
@@ -47,7 +49,7 @@ final class ServerClock: Sendable {
     }
 
     /// The clock saved by the last write, if any.
-    static func saved(_ db: Database) throws -> HLCTimestamp? {
+    static func saved(_ db: any SQLSession) throws -> HLCTimestamp? {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'clock'").flatMap { HLCTimestamp($0) }
     }
 
@@ -74,8 +76,8 @@ final class ServerClock: Sendable {
     /// Values already stored keep their stamps.
     /// - Returns: The clock as it was saved, if it was.
     @discardableResult
-    static func acceptWallClock(_ writer: some DatabaseWriter) throws -> HLCTimestamp? {
-        try writer.write { db in
+    static func acceptWallClock(_ store: any SQLStore) throws -> HLCTimestamp? {
+        try store.write { db in
             let saved = try saved(db)
             try save(HLCTimestamp(physical: wallMilliseconds(), counter: 0, node: node), db)
             return saved

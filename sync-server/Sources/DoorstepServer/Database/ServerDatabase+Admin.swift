@@ -68,7 +68,7 @@ extension ServerDatabase {
     @discardableResult
     public static func acceptWallClock(in directory: URL) throws -> HLCTimestamp? {
         let database = try ServerDatabase(directory: directory)
-        let saved = try ServerClock.acceptWallClock(database.writer)
+        let saved = try ServerClock.acceptWallClock(database.store)
         try database.close()
         return saved
     }
@@ -84,7 +84,7 @@ extension ServerDatabase {
     @discardableResult
     public func publishForm(source: String) throws -> (form: PublishedForm, isNew: Bool) {
         let definition = try FormDefinition.parse(yaml: source)
-        return try writer.write { db in
+        return try store.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM forms WHERE id = ?", arguments: [definition.id]) == nil {
                 try ResourceID.check(definition.id, of: "form")
             }
@@ -120,7 +120,7 @@ extension ServerDatabase {
         try ResourceID.check(id, of: "campaign")
         guard !name.isEmpty else { throw AdminError("A campaign needs a non-empty name.") }
         guard suppressionThreshold >= 0 else { throw AdminError("The suppression threshold cannot be negative.") }
-        try writer.write { db in
+        try store.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM forms WHERE id = ?", arguments: [form]) != nil else {
                 throw AdminError("Form \(form) is not published; publish it with `doorstep-server forms publish` first.")
             }
@@ -167,9 +167,12 @@ extension ServerDatabase {
         if FileManager.default.fileExists(atPath: file.path) {
             throw AdminError("\(file.path) already exists; choose a new file for the backup.")
         }
+        guard let embedded = store as? SQLiteStore else {
+            throw AdminError("backup copies the embedded SQLite store; back up PostgreSQL with pg_dump (see docs/operations.md).")
+        }
         try PrivateFiles.create(file)
         let destination = try DatabaseQueue(path: file.path)
-        try writer.backup(to: destination)
+        try embedded.pool.backup(to: destination)
         try destination.close()
     }
 
@@ -188,17 +191,18 @@ extension ServerDatabase {
         configuration.readonly = true
         let source = try DatabaseQueue(path: file.path, configuration: configuration)
         let isBackup = try source.read { db in
-            try db.tableExists("meta") && db.tableExists("operations") && ServerDatabase.epoch(db) != ""
+            try db.tableExists("meta") && db.tableExists("operations") && ServerDatabase.epoch(SQLiteSession(db)) != ""
         }
         guard isBackup else {
             throw AdminError("\(file.path) is not a doorstep-server backup.")
         }
-        let database = try ServerDatabase(directory: directory)
-        try source.backup(to: database.writer)
+        let embedded = try SQLiteStore(directory: directory, migrator: migrator)
+        try source.backup(to: embedded.pool)
         try source.close()
-        try migrator.migrate(database.writer)
+        try migrator.migrate(embedded.pool)
+        let database = try ServerDatabase(store: embedded, directory: directory)
         let epoch = UUID().lowercasedString
-        try database.writer.write { db in
+        try database.store.write { db in
             try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'epoch'", arguments: [epoch])
         }
         try database.close()

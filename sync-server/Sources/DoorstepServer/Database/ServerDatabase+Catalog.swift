@@ -1,32 +1,31 @@
 import DoorstepCore
 public import DoorstepWire
 import Foundation
-import GRDB
 
 extension ServerDatabase {
     /// Every published form version, in publishing order.
     public func publishedForms() async throws -> [PublishedForm] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, version, source FROM forms ORDER BY published_seq").map(Self.publishedForm)
+        try await store.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT id, version, source FROM forms ORDER BY published_seq").map(Self.publishedForm)
         }
     }
 
     /// Every campaign with its walk list, in creation order.
     public func campaigns() async throws -> [CampaignInfo] {
-        try await writer.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM campaigns ORDER BY changed_seq")
+        try await store.read { db in
+            let rows = try SQLRow.fetchAll(db, sql: "SELECT * FROM campaigns ORDER BY changed_seq")
             return try rows.map { try Self.campaign($0, db) }
         }
     }
 
-    static func publishedForm(_ row: Row) -> PublishedForm {
+    static func publishedForm(_ row: SQLRow) -> PublishedForm {
         PublishedForm(id: row["id"], version: row["version"], source: row["source"])
     }
 
     /// A campaign row and its addresses as the wire type.
-    static func campaign(_ row: Row, _ db: Database) throws -> CampaignInfo {
+    static func campaign(_ row: SQLRow, _ db: any SQLSession) throws -> CampaignInfo {
         let id: String = row["id"]
-        let addresses = try Row.fetchAll(
+        let addresses = try SQLRow.fetchAll(
             db, sql: "SELECT * FROM addresses WHERE campaign = ? ORDER BY position", arguments: [id]
         ).map { address in
             let notes = (address["notes_json"] as String?).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) }

@@ -1,18 +1,17 @@
 public import DoorstepCore
 public import DoorstepWire
 import Foundation
-import GRDB
 
 extension ServerDatabase {
     /// The open conflicts, of one campaign or of all, newest losing write first.
     ///
     /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign.
     public func conflicts(campaign: String?) async throws -> [ConflictInfo] {
-        try await writer.read { db in
+        try await store.read { db in
             var sql = """
                 SELECT c.*, r.answers_json, r.stamp AS response_stamp, r.fields_json FROM conflicts c JOIN responses r ON r.id = c.response
                 """
-            var arguments: StatementArguments = []
+            var arguments: [String] = []
             if let campaign {
                 guard try Bool.fetchOne(db, sql: "SELECT 1 FROM campaigns WHERE id = ?", arguments: [campaign]) != nil else {
                     throw APIError.notFound("Campaign \(campaign) is unknown.")
@@ -21,7 +20,7 @@ extension ServerDatabase {
                 arguments = [campaign]
             }
             sql += " ORDER BY c.response, c.field, c.stamp DESC"
-            var conflicts = try Row.fetchAll(db, sql: sql, arguments: arguments).compactMap(Self.conflictInfo)
+            var conflicts = try SQLRow.fetchAll(db, sql: sql, arguments: arguments).compactMap(Self.conflictInfo)
             let officers = try Self.officers(writing: Set(conflicts.map(\.stamp.description)), db)
             for index in conflicts.indices { conflicts[index].officer = officers[conflicts[index].stamp.description] }
             return conflicts
@@ -29,24 +28,24 @@ extension ServerDatabase {
     }
 
     /// The name of the token whose applied operation wrote each of `stamps`, from the log.
-    private static func officers(writing stamps: Set<String>, _ db: Database) throws -> [String: String] {
+    private static func officers(writing stamps: Set<String>, _ db: any SQLSession) throws -> [String: String] {
         guard !stamps.isEmpty else { return [:] }
         var names: [String: String] = [:]
         let stampList = Array(stamps)
         for start in stride(from: 0, to: stampList.count, by: 500) {
             let chunk = Array(stampList[start..<min(start + 500, stampList.count)])
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            for row in try Row.fetchAll(db, sql: """
+            for row in try SQLRow.fetchAll(db, sql: """
                 SELECT o.applied_stamp, t.name FROM operations o JOIN tokens t ON t.id = o.token_id
                 WHERE o.status = 'applied' AND o.applied_stamp IN (\(marks))
-                """, arguments: StatementArguments(chunk)) {
+                """, arguments: chunk) {
                 names[row[0]] = row[1]
             }
         }
         return names
     }
 
-    static func conflictInfo(_ row: Row) throws -> ConflictInfo? {
+    static func conflictInfo(_ row: SQLRow) throws -> ConflictInfo? {
         let field: String = row["field"]
         guard let response = UUID(uuidString: row["response"]), let stamp = HLCTimestamp(row["stamp"] as String),
               let current = try ResponseRow.fields(
@@ -71,8 +70,8 @@ extension ServerDatabase {
     /// - Returns: The response's merged state after the write.
     /// - Throws: ``APIError`` 404 for an unknown conflict, 422 for a value the question refuses.
     public func resolveConflict(_ id: String, value: AnswerValue?, by identity: Identity) async throws -> ResponseState {
-        try await writer.write { db in
-            guard let conflict = try Row.fetchOne(db, sql: "SELECT response, field FROM conflicts WHERE id = ?", arguments: [id]),
+        try await store.write { db in
+            guard let conflict = try SQLRow.fetchOne(db, sql: "SELECT response, field FROM conflicts WHERE id = ?", arguments: [id]),
                   let responseID = UUID(uuidString: conflict["response"]),
                   let row = try ResponseRow.fetch(db, id: conflict["response"])
             else {

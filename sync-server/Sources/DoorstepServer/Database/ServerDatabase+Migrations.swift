@@ -182,7 +182,7 @@ extension ServerDatabase {
                 CREATE INDEX unapplied_operations_token ON unapplied_operations(token_id, status);
                 """)
         }
-        migrator.registerMigration("v3-snapshots", migrate: createSnapshots)
+        migrator.registerMigration("v3-snapshots") { db in try createSnapshots(SQLiteSession(db)) }
         migrator.registerMigration("v4-visit-call-back") { db in
             // A revisit carries when to come back, as the resident said it.
             try db.execute(sql: "ALTER TABLE visits ADD COLUMN call_back TEXT")

@@ -6,7 +6,6 @@ import Darwin
 import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 
 extension ServerDatabase {
     /// Writes one audit entry per campaign for a read that handed out personal data, in the
@@ -24,7 +23,7 @@ extension ServerDatabase {
         _ action: String, responses: [String: Int], by identity: Identity, detail: @Sendable (Int) -> String
     ) async throws {
         guard !responses.isEmpty else { return }
-        try await writer.write { db in
+        try await store.write { db in
             for (campaign, count) in responses.sorted(by: { $0.key < $1.key }) {
                 try Self.audit(db, identity: identity, action: action, campaign: campaign, detail: detail(count))
             }
@@ -36,8 +35,8 @@ extension ServerDatabase {
     ///
     /// - Throws: ``APIError/unauthorized(_:)`` when the token is unknown, or a database error.
     func auditReport(campaigns: [String], tokenID: String, withFreeText: Bool = false) async throws {
-        try await writer.write { db in
-            guard let token = try Row.fetchOne(db, sql: "SELECT name, role FROM tokens WHERE id = ?", arguments: [tokenID]),
+        try await store.write { db in
+            guard let token = try SQLRow.fetchOne(db, sql: "SELECT name, role FROM tokens WHERE id = ?", arguments: [tokenID]),
                   let role = Role(rawValue: token["role"])
             else {
                 throw APIError.unauthorized("The token that asked for this report is unknown.")
@@ -45,7 +44,7 @@ extension ServerDatabase {
             let identity = Identity(name: token["name"], tokenID: tokenID, role: role)
             for campaign in campaigns {
                 let count = try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM responses WHERE campaign = ? AND erased IS NOT 'all'", arguments: [campaign]
+                    db, sql: "SELECT COUNT(*) FROM responses WHERE campaign = ? AND erased IS DISTINCT FROM 'all'", arguments: [campaign]
                 ) ?? 0
                 let figures = role == .viewer ? "suppressed figures" : withFreeText ? "figures and free-text answers" : "figures"
                 try Self.audit(
@@ -79,7 +78,7 @@ struct SensitiveResponseCount {
     ///   - erased: Its erasure scope; an erased response keeps no sensitive answer.
     ///   - answersJSON: Its stored answers.
     ///   - db: For a form version not read yet.
-    mutating func note(campaign: String, form: FormVersionKey, erased: String?, answersJSON: String, _ db: Database) throws {
+    mutating func note(campaign: String, form: FormVersionKey, erased: String?, answersJSON: String, _ db: any SQLSession) throws {
         guard erased == nil else { return }
         let names: [[UInt8]]
         if let known = keys[form] {

@@ -1,7 +1,6 @@
 import DoorstepCore
 import Crypto
 import Foundation
-import GRDB
 
 /// A token as listed by `doorstep-server tokens list`: never the token itself.
 public struct TokenSummary: Sendable, Hashable, Codable {
@@ -29,8 +28,8 @@ extension ServerDatabase {
         for index in bytes.indices { bytes[index] = generator.next() }
         let token = "dst_" + bytes.map { String(format: "%02x", $0) }.joined()
         let id = String(UUID().lowercasedString.prefix(8))
-        try writer.write { db in
-            if let other = try Row.fetchOne(db, sql: """
+        try store.write { db in
+            if let other = try SQLRow.fetchOne(db, sql: """
                 SELECT id, name FROM tokens WHERE name = ? COLLATE NOCASE AND revoked_at IS NULL
                 """, arguments: [name]) {
                 let (id, taken): (String, String) = (other["id"], other["name"])
@@ -48,7 +47,7 @@ extension ServerDatabase {
     ///
     /// - Returns: `false` when no live token matched.
     public func revokeToken(_ tokenOrID: String) throws -> Bool {
-        try writer.write { db in
+        try store.write { db in
             try db.execute(
                 sql: "UPDATE tokens SET revoked_at = ? WHERE (hash = ? OR id = ?) AND revoked_at IS NULL",
                 arguments: [Timestamps.now(), Self.hash(token: tokenOrID), tokenOrID]
@@ -59,8 +58,8 @@ extension ServerDatabase {
 
     /// Every token ever created, oldest first.
     public func tokens() throws -> [TokenSummary] {
-        try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id")
+        try store.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, id")
                 .map { row in
                     TokenSummary(
                         id: row["id"], name: row["name"], role: Role(rawValue: row["role"]) ?? .viewer,
@@ -73,8 +72,8 @@ extension ServerDatabase {
     /// The identity behind a live token, or `nil` for an unknown or revoked one.
     public func identity(forToken token: String) async throws -> Identity? {
         let hash = Self.hash(token: token)
-        return try await writer.read { db in
-            guard let row = try Row.fetchOne(
+        return try await store.read { db in
+            guard let row = try SQLRow.fetchOne(
                 db, sql: "SELECT id, name, role FROM tokens WHERE hash = ? AND revoked_at IS NULL", arguments: [hash]
             ), let role = Role(rawValue: row["role"]) else { return nil }
             return Identity(name: row["name"], tokenID: row["id"], role: role)

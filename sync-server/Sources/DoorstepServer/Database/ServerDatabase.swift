@@ -1,119 +1,90 @@
 import DoorstepCore
 public import Foundation
-public import GRDB
 import Logging
 import Synchronization
 
-/// The server's embedded store: one SQLite database, `doorstep-server.sqlite`, in the data directory.
+/// The server's data and every rule that reads or changes it, over one ``SQLStore``: by default
+/// the embedded SQLite file in the data directory, or a PostgreSQL database shared by several
+/// server instances.
 ///
-/// It owns one GRDB `DatabasePool` (WAL, `synchronous=FULL`, foreign keys on, `secure_delete` on)
-/// and migrates it when opened. Each write the server makes is a named method holding one
-/// transaction; the reporting controller reads the same tables through ``writer``. The schema is
-/// described in `docs/sync-protocol.md` and in ``ServerDatabase/migrator``.
-///
-/// The data directory is kept at mode 0700 and the database at 0600 (SQLite gives its `-wal` and
-/// `-shm` files the database's mode), since they hold personal data and token hashes.
+/// Each write the server makes is a named method holding one transaction; the reporting
+/// controller reads the same tables through ``store``. The schema is described in
+/// `docs/sync-protocol.md`, in ``ServerDatabase/migrator`` and in ``PostgresSchema``.
 public struct ServerDatabase: Sendable {
-    /// The database file's name inside the data directory.
-    public static let fileName = "doorstep-server.sqlite"
+    /// The database file's name inside the data directory of the embedded store.
+    public static let fileName = SQLiteStore.fileName
 
-    /// The connection pool: one writer, concurrent readers.
-    public let writer: DatabasePool
-    /// The data directory.
+    /// Where the data is kept.
+    public let store: any SQLStore
+    /// The data directory: the embedded store's database, and this instance's files.
     public let directory: URL
     /// Parsed form versions, by id and version (forms are immutable once published).
     let forms: FormCache
     /// The server's hybrid logical clock.
     let clock: ServerClock
-    /// Whether a write erased personal data since the WAL was last scrubbed.
+    /// Whether a write erased personal data since the store was last scrubbed.
     private let erasures: ErasureMark
 
-    /// Opens (creating if needed) the database in `directory` and migrates it.
+    /// Opens (creating if needed) the embedded database in `directory` and migrates it.
     ///
     /// - Parameter directory: The data directory; created with mode 0700 if missing, and set to
     ///   0700 (its database files to 0600) if it was more open.
     /// - Throws: A file-system error or GRDB's `DatabaseError`.
     public init(directory: URL) throws {
-        let database = directory.appendingPathComponent(Self.fileName)
-        try PrivateFiles.prepare(directory: directory, files: [database])
+        try self.init(store: SQLiteStore(directory: directory, migrator: Self.migrator), directory: directory)
+    }
+
+    /// The server's data in `store`; `directory` holds this instance's own files.
+    init(store: any SQLStore, directory: URL, node: String = ServerClock.node) throws {
+        self.store = store
         self.directory = directory
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            // Deleted and overwritten content is zeroed, so an erased answer leaves no copy in a
-            // free page or a free block of a page (https://www.sqlite.org/pragma.html#pragma_secure_delete).
-            try db.execute(sql: "PRAGMA secure_delete = ON")
-            // 128 MiB of page cache per connection: the push path inserts into indexes keyed by
-            // random UUIDs, which thrash SQLite's default 2 MiB cache on a large database.
-            try db.execute(sql: "PRAGMA cache_size = -131072")
-            // Checkpoint every 32 MiB of WAL rather than 4 MiB: index pages that every push touches
-            // are then copied back to the database once per checkpoint, not once per push.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
-            // A pushed operation that may be refused after its first write (any but a new response,
-            // whose checks all come first) runs in a savepoint: keep its rollback journal in memory.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
-        }
-        writer = try DatabasePool(path: database.path, configuration: configuration)
-        try Self.migrator.migrate(writer)
         forms = FormCache()
-        clock = ServerClock(last: try writer.read { db in try ServerClock.saved(db) })
+        clock = ServerClock(node: node, last: try store.read { db in try ServerClock.saved(db) })
         erasures = ErasureMark()
     }
 
     /// Marks that the write transaction under way erases personal data, so that
-    /// ``scrubAfterErasure()`` scrubs the WAL once it has committed.
+    /// ``scrubAfterErasure()`` scrubs the store once it has committed.
     func noteErasure() {
         erasures.set()
     }
 
-    /// After a write that erased personal data has committed: copies the WAL into the database
-    /// and truncates it to nothing, so the erased values' old pages are left in no file.
+    /// After a write that erased personal data has committed: removes the erased values' old
+    /// copies from the store's files (see ``SQLStore/scrubErasedCopies()``).
     ///
-    /// With `secure_delete` on, the database's own pages hold zeros where the values were; the
-    /// WAL still holds the pages as they were before the erasure until this checkpoint
-    /// (<https://www.sqlite.org/pragma.html#pragma_wal_checkpoint>). It does nothing when no
-    /// erasure was noted since the last scrub. When readers keep the checkpoint from finishing,
-    /// the erasure stays noted and the next call tries again.
+    /// It does nothing when no erasure was noted since the last scrub. When the scrub cannot
+    /// finish, the erasure stays noted and the next call tries again.
     public func scrubAfterErasure() async {
+        guard erasures.take() else { return }
         do {
-            try await writer.writeWithoutTransaction { db in
-                guard erasures.take() else { return }
-                do {
-                    let (walFrames, checkpointed) = try db.checkpoint(.truncate)
-                    if walFrames > 0, checkpointed < walFrames { erasures.set() }
-                } catch {
-                    erasures.set()
-                    throw error
-                }
-            }
+            if try await !store.scrubErasedCopies() { erasures.set() }
         } catch {
-            Logger(label: "doorstep-server").warning("The WAL could not be scrubbed after an erasure; it will be tried again: \(error)")
+            erasures.set()
+            Logger(label: "doorstep-server").warning("The store could not be scrubbed after an erasure; it will be tried again: \(error)")
         }
     }
 
-    /// The data directory's epoch: a new one after every restore, so devices re-send what it lost.
+    /// The data's epoch: a new one after every restore, so devices re-send what it lost.
     public func epoch() throws -> String {
-        try writer.read { db in try Self.epoch(db) }
+        try store.read { db in try Self.epoch(db) }
     }
 
-    static func epoch(_ db: Database) throws -> String {
+    static func epoch(_ db: any SQLSession) throws -> String {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'epoch'") ?? ""
     }
 
     /// The last change sequence number handed out.
-    static func sequence(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'seq'") ?? 0
+    static func sequence(_ db: any SQLSession) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'seq'") ?? 0
     }
 
-    static func setSequence(_ db: Database, _ value: Int64) throws {
+    static func setSequence(_ db: any SQLSession, _ value: Int64) throws {
         try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'seq'", arguments: [String(value)])
     }
 
     /// Closes every connection; call once the server has stopped.
     public func close() throws {
-        try writer.close()
+        try store.close()
     }
 }
 

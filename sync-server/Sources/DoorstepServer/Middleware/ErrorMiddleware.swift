@@ -1,5 +1,4 @@
 import DoorstepCore
-import GRDB
 public import Hummingbird
 import Logging
 
@@ -55,22 +54,12 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 }
                 return .internalError()
             }
-        case let error as DatabaseError where error.isStorageFailure:
-            return .unavailable(
-                "The server cannot write its database now (\(error.resultCode)); try again later.", retryAfter: 30
-            )
         default:
+            if let failure = StoreFailure(error) {
+                return .unavailable("The server cannot write its database now (\(failure.reason)); try again later.", retryAfter: 30)
+            }
             return .internalError()
         }
-    }
-}
-
-extension DatabaseError {
-    /// Whether SQLite says the database cannot be written for now, rather than that the request is
-    /// wrong: a full disk, an I/O error, a read-only file, a lock held too long.
-    fileprivate var isStorageFailure: Bool {
-        [ResultCode.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_BUSY, .SQLITE_LOCKED]
-            .contains(resultCode.primaryResultCode)
     }
 }
 

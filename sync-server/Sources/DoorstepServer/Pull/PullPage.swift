@@ -1,7 +1,6 @@
 import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 
 /// A pull page written straight from the `responses` rows: `JSONEncoder` over 100,000
 /// ``ResponseState``s was most of the server's time in a pull.
@@ -40,7 +39,7 @@ struct PullPage {
     }
 
     /// Where `column` sits in `row` (a row of ``Column/selected``).
-    mutating func index(of column: Column, in row: Row) -> Int {
+    mutating func index(of column: Column, in row: SQLRow) -> Int {
         if columns.isEmpty {
             let names = Array(row.columnNames)
             for column in Column.allCases { columns[column] = names.firstIndex(of: column.rawValue) }
@@ -49,12 +48,12 @@ struct PullPage {
     }
 
     /// The value of `column` in `row`.
-    mutating func value<Value: DatabaseValueConvertible>(_ column: Column, in row: Row) -> Value {
+    mutating func value<Value: SQLColumnValue>(_ column: Column, in row: SQLRow) -> Value {
         row[index(of: column, in: row)]
     }
 
     /// Adds a `responses` row (its columns ``Column/selected``) to the page.
-    mutating func appendResponse(_ row: Row) throws {
+    mutating func appendResponse(_ row: SQLRow) throws {
         if responseCount > 0 { responses.byte(UInt8(ascii: ",")) }
         responseCount += 1
         var element = JSONWriter(capacity: 1024)
@@ -66,7 +65,7 @@ struct PullPage {
     }
 
     /// Writes the row's state; `false` when its stored text needs decoding first.
-    private mutating func write(_ row: Row, to json: inout JSONWriter) throws -> Bool {
+    private mutating func write(_ row: SQLRow, to json: inout JSONWriter) throws -> Bool {
         guard let id = UUID(uuidString: value(.id, in: row) as String) else { return false }
         let fieldsIndex = index(of: .fieldsJSON, in: row)
         let answersIndex = index(of: .answersJSON, in: row)
@@ -76,15 +75,13 @@ struct PullPage {
             formVersion: value(.formVersion, in: row), recordedAt: value(.recordedAt, in: row), device: value(.device, in: row),
             erased: (value(.erased, in: row) as String?).flatMap(Erasure.Scope.init(rawValue:))?.rawValue, to: &json
         ) { json in
-            let stored = row.hasNull(atIndex: fieldsIndex) ? answersIndex : fieldsIndex
-            return (try? row.withUnsafeData(atIndex: stored) { data -> Bool in
-                guard let data else { return false }
-                return data.withUnsafeBytes { raw in
-                    let text = JSONBytes(raw.bindMemory(to: UInt8.self))
-                    if stored == fieldsIndex { return ResponseState.writeFields(stored: text, to: &json) }
-                    guard let stamp else { return false }
-                    return ResponseState.writeFields(answers: text, stamp: stamp, to: &json)
-                }
+            let stored = row.isNull(at: fieldsIndex) ? answersIndex : fieldsIndex
+            return (try? row.withUnsafeText(at: stored) { bytes -> Bool in
+                guard let bytes else { return false }
+                let text = JSONBytes(bytes)
+                if stored == fieldsIndex { return ResponseState.writeFields(stored: text, to: &json) }
+                guard let stamp else { return false }
+                return ResponseState.writeFields(answers: text, stamp: stamp, to: &json)
             }) ?? false
         }
     }

@@ -1,7 +1,6 @@
 import DoorstepCore
 public import DoorstepWire
 import Foundation
-import GRDB
 
 extension ServerDatabase {
     /// A page of everything `identity` should see after `cursor`, oldest change first.
@@ -30,7 +29,7 @@ extension ServerDatabase {
     /// without building a ``ResponseState`` for each. A page that carries responses with sensitive
     /// answers is audited first, one entry per campaign (``auditRead(_:responses:by:detail:)``).
     public func pullPage(after cursor: Int64, limit: Int, for identity: Identity, device: String? = nil) async throws -> [UInt8] {
-        let (page, sensitive) = try await writer.read { [forms] db in
+        let (page, sensitive) = try await store.read { [forms] db in
             var sensitive = SensitiveResponseCount(forms: forms)
             let page = try Self.page(db, after: cursor, limit: limit, identity: identity, device: device, sensitive: &sensitive)
             return (page, sensitive.byCampaign)
@@ -48,7 +47,7 @@ extension ServerDatabase {
     }
 
     private static func page(
-        _ db: Database, after cursor: Int64, limit: Int, identity: Identity, device: String?, sensitive: inout SensitiveResponseCount
+        _ db: any SQLSession, after cursor: Int64, limit: Int, identity: Identity, device: String?, sensitive: inout SensitiveResponseCount
     ) throws -> PullPage {
         // A device's own untouched rows; `?1` is the device id ('' matches nothing).
         let ownVisit = "device = ?1"
@@ -60,26 +59,26 @@ extension ServerDatabase {
         // many: they are streamed into the page in change order, merged with the others, until
         // the page holds `limit` items.
         var others: [(seq: Int64, item: Item)] = []
-        others += try Row.fetchAll(
+        others += try SQLRow.fetchAll(
             db, sql: "SELECT id, version, source, published_seq FROM forms WHERE published_seq > ? ORDER BY published_seq LIMIT ?",
             arguments: [cursor, fetch]
         ).map { ($0["published_seq"], .form(publishedForm($0))) }
-        others += try Row.fetchAll(
+        others += try SQLRow.fetchAll(
             db, sql: "SELECT * FROM campaigns WHERE changed_seq > ? ORDER BY changed_seq LIMIT ?", arguments: [cursor, fetch]
         ).map { ($0["changed_seq"], .campaign(try campaign($0, db).visible(to: identity.role))) }
-        others += try Row.fetchAll(
+        others += try SQLRow.fetchAll(
             db, sql: "SELECT * FROM visits WHERE changed_seq > ?2 AND NOT \(ownVisit) ORDER BY changed_seq LIMIT ?3",
             arguments: [me, cursor, fetch]
         ).compactMap { row in visitEvent(row).map { (row["changed_seq"], .visit($0)) } }
         others.sort { $0.seq < $1.seq }
 
         let columns = PullPage.Column.selected
-        let responses: RowCursor?
+        let responses: (any SQLRowCursor)?
         switch ResponseAuthority(identity: identity).readScope {
         case .none:
             responses = nil
         case .recordedWith(let tokenID):
-            responses = try Row.fetchCursor(
+            responses = try SQLRow.fetchCursor(
                 db, sql: """
                     SELECT \(columns) FROM responses WHERE token_id = ?2 AND changed_seq > ?3 AND NOT \(ownResponse)
                     ORDER BY changed_seq LIMIT ?4
@@ -87,7 +86,7 @@ extension ServerDatabase {
                 arguments: [me, tokenID, cursor, fetch]
             )
         case .all:
-            responses = try Row.fetchCursor(
+            responses = try SQLRow.fetchCursor(
                 db, sql: "SELECT \(columns) FROM responses WHERE changed_seq > ?2 AND NOT \(ownResponse) ORDER BY changed_seq LIMIT ?3",
                 arguments: [me, cursor, fetch]
             )
@@ -137,7 +136,7 @@ extension ServerDatabase {
         return page
     }
 
-    static func visitEvent(_ row: Row) -> VisitEvent? {
+    static func visitEvent(_ row: SQLRow) -> VisitEvent? {
         guard let id = UUID(uuidString: row["id"]), let outcome = VisitOutcome(rawValue: row["outcome"]),
               let stamp = HLCTimestamp(row["stamp"] as String)
         else { return nil }

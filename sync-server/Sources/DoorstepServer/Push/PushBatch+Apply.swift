@@ -1,7 +1,6 @@
 import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 
 extension PushBatch {
     // MARK: Kinds of operation
@@ -44,11 +43,11 @@ extension PushBatch {
         sequence += 1
         let id = prepared.create?.responseID ?? new.response.uuidString
         let stampText = stamp == operation.stamp ? prepared.stampText : stamp.description
-        try statements.insertResponse.execute(
+        let inserted = try statements.insertResponse.execute(
             id, new.campaign, new.address, new.form, new.formVersion, new.recordedAt, operation.device,
             identity.tokenID, new.erased?.rawValue, answersJSON, stampText, sequence
         )
-        guard db.changesCount > 0 else {
+        guard let inserted, let number = Int64(sqlValue: inserted) else {
             // The response exists already (created by another operation): its answers merge as
             // writes, which may still be refused, so they run in the savepoint.
             try openSavepoint()
@@ -60,7 +59,6 @@ extension PushBatch {
         }
         // Every answer of a new response is a write with this stamp and no base: one history row
         // holds them all (see ``FieldWriteRow/createField``).
-        let number = db.lastInsertedRowID
         try statements.insertFieldWrite.execute(
             number, FieldWriteRow.createField, stampText, JSONWriter.stamps(aliases), String?.none, String?.none,
             answersJSON, operation.device, operationNumber
@@ -164,7 +162,7 @@ extension PushBatch {
         }
         let door = new.door
         if let problem = NewAddress.problem(with: door) { throw Refusal.rejected(problem) }
-        if let listed = try Row.fetchOne(
+        if let listed = try SQLRow.fetchOne(
             db, sql: "SELECT address, postcode FROM addresses WHERE campaign = ? AND id = ?", arguments: [new.campaign, door.id]
         ) {
             guard listed["address"] == door.address, listed["postcode"] == door.postcode else {

@@ -1,7 +1,6 @@
 import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 
 extension PushBatch {
     /// Writes the tallies, the sequence and the clock; the transaction then commits.

@@ -1,7 +1,6 @@
 import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 
 extension PushBatch {
     // MARK: Checks and lookups

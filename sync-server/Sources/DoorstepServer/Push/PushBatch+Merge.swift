@@ -1,7 +1,6 @@
 import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 
 extension PushBatch {
     // MARK: Merge
@@ -134,12 +133,12 @@ extension PushBatch {
     }
 
     /// Every write to one field, from the history table.
-    static func writes(_ db: Database, response: Int64, field: String) throws -> [FieldHistory.Write] {
+    static func writes(_ db: any SQLSession, response: Int64, field: String) throws -> [FieldHistory.Write] {
         let statement = try db.cachedStatement(sql: """
             SELECT field, stamp, aliases_json, base, resolves_json, value_json, device
             FROM field_writes WHERE response = ? AND field IN (?, '\(FieldWriteRow.createField)')
             """)
-        return try Row.fetchAll(statement, arguments: [response, field]).compactMap { row throws(UnreadableStoredText) in try FieldWriteRow.write(row, field: field) }
+        return try SQLRow.fetchAll(statement, arguments: [response, field]).compactMap { row throws(UnreadableStoredText) in try FieldWriteRow.write(row, field: field) }
     }
 
     /// Rewrites the response's merged state and moves its tallies from what `before` counted to

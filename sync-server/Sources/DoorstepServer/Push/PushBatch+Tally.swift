@@ -1,7 +1,6 @@
 import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 
 extension PushBatch {
     /// Moves a response's tallies from `old` to `new` answers (`nil`: counts nowhere).

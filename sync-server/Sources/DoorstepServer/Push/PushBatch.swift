@@ -1,7 +1,6 @@
 import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 
 /// An operation not applied: held (the server may have what it needs later) or rejected for good.
 /// Its reason goes back to the device and into the record of unapplied operations.
@@ -17,7 +16,7 @@ struct Refusal: Error {
 
 /// One push being applied inside one write transaction.
 struct PushBatch {
-    let db: Database
+    let db: any SQLSession
     let database: ServerDatabase
     let identity: Identity
     /// Decides which responses the token may change.
@@ -52,14 +51,14 @@ struct PushBatch {
 
     /// The statements every operation uses, prepared once per batch.
     struct Statements {
-        let savepoint: Statement
-        let rollback: Statement
-        let release: Statement
+        let savepoint: any SQLStatement
+        let rollback: any SQLStatement
+        let release: any SQLStatement
         let insertResponse: BindingStatement
         let insertFieldWrite: BindingStatement
         let log: BindingStatement
 
-        init(_ db: Database) throws {
+        init(_ db: any SQLSession) throws {
             savepoint = try db.cachedStatement(sql: "SAVEPOINT operation")
             rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT operation")
             release = try db.cachedStatement(sql: "RELEASE SAVEPOINT operation")
@@ -68,7 +67,7 @@ struct PushBatch {
             insertResponse = try BindingStatement(db, sql: """
                 INSERT INTO responses(id, campaign, address, form, form_version, recorded_at, device, token_id,
                                       erased, answers_json, stamp, fields_json, changed_seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING RETURNING number
                 """)
             insertFieldWrite = try BindingStatement(db, sql: PushBatch.insertFieldWriteSQL)
             log = try BindingStatement(db, sql: """
@@ -85,7 +84,7 @@ struct PushBatch {
         """
 
     init(
-        db: Database, database: ServerDatabase, identity: Identity, maxDriftMilliseconds: Int64,
+        db: any SQLSession, database: ServerDatabase, identity: Identity, maxDriftMilliseconds: Int64,
         today: String = Timestamps.today(), preparation: PushPreparation? = nil
     ) throws {
         self.db = db
@@ -151,12 +150,12 @@ extension PushBatch {
     /// them were held before: one query for them all.
     func storedResults(_ ids: [UUID]) throws -> (final: [UUID: OperationResult], held: Set<String>) {
         let list = "[" + ids.map { "\"" + JSONWriter.uuidString($0) + "\"" }.joined(separator: ",") + "]"
-        let rows = try Row.fetchAll(
+        let rows = try SQLRow.fetchAll(
             db, sql: """
-                WITH sent(id) AS (SELECT value FROM json_each(?))
-                SELECT id, status, reason, conflicts FROM operations WHERE id IN sent
+                WITH sent(id) AS (\(db.dialect.jsonArrayValues("?")))
+                SELECT id, status, reason, conflicts FROM operations WHERE id IN (SELECT id FROM sent)
                 UNION ALL
-                SELECT id, status, reason, 0 FROM unapplied_operations WHERE id IN sent
+                SELECT id, status, reason, 0 FROM unapplied_operations WHERE id IN (SELECT id FROM sent)
                 """,
             arguments: [list]
         )

@@ -1,7 +1,6 @@
 import DoorstepCore
 public import DoorstepWire
 import Foundation
-import GRDB
 
 extension ServerDatabase {
     /// Applies a push and answers with one result per operation, after committing.
@@ -38,16 +37,16 @@ extension ServerDatabase {
     ) async throws -> PushResponse {
         let drift = maxClockDrift.components.seconds * 1_000 + maxClockDrift.components.attoseconds / 1_000_000_000_000_000
         let today = Timestamps.today()
-        let preparation = PushPreparation(source: source) { [writer, forms] key in
+        let preparation = PushPreparation(source: source) { [store, forms] key in
             // A form that cannot be read here is left unprepared: the writer reads it again, and
             // its error fails the push.
-            guard let entry = forms.cachedEntry(key) ?? (try? writer.read({ db in try forms.entry(key, db) })) ?? nil else {
+            guard let entry = forms.cachedEntry(key) ?? (try? store.read({ db in try forms.entry(key, db) })) ?? nil else {
                 return nil
             }
             return PushPreparation.Form(entry: entry, validator: forms.validator(key, entry, today: today))
         }
         defer { preparation.cancel() }
-        let (results, epoch) = try await writer.write { db in
+        let (results, epoch) = try await store.write { db in
             var batch = try PushBatch(
                 db: db, database: self, identity: identity, maxDriftMilliseconds: drift, today: today,
                 preparation: preparation

@@ -1,6 +1,5 @@
 public import DoorstepCore
 import Foundation
-import GRDB
 
 extension ServerDatabase {
     /// What residents typed in answer to the free-text questions of `campaign`'s form (any
@@ -9,7 +8,7 @@ extension ServerDatabase {
     ///
     /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign.
     public func freeText(campaign: String, limit: Int = 100) async throws -> [FreeTextAnswers] {
-        try await writer.read { db in
+        try await store.read { db in
             guard let form = try String.fetchOne(db, sql: "SELECT form FROM campaigns WHERE id = ?", arguments: [campaign]) else {
                 throw APIError.notFound("There is no campaign \(campaign).")
             }
@@ -21,16 +20,16 @@ extension ServerDatabase {
                 }
             }
             return try questions.map { question in
-                let path = "$.\"\(question.name)\""
+                let answer = db.dialect.jsonText(of: "answers_json", key: "?2")
                 let total = try Int.fetchOne(db, sql: """
                     SELECT COUNT(*) FROM responses
-                    WHERE campaign = ? AND erased IS NOT 'all' AND json_extract(answers_json, ?) IS NOT NULL
-                    """, arguments: [campaign, path]) ?? 0
+                    WHERE campaign = ?1 AND erased IS DISTINCT FROM 'all' AND \(answer) IS NOT NULL
+                    """, arguments: [campaign, question.name]) ?? 0
                 let answers = try String.fetchAll(db, sql: """
-                    SELECT json_extract(answers_json, ?2) FROM responses
-                    WHERE campaign = ?1 AND erased IS NOT 'all' AND json_extract(answers_json, ?2) IS NOT NULL
+                    SELECT \(answer) FROM responses
+                    WHERE campaign = ?1 AND erased IS DISTINCT FROM 'all' AND \(answer) IS NOT NULL
                     ORDER BY recorded_at DESC, number DESC LIMIT ?3
-                    """, arguments: [campaign, path, limit])
+                    """, arguments: [campaign, question.name, limit])
                 return FreeTextAnswers(name: question.name, label: question.label, total: total, answers: answers)
             }.filter { $0.total > 0 }
         }

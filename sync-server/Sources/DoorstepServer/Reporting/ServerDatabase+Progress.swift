@@ -1,6 +1,5 @@
 public import DoorstepCore
 import Foundation
-import GRDB
 
 extension ServerDatabase {
     /// How `campaign` stands now, for the organiser's live view (``CampaignProgress``): read in one
@@ -8,9 +7,9 @@ extension ServerDatabase {
     ///
     /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign.
     public func progress(campaign: String) async throws -> CampaignProgress {
-        try await writer.read { db in
+        try await store.read { db in
             let figures = try aggregates(campaign: campaign, db)
-            let laptops = try Row.fetchAll(db, sql: """
+            let laptops = try SQLRow.fetchAll(db, sql: """
                 WITH devices AS (
                     SELECT device, COUNT(*) AS knocks, 0 AS responses FROM visits WHERE campaign = ?1 GROUP BY device
                     UNION ALL
@@ -40,13 +39,14 @@ extension ServerDatabase {
             let questions = figures.headline.safeguardingQuestions
             var concerns: [CampaignProgress.Concern] = []
             if !questions.isEmpty {
-                let any = questions.map { _ in "json_extract(r.answers_json, '$.' || ?) IS NOT NULL" }.joined(separator: " OR ")
-                let rows = try Row.fetchAll(db, sql: """
+                let any = questions.map { _ in "\(db.dialect.jsonText(of: "r.answers_json", key: "?")) IS NOT NULL" }
+                    .joined(separator: " OR ")
+                let rows = try SQLRow.fetchAll(db, sql: """
                     SELECT r.id, r.address, r.recorded_at, COALESCE(t.name, r.device) AS officer, r.answers_json
                     FROM responses r LEFT JOIN tokens t ON t.id = r.token_id
-                    WHERE r.campaign = ? AND r.erased IS NOT 'all' AND (\(any))
+                    WHERE r.campaign = ? AND r.erased IS DISTINCT FROM 'all' AND (\(any))
                     ORDER BY r.recorded_at DESC
-                    """, arguments: StatementArguments([campaign] + questions.map { "\"\($0)\"" }))
+                    """, arguments: [campaign] + questions)
                 for row in rows {
                     let answers = (try? JSONDecoder().decode(Answers.self, from: Data((row["answers_json"] as String).utf8))) ?? [:]
                     guard questions.contains(where: { answers[$0]?.isTruthy == true }) else { continue }

@@ -1,7 +1,6 @@
 public import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 
 extension ServerDatabase {
     /// A campaign's figures, nothing suppressed, from its running tallies and its visits.
@@ -13,12 +12,12 @@ extension ServerDatabase {
     /// - Returns: The figures; viewers see a published snapshot of them instead (``publishSnapshot(campaign:by:)``).
     /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign, or a database error.
     public func aggregates(campaign: String) async throws -> CampaignAggregates {
-        try await writer.read { db in try aggregates(campaign: campaign, db) }
+        try await store.read { db in try aggregates(campaign: campaign, db) }
     }
 
     /// The live figures of `campaign`, read in the caller's transaction.
-    func aggregates(campaign: String, _ db: Database) throws -> CampaignAggregates {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM campaigns WHERE id = ?", arguments: [campaign]) else {
+    func aggregates(campaign: String, _ db: any SQLSession) throws -> CampaignAggregates {
+        guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM campaigns WHERE id = ?", arguments: [campaign]) else {
             throw APIError.notFound("There is no campaign \(campaign).")
         }
         let info = try Self.campaign(row, db)
@@ -27,7 +26,7 @@ extension ServerDatabase {
 
         var tallies: [TallyKey: Int] = [:]
         // Every dimension but free text, which sorts last: one range of the primary key.
-        let tallyRows = try Row.fetchCursor(db, sql: """
+        let tallyRows = try SQLRow.fetchCursor(db, sql: """
             SELECT dimension, question, bucket, count FROM tallies WHERE campaign = ? AND dimension < ?
             """, arguments: [campaign, TallyKey.textDimension])
         while let tally = try tallyRows.next() {
@@ -39,7 +38,7 @@ extension ServerDatabase {
         // (The dimension is written into the SQL so that SQLite may use the partial index.)
         let text = TallyKey.textDimension
         for question in Set(forms.flatMap { $0.countedTextQuestions.map(\.name) }) {
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try SQLRow.fetchCursor(db, sql: """
                 SELECT bucket, count FROM tallies WHERE campaign = ? AND dimension = '\(text)' AND question = ? AND count >= ?
                 UNION ALL
                 SELECT bucket, count FROM tallies WHERE campaign = ? AND dimension = '\(text)' AND question = ? AND bucket = ?
@@ -52,7 +51,7 @@ extension ServerDatabase {
         // The latest knock's outcome per door: SQLite takes a bare column from the row that
         // gives MAX() (stamps sort as text in clock order).
         var doors: [VisitFunnel.Door] = []
-        let doorRows = try Row.fetchCursor(db, sql: """
+        let doorRows = try SQLRow.fetchCursor(db, sql: """
             SELECT address, outcome, MAX(stamp), COUNT(*), SUM(outcome = 'surveyed')
             FROM visits WHERE campaign = ? GROUP BY address
             """, arguments: [campaign])
@@ -72,8 +71,8 @@ extension ServerDatabase {
     }
 
     /// Knocks and surveys per token (by name) and knocks per hour of the server's day.
-    static func work(campaign: String, _ db: Database) throws -> WorkSummary {
-        let officers = try Row.fetchAll(db, sql: """
+    static func work(campaign: String, _ db: any SQLSession) throws -> WorkSummary {
+        let officers = try SQLRow.fetchAll(db, sql: """
             SELECT COALESCE(t.name, v.device) AS name, COUNT(*) AS knocks, SUM(v.outcome = 'surveyed') AS surveyed
             FROM visits v LEFT JOIN tokens t ON t.id = v.token_id
             WHERE v.campaign = ? GROUP BY v.token_id ORDER BY knocks DESC, name
@@ -89,7 +88,7 @@ extension ServerDatabase {
         utcHour.timeZone = TimeZone(identifier: "UTC")
         utcHour.dateFormat = "yyyy-MM-dd'T'HH"
         var byHour: [Int: Int] = [:]
-        for row in try Row.fetchAll(db, sql: """
+        for row in try SQLRow.fetchAll(db, sql: """
             SELECT substr(at, 1, 13), COUNT(*) FROM visits WHERE campaign = ? GROUP BY 1
             """, arguments: [campaign]) {
             guard let date = utcHour.date(from: row[0]) else { continue }
@@ -100,7 +99,7 @@ extension ServerDatabase {
     }
 
     /// Every published version of form `id`, oldest first.
-    func formVersions(id: String, _ db: Database) throws -> [FormDefinition] {
+    func formVersions(id: String, _ db: any SQLSession) throws -> [FormDefinition] {
         let versions = try String.fetchAll(
             db, sql: "SELECT version FROM forms WHERE id = ? ORDER BY published_seq", arguments: [id]
         )
@@ -117,12 +116,12 @@ extension ServerDatabase {
     /// no export leaves without its audit entry.
     /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign, or a database error.
     func planExport(campaign: String, format: String, by identity: Identity) async throws -> ExportPlan {
-        try await writer.write { db in
+        try await store.write { db in
             guard let form = try String.fetchOne(db, sql: "SELECT form FROM campaigns WHERE id = ?", arguments: [campaign]) else {
                 throw APIError.notFound("There is no campaign \(campaign).")
             }
             let count = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM responses WHERE campaign = ? AND erased IS NOT 'all'", arguments: [campaign]
+                db, sql: "SELECT COUNT(*) FROM responses WHERE campaign = ? AND erased IS DISTINCT FROM 'all'", arguments: [campaign]
             ) ?? 0
             try Self.audit(
                 db, identity: identity, action: "export", campaign: campaign,
@@ -135,12 +134,12 @@ extension ServerDatabase {
     /// Up to `limit` responses of `campaign` after row `after`, in storage order; wholly erased ones
     /// are left out. Pass the last row number back to read the next page.
     func exportPage(campaign: String, after: Int64, limit: Int) async throws -> [(row: Int64, response: ExportedResponse)] {
-        try await writer.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT rowid AS row_number, id, address, form, form_version, recorded_at, device, answers_json
+        try await store.read { db in
+            let rows = try SQLRow.fetchAll(db, sql: """
+                SELECT number AS row_number, id, address, form, form_version, recorded_at, device, answers_json
                 FROM responses
-                WHERE campaign = ? AND rowid > ? AND erased IS NOT 'all'
-                ORDER BY rowid LIMIT ?
+                WHERE campaign = ? AND number > ? AND erased IS DISTINCT FROM 'all'
+                ORDER BY number LIMIT ?
                 """, arguments: [campaign, after, limit])
             let decoder = JSONDecoder()
             return rows.map { row in
@@ -156,7 +155,7 @@ extension ServerDatabase {
     }
 
     /// Adds one entry to the audit log.
-    static func audit(_ db: Database, identity: Identity, action: String, campaign: String?, detail: String) throws {
+    static func audit(_ db: any SQLSession, identity: Identity, action: String, campaign: String?, detail: String) throws {
         try db.execute(
             sql: "INSERT INTO audit_log(at, token_name, role, action, campaign, detail) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [Date().formatted(.iso8601), identity.name, identity.role.rawValue, action, campaign, detail]
@@ -165,8 +164,8 @@ extension ServerDatabase {
 
     /// The audit log, newest first: up to `limit` entries older than entry `before` (all when `nil`).
     public func auditLog(limit: Int, before: Int64?) async throws -> [AuditEntry] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: """
+        try await store.read { db in
+            try SQLRow.fetchAll(db, sql: """
                 SELECT id, at, token_name, role, action, campaign, detail FROM audit_log
                 WHERE id < ? ORDER BY id DESC LIMIT ?
                 """, arguments: [before ?? Int64.max, limit]
@@ -181,7 +180,7 @@ extension ServerDatabase {
 
     /// Whether the token with this id exists and is not revoked.
     func isLiveToken(id: String) async throws -> Bool {
-        try await writer.read { db in
+        try await store.read { db in
             try Bool.fetchOne(
                 db, sql: "SELECT revoked_at IS NULL FROM tokens WHERE id = ?", arguments: [id]
             ) ?? false

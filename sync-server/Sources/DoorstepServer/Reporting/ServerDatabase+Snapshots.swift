@@ -1,7 +1,6 @@
 public import DoorstepCore
 import DoorstepWire
 import Foundation
-import GRDB
 import HTTPTypes
 
 /// One publication of a campaign's figures for viewers: when, by whom, and how much it shows.
@@ -46,7 +45,7 @@ extension APIError {
 
 extension ServerDatabase {
     /// Creates the `snapshots` table (see ``migrator``).
-    static func createSnapshots(_ db: Database) throws {
+    static func createSnapshots(_ db: any SQLSession) throws {
         try db.execute(sql: """
             CREATE TABLE snapshots(
                 campaign TEXT NOT NULL REFERENCES campaigns(id),
@@ -72,9 +71,9 @@ extension ServerDatabase {
     /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign, or a database error.
     func publishSnapshot(campaign: String, by identity: Identity) async throws -> SnapshotSummary {
         for _ in 0..<Self.publishAttempts {
-            let prepared = try await writer.read { db in try prepareSnapshot(campaign: campaign, db) }
+            let prepared = try await store.read { db in try prepareSnapshot(campaign: campaign, db) }
             let snapshot = prepared.suppressed()
-            if let summary = try await writer.write({ db in try Self.store(snapshot, of: prepared, by: identity, db) }) {
+            if let summary = try await store.write({ db in try Self.store(snapshot, of: prepared, by: identity, db) }) {
                 return summary
             }
         }
@@ -90,12 +89,12 @@ extension ServerDatabase {
         for _ in 0..<Self.publishAttempts {
             let prepared: PreparedSnapshot
             do {
-                prepared = try writer.read { db in try prepareSnapshot(campaign: campaign, db) }
+                prepared = try store.read { db in try prepareSnapshot(campaign: campaign, db) }
             } catch let error as APIError {
                 throw AdminError(error.message)
             }
             let snapshot = prepared.suppressed()
-            if let summary = try writer.write({ db in try Self.store(snapshot, of: prepared, by: identity, db) }) {
+            if let summary = try store.write({ db in try Self.store(snapshot, of: prepared, by: identity, db) }) {
                 return summary
             }
         }
@@ -106,11 +105,11 @@ extension ServerDatabase {
     /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign, ``APIError/notPublished(_:)``
     ///   when nothing is published yet, or a database error.
     public func latestSnapshot(campaign: String) async throws -> PublishedSnapshot {
-        try await writer.read { db in
+        try await store.read { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM campaigns WHERE id = ?", arguments: [campaign]) != nil else {
                 throw APIError.notFound("There is no campaign \(campaign).")
             }
-            guard let row = try Row.fetchOne(
+            guard let row = try SQLRow.fetchOne(
                 db, sql: "SELECT * FROM snapshots WHERE campaign = ? ORDER BY number DESC LIMIT 1", arguments: [campaign]
             ) else {
                 throw APIError.notPublished(campaign)
@@ -126,11 +125,11 @@ extension ServerDatabase {
     /// Every snapshot of `campaign`, oldest first.
     /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign, or a database error.
     public func snapshots(campaign: String) async throws -> [SnapshotSummary] {
-        try await writer.read { db in
+        try await store.read { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM campaigns WHERE id = ?", arguments: [campaign]) != nil else {
                 throw APIError.notFound("There is no campaign \(campaign).")
             }
-            return try Row.fetchAll(
+            return try SQLRow.fetchAll(
                 db, sql: "SELECT campaign, number, published_at, published_by, shown, hidden FROM snapshots WHERE campaign = ? ORDER BY number",
                 arguments: [campaign]
             ).map(Self.snapshotSummary)
@@ -155,9 +154,9 @@ extension ServerDatabase {
         }
     }
 
-    private func prepareSnapshot(campaign: String, _ db: Database) throws -> PreparedSnapshot {
+    private func prepareSnapshot(campaign: String, _ db: any SQLSession) throws -> PreparedSnapshot {
         let live = try aggregates(campaign: campaign, db)
-        let previous = try Row.fetchOne(
+        let previous = try SQLRow.fetchOne(
             db, sql: "SELECT number, disclosed_json FROM snapshots WHERE campaign = ? ORDER BY number DESC LIMIT 1",
             arguments: [campaign]
         )
@@ -171,7 +170,7 @@ extension ServerDatabase {
     /// Stores a snapshot unless another was published since `prepared` was read (then `nil`).
     private static func store(
         _ snapshot: (figures: CampaignAggregates, disclosed: DisclosedFigures), of prepared: PreparedSnapshot,
-        by identity: Identity, _ db: Database
+        by identity: Identity, _ db: any SQLSession
     ) throws -> SnapshotSummary? {
         let newest = try Int.fetchOne(
             db, sql: "SELECT MAX(number) FROM snapshots WHERE campaign = ?", arguments: [prepared.campaign]
@@ -202,7 +201,7 @@ extension ServerDatabase {
         return summary
     }
 
-    private static func snapshotSummary(_ row: Row) -> SnapshotSummary {
+    private static func snapshotSummary(_ row: SQLRow) -> SnapshotSummary {
         SnapshotSummary(
             campaign: row["campaign"], number: row["number"], publishedAt: row["published_at"],
             publishedBy: row["published_by"], shown: row["shown"], hidden: row["hidden"]

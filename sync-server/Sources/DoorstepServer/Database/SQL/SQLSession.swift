@@ -1,0 +1,85 @@
+/// The SQL a store speaks, for the few statements written differently in each.
+public enum SQLDialect: Sendable {
+    /// The embedded store: SQLite through GRDB.
+    case sqlite
+    /// The shared store: PostgreSQL through PostgresNIO.
+    case postgres
+}
+
+/// One connection to a store, inside a transaction (or a read) that the store opened: every
+/// statement the server runs goes through one.
+///
+/// Statements are written with SQLite's parameters, `?` and `?NNN`; the PostgreSQL session
+/// numbers them as `$N`. A session is used on one thread, within the closure the store gave it
+/// to, and never kept.
+public protocol SQLSession: AnyObject {
+    /// The SQL the store speaks.
+    var dialect: SQLDialect { get }
+
+    /// Runs `sql` (one statement or, without arguments, several separated by `;`).
+    func execute(sql: String, arguments: [SQLValue]) throws
+
+    /// Every row `sql` returns.
+    func fetchAll(sql: String, arguments: [SQLValue]) throws -> [SQLRow]
+
+    /// The rows `sql` returns, read as the cursor moves.
+    func cursor(sql: String, arguments: [SQLValue]) throws -> any SQLRowCursor
+
+    /// A statement prepared once and run many times within this session.
+    func statement(sql: String) throws -> any SQLStatement
+
+    /// How many rows the last `INSERT`, `UPDATE` or `DELETE` changed.
+    var changesCount: Int { get }
+}
+
+extension SQLSession {
+    /// Runs `sql` with `arguments` bound in order.
+    public func execute(sql: String, arguments: [any SQLBindable] = []) throws {
+        try execute(sql: sql, arguments: arguments.map(\.sqlValue))
+    }
+
+    /// A prepared statement; the same as ``statement(sql:)``.
+    public func cachedStatement(sql: String) throws -> any SQLStatement {
+        try statement(sql: sql)
+    }
+}
+
+/// A statement prepared within one session.
+public protocol SQLStatement {
+    /// Runs the statement with `values` bound in order; returns the first column of the first
+    /// row it returns (an `INSERT … RETURNING`'s key), if it returns a row.
+    @discardableResult
+    func execute(values: UnsafeBufferPointer<SQLValue>) throws -> SQLValue?
+
+    /// Every row the statement returns with `values` bound in order.
+    func fetchAll(_ values: [SQLValue]) throws -> [SQLRow]
+}
+
+extension SQLStatement {
+    /// Runs the statement with `arguments` bound in order.
+    public func execute(arguments: [any SQLBindable] = []) throws {
+        let values = arguments.map(\.sqlValue)
+        try values.withUnsafeBufferPointer { _ = try execute(values: $0) }
+    }
+}
+
+extension SQLDialect {
+    /// SQL for the member of the JSON object in `column` named by the parameter `key` (`?` or
+    /// `?N`, bound to the plain member name), as text; `NULL` when it is missing or JSON `null`.
+    public func jsonText(of column: String, key: String) -> String {
+        switch self {
+        case .sqlite: "json_extract(\(column), '$.\"' || \(key) || '\"')"
+        case .postgres: "(\(column)::jsonb ->> \(key))"
+        }
+    }
+}
+
+extension SQLDialect {
+    /// A query of one column, `value`: the texts in the JSON array bound to the parameter `array`.
+    public func jsonArrayValues(_ array: String) -> String {
+        switch self {
+        case .sqlite: "SELECT value FROM json_each(\(array))"
+        case .postgres: "SELECT value FROM json_array_elements_text(\(array)::json)"
+        }
+    }
+}

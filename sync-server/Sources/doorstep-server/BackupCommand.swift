@@ -12,7 +12,7 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         try Failure.run {
-            try data.open().backup(to: URL(fileURLWithPath: output))
+            try ServerDatabase(directory: data.embeddedDirectory(for: "backup")).backup(to: URL(fileURLWithPath: output))
         }
     }
 }

@@ -3,27 +3,79 @@ import DoorstepCore
 import DoorstepServer
 import Foundation
 
-/// The data directory option every subcommand takes.
+/// The store options every subcommand takes: the embedded store's data directory, or a
+/// PostgreSQL database.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: "The server's data directory (default: $DOORSTEP_DATA).")
+    @Option(name: .long, help: "The server's data directory, for the embedded SQLite store (default: $DOORSTEP_DATA).")
     var data: String?
 
+    @Option(
+        name: .long,
+        help: "A PostgreSQL database to keep the data in instead, postgres://USER@HOST:PORT/DATABASE (default: $DOORSTEP_DATABASE)."
+    )
+    var database: String?
+
     func validate() throws {
-        guard path != nil else {
-            throw ValidationError("No data directory: pass --data DIR or set DOORSTEP_DATA.")
+        guard path != nil || url != nil else {
+            throw ValidationError("No data directory: pass --data DIR or set DOORSTEP_DATA (or --database URL for PostgreSQL).")
         }
+        if let url { _ = try Self.postgres(url) }
     }
 
     /// `--data`, else `$DOORSTEP_DATA`.
     var path: String? {
-        if let data, !data.isEmpty { return data }
-        return ProcessInfo.processInfo.environment["DOORSTEP_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+        Self.given(data, "DOORSTEP_DATA")
     }
 
-    var directory: URL { URL(fileURLWithPath: path ?? ".") }
+    /// `--database`, else `$DOORSTEP_DATABASE`.
+    var url: String? {
+        Self.given(database, "DOORSTEP_DATABASE")
+    }
 
-    func open() throws -> ServerDatabase {
-        try ServerDatabase(directory: directory)
+    /// The store: PostgreSQL when a database URL is given, else the data directory.
+    var location: StoreLocation {
+        get throws {
+            if let url { return .postgres(try Self.postgres(url)) }
+            return .embedded(URL(fileURLWithPath: path ?? "."))
+        }
+    }
+
+    /// The store, for messages: the data directory or the database URL without its password.
+    var shown: String {
+        switch try? location {
+        case .postgres(let database): "the database \(database)"
+        case .embedded(let directory): "the data directory \(directory.path)"
+        case nil: "the database \(url ?? "")"
+        }
+    }
+
+    /// The data directory of the embedded store; a usage error with PostgreSQL, for the commands
+    /// that copy its file.
+    func embeddedDirectory(for command: String) throws -> URL {
+        guard url == nil else {
+            throw Failure.report(
+                "\(command) copies the embedded SQLite store; with PostgreSQL use pg_dump and pg_restore (see docs/operations.md).",
+                code: 64
+            )
+        }
+        return URL(fileURLWithPath: path ?? ".")
+    }
+
+    func open(instance: String = ServerDatabase.defaultInstance) throws -> ServerDatabase {
+        try ServerDatabase(location: location, instance: instance)
+    }
+
+    private static func given(_ option: String?, _ variable: String) -> String? {
+        if let option, !option.isEmpty { return option }
+        return ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    private static func postgres(_ url: String) throws -> PostgresLocation {
+        do {
+            return try PostgresLocation(url: url)
+        } catch let error as AdminError {
+            throw ValidationError(error.message)
+        }
     }
 }
 
@@ -41,8 +93,10 @@ enum Failure {
             throw report(error.message, code: 65)
         } catch let error as ExitCode {
             throw error
+        } catch let failure as StoreFailure {
+            throw report("\(failure.reason); try again once it is back.", code: 75)
         } catch {
-            throw report("\(error)", code: 1)
+            throw report(StoreFailure.reason(error), code: 1)
         }
     }
 

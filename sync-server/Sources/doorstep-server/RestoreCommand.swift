@@ -12,7 +12,7 @@ struct Restore: ParsableCommand {
 
     func run() throws {
         try Failure.run {
-            let epoch = try ServerDatabase.restore(from: URL(fileURLWithPath: file), into: data.directory)
+            let epoch = try ServerDatabase.restore(from: URL(fileURLWithPath: file), into: data.embeddedDirectory(for: "restore"))
             print("Restored; new epoch \(epoch). Devices will re-send what the backup lacks.")
         }
     }

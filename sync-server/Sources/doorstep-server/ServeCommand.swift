@@ -16,10 +16,13 @@ struct Serve: AsyncParsableCommand {
             Examples:
               doorstep-server serve --data /var/lib/doorstep --host 127.0.0.1 --port 8080
               doorstep-server serve --port 0 --log-level warning     # a free port, printed
+              doorstep-server serve --database postgres://doorstep@db.internal/doorstep --instance web-1
             """
     )
 
     @OptionGroup var data: DataOptions
+    @Option(help: "This instance's name among instances sharing a PostgreSQL database; part of every stamp it issues (default: host name and process id).")
+    var instance: String?
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on; 0 picks a free one.") var port = 8080
     @Option(help: "Seconds a device's clock may run ahead before the server re-stamps its writes.")
@@ -35,7 +38,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Requests per token per quota window (0: no limit).") var quotaRequests = 60_000
     @Option(help: "Request-body MiB per token per quota window (0: no limit).") var quotaMib = 1_024
     @Option(help: "The quota window in seconds.") var quotaWindow = 60
-    @Option(help: "/healthz answers 503 when the data directory's disk has fewer MiB free.") var minFreeMib = 64
+    @Option(help: "/healthz answers 503 when the data directory's disk has fewer MiB free (embedded store).") var minFreeMib = 64
     @Option(help: "The least severe log level written to stderr (trace, debug, info, notice, warning, error, critical).")
     var logLevel = "info"
 
@@ -53,6 +56,11 @@ struct Serve: AsyncParsableCommand {
         guard quotaWindow >= 1 else { throw ValidationError("The quota window must be at least 1 second.") }
         guard minFreeMib >= 0 else { throw ValidationError("The free space cannot be negative.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level \(logLevel).") }
+        if let instance {
+            guard !instance.isEmpty, instance.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }) else {
+                throw ValidationError("An instance name is ASCII letters, digits, '-' and '.'.")
+            }
+        }
     }
 
     func run() async throws {
@@ -64,7 +72,7 @@ struct Serve: AsyncParsableCommand {
         }
         OpenFileLimit.raise()
         let configuration = ServerConfiguration(
-            host: host, port: port, dataDirectory: data.directory, maxClockDrift: .seconds(maxClockDrift),
+            host: host, port: port, store: try data.location, maxClockDrift: .seconds(maxClockDrift),
             maxBatchSize: maxBatch,
             connections: ConnectionLimits(
                 idleTimeout: .milliseconds(Int64(idleTimeout * 1_000)), headerTimeout: .milliseconds(Int64(headerTimeout * 1_000)),
@@ -75,9 +83,9 @@ struct Serve: AsyncParsableCommand {
         )
         let database: ServerDatabase
         do {
-            database = try data.open()
+            database = try data.open(instance: instance ?? ServerDatabase.defaultInstance)
         } catch {
-            throw Failure.report("Cannot open the data directory \(data.directory.path): \(error)", code: 1)
+            throw Failure.report("Cannot open \(data.shown): \(error)", code: 1)
         }
         do {
             try database.checkClock(maxDrift: configuration.maxClockDrift)

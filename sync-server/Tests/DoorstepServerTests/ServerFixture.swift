@@ -61,7 +61,7 @@ struct ServerFixture {
         directory = try TemporaryDirectory("server")
         database = try ServerDatabase(directory: directory.url)
         configuration = ServerConfiguration(
-            port: 0, dataDirectory: directory.url, maxClockDrift: maxClockDrift, maxBatchSize: maxBatchSize,
+            port: 0, store: .embedded(directory.url), maxClockDrift: maxClockDrift, maxBatchSize: maxBatchSize,
             logLevel: .critical
         )
         try database.publishForm(source: Self.formYAML)

@@ -4,12 +4,12 @@ public import Hummingbird
 import HummingbirdCore
 import Logging
 
-/// Builds the server application over a data directory, opening (and migrating) its database.
+/// Builds the server application over its store, opening (and migrating) its database.
 ///
-/// - Parameter configuration: Where to listen and which data directory to serve.
+/// - Parameter configuration: Where to listen and which store to serve.
 /// - Throws: When the database cannot be opened.
 public func buildApplication(configuration: ServerConfiguration) throws -> some ApplicationProtocol {
-    let database = try ServerDatabase(directory: configuration.dataDirectory)
+    let database = try ServerDatabase(location: configuration.store)
     return buildApplication(configuration: configuration, database: database)
 }
 

@@ -60,8 +60,9 @@ public final class HealthCheck: Sendable {
 
     /// The bytes free to this process on the data directory's file system; `nil` if unknown.
     private func freeBytes() -> Int64? {
+        guard let directory = database.directory else { return nil }
         var stats = statvfs()
-        guard statvfs(database.directory.path, &stats) == 0 else { return nil }
+        guard statvfs(directory.path, &stats) == 0 else { return nil }
         return Int64(clamping: UInt64(stats.f_bavail) &* UInt64(stats.f_frsize))
     }
 }

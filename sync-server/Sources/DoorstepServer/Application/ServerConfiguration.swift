@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import Foundation
+import Foundation
 public import Logging
 
 /// How the server runs: where it listens, its data directory and its limits.
@@ -12,8 +12,8 @@ public struct ServerConfiguration: Sendable {
     public var host: String
     /// The port; `0` picks a free one (the URL printed on start says which).
     public var port: Int
-    /// The data directory holding `doorstep-server.sqlite`.
-    public var dataDirectory: URL
+    /// Where the data is: a data directory holding `doorstep-server.sqlite`, or PostgreSQL.
+    public var store: StoreLocation
     /// How far ahead of the server's clock a device stamp may be before the server re-stamps it.
     public var maxClockDrift: Duration
     /// The most operations one push may carry.
@@ -24,21 +24,22 @@ public struct ServerConfiguration: Sendable {
     public var connections: ConnectionLimits
     /// How much each token may ask of the server in a window of time.
     public var quota: QuotaLimits
-    /// `/healthz` answers 503 when the data directory's file system has less free space than this.
+    /// `/healthz` answers 503 when the data directory's file system has less free space than this
+    /// (the embedded store only: PostgreSQL's disk is its own).
     public var minimumFreeBytes: Int64
     /// The least severe log level written to stderr.
     public var logLevel: Logger.Level
 
     /// Creates a configuration; every limit has a default.
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, dataDirectory: URL,
+        host: String = "127.0.0.1", port: Int = 8080, store: StoreLocation,
         maxClockDrift: Duration = .seconds(300), maxBatchSize: Int = 5_000, maxPullLimit: Int = 5_000,
         connections: ConnectionLimits = ConnectionLimits(), quota: QuotaLimits = QuotaLimits(),
         minimumFreeBytes: Int64 = 64 * 1_048_576, logLevel: Logger.Level = .info
     ) {
         self.host = host
         self.port = port
-        self.dataDirectory = dataDirectory
+        self.store = store
         self.maxClockDrift = maxClockDrift
         self.maxBatchSize = maxBatchSize
         self.maxPullLimit = maxPullLimit

@@ -60,13 +60,13 @@ final class ServerClock: Sendable {
     /// laptop. `serve` checks this first and refuses to start.
     /// - Parameters:
     ///   - maxDrift: How far ahead the clock may be.
-    ///   - directory: The data directory, for the message.
+    ///   - storeOption: The option that names the store, for the message.
     /// - Throws: ``ClockAheadError``.
-    func check(maxDrift: Duration, directory: URL) throws(ClockAheadError) {
+    func check(maxDrift: Duration, storeOption: String) throws(ClockAheadError) {
         let wall = Self.wallMilliseconds()
         let ahead = last.physical - wall
         guard ahead <= Int64(maxDrift.components.seconds) * 1_000 else {
-            throw ClockAheadError(saved: last, wallMilliseconds: wall, maxDrift: maxDrift, dataDirectory: directory.path)
+            throw ClockAheadError(saved: last, wallMilliseconds: wall, maxDrift: maxDrift, storeOption: storeOption)
         }
     }
 
@@ -93,8 +93,8 @@ public struct ClockAheadError: Error, Sendable, CustomStringConvertible {
     public var wallMilliseconds: Int64
     /// How far ahead the server allows.
     public var maxDrift: Duration
-    /// The data directory whose clock it is.
-    public var dataDirectory: String
+    /// The option that names the store whose clock it is: `--data DIR` or `--database URL`.
+    public var storeOption: String
 
     public var description: String {
         let ahead = Double(saved.physical - wallMilliseconds) / 1_000
@@ -103,6 +103,6 @@ public struct ClockAheadError: Error, Sendable, CustomStringConvertible {
         let date = { (milliseconds: Int64) in Date(timeIntervalSince1970: Double(milliseconds) / 1_000).formatted(.iso8601) }
         return "The database's saved clock (\(date(saved.physical))) is \(span) ahead of this machine's clock "
             + "(\(date(wallMilliseconds))), more than the \(maxDrift.components.seconds) s allowed. If this machine's clock "
-            + "is right, run `doorstep-server clock accept --data \(dataDirectory)` to continue from it; otherwise set this machine's clock right."
+            + "is right, run `doorstep-server clock accept \(storeOption)` to continue from it; otherwise set this machine's clock right."
     }
 }

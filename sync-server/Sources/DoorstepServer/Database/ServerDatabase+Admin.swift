@@ -58,16 +58,16 @@ extension ServerDatabase {
     ///
     /// - Throws: ``ClockAheadError`` naming `doorstep-server clock accept`.
     public func checkClock(maxDrift: Duration) throws(ClockAheadError) {
-        try clock.check(maxDrift: maxDrift, directory: directory)
+        try clock.check(maxDrift: maxDrift, storeOption: storeOption)
     }
 
-    /// Sets the saved clock of the database in `directory` to this machine's clock; run it with
-    /// the server stopped. Values already stored keep their stamps.
+    /// Sets the saved clock of the data at `location` to this machine's clock; run it with every
+    /// instance stopped. Values already stored keep their stamps.
     ///
     /// - Returns: The clock that was saved, if any.
     @discardableResult
-    public static func acceptWallClock(in directory: URL) throws -> HLCTimestamp? {
-        let database = try ServerDatabase(directory: directory)
+    public static func acceptWallClock(at location: StoreLocation) throws -> HLCTimestamp? {
+        let database = try ServerDatabase(location: location)
         let saved = try ServerClock.acceptWallClock(database.store)
         try database.close()
         return saved

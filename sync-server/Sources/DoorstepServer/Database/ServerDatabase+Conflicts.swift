@@ -87,12 +87,13 @@ extension ServerDatabase {
                 case .failure(let problem): throw APIError.unprocessable(problem.description)
                 }
             }
+            try catchUpClock(db)
             let history = FieldHistory(try PushBatch.writes(db, response: row.number, field: field))
             let change = FieldChange(
                 name: field, value: settled, base: history.winner?.stamp, resolves: history.conflicts.map(\.stamp)
             )
             let operation = SyncOperation(
-                stamp: clock.tick(), device: ServerClock.node,
+                stamp: clock.tick(), device: clock.node,
                 body: .updateResponse(ResponseUpdate(response: responseID, fields: [change]))
             )
             var batch = try PushBatch(db: db, database: self, identity: identity, maxDriftMilliseconds: Int64.max / 2)

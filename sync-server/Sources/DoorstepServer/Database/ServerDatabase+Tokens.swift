@@ -30,7 +30,7 @@ extension ServerDatabase {
         let id = String(UUID().lowercasedString.prefix(8))
         try store.write { db in
             if let other = try SQLRow.fetchOne(db, sql: """
-                SELECT id, name FROM tokens WHERE name = ? COLLATE NOCASE AND revoked_at IS NULL
+                SELECT id, name FROM tokens WHERE lower(name) = lower(?) AND revoked_at IS NULL
                 """, arguments: [name]) {
                 let (id, taken): (String, String) = (other["id"], other["name"])
                 throw AdminError("A live token is named \(taken) already (id \(id)); choose another name, or revoke it first.")

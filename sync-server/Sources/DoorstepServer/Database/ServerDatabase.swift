@@ -16,8 +16,10 @@ public struct ServerDatabase: Sendable {
 
     /// Where the data is kept.
     public let store: any SQLStore
-    /// The data directory: the embedded store's database, and this instance's files.
-    public let directory: URL
+    /// The data directory of the embedded store; `nil` on PostgreSQL.
+    public let directory: URL?
+    /// The option that names the store, for messages: `--data DIR` or `--database URL`.
+    public let storeOption: String
     /// Parsed form versions, by id and version (forms are immutable once published).
     let forms: FormCache
     /// The server's hybrid logical clock.
@@ -34,10 +36,35 @@ public struct ServerDatabase: Sendable {
         try self.init(store: SQLiteStore(directory: directory, migrator: Self.migrator), directory: directory)
     }
 
-    /// The server's data in `store`; `directory` holds this instance's own files.
-    init(store: any SQLStore, directory: URL, node: String = ServerClock.node) throws {
+    /// Opens the data at `location`, migrating its schema.
+    ///
+    /// - Parameters:
+    ///   - location: The embedded store's data directory or a PostgreSQL database.
+    ///   - instance: This server instance's name, unique among the instances that share a
+    ///     PostgreSQL database: it is part of every stamp the instance issues. Ignored for the
+    ///     embedded store, which one instance owns.
+    /// - Throws: A file-system error, GRDB's `DatabaseError`, ``StoreFailure`` for a PostgreSQL
+    ///   database that cannot be reached, or PostgreSQL's error.
+    public init(location: StoreLocation, instance: String = ServerDatabase.defaultInstance) throws {
+        switch location {
+        case .embedded(let directory):
+            try self.init(directory: directory)
+        case .postgres(let database):
+            try self.init(store: PostgresStore(location: database), directory: nil, node: "\(ServerClock.node)-\(instance)")
+        }
+    }
+
+    /// This process's name among server instances: its host name and process id.
+    public static var defaultInstance: String {
+        let host = ProcessInfo.processInfo.hostName.lowercased().map { $0.isLetter || $0.isNumber || $0 == "." ? $0 : "-" }
+        return String(host) + "-" + String(ProcessInfo.processInfo.processIdentifier)
+    }
+
+    /// The server's data in `store`; `directory` is the embedded store's data directory.
+    init(store: any SQLStore, directory: URL?, node: String = ServerClock.node) throws {
         self.store = store
         self.directory = directory
+        storeOption = directory.map { "--data \($0.path)" } ?? "--database \((store as? PostgresStore)?.location.description ?? "URL")"
         forms = FormCache()
         clock = ServerClock(node: node, last: try store.read { db in try ServerClock.saved(db) })
         erasures = ErasureMark()
@@ -71,6 +98,12 @@ public struct ServerDatabase: Sendable {
 
     static func epoch(_ db: any SQLSession) throws -> String {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'epoch'") ?? ""
+    }
+
+    /// Moves the clock past the one saved by the last write of any instance; call at the start
+    /// of a write that issues stamps, so stamps stay ordered across instances.
+    func catchUpClock(_ db: any SQLSession) throws {
+        if let saved = try ServerClock.saved(db) { clock.observe(saved) }
     }
 
     /// The last change sequence number handed out.

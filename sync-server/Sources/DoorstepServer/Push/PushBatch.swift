@@ -95,6 +95,7 @@ struct PushBatch {
         recordedAtRule = .notAfter(driftMilliseconds: maxDriftMilliseconds)
         self.today = today
         self.preparation = preparation
+        try database.catchUpClock(db)
         sequence = try ServerDatabase.sequence(db)
         operationNumber = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM operations") ?? 0
         statements = try Statements(db)

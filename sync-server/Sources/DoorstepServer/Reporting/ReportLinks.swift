@@ -6,7 +6,8 @@ import Foundation
 /// A link is `/r?link=<payload>.<signature>`: the payload (base64url JSON) names the campaign, the
 /// campaign to compare with, the role and token id of whoever asked, and an expiry; the signature is
 /// HMAC-SHA256 over the payload with a secret kept in the data directory (`report-links.key`, 32
-/// random bytes, mode 0600, made on first start). The link is in the query so that the server's
+/// random bytes, mode 0600, made on first start), or, on PostgreSQL, in the database's `meta`
+/// table, so a link one instance signed works on every other. The link is in the query so that the server's
 /// request log, which records paths only, never holds it. A link stops working when it expires or
 /// when the token that asked for it is revoked.
 struct ReportLinks: Sendable {
@@ -61,6 +62,22 @@ struct ReportLinks: Sendable {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: file.path])
         }
         secret = fresh
+    }
+
+    /// Loads the shared store's link secret, making one if there is none.
+    /// - Throws: The store's error.
+    init(store: any SQLStore) throws {
+        let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
+        let saved = try store.write { db in
+            try db.execute(
+                sql: "INSERT INTO meta(key, value) VALUES ('report_links_key', ?) ON CONFLICT(key) DO NOTHING", arguments: [fresh]
+            )
+            return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'report_links_key'")
+        }
+        guard let saved, let secret = Data(base64Encoded: saved), secret.count >= 32 else {
+            throw StoreFailure(reason: "the report link secret in the database is unreadable")
+        }
+        self.secret = Array(secret)
     }
 
     /// The signed link text for a grant.

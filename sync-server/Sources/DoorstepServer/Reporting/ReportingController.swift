@@ -35,12 +35,12 @@ public struct ReportingController: Sendable {
     /// Responses read per page of a streamed export.
     static let exportPageSize = 500
 
-    /// Creates the controller over the server's database, loading (or making) the data directory's
-    /// link secret; if it cannot be written, links are signed with a secret that lasts until the
-    /// server stops.
+    /// Creates the controller over the server's database, loading (or making) the link secret
+    /// (in the data directory, or in PostgreSQL for every instance to share); if it cannot be
+    /// written, links are signed with a secret that lasts until the server stops.
     public init(database: ServerDatabase) {
         self.database = database
-        links = (try? ReportLinks(directory: database.directory)) ?? ReportLinks()
+        links = (try? database.directory.map(ReportLinks.init(directory:)) ?? ReportLinks(store: database.store)) ?? ReportLinks()
     }
 
     /// Registers the `/v1` routes on the authenticated group and the signed-link route on the

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Where the server keeps its data: the embedded SQLite file (``SQLiteStore``) or a PostgreSQL
 /// database shared by several server instances (``PostgresStore``).
 ///
@@ -29,4 +31,12 @@ public protocol SQLStore: Sendable {
 
     /// Closes every connection; call once the server has stopped.
     func close() throws
+}
+
+/// Where a server's data is: the embedded store's data directory, or a PostgreSQL database.
+public enum StoreLocation: Sendable {
+    /// The SQLite file in this data directory.
+    case embedded(URL)
+    /// A PostgreSQL database, which several instances may share.
+    case postgres(PostgresLocation)
 }

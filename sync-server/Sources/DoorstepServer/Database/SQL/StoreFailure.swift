@@ -3,11 +3,16 @@ import PostgresNIO
 
 /// An error that says a store cannot be read or written for now, rather than that the request or
 /// the data is wrong: the server answers 503 with `Retry-After`, and devices try again later.
-struct StoreFailure: Error, CustomStringConvertible {
+public struct StoreFailure: Error, CustomStringConvertible {
     /// What went wrong, in a few words.
-    var reason: String
+    public var reason: String
 
-    var description: String { reason }
+    public var description: String { reason }
+
+    /// A failure for `reason`.
+    init(reason: String) {
+        self.reason = reason
+    }
 
     /// The failure `error` stands for, when it is one; `nil` for any other error.
     ///
@@ -39,8 +44,13 @@ struct StoreFailure: Error, CustomStringConvertible {
         }
     }
 
-    /// A few words on `error`: the failure's reason when it is one, else its description.
-    static func reason(_ error: any Error) -> String {
-        StoreFailure(error)?.reason ?? "\(error)"
+    /// A few words on `error`: the failure's reason when it is one, PostgreSQL's own message for
+    /// its other errors, else the error's description.
+    public static func reason(_ error: any Error) -> String {
+        if let failure = StoreFailure(error) { return failure.reason }
+        if let error = error as? PSQLError, let message = error.serverInfo?[.message] {
+            return "PostgreSQL \(error.serverInfo?[.sqlState] ?? ""): \(message)"
+        }
+        return "\(error)"
     }
 }

@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTestSupport",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepServer", "DoorstepTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"],

@@ -93,11 +93,12 @@ public enum ProcessRunner {
         try run(BuiltProducts.executable("doorstep"), arguments, input: input, environment: environment, timeout: timeout)
     }
 
-    /// Runs the built `doorstep-server` for an administration command.
+    /// Runs the built `doorstep-server` for an administration command, on the tests' store
+    /// (``TestStore``).
     public static func server(
         _ arguments: [String], input: String? = nil, timeout: TimeInterval = 120
     ) throws -> ProcessResult {
-        try run(BuiltProducts.executable("doorstep-server"), arguments, input: input, timeout: timeout)
+        try run(BuiltProducts.executable("doorstep-server"), TestStore.serverArguments(arguments), input: input, timeout: timeout)
     }
 }
 

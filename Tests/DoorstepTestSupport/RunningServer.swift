@@ -10,12 +10,13 @@ public final class RunningServer: @unchecked Sendable {
     private let output = Pipe()
     private let errors: TemporaryFile
 
-    /// Starts `doorstep-server serve --data DATA --port 0` (plus `arguments`) and waits for its URL.
+    /// Starts `doorstep-server serve --data DATA --port 0` (plus `arguments`) on the tests' store
+    /// (``TestStore``) and waits for its URL.
     public init(data: String, arguments: [String] = [], timeout: TimeInterval = 30) throws {
         self.data = data
         errors = try TemporaryFile()
         process.executableURL = BuiltProducts.executable("doorstep-server")
-        process.arguments = ["serve", "--data", data, "--host", "127.0.0.1", "--port", "0"] + arguments
+        process.arguments = try TestStore.serverArguments(["serve", "--data", data, "--host", "127.0.0.1", "--port", "0"] + arguments)
         process.standardOutput = output
         process.standardError = errors.handle
         try process.run()

@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepServer
 import DoorstepStore
 import DoorstepTestSupport
 import Foundation
@@ -254,7 +255,11 @@ final class FaultServer: @unchecked Sendable {
         try start()
     }
 
+    /// The PostgreSQL store, once ``read(_:)`` opened it.
+    private var shared: ServerDatabase?
+
     deinit {
+        try? shared?.close()
         if let running { logs.append(running.log()) }
         running?.stop(signal: SIGKILL)
         data.remove()
@@ -323,29 +328,56 @@ final class FaultServer: @unchecked Sendable {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Reads the server's database in this process (WAL lets it read while the server writes).
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try SQLiteFile.read(databasePath, body)
+    /// Reads the server's database in this process (WAL lets it read while the server writes),
+    /// or its PostgreSQL database when the tests run on PostgreSQL.
+    func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {
+        guard TestStore.isPostgres else { return try SQLiteFile.read(databasePath) { db in try body(SQLiteSession(db)) } }
+        return try postgres().store.read(body)
+    }
+
+    /// The server's PostgreSQL database, opened from this process once.
+    private func postgres() throws -> ServerDatabase {
+        if let shared { return shared }
+        let database = try ServerDatabase(location: .postgres(PostgresLocation(url: TestStore.databaseURL(forData: data.path))))
+        shared = database
+        return database
     }
 
     /// One number from a query.
     func count(_ query: String, _ arguments: [String] = []) throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: query, arguments: StatementArguments(arguments)) ?? -1 }
+        try read { db in try Int.fetchOne(db, sql: query, arguments: arguments) ?? -1 }
     }
 
-    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    /// "ok" when the store is sound: SQLite's `PRAGMA integrity_check` of the file, or, on
+    /// PostgreSQL, `amcheck`'s check of every B-tree index against its table.
     func integrityCheck() throws -> String {
-        try SQLiteFile.integrityCheck(databasePath)
+        guard TestStore.isPostgres else { return try SQLiteFile.integrityCheck(databasePath) }
+        return try postgres().store.write { db in
+            try db.execute(sql: "CREATE EXTENSION IF NOT EXISTS amcheck")
+            try db.execute(sql: """
+                SELECT bt_index_check(c.oid, true) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')
+                """)
+            return "ok"
+        }
     }
 
     /// Every table's schema and rows as text, to tell whether anything at all changed.
     func dump() throws -> String {
         try read { db in
             var lines: [String] = []
-            for (name, sql) in try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name")
-                .map({ ($0["name"] as String, $0["sql"] as String? ?? "") }) {
+            let tables = db.dialect == .sqlite
+                ? "SELECT name, sql FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                : """
+                    SELECT table_name AS name, string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position) AS sql
+                    FROM information_schema.columns WHERE table_schema = 'public' GROUP BY table_name ORDER BY 1
+                    """
+            for (name, sql) in try SQLRow.fetchAll(db, sql: tables).map({ ($0["name"] as String, $0["sql"] as String? ?? "") }) {
                 lines.append(sql)
-                let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(name.quotedDatabaseIdentifier)").map { "\(name) \($0)" }
+                let rows = try SQLRow.fetchAll(db, sql: "SELECT * FROM \"\(name)\"").map { row in
+                    "\(name) " + (0..<row.columnNames.count).map { "\(row.value(at: $0))" }.joined(separator: " ")
+                }
                 lines += rows.sorted()
             }
             return lines.joined(separator: "\n")
@@ -355,7 +387,7 @@ final class FaultServer: @unchecked Sendable {
     /// The server's merged state of every response, from its database.
     func state() throws -> ReplicaState {
         var responses: [String: String] = [:]
-        for row in try read({ db in try Row.fetchAll(db, sql: "SELECT id, answers_json FROM responses") }) {
+        for row in try read({ db in try SQLRow.fetchAll(db, sql: "SELECT id, answers_json FROM responses") }) {
             let id = (row["id"] as String).lowercased()
             let answers = try JSONDecoder().decode(Answers.self, from: Data((row["answers_json"] as String).utf8))
             responses[id] = FaultJSON.canonical(answers)
@@ -368,7 +400,7 @@ final class FaultServer: @unchecked Sendable {
     func tallyDifferences() throws -> [String] {
         var expected: [String: Int] = [:]
         let responses = try read { db in
-            try Row.fetchAll(db, sql: "SELECT address, erased, answers_json FROM responses WHERE campaign = ?", arguments: [campaign])
+            try SQLRow.fetchAll(db, sql: "SELECT address, erased, answers_json FROM responses WHERE campaign = ?", arguments: [campaign])
         }
         for row in responses {
             if row["erased"] as String? == "all" { continue }
@@ -380,7 +412,7 @@ final class FaultServer: @unchecked Sendable {
         }
         var actual: [String: Int] = [:]
         let tallies = try read { db in
-            try Row.fetchAll(db, sql: "SELECT dimension, question, bucket, count FROM tallies WHERE campaign = ?", arguments: [campaign])
+            try SQLRow.fetchAll(db, sql: "SELECT dimension, question, bucket, count FROM tallies WHERE campaign = ?", arguments: [campaign])
         }
         for row in tallies {
             actual["\(row["dimension"] as String)|\(row["question"] as String)|\(row["bucket"] as String)"] = row["count"] as Int

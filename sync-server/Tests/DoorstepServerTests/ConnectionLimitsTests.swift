@@ -134,7 +134,7 @@ struct ConnectionLimitsTests {
         #expect(tooBig.text.contains("bytes"))
     }
 
-    @Test("/healthz answers 503 with the reason when the disk is short of space")
+    @Test("/healthz answers 503 with the reason when the disk is short of space", .disabled(if: TestStore.isPostgres, Comment(rawValue: TestStore.embeddedOnly)))
     func healthWhenTheDiskIsFull() throws {
         let fixture = try ServerFixture()
         let server = try RunningServer(data: fixture.directory.path, arguments: ["--min-free-mib", "999999999"])
@@ -145,7 +145,7 @@ struct ConnectionLimitsTests {
         #expect(answer.headers["retry-after"] != nil)
     }
 
-    @Test("/healthz answers 503, and a push 503 rather than 500, when the database cannot be written")
+    @Test("/healthz answers 503, and a push 503 rather than 500, when the database cannot be written", .disabled(if: TestStore.isPostgres, Comment(rawValue: TestStore.embeddedOnly)))
     func healthWhenTheDatabaseCannotBeWritten() async throws {
         let fixture = try ServerFixture()
         let health = HealthCheck(database: fixture.database, minimumFreeBytes: 0)

@@ -23,7 +23,7 @@ struct DataProtectionTests {
         return connection.readResponse()
     }
 
-    @Test("The data directory is 0700 and the database, its WAL and SHM and every backup 0600, even if they were opened up")
+    @Test("The data directory is 0700 and the database, its WAL and SHM and every backup 0600, even if they were opened up", .disabled(if: TestStore.isPostgres, Comment(rawValue: TestStore.embeddedOnly)))
     func filesAreOwnerOnly() throws {
         let fixture = try ServerFixture()
         let database = fixture.directory.appending(ServerDatabase.fileName).path
@@ -47,7 +47,7 @@ struct DataProtectionTests {
         #expect(try Self.mode(backup) == 0o600)
     }
 
-    @Test("After an erasure neither the database file nor its WAL holds the erased answer")
+    @Test("After an erasure neither the database file nor its WAL holds the erased answer", .disabled(if: TestStore.isPostgres, Comment(rawValue: TestStore.embeddedOnly)))
     func erasureScrubsTheWAL() throws {
         let fixture = try ServerFixture()
         try fixture.database.close()
@@ -134,7 +134,8 @@ struct DataProtectionTests {
         let refused = try ProcessRunner.server(["serve", "--data", fixture.directory.path, "--port", "0"], timeout: 30)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("400 days ahead"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("doorstep-server clock accept --data \(fixture.directory.path)"), "\(refused.stderr)")
+        let option = TestStore.isPostgres ? "--database postgres://" : "--data \(fixture.directory.path)"
+        #expect(refused.stderr.contains("doorstep-server clock accept \(option)"), "\(refused.stderr)")
 
         let accepted = try ProcessRunner.server(["clock", "accept", "--data", fixture.directory.path])
         #expect(accepted.status == 0, "\(accepted.stderr)")
@@ -142,7 +143,7 @@ struct DataProtectionTests {
         #expect(try RawHTTPConnection(url: server.url).exchange("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")?.status == 200)
     }
 
-    @Test("--data defaults to $DOORSTEP_DATA, and a command without either is a usage error")
+    @Test("--data defaults to $DOORSTEP_DATA, and a command without either is a usage error", .disabled(if: TestStore.isPostgres, Comment(rawValue: TestStore.embeddedOnly)))
     func dataDirectoryFromTheEnvironment() throws {
         let fixture = try ServerFixture()
         let server = BuiltProducts.executable("doorstep-server")

@@ -464,8 +464,8 @@ struct ReportingTests {
                 #expect(response.errorBody?.error == "unauthorized")
             }
 
-            // Expired: signed with the data directory's secret, but an hour ago.
-            let links = try ReportLinks(directory: fixture.directory.url)
+            // Expired: signed with the store's secret, but an hour ago.
+            let links = try ReportLinks(database: fixture.database)
             let identity = try #require(try await fixture.database.identity(forToken: fixture.token(.organiser)))
             let old = try links.sign(.init(
                 campaign: "day1", compare: nil, role: .organiser, tokenID: identity.tokenID,

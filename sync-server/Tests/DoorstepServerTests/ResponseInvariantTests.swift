@@ -246,7 +246,7 @@ struct ResponseInvariantTests {
         let first = try scene.push([operation], token: scene.alice)
         #expect(first.map(\.status) == [.rejected])
         #expect(try scene.push([operation], token: scene.alice) == first)
-        let database = try ServerDatabase(directory: scene.directory.url)
+        let database = try ServerDatabase.forTest(scene.directory.url)
         defer { try? database.close() }
         let stored = try database.store.read { db in
             try String.fetchAll(db, sql: "SELECT * FROM unapplied_operations").joined() + String.fetchAll(db, sql: "SELECT payload_json FROM operations").joined()

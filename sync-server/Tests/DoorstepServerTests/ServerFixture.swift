@@ -59,9 +59,9 @@ struct ServerFixture {
 
     init(maxBatchSize: Int = 5_000, maxClockDrift: Duration = .seconds(300)) throws {
         directory = try TemporaryDirectory("server")
-        database = try ServerDatabase(directory: directory.url)
+        database = try ServerDatabase.forTest(directory.url)
         configuration = ServerConfiguration(
-            port: 0, store: .embedded(directory.url), maxClockDrift: maxClockDrift, maxBatchSize: maxBatchSize,
+            port: 0, store: try .forTest(directory.url), maxClockDrift: maxClockDrift, maxBatchSize: maxBatchSize,
             logLevel: .critical
         )
         try database.publishForm(source: Self.formYAML)
@@ -87,7 +87,7 @@ struct ServerFixture {
     }
 
     /// Counts the rows of a table.
-    func count(_ table: String, where condition: String = "1") throws -> Int {
+    func count(_ table: String, where condition: String = "TRUE") throws -> Int {
         try database.store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(condition)") ?? 0 }
     }
 }
@@ -184,4 +184,20 @@ extension TestResponse {
     }
 
     var errorBody: ErrorBody? { try? decode(ErrorBody.self) }
+}
+
+extension StoreLocation {
+    /// The store that stands for a test's data directory: the directory's embedded store, or a
+    /// PostgreSQL database of its own when the tests run on PostgreSQL (``TestStore``).
+    static func forTest(_ directory: URL) throws -> StoreLocation {
+        guard TestStore.isPostgres else { return .embedded(directory) }
+        return .postgres(try PostgresLocation(url: TestStore.databaseURL(forData: directory.path)))
+    }
+}
+
+extension ServerDatabase {
+    /// Opens the store that stands for a test's data directory (``StoreLocation/forTest(_:)``).
+    static func forTest(_ directory: URL) throws -> ServerDatabase {
+        try ServerDatabase(location: .forTest(directory))
+    }
 }

@@ -100,6 +100,9 @@ public struct ServerDatabase: Sendable {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'epoch'") ?? ""
     }
 
+    /// The node name in the stamps this server issues: `server`, or `server-INSTANCE` on PostgreSQL.
+    public var clockNode: String { clock.node }
+
     /// Moves the clock past the one saved by the last write of any instance; call at the start
     /// of a write that issues stamps, so stamps stay ordered across instances.
     func catchUpClock(_ db: any SQLSession) throws {

@@ -37,6 +37,8 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error {
         case let error as APIError:
             return error
+        case let error as TextWithNUL:
+            return .badRequest(error.description)
         case let error as any HTTPResponseError:
             let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
             switch error.status {

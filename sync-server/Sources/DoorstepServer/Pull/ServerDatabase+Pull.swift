@@ -51,7 +51,9 @@ extension ServerDatabase {
     ) throws -> PullPage {
         // A device's own untouched rows; `?1` is the device id ('' matches nothing).
         let ownVisit = "device = ?1"
-        let ownResponse = "(device = ?1 AND fields_json IS NULL AND erased IS NULL AND substr(stamp, -length(?1) - 1) = '-' || ?1)"
+        let ownResponse = """
+            (device = ?1 AND fields_json IS NULL AND erased IS NULL AND \(db.dialect.suffix(of: "stamp", length: "length(?1) + 1")) = '-' || ?1)
+            """
         let me = device ?? ""
         let newest = try sequence(db)
         let fetch = limit + 1

@@ -35,7 +35,7 @@ extension PushBatch {
         }
         let upsert = try BindingStatement(db, sql: """
             INSERT INTO tallies(campaign, dimension, question, bucket, count) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(campaign, dimension, question, bucket) DO UPDATE SET count = count + excluded.count
+            ON CONFLICT(campaign, dimension, question, bucket) DO UPDATE SET count = tallies.count + excluded.count
             """)
         var touched = false
         for (key, delta) in folded where delta != 0 {

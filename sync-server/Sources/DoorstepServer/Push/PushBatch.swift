@@ -285,7 +285,7 @@ extension PushBatch {
                                                  type, response, reason, size)
                 VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                 ON CONFLICT(id) DO UPDATE SET status = excluded.status, last_received_at = excluded.last_received_at,
-                    attempts = attempts + 1, reason = excluded.reason
+                    attempts = unapplied_operations.attempts + 1, reason = excluded.reason
                 """,
             arguments: [
                 prepared.idText, refusal.status.rawValue, receivedAt, operation.device, identity.tokenID, operation.kind,

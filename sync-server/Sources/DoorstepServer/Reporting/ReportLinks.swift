@@ -64,6 +64,16 @@ struct ReportLinks: Sendable {
         secret = fresh
     }
 
+    /// Loads the link secret of `database`'s store: in its data directory, or in PostgreSQL.
+    /// - Throws: A file-system or store error.
+    init(database: ServerDatabase) throws {
+        if let directory = database.directory {
+            try self.init(directory: directory)
+        } else {
+            try self.init(store: database.store)
+        }
+    }
+
     /// Loads the shared store's link secret, making one if there is none.
     /// - Throws: The store's error.
     init(store: any SQLStore) throws {

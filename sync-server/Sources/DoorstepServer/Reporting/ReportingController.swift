@@ -40,7 +40,7 @@ public struct ReportingController: Sendable {
     /// written, links are signed with a secret that lasts until the server stops.
     public init(database: ServerDatabase) {
         self.database = database
-        links = (try? database.directory.map(ReportLinks.init(directory:)) ?? ReportLinks(store: database.store)) ?? ReportLinks()
+        links = (try? ReportLinks(database: database)) ?? ReportLinks()
     }
 
     /// Registers the `/v1` routes on the authenticated group and the signed-link route on the

@@ -21,7 +21,7 @@ extension ServerDatabase {
                     (SELECT t.name FROM operations l JOIN tokens t ON t.id = l.token_id
                      WHERE l.device = w.device ORDER BY l.seq DESC LIMIT 1) AS officer
                 FROM work w LEFT JOIN operations o ON o.device = w.device
-                GROUP BY w.device ORDER BY last DESC, w.device
+                GROUP BY w.device, w.knocks, w.responses ORDER BY last DESC, w.device
                 """, arguments: [campaign]).map { row in
                 CampaignProgress.Laptop(
                     device: row["device"], officer: row["officer"] ?? row["device"], lastContact: row["last"] ?? "",

@@ -48,11 +48,11 @@ extension ServerDatabase {
             }
         }
 
-        // The latest knock's outcome per door: SQLite takes a bare column from the row that
-        // gives MAX() (stamps sort as text in clock order).
+        // The latest knock's outcome per door (stamps sort as text in clock order).
         var doors: [VisitFunnel.Door] = []
         let doorRows = try SQLRow.fetchCursor(db, sql: """
-            SELECT address, outcome, MAX(stamp), COUNT(*), SUM(outcome = 'surveyed')
+            SELECT address, \(db.dialect.latest("outcome", byMaximum: "stamp")), COUNT(*),
+                   SUM(CASE WHEN outcome = 'surveyed' THEN 1 ELSE 0 END)
             FROM visits WHERE campaign = ? GROUP BY address
             """, arguments: [campaign])
         while let door = try doorRows.next() {
@@ -73,7 +73,8 @@ extension ServerDatabase {
     /// Knocks and surveys per token (by name) and knocks per hour of the server's day.
     static func work(campaign: String, _ db: any SQLSession) throws -> WorkSummary {
         let officers = try SQLRow.fetchAll(db, sql: """
-            SELECT COALESCE(t.name, v.device) AS name, COUNT(*) AS knocks, SUM(v.outcome = 'surveyed') AS surveyed
+            SELECT COALESCE(MAX(t.name), MAX(v.device)) AS name, COUNT(*) AS knocks,
+                   SUM(CASE WHEN v.outcome = 'surveyed' THEN 1 ELSE 0 END) AS surveyed
             FROM visits v LEFT JOIN tokens t ON t.id = v.token_id
             WHERE v.campaign = ? GROUP BY v.token_id ORDER BY knocks DESC, name
             """, arguments: [campaign]).map {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
@@ -43,10 +44,18 @@ final class PostgresSession: SQLSession {
             case .null: bindings.appendNull()
             case .integer(let value): bindings.append(value)
             case .real(let value): bindings.append(value)
-            case .text(let value): bindings.append(value)
+            case .text(let value):
+                guard !value.utf8.contains(0) else { throw TextWithNUL() }
+                bindings.append(value)
             }
         }
-        let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+        let result: PostgresQueryResult
+        do {
+            result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+        } catch {
+            if let failure = StoreFailure(error) { throw failure }
+            throw PostgresStatementError(error, sql: sql)
+        }
         changesCount = result.metadata.rows ?? 0
         return result.rows.map(SQLRow.init(postgres:))
     }
@@ -127,4 +136,32 @@ enum PostgresSQL {
         }
         return output
     }
+}
+
+/// A statement PostgreSQL refused: its SQLSTATE and message, and the statement (never its
+/// values, which may be personal data).
+public struct PostgresStatementError: Error, CustomStringConvertible {
+    /// PostgreSQL's SQLSTATE, such as `23505` for a unique violation.
+    public var sqlState: String
+    /// PostgreSQL's message.
+    public var message: String
+    /// The statement, as sent.
+    public var sql: String
+
+    init(_ error: any Error, sql: String) {
+        let server = (error as? PSQLError)?.serverInfo
+        sqlState = server?[.sqlState] ?? ""
+        message = server?[.message] ?? String(reflecting: error)
+        self.sql = sql
+    }
+
+    public var description: String {
+        "PostgreSQL \(sqlState): \(message) (in \(sql.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")))"
+    }
+}
+
+/// A text to store or look up holds the NUL character, which PostgreSQL's text cannot hold; the
+/// request is answered 400.
+public struct TextWithNUL: Error, CustomStringConvertible {
+    public var description: String { "A text in the request holds the NUL character (\\u0000), which the database cannot keep." }
 }

@@ -56,16 +56,28 @@ public final class PostgresStore: SQLStore {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
-        try await withoutActuallyEscaping(body) { body in
-            let store = UncheckedBox(self)
-            return try await threads.runIfActive { try store.value.read(body) }
-        }
+        try await offload { store in try store.read(body) }
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any SQLSession) throws -> T) async throws -> T {
-        try await withoutActuallyEscaping(body) { body in
-            let store = UncheckedBox(self)
-            return try await threads.runIfActive { try store.value.write(body) }
+        try await offload { store in try store.write(body) }
+    }
+
+    /// Runs `work` on one of the store's threads and waits for it without holding a thread of
+    /// Swift's cooperative pool.
+    ///
+    /// `work` does not escape: the thread takes it from a ``PendingWork`` and lets it go before
+    /// the caller resumes.
+    private func offload<T: Sendable>(_ work: (PostgresStore) throws -> T) async throws -> T {
+        try await withoutActuallyEscaping(work) { work in
+            let pending = PendingWork(work, store: self)
+            return try await withCheckedThrowingContinuation { continuation in
+                threads.submit { state in
+                    let result: Result<T, any Error> = state == .active
+                        ? pending.run() : .failure(StoreFailure(reason: "the server is stopping"))
+                    continuation.resume(with: result)
+                }
+            }
         }
     }
 
@@ -114,12 +126,21 @@ public final class PostgresStore: SQLStore {
     }
 }
 
-/// A value handed to the store's threads while the caller waits for them.
-private struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
+/// Work handed to one of the store's threads while its caller waits: run once, then let go.
+private final class PendingWork<T>: @unchecked Sendable {
+    private var work: ((PostgresStore) throws -> T)?
+    private let store: PostgresStore
 
-    init(_ value: Value) {
-        self.value = value
+    init(_ work: @escaping (PostgresStore) throws -> T, store: PostgresStore) {
+        self.work = work
+        self.store = store
+    }
+
+    /// Runs the work and drops it, so nothing holds it once its caller resumes.
+    func run() -> Result<T, any Error> {
+        guard let work else { return .failure(StoreFailure(reason: "the work was already run")) }
+        self.work = nil
+        return Result { try work(store) }
     }
 }
 

@@ -83,3 +83,26 @@ extension SQLDialect {
         }
     }
 }
+
+extension SQLDialect {
+    /// In a `GROUP BY` query, SQL for `column` of the group's row with the largest `order`.
+    ///
+    /// SQLite takes a bare column from the row that gives a query's one `MAX()`, which this adds
+    /// (as an extra column, after this one); PostgreSQL orders an array of the group's values.
+    public func latest(_ column: String, byMaximum order: String) -> String {
+        switch self {
+        case .sqlite: "\(column), MAX(\(order))"
+        case .postgres: "(ARRAY_AGG(\(column) ORDER BY \(order) DESC))[1], MAX(\(order))"
+        }
+    }
+}
+
+extension SQLDialect {
+    /// SQL for the last `length` characters of the text in `column`.
+    public func suffix(of column: String, length: String) -> String {
+        switch self {
+        case .sqlite: "substr(\(column), -(\(length)))"
+        case .postgres: "right(\(column), \(length))"
+        }
+    }
+}

@@ -1,19 +1,20 @@
 import Foundation
-import GRDB
+public import GRDB
 import GRDBSQLite
 
 /// A session on the embedded store: one GRDB connection, inside the transaction GRDB opened.
-final class SQLiteSession: SQLSession {
+public final class SQLiteSession: SQLSession {
     /// The GRDB connection.
     let db: Database
 
-    init(_ db: Database) {
+    /// A session on `db`, for as long as GRDB lends it.
+    public init(_ db: Database) {
         self.db = db
     }
 
-    var dialect: SQLDialect { .sqlite }
+    public var dialect: SQLDialect { .sqlite }
 
-    func execute(sql: String, arguments: [SQLValue]) throws {
+    public func execute(sql: String, arguments: [SQLValue]) throws {
         if arguments.isEmpty {
             try db.execute(sql: sql)
         } else {
@@ -21,19 +22,19 @@ final class SQLiteSession: SQLSession {
         }
     }
 
-    func fetchAll(sql: String, arguments: [SQLValue]) throws -> [SQLRow] {
+    public func fetchAll(sql: String, arguments: [SQLValue]) throws -> [SQLRow] {
         try Row.fetchAll(db, sql: sql, arguments: Self.arguments(arguments)).map(SQLRow.init(sqlite:))
     }
 
-    func cursor(sql: String, arguments: [SQLValue]) throws -> any SQLRowCursor {
+    public func cursor(sql: String, arguments: [SQLValue]) throws -> any SQLRowCursor {
         Cursor(rows: try Row.fetchCursor(db, sql: sql, arguments: Self.arguments(arguments)))
     }
 
-    func statement(sql: String) throws -> any SQLStatement {
+    public func statement(sql: String) throws -> any SQLStatement {
         SQLiteStatement(statement: try db.cachedStatement(sql: sql))
     }
 
-    var changesCount: Int { db.changesCount }
+    public var changesCount: Int { db.changesCount }
 
     static func arguments(_ values: [SQLValue]) -> StatementArguments {
         StatementArguments(values.map(\.databaseValue))

@@ -157,14 +157,17 @@ extension AnswerValidator {
     }
 
     /// The choice `token` names: its exact name, its number in the list, or its name or label
-    /// in any case.
+    /// (in any of the form's languages) in any case.
     private static func resolveChoice(_ token: String, in choices: [Choice]) -> Choice? {
         if let exact = choices.first(where: { $0.name == token }) { return exact }
         if token.allSatisfy(\.isASCIIDigit), let number = Int(token), number >= 1, number <= choices.count {
             return choices[number - 1]
         }
         let lowered = token.lowercased()
-        return choices.first { $0.name.lowercased() == lowered || $0.label.lowercased() == lowered }
+        return choices.first { choice in
+            choice.name.lowercased() == lowered || choice.label.lowercased() == lowered
+                || choice.localizedLabel.translations.values.contains { $0.lowercased() == lowered }
+        }
     }
 
     static func inListOrder(_ names: [String], _ choices: [Choice]) -> [String] {

@@ -15,6 +15,10 @@ public struct AnswerValidator: Sendable {
     public let form: FormDefinition
     /// The day `today()` returns, `YYYY-MM-DD`.
     public let today: String
+    /// The language of the form's own messages in the problems reported (`constraint_message`),
+    /// one of its ``FormDefinition/languages``; the default language when `nil`. Nothing stored
+    /// depends on it.
+    public var language: String?
     /// What `now()` returns.
     let now: @Sendable () -> String
     /// What `uuid()` returns.
@@ -272,7 +276,7 @@ public struct AnswerValidator: Sendable {
         evaluator.current = value
         if evaluator.evaluate(expression).asBoolean { return nil }
         let question = form.questions[index]
-        let message = question.constraintMessage.map(Self.sentence)
+        let message = question.localizedConstraintMessage.map { Self.sentence($0.text(in: language)) }
             ?? "The answer \(value) does not meet the rule \(question.constraint ?? "")."
         return AnswerProblem(question: question.name, message: message)
     }

@@ -51,7 +51,9 @@ struct CompiledForm: Sendable {
     /// Per question: a calculation that keeps the value it was first given (it calls `once()`,
     /// `now()` or `uuid()`, see ``ExpressionFunction/keepsFirstValue``).
     let keepsFirstValue: [Bool]
-    /// Choice labels by question name and choice name, for `jr:choice-name()`.
+    /// Choice labels by question name and choice name, for `jr:choice-name()`: in the form's
+    /// default language, so a calculation stores the same text whatever language the
+    /// questionnaire is shown in.
     let choiceLabels: [String: [String: String]]
 
     /// The index of the (first) question called `name`, as ``questionIndex`` gives it.

@@ -272,7 +272,7 @@ struct QuestionCatalogue {
                         percent: CampaignAggregates.percent(count, of: answered)
                     )
                 }
-            case .text, .note:
+            case .text, .time, .dateTime, .acknowledge, .note:
                 break
             }
             return aggregate
@@ -299,6 +299,9 @@ extension QuestionType {
         case .integer: "integer"
         case .decimal: "decimal"
         case .date: "date"
+        case .time: "time"
+        case .dateTime: "datetime"
+        case .acknowledge: "acknowledge"
         case .selectOne: "select_one"
         case .selectMultiple: "select_multiple"
         case .note: "note"

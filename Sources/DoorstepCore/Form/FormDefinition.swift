@@ -208,6 +208,13 @@ public enum QuestionType: Sendable, Hashable {
     case decimal
     /// A calendar date, answered as `YYYY-MM-DD`.
     case date
+    /// A time of day, answered as `HH:MM` or `HH:MM:SS` (24-hour).
+    case time
+    /// A date and a time, answered as `YYYY-MM-DDTHH:MM[:SS]`, with `Z` or `±HH:MM` where the
+    /// officer gives one.
+    case dateTime
+    /// A statement the officer confirms (XLSForm's `acknowledge`): the answer is `OK`.
+    case acknowledge
     /// One choice from the named list.
     case selectOne(list: String)
     /// Any number of choices from the named list.

@@ -162,6 +162,9 @@ struct FormReader {
         case "integer": if words.count == 1 { return .integer }
         case "decimal": if words.count == 1 { return .decimal }
         case "date": if words.count == 1 { return .date }
+        case "time": if words.count == 1 { return .time }
+        case "datetime": if words.count == 1 { return .dateTime }
+        case "acknowledge": if words.count == 1 { return .acknowledge }
         case "note": if words.count == 1 { return .note }
         case "calculate": if words.count == 1 { return .calculate }
         case "select_one", "select_multiple":
@@ -179,8 +182,8 @@ struct FormReader {
             break
         }
         faults.append(
-            "\(who) has unknown type '\(text)'; use text, integer, decimal, date, select_one LIST, "
-                + "select_multiple LIST, note, calculate or group."
+            "\(who) has unknown type '\(text)'; use text, integer, decimal, date, time, datetime, select_one LIST, "
+                + "select_multiple LIST, acknowledge, note, calculate or group."
         )
         return nil
     }

@@ -170,7 +170,7 @@ struct CompiledForm: Sendable {
 /// A question's type as validation and tallies need it: ``QuestionType`` without the choice
 /// list's name, so reading it copies nothing.
 enum AnswerShape: Sendable {
-    case text, integer, decimal, date, selectOne, selectMultiple, note, calculate
+    case text, integer, decimal, date, time, dateTime, acknowledge, selectOne, selectMultiple, note, calculate
 
     init(_ type: QuestionType) {
         switch type {
@@ -178,6 +178,9 @@ enum AnswerShape: Sendable {
         case .integer: self = .integer
         case .decimal: self = .decimal
         case .date: self = .date
+        case .time: self = .time
+        case .dateTime: self = .dateTime
+        case .acknowledge: self = .acknowledge
         case .selectOne: self = .selectOne
         case .selectMultiple: self = .selectMultiple
         case .note: self = .note

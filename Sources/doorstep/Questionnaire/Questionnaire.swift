@@ -205,7 +205,13 @@ struct Questionnaire {
             say(choice.localizedLabel.text(in: language), indent: "       ", first: "   \(offset + 1)) ")
         }
         if case .selectMultiple = question.type { say("Choose one or more numbers, separated by spaces.", indent: "      ") }
-        if case .date = question.type { say("A date as DD/MM/YYYY or YYYY-MM-DD, or today.", indent: "      ") }
+        switch question.type {
+        case .date: say("A date as DD/MM/YYYY or YYYY-MM-DD, or today.", indent: "      ")
+        case .time: say("A time as HH:MM, such as 18:30.", indent: "      ")
+        case .dateTime: say("A date and time as YYYY-MM-DD HH:MM, such as 2026-11-14 18:30.", indent: "      ")
+        case .acknowledge: say("Type OK (or y) to acknowledge.", indent: "      ")
+        default: break
+        }
         let existing = draft.answers[question.name]
         if let existing {
             say("      Answer: \(question.display(existing, in: language)). Enter keeps it.")

@@ -226,4 +226,27 @@ import Testing
         // Only labels differ: put the English ones back and the figures are the same.
         #expect(welsh.inLanguage("en", forms: [translated]) == figures)
     }
+
+    @Test func requiredMessagesAreTheFormsOwnInItsLanguages() throws {
+        let form = try FormDefinition.parse(yaml: """
+            id: f
+            version: 1
+            languages: [en, cy]
+            questions:
+              - name: consent
+                type: text
+                label: Consent
+                required: true
+                required_message: {en: Ask the resident first, cy: Gofynnwch i'r preswylydd yn gyntaf}
+              - {name: other, type: text, label: Other, required: true}
+            """)
+        var validator = AnswerValidator(form: form, today: "2026-11-14")
+        #expect(validator.validate([:]) == .failure(AnswerProblems(problems: [
+            AnswerProblem(question: "consent", message: "Ask the resident first."),
+            AnswerProblem(question: "other", message: "An answer is required."),
+        ])))
+        validator.language = "cy"
+        #expect(validator.check(.text(""), for: form.questions[0], given: [:])?.message == "Gofynnwch i'r preswylydd yn gyntaf.")
+        #expect(faults(label: "Q\n    required_message: Needed") == ["Question 'q' has a required_message but is not required."])
+    }
 }

@@ -142,6 +142,9 @@ struct FormChecker {
         if question.constraintMessage != nil, question.constraint == nil {
             faults.append("\(who) has a constraint_message but no constraint.")
         }
+        if question.localizedRequiredMessage != nil, !question.required {
+            faults.append("\(who) has a required_message but is not required.")
+        }
     }
 
     static func isSelect(_ type: QuestionType) -> Bool {

@@ -131,6 +131,9 @@ public struct Question: Sendable, Hashable {
     public var constraint: String?
     /// What the officer is told when the constraint fails, in each of the form's languages.
     public var localizedConstraintMessage: LocalizedText?
+    /// What the officer is told when a required question is left unanswered (XLSForm's
+    /// `required_message`), in each of the form's languages; `An answer is required.` when `nil`.
+    public var localizedRequiredMessage: LocalizedText?
     /// The answer given when the officer gives none, as text.
     public var defaultValue: String?
     /// XLSForm expression computing the value of a `calculate` question.
@@ -151,7 +154,7 @@ public struct Question: Sendable, Hashable {
     public init(
         name: String, type: QuestionType, label: LocalizedText, hint: LocalizedText? = nil, required: Bool = false,
         relevant: String? = nil, constraint: String? = nil, constraintMessage: LocalizedText? = nil,
-        defaultValue: String? = nil, calculate: String? = nil, sensitive: Bool = false,
+        requiredMessage: LocalizedText? = nil, defaultValue: String? = nil, calculate: String? = nil, sensitive: Bool = false,
         onWithdrawal: OnWithdrawal? = nil, safeguarding: Bool = false, group: String? = nil, choices: [Choice] = []
     ) {
         self.name = name
@@ -162,6 +165,7 @@ public struct Question: Sendable, Hashable {
         self.relevant = relevant
         self.constraint = constraint
         self.localizedConstraintMessage = constraintMessage
+        self.localizedRequiredMessage = requiredMessage
         self.defaultValue = defaultValue
         self.calculate = calculate
         self.sensitive = sensitive

@@ -4,7 +4,7 @@ import Yams
 /// language code to text.
 extension FormReader {
     /// The keys whose value people read, so that it may be a map by language.
-    static let localizedKeys: Set<String> = ["label", "hint", "constraint_message"]
+    static let localizedKeys: Set<String> = ["label", "hint", "constraint_message", "required_message"]
     static let languageKeys: Set<String> = ["code", "name"]
 
     /// Settles the form's default language and its languages, from `default_language` and

@@ -18,7 +18,7 @@ struct FormReader {
         "id", "version", "title", "consent", "default_language", "languages", "questions", "choices",
     ]
     static let questionKeys: Set<String> = [
-        "name", "type", "label", "hint", "required", "relevant", "constraint", "constraint_message",
+        "name", "type", "label", "hint", "required", "required_message", "relevant", "constraint", "constraint_message",
         "default", "calculate", "sensitive", "on_withdrawal", "safeguarding",
     ]
     static let groupKeys: Set<String> = ["name", "type", "label", "hint", "relevant", "questions"]
@@ -120,6 +120,7 @@ struct FormReader {
                 relevant: text(mapping["relevant"], key: "relevant", who: who),
                 constraint: text(mapping["constraint"], key: "constraint", who: who),
                 constraintMessage: localized(mapping["constraint_message"], key: "constraint_message", who: who),
+                requiredMessage: localized(mapping["required_message"], key: "required_message", who: who),
                 defaultValue: text(mapping["default"], key: "default", who: who),
                 calculate: text(mapping["calculate"], key: "calculate", who: who),
                 sensitive: flag(mapping["sensitive"], key: "sensitive", who: who),

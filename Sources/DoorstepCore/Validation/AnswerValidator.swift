@@ -130,7 +130,7 @@ public struct AnswerValidator: Sendable {
             } else if let value = settled[index] {
                 if let problem = constraintProblem(value, at: index, given: settled) { problems.append(problem) }
             } else if compiled.required[index] && !(personalDataErased && compiled.erasedOnWithdrawal[index]) {
-                problems.append(AnswerProblem(question: compiled.names[index], message: "An answer is required."))
+                problems.append(requiredProblem(form.questions[index]))
             }
         }
         return problems.isEmpty ? .success(settled) : .failure(AnswerProblems(problems: problems))
@@ -241,7 +241,7 @@ public struct AnswerValidator: Sendable {
             return problem
         case .success(let clean):
             if clean.isEmptyAnswer {
-                return question.required ? AnswerProblem(question: question.name, message: "An answer is required.") : nil
+                return question.required ? requiredProblem(question) : nil
             }
             guard let index = compiled.questionIndex[question.name] else { return nil }
             var context = slots(answers)
@@ -278,6 +278,13 @@ public struct AnswerValidator: Sendable {
         let question = form.questions[index]
         let message = question.localizedConstraintMessage.map { Self.sentence($0.text(in: language)) }
             ?? "The answer \(value) does not meet the rule \(question.constraint ?? "")."
+        return AnswerProblem(question: question.name, message: message)
+    }
+
+    /// A required question left unanswered: its `required_message` in ``language``, or
+    /// `An answer is required.`
+    public func requiredProblem(_ question: Question) -> AnswerProblem {
+        let message = question.localizedRequiredMessage.map { Self.sentence($0.text(in: language)) } ?? "An answer is required."
         return AnswerProblem(question: question.name, message: message)
     }
 

@@ -233,7 +233,7 @@ struct Questionnaire {
                 continue
             case "-":
                 if question.required {
-                    say("  ! An answer is required.")
+                    say("  ! \(validator.requiredProblem(question).message)")
                     continue
                 }
                 draft.answers[question.name] = nil
@@ -243,7 +243,7 @@ struct Questionnaire {
                 if existing != nil { return .answered }
                 if let defaultValue = question.defaultValue, accept(defaultValue, for: question) { return .answered }
                 if question.required {
-                    say("  ! An answer is required.")
+                    say("  ! \(validator.requiredProblem(question).message)")
                     continue
                 }
                 return .answered

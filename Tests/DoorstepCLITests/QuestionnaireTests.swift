@@ -190,4 +190,16 @@ struct QuestionnaireTests {
             "consent": "no", "notice": "OK", "arrived": "18:05", "incident": "2026-11-14T17:40",
         ] as NSDictionary)
     }
+
+    @Test func labelsShowTheAnswersTheyName() throws {
+        let fixture = try Self.fixture(adding: """
+              - name: check_adults
+                type: note
+                label: You said ${adults} adults live here, and that you feel ${safe_day} by day.
+            """)
+        defer { fixture.remove() }
+        let result = try fixture.run(Self.record, input: Self.typed("1", "2", "", "3", "", "", ""))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("Note: You said 3 adults live here, and that you feel Fairly safe by day."))
+    }
 }

@@ -249,4 +249,18 @@ import Testing
         #expect(validator.check(.text(""), for: form.questions[0], given: [:])?.message == "Gofynnwch i'r preswylydd yn gyntaf.")
         #expect(faults(label: "Q\n    required_message: Needed") == ["Question 'q' has a required_message but is not required."])
     }
+
+    @Test func textMayShowAnswersOfQuestionsThatExist() {
+        let text = LocalizedText("Tip: ${tip} on ${amount}", translations: ["cy": "Cildwrn: ${tip}"])
+        #expect(text.references == ["tip", "amount"])
+        #expect(LocalizedText.filling("Tip: ${tip}, ${ not a name }, ${missing} and ${", with: { $0 == "tip" ? "3" : nil })
+            == "Tip: 3, ${ not a name }, ${missing} and ${")
+        #expect(faults("""
+            id: f
+            version: 1
+            questions:
+              - {name: amount, type: decimal, label: Amount}
+              - {name: shown, type: note, label: "You paid ${amount}", hint: "Tip ${tip}"}
+            """) == ["Question 'shown' shows ${tip} in its hint, but there is no question 'tip'."])
+    }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text a form's author wrote for people to read — a label, a hint, a constraint message, a
 /// choice's label — in the form's default language and, where the author gave them, in others.
 ///
@@ -34,4 +36,34 @@ public struct LocalizedText: Sendable, Hashable, ExpressibleByStringLiteral {
 
     /// Whether the text in the default language is empty.
     public var isEmpty: Bool { text.isEmpty }
+
+    /// The question names its `${name}` references give, in any language, in order, once each:
+    /// a label may show an answer, as XLSForm's `18% tip is ${tip}`.
+    public var references: [String] {
+        var names: [String] = []
+        for text in [text] + translations.keys.sorted().compactMap({ translations[$0] }) {
+            _ = Self.filling(text) { name in
+                if !names.contains(name) { names.append(name) }
+                return nil
+            }
+        }
+        return names
+    }
+
+    /// `text` with each `${name}` replaced by `value(name)`; a reference `value` gives `nil` for
+    /// stays as written.
+    public static func filling(_ text: String, with value: (String) -> String?) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "${") {
+            let after = rest[start.upperBound...]
+            guard let end = after.firstIndex(of: "}") else { break }
+            out += rest[..<start.lowerBound]
+            let name = String(after[..<end])
+            let whole = rest[start.lowerBound...end]
+            out += FormNames.isValid(name) ? value(name) ?? String(whole) : String(whole)
+            rest = after[after.index(after: end)...]
+        }
+        return out + rest
+    }
 }

@@ -90,6 +90,15 @@ struct Questionnaire {
     /// The language shown: one of the form's, or `nil` for its default.
     private var language: String? { validator.language }
 
+    /// A label or hint in the language shown, each `${name}` showing that answer so far.
+    private func shown(_ text: LocalizedText) -> String {
+        let answers = context
+        return LocalizedText.filling(text.text(in: language)) { name in
+            let question = form.question(named: name)
+            return answers[name].map { question?.display($0, in: language) ?? $0.description } ?? "…"
+        }
+    }
+
     // MARK: The walk
 
     /// Runs the questionnaire until the officer saves or stops.
@@ -109,7 +118,7 @@ struct Questionnaire {
             let question = form.questions[index]
             if question.type == .note {
                 showGroup(of: question)
-                say("\n  Note: \(question.localizedLabel.text(in: language))")
+                say("\n  Note: \(shown(question.localizedLabel))")
                 current = next(after: index)
                 continue
             }
@@ -196,11 +205,11 @@ struct Questionnaire {
 
     private mutating func ask(_ question: Question) throws -> Step {
         showGroup(of: question)
-        var heading = "\(progress(of: question)) \(question.localizedLabel.text(in: language))"
+        var heading = "\(progress(of: question)) \(shown(question.localizedLabel))"
         if question.required { heading += " *" }
         say("")
         say(heading)
-        if let hint = question.localizedHint { say(hint.text(in: language), indent: "      ") }
+        if let hint = question.localizedHint { say(shown(hint), indent: "      ") }
         for (offset, choice) in question.choices.enumerated() {
             say(choice.localizedLabel.text(in: language), indent: "       ", first: "   \(offset + 1)) ")
         }
@@ -305,8 +314,8 @@ struct Questionnaire {
         shownGroup = question.group
         if let name = question.group, let group = form.group(named: name) {
             say("")
-            say("== \(group.localizedLabel.text(in: language)) ==")
-            if let hint = group.localizedHint { say(hint.text(in: language)) }
+            say("== \(shown(group.localizedLabel)) ==")
+            if let hint = group.localizedHint { say(shown(hint)) }
         }
     }
 
@@ -323,7 +332,7 @@ struct Questionnaire {
             for index in asked {
                 let question = form.questions[index]
                 let answer = draft.answers[question.name].map { question.display($0, in: language) } ?? "(no answer)"
-                say(reviewLine(number: numbers[question.name] ?? 0, label: question.localizedLabel.text(in: language), answer: answer))
+                say(reviewLine(number: numbers[question.name] ?? 0, label: shown(question.localizedLabel), answer: answer))
             }
             let calculated = context
             for question in form.questions where question.type == .calculate {

@@ -294,18 +294,6 @@ extension Question {
 extension QuestionType {
     /// The type's name in aggregates: XLSForm's, without the list.
     var reportKind: String {
-        switch self {
-        case .text: "text"
-        case .integer: "integer"
-        case .decimal: "decimal"
-        case .date: "date"
-        case .time: "time"
-        case .dateTime: "datetime"
-        case .acknowledge: "acknowledge"
-        case .selectOne: "select_one"
-        case .selectMultiple: "select_multiple"
-        case .note: "note"
-        case .calculate: "calculate"
-        }
+        String(written.prefix { $0 != " " })
     }
 }

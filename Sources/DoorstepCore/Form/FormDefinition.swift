@@ -228,6 +228,23 @@ public enum QuestionType: Sendable, Hashable {
     /// A value computed from other answers; never asked.
     case calculate
 
+    /// The type as a form writes it (XLSForm's names): `text`, `datetime`, `select_one yes_no`.
+    public var written: String {
+        switch self {
+        case .text: "text"
+        case .integer: "integer"
+        case .decimal: "decimal"
+        case .date: "date"
+        case .time: "time"
+        case .dateTime: "datetime"
+        case .acknowledge: "acknowledge"
+        case .selectOne(let list): "select_one \(list)"
+        case .selectMultiple(let list): "select_multiple \(list)"
+        case .note: "note"
+        case .calculate: "calculate"
+        }
+    }
+
     /// Whether an officer types or picks an answer to it.
     public var takesInput: Bool {
         switch self {

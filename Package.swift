@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
     ],
     targets: [
         // MARK: Shared core: pure values and rules, no I/O.
@@ -49,6 +51,17 @@ let package = Package(
         .target(
             name: "DoorstepReport",
             dependencies: ["DoorstepCore"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: XLSForm workbooks in, Doorstep YAML out (reads .xlsx files, so not in the core).
+        .target(
+            name: "DoorstepXLSForm",
+            dependencies: [
+                "DoorstepCore",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -82,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "doorstep",
             dependencies: [
-                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport", "DoorstepSync", "CTerminal",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport", "DoorstepSync", "DoorstepXLSForm", "CTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "doorstep-server",
             dependencies: [
-                "DoorstepServer", "DoorstepCore", "DoorstepWire",
+                "DoorstepServer", "DoorstepCore", "DoorstepWire", "DoorstepXLSForm",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,7 +160,7 @@ let package = Package(
         // MARK: Tests.
         .target(
             name: "DoorstepTestSupport",
-            dependencies: ["DoorstepCore", "DoorstepWire"],
+            dependencies: ["DoorstepCore", "DoorstepWire", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/DoorstepTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -156,6 +169,13 @@ let package = Package(
             dependencies: ["DoorstepCore", "DoorstepWire", "DoorstepReport", "DoorstepTestSupport"],
             // Read from the source tree by `ValidationCorpus`.
             exclude: ["Corpus"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DoorstepXLSFormTests",
+            dependencies: ["DoorstepXLSForm", "DoorstepCore", "DoorstepTestSupport"],
+            // The corpus script, run by `PyxformOracleTests`.
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -136,21 +136,70 @@ struct QuestionnaireTests {
         ] as NSDictionary)
     }
 
-    @Test func aDateMayBeTypedTheUKWay() throws {
+    /// A home whose door form has a version 3 with `extra` questions.
+    static func fixture(adding extra: String) throws -> CLIFixture {
         let fixture = try CLIFixture()
-        defer { fixture.remove() }
-        let extra = """
+        let newer = try fixture.directory.write(doorForm(version: "3", extra: extra), to: "door3.yaml")
+        try fixture.expectSuccess(["forms", "add", newer])
+        return fixture
+    }
+
+    @Test func aDateMayBeTypedTheUKWay() throws {
+        let fixture = try Self.fixture(adding: """
               - name: last_incident
                 type: date
                 label: When did it last happen?
-            """
-        let newer = try fixture.directory.write(doorForm(version: "3", extra: extra), to: "door3.yaml")
-        try fixture.expectSuccess(["forms", "add", newer])
+            """)
+        defer { fixture.remove() }
         let result = try fixture.run(Self.record, input: Self.typed("2", "", "", "31/13/2025", "9/2/2025", "", ""))
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("A date as DD/MM/YYYY or YYYY-MM-DD, or today."))
         #expect(result.stderr.contains("! Enter a real date"))
         let id = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(try fixture.answers(id) == ["consent": "no", "last_incident": "2025-02-09"] as NSDictionary)
+    }
+
+    @Test func aTimeADateAndTimeAndAnAcknowledgement() throws {
+        let fixture = try Self.fixture(adding: """
+              - name: notice
+                type: acknowledge
+                label: I have read out the privacy notice.
+                required: true
+              - name: arrived
+                type: time
+                label: Time of arrival
+              - name: incident
+                type: datetime
+                label: When did it last happen?
+            """)
+        defer { fixture.remove() }
+        let result = try fixture.run(Self.record, input: Self.typed(
+            "2", "", "",        // consent no, adults and name skipped
+            "no", "y",          // the notice: only OK acknowledges it
+            "6pm", "18:05",     // arrival
+            "2026-11-14 17:40", // incident
+            "", ""              // concern skipped; save
+        ))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("Type OK (or y) to acknowledge."))
+        #expect(result.stderr.contains("! Type OK to acknowledge, not 'no'."))
+        #expect(result.stderr.contains("A time as HH:MM, such as 18:30."))
+        #expect(result.stderr.contains("! Enter a time as HH:MM, such as 18:30, not '6pm'."))
+        let id = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try fixture.answers(id) == [
+            "consent": "no", "notice": "OK", "arrived": "18:05", "incident": "2026-11-14T17:40",
+        ] as NSDictionary)
+    }
+
+    @Test func labelsShowTheAnswersTheyName() throws {
+        let fixture = try Self.fixture(adding: """
+              - name: check_adults
+                type: note
+                label: You said ${adults} adults live here, and that you feel ${safe_day} by day.
+            """)
+        defer { fixture.remove() }
+        let result = try fixture.run(Self.record, input: Self.typed("1", "2", "", "3", "", "", ""))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("Note: You said 3 adults live here, and that you feel Fairly safe by day."))
     }
 }

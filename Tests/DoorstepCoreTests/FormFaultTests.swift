@@ -61,7 +61,7 @@ import Testing
 
     @Test func unknownFormKey() {
         #expect(faults(questions: "  - {name: q, type: text, label: Q}", header: "id: f\nversion: 1\nauthor: me\n") == [
-            "The form has unknown key 'author'; use id, version, title, consent, questions and choices.",
+            "The form has unknown key 'author'; use id, version, title, consent, default_language, languages, questions and choices.",
         ])
     }
 
@@ -139,7 +139,7 @@ import Testing
 
     @Test func unknownType() {
         #expect(faults(questions: "  - {name: q, type: string, label: Q}") == [
-            "Question 'q' has unknown type 'string'; use text, integer, decimal, date, select_one LIST, select_multiple LIST, note, calculate or group.",
+            "Question 'q' has unknown type 'string'; use text, integer, decimal, date, time, datetime, select_one LIST, select_multiple LIST, acknowledge, note, calculate or group.",
         ])
         #expect(faults(questions: "  - {name: q, type: text extra, label: Q}").count == 1)
     }

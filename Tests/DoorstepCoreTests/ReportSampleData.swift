@@ -164,6 +164,12 @@ struct ReportSampleData {
                           "outside the shops", "Station car park", "school gates"]
             return .text(Int.random(in: 0..<5, using: &random) == 0
                 ? "near number \(Int.random(in: 1...90, using: &random))" : common.randomElement(using: &random)!)
+        case .time:
+            return .text("18:30")
+        case .dateTime:
+            return .text("2026-11-14T18:30")
+        case .acknowledge:
+            return .text("OK")
         case .note, .calculate:
             return .text("")
         }

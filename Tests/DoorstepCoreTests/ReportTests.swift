@@ -282,10 +282,10 @@ struct ReportTests {
     func thirtyLongChoices() throws {
         let long = "A considerably longer description of a problem that residents might mention at the door, with detail"
         let veryLong = long + ", and then the same again: " + long
-        let choices = (1...30).map { Choice(name: "c\($0)", label: $0 % 3 == 0 ? "\(veryLong) \($0)" : "Choice \($0)") }
+        let choices = (1...30).map { Choice(name: "c\($0)", label: LocalizedText($0 % 3 == 0 ? "\(veryLong) \($0)" : "Choice \($0)")) }
         let form = FormDefinition(
             id: "wide", version: "1", title: "Wide", questions: [
-                Question(name: "many", type: .selectMultiple(list: "many"), label: long + "?", choices: choices),
+                Question(name: "many", type: .selectMultiple(list: "many"), label: LocalizedText(long + "?"), choices: choices),
             ], choiceLists: [:]
         )
         var tallies: [TallyKey: Int] = [:]
@@ -312,10 +312,10 @@ struct ReportTests {
     @Test("The hard cases in one report, written where the screenshot script looks")
     func edgeCaseReport() throws {
         let long = "A considerably longer description of a problem that residents might mention at the door"
-        let choices = (1...30).map { Choice(name: "c\($0)", label: $0 % 4 == 0 ? "\(long) (\($0))" : "Problem number \($0)") }
+        let choices = (1...30).map { Choice(name: "c\($0)", label: LocalizedText($0 % 4 == 0 ? "\(long) (\($0))" : "Problem number \($0)")) }
         let form = FormDefinition(
             id: "edge", version: "1", title: "Hard cases", questions: [
-                Question(name: "many", type: .selectMultiple(list: "many"), label: "Thirty choices, some with long labels: " + long + "?", choices: choices),
+                Question(name: "many", type: .selectMultiple(list: "many"), label: LocalizedText("Thirty choices, some with long labels: " + long + "?"), choices: choices),
                 Question(name: "once", type: .selectOne(list: "yn"), label: "A question one resident answered",
                          choices: [Choice(name: "yes", label: "Yes"), Choice(name: "no", label: "No")]),
                 Question(name: "never", type: .integer, label: "A question nobody has answered yet"),

@@ -7,7 +7,7 @@ import Testing
 /// The questionnaires in `forms/`: they parse, and good and bad answer sets from real doorsteps
 /// are accepted or refused with the right message.
 @Suite struct SampleFormTests {
-    static let files = ["community-safety.yaml", "safe-and-well.yaml", "women-girls-safety.yaml"]
+    static let files = ["community-safety.yaml", "community-safety-cy.yaml", "safe-and-well.yaml", "women-girls-safety.yaml"]
     static let today = "2026-11-23"
 
     static func source(_ file: String) throws -> String {
@@ -83,6 +83,45 @@ import Testing
     }
 
     // MARK: Community safety
+
+    @Test("community-safety-cy is community-safety with its resident questions also in Welsh")
+    func welshCommunitySafety() throws {
+        let english = try Self.load("community-safety.yaml")
+        var welsh = try Self.load("community-safety-cy.yaml")
+        #expect(welsh.defaultLanguage == "en")
+        #expect(welsh.languages == [FormLanguage(code: "en", name: "English"), FormLanguage(code: "cy", name: "Cymraeg")])
+        // Every question residents hear, and each of its choices, is in Welsh; the officer's are not.
+        let officers: Set<String> = ["introduction", "declined", "no_contact_note", "safeguarding_concern", "safeguarding_details", "referral", "advice_given", "officer_notes"]
+        for question in welsh.questions where question.type != .calculate {
+            let translated = question.localizedLabel.translations["cy"] != nil
+            #expect(translated == !officers.contains(question.name), "\(question.name)")
+            if translated {
+                for choice in question.choices { #expect(choice.localizedLabel.translations["cy"] != nil, "\(question.name): \(choice.name)") }
+            }
+        }
+        // Without the Welsh, it is the English form: same names, types, rules and English text.
+        func withoutWelsh(_ text: LocalizedText?) -> LocalizedText? { text.map { LocalizedText($0.text) } }
+        for index in welsh.questions.indices {
+            welsh.questions[index].localizedLabel = LocalizedText(welsh.questions[index].label)
+            welsh.questions[index].localizedHint = withoutWelsh(welsh.questions[index].localizedHint)
+            welsh.questions[index].localizedConstraintMessage = withoutWelsh(welsh.questions[index].localizedConstraintMessage)
+            for choice in welsh.questions[index].choices.indices {
+                welsh.questions[index].choices[choice].localizedLabel.translations = [:]
+            }
+        }
+        for list in welsh.choiceLists.keys {
+            welsh.choiceLists[list] = welsh.choiceLists[list]?.map { Choice(name: $0.name, label: LocalizedText($0.label), replaces: $0.replaces) }
+        }
+        for index in welsh.groups.indices {
+            welsh.groups[index].localizedLabel = LocalizedText(welsh.groups[index].label)
+            welsh.groups[index].localizedHint = withoutWelsh(welsh.groups[index].localizedHint)
+        }
+        welsh.id = english.id
+        welsh.title = english.title
+        welsh.defaultLanguage = nil
+        welsh.languages = []
+        #expect(welsh == english)
+    }
 
     static let fullCommunity: Answers = [
         "consent": .text("yes"), "years_at_address": .text("over_10"), "safe_day": .text("fairly_safe"),

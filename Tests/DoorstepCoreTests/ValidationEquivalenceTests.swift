@@ -167,7 +167,7 @@ struct ValidationEquivalenceTests {
                 value = pick([.decimal(Double(random.next() % 100) / 4), .integer(3), .text("1.25"), .text("1e3"), .text(""), .decimal(.infinity)])
             case .date:
                 value = pick([.text("2025-03-14"), .text("2025-02-30"), .text("2999-01-01"), .text(" 2024-02-29 "), .integer(3), .text("")])
-            case .text:
+            case .text, .time, .dateTime, .acknowledge:
                 value = pick([.text("yes"), .text("  padded  "), .text(""), .text("07700 900123"), .text("0"), .integer(5), .list(["a"])])
             case .note, .calculate:
                 value = pick([.text(""), .text("given"), .integer(4)])
@@ -190,6 +190,9 @@ struct ValidationEquivalenceTests {
         case .decimal: return .decimal(Double(random.next() % 40) / 8)
         case .date: return .text("2025-0\(1 + random.next() % 9)-1\(random.next() % 9)")
         case .text: return .text(question.name.contains("phone") ? "07700 900123" : "some words")
+        case .time: return .text("18:30")
+        case .dateTime: return .text("2025-03-14T18:30")
+        case .acknowledge: return .text("OK")
         case .note, .calculate: return nil
         }
     }

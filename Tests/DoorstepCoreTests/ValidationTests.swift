@@ -355,3 +355,80 @@ import Testing
         _ = validator.validate(["a": .text("x"), "b": .text("y")])
     }
 }
+
+/// The types XLSForms bring that have no choices and no number: a time, a date and time, an
+/// acknowledgement.
+@Suite struct TimeAndAcknowledgementTests {
+    let form: FormDefinition
+    let validator: AnswerValidator
+
+    init() throws {
+        form = try FormDefinition.parse(yaml: """
+            id: times
+            version: 1
+            questions:
+              - {name: arrived, type: time, label: Arrived at, constraint: ". != '00:00'"}
+              - {name: incident, type: datetime, label: When did it happen?}
+              - {name: read_out, type: acknowledge, label: I have read out the privacy notice, required: true}
+              - {name: started, type: calculate, calculate: "${incident} < '2026-11-14T12:00'"}
+            """)
+        validator = AnswerValidator(form: form, today: "2026-11-14")
+    }
+
+    func question(_ name: String) throws -> Question { try #require(form.question(named: name)) }
+
+    @Test(arguments: [
+        ("18:30", "18:30"), ("9:05", "09:05"), (" 23:59:59 ", "23:59:59"), ("00:00:00", "00:00:00"),
+    ])
+    func timesAreHoursAndMinutes(typed: String, stored: String) throws {
+        #expect(validator.coerce(typed, for: try question("arrived")) == .success(.text(stored)))
+    }
+
+    @Test(arguments: ["24:00", "18:60", "6pm", "18.30", "1830", "18:3", "18:30:5", "-1:00"])
+    func notATime(typed: String) throws {
+        #expect(validator.coerce(typed, for: try question("arrived")) == .failure(AnswerProblem(
+            question: "arrived", message: "Enter a time as HH:MM, such as 18:30, not '\(typed)'."
+        )))
+    }
+
+    @Test(arguments: [
+        ("2026-11-14 18:30", "2026-11-14T18:30"), ("2026-11-14T18:30:05", "2026-11-14T18:30:05"),
+        ("2026-11-14T18:30Z", "2026-11-14T18:30Z"), ("2026-11-14 18:30+01:00", "2026-11-14T18:30+01:00"),
+    ])
+    func dateTimes(typed: String, stored: String) throws {
+        #expect(validator.coerce(typed, for: try question("incident")) == .success(.text(stored)))
+    }
+
+    @Test(arguments: ["2026-11-14", "2026-02-30 10:00", "14/11/2026 18:30", "2026-11-14 25:00", "now"])
+    func notADateTime(typed: String) throws {
+        #expect(validator.coerce(typed, for: try question("incident")) == .failure(AnswerProblem(
+            question: "incident", message: "Enter a date and time as YYYY-MM-DD HH:MM, such as 2025-03-14 18:30, not '\(typed)'."
+        )))
+    }
+
+    @Test func acknowledgementIsOK() throws {
+        let readOut = try question("read_out")
+        for typed in ["OK", "ok", "y", "Yes"] { #expect(validator.coerce(typed, for: readOut) == .success(.text("OK"))) }
+        #expect(validator.coerce("no", for: readOut) == .failure(AnswerProblem(question: "read_out", message: "Type OK to acknowledge, not 'no'.")))
+        #expect(validator.normalize(.integer(1), for: readOut) == .failure(AnswerProblem(question: "read_out", message: "Type OK to acknowledge, not 1.")))
+    }
+
+    @Test func aWholeResponseAndExpressionsOverIt() throws {
+        let result = try validator.validate(["arrived": .text("9:05"), "incident": .text("2026-11-14 10:00"), "read_out": .text("ok")]).get()
+        #expect(result == [
+            "arrived": .text("09:05"), "incident": .text("2026-11-14T10:00"), "read_out": .text("OK"), "started": .text("true"),
+        ])
+        guard case .failure(let problems) = validator.validate(["arrived": .text("00:00")]) else {
+            Issue.record("an unacknowledged notice and a failed constraint were accepted")
+            return
+        }
+        #expect(problems.problems.map(\.description) == [
+            "arrived: The answer 00:00 does not meet the rule . != '00:00'.", "read_out: An answer is required.",
+        ])
+    }
+
+    @Test func theyAreNotCounted() {
+        #expect(form.aggregatedQuestions.map(\.name) == ["started"])
+        #expect(form.countedTextQuestions.isEmpty)
+    }
+}

@@ -8,13 +8,15 @@ final class Deployment: @unchecked Sendable {
     let data: TemporaryDirectory
     private(set) var server: RunningServer
     let campaign = "west-end"
-    let form = "safe-and-well"
+    /// The published form: a file of `forms/` without `.yaml`.
+    let form: String
     /// The walk list's address ids: `A001`, `A002`, ...
     let addresses: [String]
 
-    init(addressCount: Int = 20, serverArguments: [String] = []) throws {
+    init(addressCount: Int = 20, serverArguments: [String] = [], form: String = "safe-and-well") throws {
         data = try TemporaryDirectory("doorstep-e2e-server")
-        try Self.admin(["forms", "publish", "--data", data.path, BuiltProducts.sampleForm("safe-and-well.yaml").path])
+        self.form = form
+        try Self.admin(["forms", "publish", "--data", data.path, BuiltProducts.sampleForm("\(form).yaml").path])
         addresses = (1...addressCount).map { String(format: "A%03d", $0) }
         var csv = "id,address,street,area,postcode\n"
         for (index, id) in addresses.enumerated() {

@@ -54,6 +54,52 @@ struct OrganiserCommandsTests {
         #expect(try String(contentsOfFile: report, encoding: .utf8).lowercased().contains("<html"))
     }
 
+    @Test("export --aggregate --language cy labels the tallies in Welsh from the form on the laptop; names and counts stay")
+    func aggregatesInWelsh() throws {
+        let deployment = try Deployment(form: "community-safety-cy")
+        let alice = try deployment.device("alice")
+        let organiser = try deployment.device("organiser", role: "organiser")
+        try alice.sync()
+        for (address, safe) in zip(deployment.addresses, ["very_safe", "very_safe", "a_bit_unsafe"]) {
+            _ = try alice.record(campaign: deployment.campaign, address: address, answers: [
+                "consent": "yes", "safe_day": safe, "safe_after_dark": "fairly_safe", "problems": ["none"],
+                "would_report": "yes", "follow_up": "no", "safeguarding_concern": "no",
+            ])
+        }
+        try alice.sync()
+        try organiser.sync()
+
+        let english = try organiser.expect(["export", "--campaign", deployment.campaign, "--aggregate", "--format", "csv"])
+        let welsh = try organiser.expect(["export", "--campaign", deployment.campaign, "--aggregate", "--format", "csv", "--language", "cy"])
+        let question = "How safe do you feel walking alone in this area during the day?"
+        let cwestiwn = "Pa mor ddiogel ydych chi'n teimlo wrth gerdded ar eich pen eich hun yn yr ardal hon yn ystod y dydd?"
+        #expect(english.contains("choice,all,safe_day,\(question),very_safe,Very safe,2,"))
+        #expect(welsh.contains("choice,all,safe_day,\(cwestiwn),very_safe,Diogel iawn,2,"))
+
+        // In JSON, only the labels differ.
+        let json = try JSON.object(try organiser.expect(
+            ["export", "--campaign", deployment.campaign, "--aggregate", "--format", "json", "--language", "cy"]
+        ))
+        let questions = try #require(json["questions"] as? [[String: Any]])
+        #expect(questions.first { $0["name"] as? String == "safe_day" }?["label"] as? String == cwestiwn)
+        let plain = try JSON.object(try organiser.expect(["export", "--campaign", deployment.campaign, "--aggregate", "--format", "json"]))
+        func withoutLabels(_ value: Any) -> Any {
+            if let object = value as? [String: Any] {
+                return object.filter { $0.key != "label" }.mapValues(withoutLabels)
+            }
+            if let array = value as? [Any] { return array.map(withoutLabels) }
+            return value
+        }
+        #expect(withoutLabels(json) as? NSDictionary == withoutLabels(plain) as? NSDictionary)
+        #expect(withoutLabels(json) as? NSDictionary != json as NSDictionary)
+
+        // The responses hold names only; and a language the form does not have is refused.
+        #expect(try organiser.run(["export", "--campaign", deployment.campaign, "--language", "cy"]).status == 64)
+        let french = try organiser.run(["export", "--campaign", deployment.campaign, "--aggregate", "--language", "fr"])
+        #expect(french.status == 64)
+        #expect(french.stderr.contains("has no language 'fr'; it has English (en), Cymraeg (cy)."))
+    }
+
     @Test("A collector may not export (77), and an unknown campaign is bad data (65)")
     func exportRefusals() throws {
         let deployment = try Deployment()

@@ -226,7 +226,7 @@ struct QuestionCatalogue {
         var choices = question.choices
         let known = Set(choices.map(\.name))
         for name in buckets.keys.sorted() where name != Tally.answeredBucket && !known.contains(name) {
-            choices.append(Choice(name: name, label: name))
+            choices.append(Choice(name: name, label: LocalizedText(name)))
         }
         return choices
     }
@@ -237,7 +237,7 @@ struct QuestionCatalogue {
             let buckets = buckets(of: question.name, in: tallies)
             let answered = buckets[Tally.answeredBucket] ?? 0
             var aggregate = QuestionAggregate(
-                name: question.name, label: question.reportLabel, kind: question.type.reportKind,
+                name: question.name, label: question.reportLabel(in: nil), kind: question.type.reportKind,
                 group: question.group, answered: answered, choices: [], distribution: [], summary: nil
             )
             aggregate.askedIn = askedIn[question.name]
@@ -272,7 +272,7 @@ struct QuestionCatalogue {
                         percent: CampaignAggregates.percent(count, of: answered)
                     )
                 }
-            case .text, .note:
+            case .text, .time, .dateTime, .acknowledge, .note:
                 break
             }
             return aggregate
@@ -281,10 +281,10 @@ struct QuestionCatalogue {
 }
 
 extension Question {
-    /// The label, or for a question without one (a calculation) its name in words: `problem_count`
-    /// reads `Problem count`.
-    var reportLabel: String {
-        let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
+    /// The label in `language` (the default language when `nil`), or for a question without one
+    /// (a calculation) its name in words: `problem_count` reads `Problem count`.
+    func reportLabel(in language: String?) -> String {
+        let label = localizedLabel.text(in: language).trimmingCharacters(in: .whitespacesAndNewlines)
         guard label.isEmpty else { return label }
         let words = name.replacingOccurrences(of: "_", with: " ")
         return words.prefix(1).uppercased() + words.dropFirst()
@@ -294,15 +294,6 @@ extension Question {
 extension QuestionType {
     /// The type's name in aggregates: XLSForm's, without the list.
     var reportKind: String {
-        switch self {
-        case .text: "text"
-        case .integer: "integer"
-        case .decimal: "decimal"
-        case .date: "date"
-        case .selectOne: "select_one"
-        case .selectMultiple: "select_multiple"
-        case .note: "note"
-        case .calculate: "calculate"
-        }
+        String(written.prefix { $0 != " " })
     }
 }

@@ -2,13 +2,14 @@
 /// safeguarding concern and which ask an agency to follow up.
 extension FormDefinition {
     /// The questions whose answers are counted: choices, numbers, dates, and calculations (counted
-    /// only when they give a number). Free text, notes and questions marked `sensitive: true` never are.
+    /// only when they give a number). Free text, times, date-times, acknowledgements, notes and
+    /// questions marked `sensitive: true` never are.
     public var aggregatedQuestions: [Question] {
         questions.filter { question in
             guard !question.sensitive else { return false }
             switch question.type {
             case .selectOne, .selectMultiple, .integer, .decimal, .date, .calculate: return true
-            case .text, .note: return false
+            case .text, .time, .dateTime, .acknowledge, .note: return false
             }
         }
     }

@@ -96,7 +96,7 @@ public enum Tally {
             guard case .text(let date) = value, date.count >= 7 else { return 0 }
             body(String(date.prefix(7)))
             return 1
-        case .text, .note:
+        case .text, .time, .dateTime, .acknowledge, .note:
             return 0
         }
     }

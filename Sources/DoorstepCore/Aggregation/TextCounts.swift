@@ -36,7 +36,7 @@ public struct TextCounts: Codable, Sendable, Hashable {
         let named = tallies.filter { $0.key != Tally.textAnsweredBucket && $0.value >= max(threshold, 1) }
             .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         self.init(
-            name: question.name, label: question.reportLabel, answered: answered,
+            name: question.name, label: question.reportLabel(in: nil), answered: answered,
             values: named.map { text, count in
                 BucketCount(
                     name: text, label: text.prefix(1).uppercased() + text.dropFirst(), count: count,

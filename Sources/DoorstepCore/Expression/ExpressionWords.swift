@@ -1,14 +1,18 @@
 /// Puts expressions into words for people: `${consent} = 'yes'` reads `Q1 is “Yes”`.
 ///
 /// Questions are named by their number as the officer sees them (`Q3`); calculations by name;
-/// choices by label. What has no plain reading keeps its XLSForm spelling.
+/// choices by label, in the language asked for. What has no plain reading keeps its XLSForm
+/// spelling.
 struct ExpressionWords {
     /// Question numbers by name, for questions that are asked.
     let numbers: [String: Int]
     let questions: [String: Question]
+    /// The language of choice labels; the form's default language when `nil`.
+    let language: String?
 
-    init(form: FormDefinition, numbers: [String: Int]) {
+    init(form: FormDefinition, numbers: [String: Int], language: String? = nil) {
         self.numbers = numbers
+        self.language = language
         var questions: [String: Question] = [:]
         for question in form.questions where questions[question.name] == nil { questions[question.name] = question }
         self.questions = questions
@@ -104,7 +108,7 @@ struct ExpressionWords {
     }
 
     private func choiceLabel(_ name: String, of question: Question?) -> String {
-        let label = question?.choices.first { $0.name == name }?.label ?? name
+        let label = question?.choices.first { $0.name == name }?.localizedLabel.text(in: language) ?? name
         return "“\(label)”"
     }
 

@@ -29,10 +29,27 @@ struct FormChecker {
         for group in form.groups {
             checkExpression(group.relevant, field: "relevant", owner: .group(group))
         }
+        checkTextReferences()
         checkCycles()
         checkConsent()
         checkReplacedChoices()
         return faults
+    }
+
+    // MARK: Answers shown in text
+
+    /// `${name}` in a label or hint shows that question's answer: it must name a question.
+    private mutating func checkTextReferences() {
+        let texts: [(String, String, LocalizedText?)] = form.questions.flatMap { question in
+            [("Question '\(question.name)'", "label", question.localizedLabel), ("Question '\(question.name)'", "hint", question.localizedHint)]
+        } + form.groups.flatMap { group in
+            [("Group '\(group.name)'", "label", group.localizedLabel), ("Group '\(group.name)'", "hint", group.localizedHint)]
+        }
+        for (who, field, text) in texts {
+            for name in text?.references ?? [] where questions[name] == nil {
+                faults.append("\(who) shows ${\(name)} in its \(field), but there is no question '\(name)'.")
+            }
+        }
     }
 
     // MARK: Replaced choices
@@ -141,6 +158,9 @@ struct FormChecker {
         }
         if question.constraintMessage != nil, question.constraint == nil {
             faults.append("\(who) has a constraint_message but no constraint.")
+        }
+        if question.localizedRequiredMessage != nil, !question.required {
+            faults.append("\(who) has a required_message but is not required.")
         }
     }
 

@@ -18,11 +18,19 @@ public struct FormDefinition: Sendable, Hashable, Identifiable {
     /// The consent question (`consent: NAME`): a `select_one` whose choice `yes` records the
     /// resident's consent; `nil` when the form names none. See ``recordsConsent(_:)``.
     public var consent: String?
+    /// The language of plain text and of ``LocalizedText/text``: `default_language`, else the
+    /// first of `languages`, else the first language a text map uses; `nil` for a form written in
+    /// one language that it does not name.
+    public var defaultLanguage: String?
+    /// The languages the form is written in: those `languages` lists, else the default and every
+    /// language a text map uses, in the order they first appear.
+    public var languages: [FormLanguage]
 
     /// Creates a form from its parts; ``parse(yaml:)`` is the usual way.
     public init(
         id: String, version: String, title: String, questions: [Question], choiceLists: [String: [Choice]],
-        groups: [QuestionGroup] = [], consent: String? = nil
+        groups: [QuestionGroup] = [], consent: String? = nil, defaultLanguage: String? = nil,
+        languages: [FormLanguage] = []
     ) {
         self.id = id
         self.version = version
@@ -31,6 +39,13 @@ public struct FormDefinition: Sendable, Hashable, Identifiable {
         self.choiceLists = choiceLists
         self.groups = groups
         self.consent = consent
+        self.defaultLanguage = defaultLanguage
+        self.languages = languages
+    }
+
+    /// The form's language with code `code`, if it has one.
+    public func language(_ code: String) -> FormLanguage? {
+        languages.first { $0.code == code }
     }
 
     /// The group called `name`, if any.
@@ -73,34 +88,52 @@ public struct FormDefinition: Sendable, Hashable, Identifiable {
 /// A section of a form: a heading, and skip logic shared by every question inside it.
 public struct QuestionGroup: Sendable, Hashable {
     public var name: String
-    public var label: String
-    public var hint: String?
+    /// The section's heading, in each of the form's languages.
+    public var localizedLabel: LocalizedText
+    /// Guidance shown under the heading, in each of the form's languages.
+    public var localizedHint: LocalizedText?
     /// XLSForm expression: the group's questions are asked only when it is true.
     public var relevant: String?
     /// The group this one sits in, if any.
     public var parent: String?
 
-    public init(name: String, label: String, hint: String? = nil, relevant: String? = nil, parent: String? = nil) {
+    public init(name: String, label: LocalizedText, hint: LocalizedText? = nil, relevant: String? = nil, parent: String? = nil) {
         self.name = name
-        self.label = label
-        self.hint = hint
+        self.localizedLabel = label
+        self.localizedHint = hint
         self.relevant = relevant
         self.parent = parent
     }
+
+    /// The heading in the form's default language.
+    public var label: String {
+        get { localizedLabel.text }
+        set { localizedLabel.text = newValue }
+    }
+
+    /// The hint in the form's default language.
+    public var hint: String? { localizedHint?.text }
 }
 
 /// One question of a form.
 public struct Question: Sendable, Hashable {
     public var name: String
     public var type: QuestionType
-    public var label: String
-    public var hint: String?
+    /// The question as read out to the resident, or a note's text, in each of the form's
+    /// languages; ``label`` is its text in the default language.
+    public var localizedLabel: LocalizedText
+    /// Guidance for the officer, shown under the label, in each of the form's languages.
+    public var localizedHint: LocalizedText?
     public var required: Bool
     /// XLSForm expression: the question is asked only when it is true.
     public var relevant: String?
     /// XLSForm expression over `.`: the answer is valid only when it is true.
     public var constraint: String?
-    public var constraintMessage: String?
+    /// What the officer is told when the constraint fails, in each of the form's languages.
+    public var localizedConstraintMessage: LocalizedText?
+    /// What the officer is told when a required question is left unanswered (XLSForm's
+    /// `required_message`), in each of the form's languages; `An answer is required.` when `nil`.
+    public var localizedRequiredMessage: LocalizedText?
     /// The answer given when the officer gives none, as text.
     public var defaultValue: String?
     /// XLSForm expression computing the value of a `calculate` question.
@@ -119,19 +152,20 @@ public struct Question: Sendable, Hashable {
     public var choices: [Choice]
 
     public init(
-        name: String, type: QuestionType, label: String, hint: String? = nil, required: Bool = false,
-        relevant: String? = nil, constraint: String? = nil, constraintMessage: String? = nil,
-        defaultValue: String? = nil, calculate: String? = nil, sensitive: Bool = false,
+        name: String, type: QuestionType, label: LocalizedText, hint: LocalizedText? = nil, required: Bool = false,
+        relevant: String? = nil, constraint: String? = nil, constraintMessage: LocalizedText? = nil,
+        requiredMessage: LocalizedText? = nil, defaultValue: String? = nil, calculate: String? = nil, sensitive: Bool = false,
         onWithdrawal: OnWithdrawal? = nil, safeguarding: Bool = false, group: String? = nil, choices: [Choice] = []
     ) {
         self.name = name
         self.type = type
-        self.label = label
-        self.hint = hint
+        self.localizedLabel = label
+        self.localizedHint = hint
         self.required = required
         self.relevant = relevant
         self.constraint = constraint
-        self.constraintMessage = constraintMessage
+        self.localizedConstraintMessage = constraintMessage
+        self.localizedRequiredMessage = requiredMessage
         self.defaultValue = defaultValue
         self.calculate = calculate
         self.sensitive = sensitive
@@ -143,6 +177,18 @@ public struct Question: Sendable, Hashable {
 }
 
 extension Question {
+    /// The label in the form's default language.
+    public var label: String {
+        get { localizedLabel.text }
+        set { localizedLabel.text = newValue }
+    }
+
+    /// The hint in the form's default language.
+    public var hint: String? { localizedHint?.text }
+
+    /// The constraint message in the form's default language.
+    public var constraintMessage: String? { localizedConstraintMessage?.text }
+
     /// Whether a resident's withdrawal of consent erases the answer: `on_withdrawal` as written,
     /// else `erase` for a `sensitive` question and `keep` for any other.
     public var erasedOnWithdrawal: Bool {
@@ -166,6 +212,13 @@ public enum QuestionType: Sendable, Hashable {
     case decimal
     /// A calendar date, answered as `YYYY-MM-DD`.
     case date
+    /// A time of day, answered as `HH:MM` or `HH:MM:SS` (24-hour).
+    case time
+    /// A date and a time, answered as `YYYY-MM-DDTHH:MM[:SS]`, with `Z` or `±HH:MM` where the
+    /// officer gives one.
+    case dateTime
+    /// A statement the officer confirms (XLSForm's `acknowledge`): the answer is `OK`.
+    case acknowledge
     /// One choice from the named list.
     case selectOne(list: String)
     /// Any number of choices from the named list.
@@ -174,6 +227,23 @@ public enum QuestionType: Sendable, Hashable {
     case note
     /// A value computed from other answers; never asked.
     case calculate
+
+    /// The type as a form writes it (XLSForm's names): `text`, `datetime`, `select_one yes_no`.
+    public var written: String {
+        switch self {
+        case .text: "text"
+        case .integer: "integer"
+        case .decimal: "decimal"
+        case .date: "date"
+        case .time: "time"
+        case .dateTime: "datetime"
+        case .acknowledge: "acknowledge"
+        case .selectOne(let list): "select_one \(list)"
+        case .selectMultiple(let list): "select_multiple \(list)"
+        case .note: "note"
+        case .calculate: "calculate"
+        }
+    }
 
     /// Whether an officer types or picks an answer to it.
     public var takesInput: Bool {
@@ -187,14 +257,21 @@ public enum QuestionType: Sendable, Hashable {
 /// One choice of a list: the stored name and the label officers see.
 public struct Choice: Sendable, Hashable {
     public var name: String
-    public var label: String
+    /// What officers see, in each of the form's languages; ``label`` is the default language's.
+    public var localizedLabel: LocalizedText
     /// Choices of earlier form versions this one stands for in the report: answers recorded as
     /// any of them are counted as this choice (`replaces:` in the form).
     public var replaces: [String]
 
-    public init(name: String, label: String, replaces: [String] = []) {
+    public init(name: String, label: LocalizedText, replaces: [String] = []) {
         self.name = name
-        self.label = label
+        self.localizedLabel = label
         self.replaces = replaces
+    }
+
+    /// The label in the form's default language.
+    public var label: String {
+        get { localizedLabel.text }
+        set { localizedLabel.text = newValue }
     }
 }

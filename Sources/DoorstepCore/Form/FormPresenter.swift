@@ -6,20 +6,35 @@ public enum FormPresenter {
 
     /// The whole form as plain text, one question after another.
     ///
-    /// - Parameter form: A form, usually from ``FormDefinition/parse(yaml:)``.
+    /// - Parameters:
+    ///   - form: A form, usually from ``FormDefinition/parse(yaml:)``.
+    ///   - language: The language of labels, hints and messages, one of the form's
+    ///     ``FormDefinition/languages``; the default language when `nil`. Text not translated
+    ///     into it is shown in the default language.
     /// - Returns: Text ending with a newline.
-    public static func render(_ form: FormDefinition) -> String {
+    public static func render(_ form: FormDefinition, language: String? = nil) -> String {
         var numbers: [String: Int] = [:]
         for question in form.questions where question.type.takesInput && numbers[question.name] == nil {
             numbers[question.name] = numbers.count + 1
         }
-        let words = ExpressionWords(form: form, numbers: numbers)
+        let words = ExpressionWords(form: form, numbers: numbers, language: language)
         var groups: [String: QuestionGroup] = [:]
         for group in form.groups where groups[group.name] == nil { groups[group.name] = group }
 
         var lines: [String] = []
         lines += wrap(form.title, indent: "")
         lines.append("Form \(form.id), version \(form.version).")
+        if !form.languages.isEmpty {
+            let names = form.languages.map { language in
+                let mark = language.code == form.defaultLanguage ? ", default" : ""
+                return language.name.map { "\($0) (\(language.code)\(mark))" } ?? language.code + (mark.isEmpty ? "" : " (default)")
+            }
+            var line = "Languages: \(names.joined(separator: ", "))."
+            if let language, language != form.defaultLanguage {
+                line += " Shown in \(form.language(language)?.description ?? language)."
+            }
+            lines += wrap(line, indent: "")
+        }
         lines.append("* required, [personal] personal data, [safeguarding] safeguarding flag.")
 
         var openGroups: [String] = []
@@ -30,13 +45,13 @@ public enum FormPresenter {
                 if common == path.count {
                     // Back in an enclosing section (or outside every section).
                     lines.append("")
-                    lines.append(path.isEmpty ? "==" : "== \(title(of: path, groups: groups)) (continued) ==")
+                    lines.append(path.isEmpty ? "==" : "== \(title(of: path, groups: groups, language: language)) (continued) ==")
                 }
                 for depth in common..<path.count {
                     guard let group = groups[path[depth]] else { continue }
                     lines.append("")
-                    lines.append("== \(title(of: Array(path[...depth]), groups: groups)) ==")
-                    if let hint = group.hint { lines += wrap(hint, indent: "") }
+                    lines.append("== \(title(of: Array(path[...depth]), groups: groups, language: language)) ==")
+                    if let hint = group.localizedHint { lines += wrap(hint.text(in: language), indent: "") }
                     if let relevant = group.relevant {
                         lines += wrap("This section is asked only if \(words.describe(relevant)).", indent: "")
                     }
@@ -44,17 +59,17 @@ public enum FormPresenter {
                 openGroups = path
             }
             lines.append("")
-            lines += present(question, number: numbers[question.name], words: words)
+            lines += present(question, number: numbers[question.name], words: words, language: language)
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func present(_ question: Question, number: Int?, words: ExpressionWords) -> [String] {
+    private static func present(_ question: Question, number: Int?, words: ExpressionWords, language: String?) -> [String] {
         var lines: [String] = []
         let indent = "    "
         switch question.type {
         case .note:
-            lines += wrap("Note: \(question.label)", indent: indent, first: indent)
+            lines += wrap("Note: \(question.localizedLabel.text(in: language))", indent: indent, first: indent)
         case .calculate:
             lines += wrap(
                 "Calculated, not asked: \(question.name) = \(question.calculate ?? "")", indent: indent + "  ", first: indent
@@ -64,19 +79,19 @@ public enum FormPresenter {
             if question.required { marks.append("*") }
             if question.sensitive { marks.append("[personal]") }
             if question.safeguarding { marks.append("[safeguarding]") }
-            let heading = "\(number.map { "\($0)." } ?? "-") \(question.label)\(marks.isEmpty ? "" : " " + marks.joined(separator: " "))"
+            let heading = "\(number.map { "\($0)." } ?? "-") \(question.localizedLabel.text(in: language))\(marks.isEmpty ? "" : " " + marks.joined(separator: " "))"
             let numberWidth = number.map { String($0).count + 2 } ?? 2
             lines += wrap(heading, indent: String(repeating: " ", count: max(4, numberWidth)), first: "")
             lines += wrap("(\(question.name), \(answerKind(question.type)))", indent: indent, first: indent)
-            if let hint = question.hint { lines += wrap("Hint: \(hint)", indent: indent + "  ", first: indent) }
+            if let hint = question.localizedHint { lines += wrap("Hint: \(hint.text(in: language))", indent: indent + "  ", first: indent) }
             for (offset, choice) in question.choices.enumerated() {
-                lines += wrap("\(offset + 1)) \(choice.label)", indent: indent + "     ", first: indent + "  ")
+                lines += wrap("\(offset + 1)) \(choice.localizedLabel.text(in: language))", indent: indent + "     ", first: indent + "  ")
             }
             if let defaultValue = question.defaultValue {
                 lines.append("\(indent)Default: \(defaultValue)")
             }
             if let constraint = question.constraint {
-                let rule = question.constraintMessage ?? words.describe(constraint, subject: question.name) + "."
+                let rule = question.localizedConstraintMessage?.text(in: language) ?? words.describe(constraint, subject: question.name) + "."
                 lines += wrap("Rule: \(rule)", indent: indent + "  ", first: indent)
             }
         }
@@ -92,6 +107,9 @@ public enum FormPresenter {
         case .integer: "a whole number"
         case .decimal: "a number"
         case .date: "a date, YYYY-MM-DD or today"
+        case .time: "a time, HH:MM"
+        case .dateTime: "a date and time, YYYY-MM-DD HH:MM"
+        case .acknowledge: "OK to acknowledge"
         case .selectOne: "choose one"
         case .selectMultiple: "choose any, numbers separated by spaces"
         case .note: "note"
@@ -100,8 +118,8 @@ public enum FormPresenter {
     }
 
     /// "Outer › Inner": the labels of a group and those around it.
-    private static func title(of path: [String], groups: [String: QuestionGroup]) -> String {
-        path.compactMap { groups[$0]?.label }.joined(separator: " › ")
+    private static func title(of path: [String], groups: [String: QuestionGroup], language: String?) -> String {
+        path.compactMap { groups[$0]?.localizedLabel.text(in: language) }.joined(separator: " › ")
     }
 
     /// The groups from the outermost to `name`.

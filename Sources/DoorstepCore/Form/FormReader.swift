@@ -6,11 +6,19 @@ import Yams
 /// expressions are checked afterwards by ``FormChecker`` on the model this produces.
 struct FormReader {
     /// The faults found so far, one sentence each.
-    private(set) var faults: [String] = []
+    var faults: [String] = []
+    /// The form's default language, once ``readLanguages(_:)`` has settled it.
+    var defaultLanguage: String?
+    /// The form's languages, once ``readLanguages(_:)`` has settled them.
+    var languages: [FormLanguage] = []
+    /// Whether the form lists its languages, so that a text map may use no others.
+    var languagesDeclared = false
 
-    static let formKeys: Set<String> = ["id", "version", "title", "consent", "questions", "choices"]
+    static let formKeys: Set<String> = [
+        "id", "version", "title", "consent", "default_language", "languages", "questions", "choices",
+    ]
     static let questionKeys: Set<String> = [
-        "name", "type", "label", "hint", "required", "relevant", "constraint", "constraint_message",
+        "name", "type", "label", "hint", "required", "required_message", "relevant", "constraint", "constraint_message",
         "default", "calculate", "sensitive", "on_withdrawal", "safeguarding",
     ]
     static let groupKeys: Set<String> = ["name", "type", "label", "hint", "relevant", "questions"]
@@ -33,7 +41,9 @@ struct FormReader {
             return nil
         }
         for key in unknownKeys(mapping, allowed: Self.formKeys) {
-            faults.append("The form has unknown key '\(key)'; use id, version, title, consent, questions and choices.")
+            faults.append(
+                "The form has unknown key '\(key)'; use id, version, title, consent, default_language, languages, questions and choices."
+            )
         }
         let id = text(mapping["id"], key: "id", who: "The form")
         let version = text(mapping["version"], key: "version", who: "The form")
@@ -44,6 +54,7 @@ struct FormReader {
         }
         let title = text(mapping["title"], key: "title", who: "The form") ?? id ?? ""
         let consent = text(mapping["consent"], key: "consent", who: "The form")
+        readLanguages(mapping)
 
         let choiceLists = readChoiceLists(mapping["choices"])
         var questions: [Question] = []
@@ -56,7 +67,8 @@ struct FormReader {
         }
         return FormDefinition(
             id: id ?? "", version: version ?? "", title: title, questions: questions,
-            choiceLists: choiceLists, groups: groups, consent: consent
+            choiceLists: choiceLists, groups: groups, consent: consent, defaultLanguage: defaultLanguage,
+            languages: languages
         )
     }
 
@@ -102,12 +114,13 @@ struct FormReader {
             let question = Question(
                 name: name ?? "",
                 type: type,
-                label: text(mapping["label"], key: "label", who: who) ?? "",
-                hint: text(mapping["hint"], key: "hint", who: who),
+                label: localized(mapping["label"], key: "label", who: who) ?? "",
+                hint: localized(mapping["hint"], key: "hint", who: who),
                 required: flag(mapping["required"], key: "required", who: who),
                 relevant: text(mapping["relevant"], key: "relevant", who: who),
                 constraint: text(mapping["constraint"], key: "constraint", who: who),
-                constraintMessage: text(mapping["constraint_message"], key: "constraint_message", who: who),
+                constraintMessage: localized(mapping["constraint_message"], key: "constraint_message", who: who),
+                requiredMessage: localized(mapping["required_message"], key: "required_message", who: who),
                 defaultValue: text(mapping["default"], key: "default", who: who),
                 calculate: text(mapping["calculate"], key: "calculate", who: who),
                 sensitive: flag(mapping["sensitive"], key: "sensitive", who: who),
@@ -128,11 +141,11 @@ struct FormReader {
         for key in unknownKeys(mapping, allowed: Self.groupKeys) {
             faults.append("\(who) has unknown key '\(key)'; a group takes name, label, hint, relevant and questions.")
         }
-        let label = text(mapping["label"], key: "label", who: who)
+        let label = localized(mapping["label"], key: "label", who: who)
         if label == nil { faults.append("\(who) has no label.") }
         if let name {
             groups.append(QuestionGroup(
-                name: name, label: label ?? "", hint: text(mapping["hint"], key: "hint", who: who),
+                name: name, label: label ?? "", hint: localized(mapping["hint"], key: "hint", who: who),
                 relevant: text(mapping["relevant"], key: "relevant", who: who), parent: parent
             ))
         }
@@ -150,6 +163,9 @@ struct FormReader {
         case "integer": if words.count == 1 { return .integer }
         case "decimal": if words.count == 1 { return .decimal }
         case "date": if words.count == 1 { return .date }
+        case "time": if words.count == 1 { return .time }
+        case "datetime": if words.count == 1 { return .dateTime }
+        case "acknowledge": if words.count == 1 { return .acknowledge }
         case "note": if words.count == 1 { return .note }
         case "calculate": if words.count == 1 { return .calculate }
         case "select_one", "select_multiple":
@@ -167,8 +183,8 @@ struct FormReader {
             break
         }
         faults.append(
-            "\(who) has unknown type '\(text)'; use text, integer, decimal, date, select_one LIST, "
-                + "select_multiple LIST, note, calculate or group."
+            "\(who) has unknown type '\(text)'; use text, integer, decimal, date, time, datetime, select_one LIST, "
+                + "select_multiple LIST, acknowledge, note, calculate or group."
         )
         return nil
     }
@@ -213,7 +229,7 @@ struct FormReader {
                     faults.append("Choice list '\(list)' has the choice '\(name)' twice.")
                     continue
                 }
-                let label = text(choiceMapping["label"], key: "label", who: "Choice list '\(list)'")
+                let label = localized(choiceMapping["label"], key: "label", who: "Choice '\(name)' of list '\(list)'")
                 if label == nil { faults.append("Choice '\(name)' of list '\(list)' has no label.") }
                 var replaces: [String] = []
                 if let node = choiceMapping["replaces"] {
@@ -228,7 +244,7 @@ struct FormReader {
                         }
                     }
                 }
-                choices.append(Choice(name: name, label: label ?? name, replaces: replaces))
+                choices.append(Choice(name: name, label: label ?? LocalizedText(name), replaces: replaces))
             }
             var replacedBy: [String: String] = [:]
             for choice in choices {
@@ -248,7 +264,7 @@ struct FormReader {
     // MARK: Scalars
 
     /// A scalar's text as written (so `version: 3` is "3"), or nil when absent or null.
-    private mutating func text(_ node: Node?, key: String, who: String) -> String? {
+    mutating func text(_ node: Node?, key: String, who: String) -> String? {
         guard let node, !Self.isNull(node) else { return nil }
         guard case .scalar(let scalar) = node else {
             faults.append("\(who) has a list or mapping for '\(key)'\(Self.at(node)); write a single value.")
@@ -278,7 +294,7 @@ struct FormReader {
         return value
     }
 
-    private func unknownKeys(_ mapping: Node.Mapping, allowed: Set<String>) -> [String] {
+    func unknownKeys(_ mapping: Node.Mapping, allowed: Set<String>) -> [String] {
         mapping.keys.compactMap { key in
             let name = key.scalar?.string ?? "?"
             return allowed.contains(name) ? nil : name

@@ -2,9 +2,10 @@ extension AnswerValidator {
     /// Parses what an officer typed (or `--set NAME=VALUE`) into the question's answer type.
     ///
     /// Surrounding spaces are ignored; empty input is no answer (`.text("")`, or `.list([])` for a
-    /// multi-select). A date may be typed `today`. A choice may be typed by its name, its label
-    /// (any case) or its number in the list; a multi-select takes several, separated by spaces or
-    /// commas, and stores them in the list's order without repeats.
+    /// multi-select). A date may be typed `today`; an acknowledgement `ok`, `y` or `yes`. A choice
+    /// may be typed by its name, its label (any case) or its number in the list; a multi-select
+    /// takes several, separated by spaces or commas, and stores them in the list's order without
+    /// repeats.
     public func coerce(_ input: String, for question: Question) -> Result<AnswerValue, AnswerProblem> {
         Self.coerce(input, for: question, today: today)
     }
@@ -36,14 +37,18 @@ extension AnswerValidator {
         case .date:
             if text.lowercased() == "today" { return .success(.text(today)) }
             return normalize(.text(text), for: question)
-        case .text, .integer, .decimal:
+        case .acknowledge:
+            if ["y", "yes"].contains(text.lowercased()) { return .success(.text(Self.acknowledged)) }
+            return normalize(.text(text), for: question)
+        case .text, .integer, .decimal, .time, .dateTime:
             return normalize(.text(text), for: question)
         }
     }
 
     /// An answer in the question's canonical form: `.integer` for integers, `.decimal` for
-    /// decimals, `.text` for text, dates and single choices, `.list` in choice-list order for
-    /// multi-selects. Loose JSON is accepted: numbers as text, a whole decimal for an integer, a
+    /// decimals, `.text` for text, dates, times (`HH:MM` or `HH:MM:SS`), date-times
+    /// (`YYYY-MM-DDTHH:MM…`), acknowledgements (`OK`) and single choices, `.list` in choice-list
+    /// order for multi-selects. Loose JSON is accepted: numbers as text, a whole decimal for an integer, a
     /// multi-select as one space-separated string. Empty answers come back unchanged.
     ///
     /// The server stores what this returns for a `response.update` field.
@@ -119,6 +124,26 @@ extension AnswerValidator {
             }
             return .success(.text(text))
 
+        case .time:
+            guard case .text(let raw) = value, let time = Self.time(raw.trimmingWhitespace()) else {
+                return problem("Enter a time as HH:MM, such as 18:30, not \(Self.quoted(value)).")
+            }
+            return .success(.text(time))
+
+        case .dateTime:
+            guard case .text(let raw) = value, case let text = raw.trimmingWhitespace(), text.count > 10,
+                  ExpressionMoment.dateTimeDays(text) != nil
+            else {
+                return problem("Enter a date and time as YYYY-MM-DD HH:MM, such as 2025-03-14 18:30, not \(Self.quoted(value)).")
+            }
+            return .success(.text(String(text.prefix(10)) + "T" + String(text.dropFirst(11))))
+
+        case .acknowledge:
+            guard case .text(let raw) = value, raw.trimmingWhitespace().lowercased() == "ok" else {
+                return problem("Type OK to acknowledge, not \(Self.quoted(value)).")
+            }
+            return .success(.text(Self.acknowledged))
+
         case .selectOne:
             let name: String
             switch value {
@@ -147,6 +172,30 @@ extension AnswerValidator {
         }
     }
 
+    /// The answer to an `acknowledge` question, as ODK stores it.
+    public static let acknowledged = "OK"
+
+    /// A time of day `H:MM`, `HH:MM` or `HH:MM:SS` (24-hour) as `HH:MM` or `HH:MM:SS`; `nil` for
+    /// anything else.
+    static func time(_ text: String) -> String? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(parts.count), (1...2).contains(parts[0].count),
+              parts.dropFirst().allSatisfy({ $0.count == 2 }),
+              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+              let hour = Int(parts[0]), hour < 24, parts.dropFirst().allSatisfy({ (Int($0) ?? 60) < 60 })
+        else { return nil }
+        return ([hour < 10 ? "0\(hour)" : "\(hour)"] + parts.dropFirst().map(String.init)).joined(separator: ":")
+    }
+
+    /// A value in a message: text in quotes, a number or a list as written.
+    static func quoted(_ value: AnswerValue) -> String {
+        switch value {
+        case .text(let text): "'\(text.trimmingWhitespace())'"
+        case .list: "a list"
+        default: value.description
+        }
+    }
+
     /// A decimal written as text: a number as XPath reads it (``ExpressionValue/xpathNumber(_:)``),
     /// which may also be signed `+` as an integer may: `+2.5` is 2.5.
     static func decimal(typed text: String) -> Double? {
@@ -157,14 +206,17 @@ extension AnswerValidator {
     }
 
     /// The choice `token` names: its exact name, its number in the list, or its name or label
-    /// in any case.
+    /// (in any of the form's languages) in any case.
     private static func resolveChoice(_ token: String, in choices: [Choice]) -> Choice? {
         if let exact = choices.first(where: { $0.name == token }) { return exact }
         if token.allSatisfy(\.isASCIIDigit), let number = Int(token), number >= 1, number <= choices.count {
             return choices[number - 1]
         }
         let lowered = token.lowercased()
-        return choices.first { $0.name.lowercased() == lowered || $0.label.lowercased() == lowered }
+        return choices.first { choice in
+            choice.name.lowercased() == lowered || choice.label.lowercased() == lowered
+                || choice.localizedLabel.translations.values.contains { $0.lowercased() == lowered }
+        }
     }
 
     static func inListOrder(_ names: [String], _ choices: [Choice]) -> [String] {

@@ -15,6 +15,10 @@ public struct AnswerValidator: Sendable {
     public let form: FormDefinition
     /// The day `today()` returns, `YYYY-MM-DD`.
     public let today: String
+    /// The language of the form's own messages in the problems reported (`constraint_message`),
+    /// one of its ``FormDefinition/languages``; the default language when `nil`. Nothing stored
+    /// depends on it.
+    public var language: String?
     /// What `now()` returns.
     let now: @Sendable () -> String
     /// What `uuid()` returns.
@@ -126,7 +130,7 @@ public struct AnswerValidator: Sendable {
             } else if let value = settled[index] {
                 if let problem = constraintProblem(value, at: index, given: settled) { problems.append(problem) }
             } else if compiled.required[index] && !(personalDataErased && compiled.erasedOnWithdrawal[index]) {
-                problems.append(AnswerProblem(question: compiled.names[index], message: "An answer is required."))
+                problems.append(requiredProblem(form.questions[index]))
             }
         }
         return problems.isEmpty ? .success(settled) : .failure(AnswerProblems(problems: problems))
@@ -237,7 +241,7 @@ public struct AnswerValidator: Sendable {
             return problem
         case .success(let clean):
             if clean.isEmptyAnswer {
-                return question.required ? AnswerProblem(question: question.name, message: "An answer is required.") : nil
+                return question.required ? requiredProblem(question) : nil
             }
             guard let index = compiled.questionIndex[question.name] else { return nil }
             var context = slots(answers)
@@ -272,8 +276,15 @@ public struct AnswerValidator: Sendable {
         evaluator.current = value
         if evaluator.evaluate(expression).asBoolean { return nil }
         let question = form.questions[index]
-        let message = question.constraintMessage.map(Self.sentence)
+        let message = question.localizedConstraintMessage.map { Self.sentence($0.text(in: language)) }
             ?? "The answer \(value) does not meet the rule \(question.constraint ?? "")."
+        return AnswerProblem(question: question.name, message: message)
+    }
+
+    /// A required question left unanswered: its `required_message` in ``language``, or
+    /// `An answer is required.`
+    public func requiredProblem(_ question: Question) -> AnswerProblem {
+        let message = question.localizedRequiredMessage.map { Self.sentence($0.text(in: language)) } ?? "An answer is required."
         return AnswerProblem(question: question.name, message: message)
     }
 

@@ -51,7 +51,9 @@ struct CompiledForm: Sendable {
     /// Per question: a calculation that keeps the value it was first given (it calls `once()`,
     /// `now()` or `uuid()`, see ``ExpressionFunction/keepsFirstValue``).
     let keepsFirstValue: [Bool]
-    /// Choice labels by question name and choice name, for `jr:choice-name()`.
+    /// Choice labels by question name and choice name, for `jr:choice-name()`: in the form's
+    /// default language, so a calculation stores the same text whatever language the
+    /// questionnaire is shown in.
     let choiceLabels: [String: [String: String]]
 
     /// The index of the (first) question called `name`, as ``questionIndex`` gives it.
@@ -168,7 +170,7 @@ struct CompiledForm: Sendable {
 /// A question's type as validation and tallies need it: ``QuestionType`` without the choice
 /// list's name, so reading it copies nothing.
 enum AnswerShape: Sendable {
-    case text, integer, decimal, date, selectOne, selectMultiple, note, calculate
+    case text, integer, decimal, date, time, dateTime, acknowledge, selectOne, selectMultiple, note, calculate
 
     init(_ type: QuestionType) {
         switch type {
@@ -176,6 +178,9 @@ enum AnswerShape: Sendable {
         case .integer: self = .integer
         case .decimal: self = .decimal
         case .date: self = .date
+        case .time: self = .time
+        case .dateTime: self = .dateTime
+        case .acknowledge: self = .acknowledge
         case .selectOne: self = .selectOne
         case .selectMultiple: self = .selectMultiple
         case .note: self = .note

@@ -24,7 +24,8 @@ extension FormsCommand {
                 do {
                     let (form, _) = try FormsCommand.load(file)
                     let asked = form.questions.filter(\.type.takesInput).count
-                    Console.out("\(file): ok (\(form.id) version \(form.version), \(asked) questions)")
+                    let languages = form.languages.count > 1 ? ", languages \(form.languages.map(\.code).joined(separator: ", "))" : ""
+                    Console.out("\(file): ok (\(form.id) version \(form.version), \(asked) questions\(languages))")
                 } catch let error as any ExitCodeProviding {
                     for line in error.messageLines { Console.error("\(file): \(line)") }
                     if worst == .success || error.exitCode == .usage { worst = error.exitCode }

@@ -12,28 +12,34 @@ extension FormsCommand {
                 version, or a YAML file. A name that is both a stored form and a file means the \
                 stored form.
 
+                --language shows a form written in several languages in one of them.
+
                 Examples:
                   doorstep forms show community-safety
                   doorstep forms show community-safety@1
                   doorstep forms show forms/community-safety.yaml
+                  doorstep forms show forms/community-safety-cy.yaml --language cy
                 """
         )
 
         @OptionGroup var home: HomeOptions
         @Argument(help: ArgumentHelp("A form id, ID@VERSION, or a YAML form file.", valueName: "form"))
         var form: String
+        @OptionGroup var language: LanguageOption
 
         func run() throws {
             let (id, version) = Self.split(form)
             let store = try home.openStore()
+            let definition: FormDefinition
             if let stored = try? store.form(id: id, version: version) {
-                Console.out(FormPresenter.render(try stored.definition()))
+                definition = try stored.definition()
             } else if FileManager.default.fileExists(atPath: form) {
-                let (definition, _) = try FormsCommand.load(form)
-                Console.out(FormPresenter.render(definition))
+                (definition, _) = try FormsCommand.load(form)
             } else {
-                _ = try store.form(id: id, version: version)
+                // Neither: the store's error names the unknown form.
+                definition = try store.form(id: id, version: version).definition()
             }
+            Console.out(FormPresenter.render(definition, language: try language.code(for: definition)))
         }
 
         /// `id@version` as its two parts; a name without `@` is the latest version.

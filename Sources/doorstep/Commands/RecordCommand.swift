@@ -26,12 +26,17 @@ struct RecordCommand: ParsableCommand {
             is already there. --form-version types in a paper form of an older version that is \
             still on this laptop.
 
+            --language shows a form written in several languages in one of them (such as cy); at \
+            any prompt @ changes to the next language, or @ and a code to that one. The answers \
+            stored are the same in every language.
+
             Examples:
               doorstep record WE-002
               doorstep record we-002 --resume
               doorstep record --resume                    # the latest draft, wherever it is
               doorstep record WE-003 --form-version 1     # a v1 paper form
               doorstep record WE-004 --answers answers.json --yes
+              doorstep record WE-005 --language cy        # a Welsh-speaking resident
             """
     )
 
@@ -52,6 +57,7 @@ struct RecordCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The draft to continue (see doorstep drafts); 8 or more characters of its id do.", valueName: "id"))
     var draft: String?
     @Flag(help: "Go on without asking at a door already surveyed or marked do-not-contact.") var yes = false
+    @OptionGroup var language: LanguageOption
 
     func validate() throws {
         if door != nil && address != nil { throw ValidationError("Name the door once: doorstep record ADDRESS.") }
@@ -74,15 +80,12 @@ struct RecordCommand: ParsableCommand {
             let state = try store.addressState(campaign: campaign.id, id: typed)
             let door = state.address
             let form = try store.form(id: campaign.form, version: formVersion).definition()
+            let fresh = try self.validator(for: form)
             Console.error("\(form.title) (\(form.id) version \(form.version))")
             Console.error("\(door.address)\(door.postcode.map { ", \($0)" } ?? "") — \(campaign.name)")
             try DoorNotice(state: state).show(confirmed: yes, doing: "record a questionnaire")
-            let today = Console.today()
             if let answers {
-                try recordFromJSON(
-                    answers, store: store, validator: AnswerValidator(form: form, today: today, now: Console.now),
-                    campaign: campaign.id, address: door.id
-                )
+                try recordFromJSON(answers, store: store, validator: fresh, campaign: campaign.id, address: door.id)
                 return
             }
             if let earlier = try store.draft(campaign: campaign.id, address: door.id), try resumes(earlier, store) {
@@ -90,7 +93,7 @@ struct RecordCommand: ParsableCommand {
             } else if resume {
                 throw CLIError(.dataError, "Door \(door.id) has no draft to continue; doorstep record \(door.id) starts one.")
             } else {
-                validator = AnswerValidator(form: form, today: today, now: Console.now)
+                validator = fresh
                 draft = Draft(campaign: campaign.id, address: door.id, form: form.id, formVersion: form.version)
             }
         } else {
@@ -187,7 +190,7 @@ struct RecordCommand: ParsableCommand {
     private func continued(_ draft: Draft, _ store: ClientStore) throws -> (Draft, AnswerValidator) {
         var draft = draft
         let form = try store.form(id: draft.form, version: formVersion).definition()
-        let validator = AnswerValidator(form: form, today: Console.today(), now: Console.now)
+        let validator = try validator(for: form)
         let door = try store.address(campaign: draft.campaign, id: draft.address)
         Console.error("Continuing the draft started \(DoorNotice.localTime(draft.startedAt)): \(door.address), campaign \(draft.campaign).")
         if form.version != draft.formVersion {
@@ -197,25 +200,35 @@ struct RecordCommand: ParsableCommand {
         return (draft, validator)
     }
 
-    /// Carries a draft's answers over to a newer form version; returns what the officer should be told.
+    /// Checks answers to `form` today, with its messages in the language asked for.
+    private func validator(for form: FormDefinition) throws -> AnswerValidator {
+        var validator = AnswerValidator(form: form, today: Console.today(), now: Console.now)
+        validator.language = try language.code(for: form)
+        return validator
+    }
+
+    /// Carries a draft's answers over to a newer form version; returns what the officer should be
+    /// told, in the validator's language.
     static func migrate(_ draft: inout Draft, from earlier: FormDefinition?, to validator: AnswerValidator) -> [String] {
         let form = validator.form
+        let language = validator.language
         var lines = ["The form \"\(form.title)\" changed from version \(draft.formVersion) to \(form.version) since this draft was started."]
         var dropped: [String] = []
         var carried: Answers = [:]
         for (name, value) in draft.answers.sorted(by: { $0.key < $1.key }) {
             guard let question = form.question(named: name), question.type.takesInput else {
-                dropped.append("\(earlier?.question(named: name)?.label ?? name) (no longer asked)")
+                dropped.append("\(earlier?.question(named: name)?.localizedLabel.text(in: language) ?? name) (no longer asked)")
                 continue
             }
             switch validator.normalize(value, for: question) {
             case .success(let clean): carried[name] = clean
-            case .failure(let problem): dropped.append("\(question.label) (\(problem.message))")
+            case .failure(let problem): dropped.append("\(question.localizedLabel.text(in: language)) (\(problem.message))")
             }
         }
         if let earlier {
             let before = Set(earlier.questions.filter(\.type.takesInput).map(\.name))
-            let added = form.questions.filter { $0.type.takesInput && !before.contains($0.name) }.map(\.label)
+            let added = form.questions.filter { $0.type.takesInput && !before.contains($0.name) }
+                .map { $0.localizedLabel.text(in: language) }
             if !added.isEmpty {
                 let list = added.joined(separator: "; ")
                 lines.append("New questions: \(list)\(list.last.map { ".?!".contains($0) } == true ? "" : ".")")

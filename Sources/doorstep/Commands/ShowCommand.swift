@@ -24,6 +24,7 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var home: HomeOptions
     @Argument(help: "The response id, or its first 8 or more characters.") var responseID: String
     @Flag(name: .long, help: "Print JSON on stdout.") var json = false
+    @OptionGroup var language: LanguageOption
 
     func run() throws {
         let store = try home.openStore()
@@ -33,6 +34,7 @@ struct ShowCommand: ParsableCommand {
             return
         }
         let form = try? store.form(id: response.form, version: response.formVersion).definition()
+        let code = try form.flatMap { try language.code(for: $0) }
         let door = try? store.address(campaign: response.campaign, id: response.address)
         Console.out("Response  \(response.id.lowercasedString)")
         Console.out("Campaign  \(response.campaign)")
@@ -50,9 +52,9 @@ struct ShowCommand: ParsableCommand {
         for name in ordered where shown.insert(name).inserted {
             guard let value = answers[name] else { continue }
             let question = form?.question(named: name)
-            let label = question.map { $0.type == .calculate || $0.label.isEmpty ? "\(name) (calculated)" : $0.label }
+            let label = question.map { $0.type == .calculate || $0.label.isEmpty ? "\(name) (calculated)" : $0.localizedLabel.text(in: code) }
             Console.out(label ?? name)
-            Console.out("    \(question?.display(value) ?? value.description)")
+            Console.out("    \(question?.display(value, in: code) ?? value.description)")
         }
     }
 }

@@ -3,7 +3,8 @@ import DoorstepStore
 
 /// The questionnaire at the door: asks a form's questions one by one on a terminal or from piped
 /// input, applies skip logic as answers change, checks each answer, lets the officer go back and
-/// review, and saves the draft after every answer so an interruption loses nothing.
+/// review, and saves the draft after every answer so an interruption loses nothing. In a form
+/// written in several languages, `@` switches the language at any prompt; answers do not change.
 ///
 /// Input is read a line at a time; everything shown goes to stderr, so stdout carries only the
 /// new response id.
@@ -24,7 +25,8 @@ struct Questionnaire {
     }
 
     let form: FormDefinition
-    let validator: AnswerValidator
+    /// Checks answers; its ``AnswerValidator/language`` is the language shown.
+    private(set) var validator: AnswerValidator
     private(set) var draft: Draft
     private let saveDraft: (Draft) throws -> Draft
     private let read: () -> String?
@@ -43,7 +45,8 @@ struct Questionnaire {
     /// The columns text is wrapped to.
     private let width: Int
 
-    /// Prepares a questionnaire that continues `draft` (empty for a new one).
+    /// Prepares a questionnaire that continues `draft` (empty for a new one), shown in
+    /// `validator`'s language.
     init(
         form: FormDefinition, validator: AnswerValidator, draft: Draft,
         saveDraft: @escaping (Draft) throws -> Draft,
@@ -64,20 +67,43 @@ struct Questionnaire {
     }
 
     /// The one line shown when the questionnaire starts.
-    static let hint = "? shows the keys. Every answer is kept as you go."
+    var hint: String {
+        form.languages.count > 1
+            ? "? shows the keys, @ changes the language. Every answer is kept as you go."
+            : "? shows the keys. Every answer is kept as you go."
+    }
 
-    static let help = """
-        Type the answer and press Enter. For choices type a number (several, separated by spaces, \
-        where more than one may be chosen). Enter alone skips an optional question or keeps the \
-        answer shown. Type < to go back, - to clear an answer, ? for this help. Ctrl-C or Ctrl-D \
-        stops; every answer so far is kept as a draft for doorstep record --resume.
-        """
+    /// What `?` shows.
+    var help: String {
+        var text = """
+            Type the answer and press Enter. For choices type a number (several, separated by spaces, \
+            where more than one may be chosen). Enter alone skips an optional question or keeps the \
+            answer shown. Type < to go back, - to clear an answer, ? for this help.
+            """
+        if form.languages.count > 1 {
+            let codes = form.languages.map { "@\($0.code) \($0.name ?? $0.code)" }.joined(separator: ", ")
+            text += " Type @ to change to the next language, or @ and its code for one (\(codes)); the answers stay as they are."
+        }
+        return text + " Ctrl-C or Ctrl-D stops; every answer so far is kept as a draft for doorstep record --resume."
+    }
+
+    /// The language shown: one of the form's, or `nil` for its default.
+    private var language: String? { validator.language }
+
+    /// A label or hint in the language shown, each `${name}` showing that answer so far.
+    private func shown(_ text: LocalizedText) -> String {
+        let answers = context
+        return LocalizedText.filling(text.text(in: language)) { name in
+            let question = form.question(named: name)
+            return answers[name].map { question?.display($0, in: language) ?? $0.description } ?? "…"
+        }
+    }
 
     // MARK: The walk
 
     /// Runs the questionnaire until the officer saves or stops.
     mutating func run() throws -> Outcome {
-        say(Self.hint)
+        say(hint)
         var current = startIndex()
         while true {
             guard let index = current else {
@@ -92,7 +118,7 @@ struct Questionnaire {
             let question = form.questions[index]
             if question.type == .note {
                 showGroup(of: question)
-                say("\n  Note: \(question.label)")
+                say("\n  Note: \(shown(question.localizedLabel))")
                 current = next(after: index)
                 continue
             }
@@ -106,6 +132,8 @@ struct Questionnaire {
                 } else {
                     say("  This is the first question.")
                 }
+            case .again:
+                continue
             case .stopped:
                 return .stopped
             }
@@ -170,24 +198,32 @@ struct Questionnaire {
     private enum Step {
         case answered
         case back
+        /// The language changed: the question is shown again.
+        case again
         case stopped
     }
 
     private mutating func ask(_ question: Question) throws -> Step {
         showGroup(of: question)
-        var heading = "\(progress(of: question)) \(question.label)"
+        var heading = "\(progress(of: question)) \(shown(question.localizedLabel))"
         if question.required { heading += " *" }
         say("")
         say(heading)
-        if let hint = question.hint { say(hint, indent: "      ") }
+        if let hint = question.localizedHint { say(shown(hint), indent: "      ") }
         for (offset, choice) in question.choices.enumerated() {
-            say("\(choice.label)", indent: "       ", first: "   \(offset + 1)) ")
+            say(choice.localizedLabel.text(in: language), indent: "       ", first: "   \(offset + 1)) ")
         }
         if case .selectMultiple = question.type { say("Choose one or more numbers, separated by spaces.", indent: "      ") }
-        if case .date = question.type { say("A date as DD/MM/YYYY or YYYY-MM-DD, or today.", indent: "      ") }
+        switch question.type {
+        case .date: say("A date as DD/MM/YYYY or YYYY-MM-DD, or today.", indent: "      ")
+        case .time: say("A time as HH:MM, such as 18:30.", indent: "      ")
+        case .dateTime: say("A date and time as YYYY-MM-DD HH:MM, such as 2026-11-14 18:30.", indent: "      ")
+        case .acknowledge: say("Type OK (or y) to acknowledge.", indent: "      ")
+        default: break
+        }
         let existing = draft.answers[question.name]
         if let existing {
-            say("      Answer: \(question.display(existing)). Enter keeps it.")
+            say("      Answer: \(question.display(existing, in: language)). Enter keeps it.")
         } else if let defaultValue = question.defaultValue {
             say("      Enter gives: \(defaultValue).")
         }
@@ -199,11 +235,14 @@ struct Questionnaire {
             case "<":
                 return .back
             case "?":
-                say(Self.help)
+                say(help)
+                continue
+            case _ where isLanguageKey(input):
+                if changeLanguage(input) { return .again }
                 continue
             case "-":
                 if question.required {
-                    say("  ! An answer is required.")
+                    say("  ! \(validator.requiredProblem(question).message)")
                     continue
                 }
                 draft.answers[question.name] = nil
@@ -213,7 +252,7 @@ struct Questionnaire {
                 if existing != nil { return .answered }
                 if let defaultValue = question.defaultValue, accept(defaultValue, for: question) { return .answered }
                 if question.required {
-                    say("  ! An answer is required.")
+                    say("  ! \(validator.requiredProblem(question).message)")
                     continue
                 }
                 return .answered
@@ -244,7 +283,7 @@ struct Questionnaire {
             }
             draft.answers[question.name] = value
             if !question.choices.isEmpty, input.contains(where: \.isNumber) {
-                say("  = \(question.display(value))", indent: "    ")
+                say("  = \(question.display(value, in: language))", indent: "    ")
             }
             return true
         }
@@ -275,8 +314,8 @@ struct Questionnaire {
         shownGroup = question.group
         if let name = question.group, let group = form.group(named: name) {
             say("")
-            say("== \(group.label) ==")
-            if let hint = group.hint { say(hint) }
+            say("== \(shown(group.localizedLabel)) ==")
+            if let hint = group.localizedHint { say(shown(hint)) }
         }
     }
 
@@ -286,55 +325,91 @@ struct Questionnaire {
 
     /// Shows every answer and asks to save; `nil` means the officer chose a question to change.
     private mutating func review() throws -> Outcome? {
-        let asked = form.questions.indices.filter(isAsked)
-        say("")
-        say("== Review: type a number to change that answer ==")
-        for index in asked {
-            let question = form.questions[index]
-            let answer = draft.answers[question.name].map { question.display($0) } ?? "(no answer)"
-            say(reviewLine(number: numbers[question.name] ?? 0, label: question.label, answer: answer))
-        }
-        let calculated = context
-        for question in form.questions where question.type == .calculate {
-            if let value = calculated[question.name] { say("    \(question.name) = \(value) (calculated)") }
-        }
-        let result = validator.validate(draft.answers)
-        if case .failure(let problems) = result {
-            for problem in problems.problems {
-                let label = form.question(named: problem.question)?.label ?? problem.question
-                say("  ! \(label): \(problem.message)")
+        shown: while true {
+            let asked = form.questions.indices.filter(isAsked)
+            say("")
+            say("== Review: type a number to change that answer ==")
+            for index in asked {
+                let question = form.questions[index]
+                let answer = draft.answers[question.name].map { question.display($0, in: language) } ?? "(no answer)"
+                say(reviewLine(number: numbers[question.name] ?? 0, label: shown(question.localizedLabel), answer: answer))
+            }
+            let calculated = context
+            for question in form.questions where question.type == .calculate {
+                if let value = calculated[question.name] { say("    \(question.name) = \(value) (calculated)") }
+            }
+            let result = validator.validate(draft.answers)
+            if case .failure(let problems) = result {
+                for problem in problems.problems {
+                    let label = form.question(named: problem.question)?.localizedLabel.text(in: language) ?? problem.question
+                    say("  ! \(label): \(problem.message)")
+                }
+            }
+            let languageKey = form.languages.count > 1 ? "; @ changes the language" : ""
+            while true {
+                say("Enter saves; a number changes that answer; < goes back\(languageKey); q stops and keeps the draft.")
+                guard let line = readAnswer() else { return .stopped }
+                let input = line.trimmingWhitespace().lowercased()
+                switch input {
+                case "", "y", "yes", "s", "save":
+                    switch result {
+                    case .success(let answers): return .completed(answers)
+                    case .failure: say("  ! Change the answers marked ! before saving.")
+                    }
+                case "q", "quit", "stop":
+                    return .stopped
+                case "<":
+                    mode = .forward
+                    jumpFromReview = asked.last
+                    return nil
+                case _ where isLanguageKey(input):
+                    if changeLanguage(input) { continue shown }
+                default:
+                    guard let number = Int(input),
+                          let index = asked.first(where: { numbers[form.questions[$0].name] == number })
+                    else {
+                        say("  ! Type the number of a question above, Enter, < or q.")
+                        continue
+                    }
+                    mode = .changing
+                    askedBeforeChange = Set(asked.map { form.questions[$0].name })
+                    jumpFromReview = index
+                    shownGroup = nil
+                    return nil
+                }
             }
         }
-        while true {
-            say("Enter saves; a number changes that answer; < goes back; q stops and keeps the draft.")
-            guard let line = readAnswer() else { return .stopped }
-            let input = line.trimmingWhitespace().lowercased()
-            switch input {
-            case "", "y", "yes", "s", "save":
-                switch result {
-                case .success(let answers): return .completed(answers)
-                case .failure: say("  ! Change the answers marked ! before saving.")
-                }
-            case "q", "quit", "stop":
-                return .stopped
-            case "<":
-                mode = .forward
-                jumpFromReview = asked.last
-                return nil
-            default:
-                guard let number = Int(input),
-                      let index = asked.first(where: { numbers[form.questions[$0].name] == number })
-                else {
-                    say("  ! Type the number of a question above, Enter, < or q.")
-                    continue
-                }
-                mode = .changing
-                askedBeforeChange = Set(asked.map { form.questions[$0].name })
-                jumpFromReview = index
-                shownGroup = nil
-                return nil
-            }
+    }
+
+    // MARK: Languages
+
+    /// Whether `input` is the language key: `@` alone, or `@` and one of the form's language codes.
+    private func isLanguageKey(_ input: String) -> Bool {
+        guard input.hasPrefix("@") else { return false }
+        let code = input.dropFirst().lowercased()
+        return code.isEmpty || form.languages.contains { $0.code.lowercased() == code }
+    }
+
+    /// `@` changes to the form's next language, `@cy` to that one; says which. Returns whether
+    /// the language changed (a form in one language has no other).
+    private mutating func changeLanguage(_ input: String) -> Bool {
+        let languages = form.languages
+        guard languages.count > 1 else {
+            say("  This form is in one language only.")
+            return false
         }
+        let code = input.dropFirst().lowercased()
+        let chosen: FormLanguage
+        if let named = languages.first(where: { $0.code.lowercased() == code }) {
+            chosen = named
+        } else {
+            let current = languages.firstIndex { $0.code == (language ?? form.defaultLanguage) } ?? 0
+            chosen = languages[(current + 1) % languages.count]
+        }
+        validator.language = chosen.code
+        shownGroup = nil
+        say("  Language: \(chosen).")
+        return true
     }
 
     /// One answer of the review on one line: the number, the answer, and as much of the label

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoorstepCore
 import DoorstepStore
+import DoorstepXLSForm
 import Foundation
 
 /// The exit codes of `doorstep`, from sysexits(3) (<https://man.freebsd.org/cgi/man.cgi?sysexits>).
@@ -80,6 +81,11 @@ extension IDLookupError: ExitCodeProviding {
 extension FormError: ExitCodeProviding {
     var exitCode: DoorstepExit { .dataError }
     var messageLines: [String] { faults }
+}
+
+extension XLSFormError: ExitCodeProviding {
+    var exitCode: DoorstepExit { .dataError }
+    var messageLines: [String] { [description] }
 }
 
 extension WalkListError: ExitCodeProviding {

@@ -15,6 +15,14 @@ struct DataOptions: ParsableArguments {
     )
     var database: String?
 
+    init() {}
+
+    /// The options as given.
+    init(data: String?, database: String?) {
+        self.data = data
+        self.database = database
+    }
+
     func validate() throws {
         guard path != nil || url != nil else {
             throw ValidationError("No data directory: pass --data DIR or set DOORSTEP_DATA (or --database URL for PostgreSQL).")

@@ -5,14 +5,15 @@ import Darwin
 #endif
 import ArgumentParser
 
-/// `doorstep-server`: runs the companion server and administers its data directory.
+/// `doorstep-server`: runs the companion server and administers its data.
 @main
 struct DoorstepServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doorstep-server",
         abstract: "The Doorstep companion server: merges what devices push, serves what they pull.",
         discussion: """
-            Every command takes --data DIR (default: $DOORSTEP_DATA).
+            Every command takes --data DIR (default: $DOORSTEP_DATA), or --database URL (default:
+            $DOORSTEP_DATABASE) to keep the data in PostgreSQL.
 
             Examples:
               doorstep-server forms publish forms/community-safety.yaml
@@ -21,7 +22,7 @@ struct DoorstepServerCommand: AsyncParsableCommand {
               doorstep-server serve --host 127.0.0.1 --port 8080
             """,
         subcommands: [
-            Serve.self, Forms.self, Campaigns.self, Tokens.self, Backup.self, Restore.self, ClockCommand.self,
+            Serve.self, Forms.self, Campaigns.self, Tokens.self, Backup.self, Restore.self, Migrate.self, ClockCommand.self,
             CampaignAlias.self, TokenAlias.self,
         ]
     )

@@ -57,11 +57,20 @@ struct ServerFixture {
     let tokens: [Role: String]
     let secondCollector: String
 
-    init(maxBatchSize: Int = 5_000, maxClockDrift: Duration = .seconds(300)) throws {
+    /// Which store a fixture keeps its data in.
+    enum Store {
+        /// The tests' store (``TestStore``): SQLite, or PostgreSQL on the second pass.
+        case tests
+        /// The embedded SQLite store, on either pass.
+        case embeddedOnly
+    }
+
+    init(maxBatchSize: Int = 5_000, maxClockDrift: Duration = .seconds(300), store: Store = .tests) throws {
         directory = try TemporaryDirectory("server")
-        database = try ServerDatabase.forTest(directory.url)
+        let location: StoreLocation = store == .tests ? try .forTest(directory.url) : .embedded(directory.url)
+        database = try ServerDatabase(location: location)
         configuration = ServerConfiguration(
-            port: 0, store: try .forTest(directory.url), maxClockDrift: maxClockDrift, maxBatchSize: maxBatchSize,
+            port: 0, store: location, maxClockDrift: maxClockDrift, maxBatchSize: maxBatchSize,
             logLevel: .critical
         )
         try database.publishForm(source: Self.formYAML)

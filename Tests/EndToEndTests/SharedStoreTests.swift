@@ -1,0 +1,199 @@
+import DoorstepCore
+import DoorstepTestSupport
+import Foundation
+import Testing
+
+/// Two `doorstep-server` instances on one PostgreSQL database: laptops sync through either, one
+/// instance is killed and restarted under them, and the same batch reaches both at once. Every
+/// rule holds as on one server: each operation applied once, every change delivered to a device
+/// pulling meanwhile, tallies equal to a recount.
+@Suite(
+    "Shared store: two server instances on one PostgreSQL database", .serialized,
+    .enabled(if: TestStore.isPostgres, "needs PostgreSQL: scripts/test starts a throwaway cluster, or set DOORSTEP_TEST_POSTGRES")
+)
+struct SharedStoreTests {
+    /// Responses each officer's laptop holds before the syncs start.
+    static let responsesPerLaptop = 400
+    /// Kills of the second instance per trial.
+    static let kills = 3
+
+    @Test("Laptops syncing through either instance while one is killed: each response once, an organiser pulling throughout misses nothing")
+    func laptopsSyncThroughEitherInstance() throws {
+        let seed = FaultSeed("shared-store")
+        for trial in 0..<FaultBudget.trials {
+            var random = seed.generator(trial: trial)
+            try runTrial(trial, seed: seed, random: &random)
+        }
+    }
+
+    private func runTrial(_ trial: Int, seed: FaultSeed, random: inout SeededGenerator) throws {
+        // Given two instances on one database, an officer on each, and an organiser on the first
+        let first = try FaultServer(arguments: ["--instance", "first"])
+        let second = try SecondInstance(of: first)
+        let officers = [try FaultLaptop(name: "officer-a"), try FaultLaptop(name: "officer-b")]
+        let servers = [first.url, second.url]
+        var recorded: Set<String> = []
+        for (index, officer) in officers.enumerated() {
+            try officer.login(server: servers[index], token: try first.token("collector", name: officer.name))
+            try officer.syncUntilDone()
+            recorded.formUnion(try officer.recordMany(Self.responsesPerLaptop, campaign: first.campaign, addresses: first.addresses, using: &random))
+        }
+        let organiser = try FaultLaptop(name: "organiser")
+        try organiser.login(server: first.url, token: try first.token("organiser", name: "organiser"))
+
+        // When the officers push in small batches, the second instance is killed and restarted
+        // under them, and the organiser pulls through the first all the while
+        var syncs = try officers.map { try $0.startSync(["--batch-size", String(Int.random(in: 5...20, using: &random)), "--retry-max-time", "60"]) }
+        var pulls = 0
+        for _ in 0..<Self.kills {
+            sleepSeconds(Double.random(in: 0.2...1.0, using: &random))
+            try organiser.syncUntilDone(["--retry-max-time", "30"])
+            pulls += 1
+            second.kill9()
+            sleepSeconds(Double.random(in: 0...0.5, using: &random))
+            try second.start()
+            for (index, sync) in syncs.enumerated() where !sync.isRunning {
+                let result = sync.wait()
+                #expect(result.status == 0 || result.status == 75, "sync exited \(result.status): \(result.stderr.suffix(300)) (\(seed))")
+                syncs[index] = try officers[index].startSync(["--batch-size", "10", "--retry-max-time", "60"])
+            }
+        }
+        while syncs.contains(where: \.isRunning) {
+            try organiser.syncUntilDone(["--retry-max-time", "30"])
+            pulls += 1
+        }
+        for sync in syncs {
+            let result = sync.wait()
+            #expect(result.status == 0 || result.status == 75, "sync exited \(result.status): \(result.stderr.suffix(300)) (\(seed))")
+        }
+        for officer in officers { try officer.syncUntilDone(["--retry-max-time", "10"]) }
+        try organiser.syncUntilDone(["--retry-max-time", "10"])
+        print("shared-store trial \(trial): \(recorded.count) responses, \(Self.kills) kills of the second instance, \(pulls) pulls meanwhile")
+
+        // Then every response is stored once, and the organiser, whose cursor moved on while
+        // both instances committed, holds exactly what the database holds
+        let serverState = try first.state()
+        #expect(Set(serverState.responses.keys) == recorded, "response ids in the database (\(seed))")
+        for officer in officers {
+            let status = try officer.status()
+            #expect(status["pending"] as? Int == 0, "pending on \(officer.name) (\(seed))")
+            let device = status["device"] as? String ?? ""
+            #expect(try first.count("SELECT COUNT(*) FROM operations WHERE device = ? AND status = 'applied'", [device]) == status["sent"] as? Int,
+                    "operations applied vs sent by \(officer.name) (\(seed))")
+        }
+        let organiserState = try organiser.storeState()
+        #expect(organiserState == serverState, "organiser and database differ (\(seed)):\n\(organiserState.difference(from: serverState))")
+        #expect(second.serverErrors().isEmpty, "the second instance answered 5xx (\(seed)): \(second.serverErrors().prefix(5))")
+        second.stop()
+        first.stop()
+        try first.expectSound(seed)
+    }
+
+    @Test("The same batch sent to both instances at the same moment is applied once, and both answer it the same")
+    func sameBatchAtBothInstancesIsAppliedOnce() throws {
+        let first = try FaultServer(arguments: ["--instance", "first"])
+        let second = try SecondInstance(of: first)
+        let token = try first.token("collector", name: "retrying-laptop")
+        // A batch of knocks and of responses withdrawn before they were sent (nothing to validate)
+        let device = "laptop-\(UUID().uuidString.prefix(8).lowercased())"
+        var operations: [String] = []
+        var ids: [String] = []
+        let now = Int64(Date().timeIntervalSince1970 * 1_000)
+        for index in 0..<300 {
+            let id = UUID().uuidString.lowercased()
+            ids.append(id)
+            let stamp = String(format: "%016lld-%04x-%@", now, index, device)
+            let address = first.addresses[index % first.addresses.count]
+            let payload = index.isMultiple(of: 2)
+                ? #"{"visit":"\#(UUID().uuidString.lowercased())","campaign":"\#(first.campaign)","address":"\#(address)","outcome":"no-answer","note":null,"at":"2026-06-06T10:00:00Z"}"#
+                : #"{"response":"\#(UUID().uuidString.lowercased())","campaign":"\#(first.campaign)","address":"\#(address)","form":"\#(first.formID)","form_version":"\#(first.form.version)","recorded_at":"2026-06-06T10:00:00Z","answers":{},"erased":"all"}"#
+            let type = index.isMultiple(of: 2) ? "visit" : "response.create"
+            operations.append(#"{"id":"\#(id)","type":"\#(type)","stamp":"\#(stamp)","device":"\#(device)","payload":\#(payload)}"#)
+        }
+        let body = try first.data.write(#"{"device":"\#(device)","operations":[\#(operations.joined(separator: ","))]}"#, to: "batch.json")
+
+        // When it reaches both instances at once, as a retry through a load balancer does
+        let pushes = try [first.url, second.url].map { url in
+            try ChildProcess(URL(fileURLWithPath: "/usr/bin/env"), [
+                "curl", "-sS", "-o", "-", "-w", "\n%{http_code}", "-H", "Authorization: Bearer \(token)",
+                "-H", "Content-Type: application/json", "--data-binary", "@\(body)", "\(url)/v1/push",
+            ])
+        }
+        let answers = pushes.map { $0.wait() }
+
+        // Then both answer 200 with every operation applied, and each is stored once
+        for answer in answers {
+            #expect(answer.status == 0, "curl: \(answer.stderr)")
+            #expect(answer.stdout.hasSuffix("\n200"), "\(answer.stdout.suffix(300))")
+            #expect(answer.stdout.components(separatedBy: #""status":"applied""#).count - 1 == ids.count, "\(answer.stdout.prefix(300))")
+        }
+        #expect(try first.count("SELECT COUNT(*) FROM operations WHERE device = ?", [device]) == ids.count)
+        #expect(try first.count("SELECT COUNT(DISTINCT id) FROM operations WHERE device = ?", [device]) == ids.count)
+        #expect(try first.count("SELECT COUNT(*) FROM visits WHERE device = ?", [device]) == ids.count / 2)
+        #expect(try first.count("SELECT COUNT(*) FROM responses WHERE device = ?", [device]) == ids.count / 2)
+        #expect(second.serverErrors().isEmpty)
+        second.stop()
+        first.stop()
+        try first.expectSound(FaultSeed("shared-store-same-batch"))
+    }
+}
+
+/// A second `doorstep-server` instance on the first one's database (its data directory stands for
+/// the same PostgreSQL database, ``TestStore``), on a port of its own.
+final class SecondInstance: @unchecked Sendable {
+    private let data: String
+    private let port: Int
+    private var running: RunningServer?
+    private var logs: [String] = []
+
+    init(of first: FaultServer) throws {
+        data = first.data.path
+        port = try closedLoopbackPort()
+        try start()
+    }
+
+    deinit {
+        running?.stop(signal: SIGKILL)
+    }
+
+    /// `http://127.0.0.1:PORT`, the same across restarts.
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts the instance (retrying while its port is released).
+    func start() throws {
+        var lastError: (any Error)?
+        for _ in 0..<50 {
+            do {
+                running = try RunningServer(data: data, arguments: ["--port", String(port), "--instance", "second"])
+                return
+            } catch {
+                lastError = error
+                sleepSeconds(0.1)
+            }
+        }
+        throw lastError!
+    }
+
+    /// `kill -9`: whatever it had in flight is cut.
+    func kill9() {
+        guard let running else { return }
+        running.stop(signal: SIGKILL)
+        logs.append(running.log())
+        self.running = nil
+    }
+
+    /// A clean stop.
+    func stop() {
+        guard let running else { return }
+        running.stop()
+        logs.append(running.log())
+        self.running = nil
+    }
+
+    /// Request-log lines of every run so far that report a 5xx status.
+    func serverErrors() -> [String] {
+        (logs + [running?.log() ?? ""]).flatMap { $0.split(separator: "\n") }
+            .filter { $0.range(of: #" (GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) \S+ 5\d\d "#, options: .regularExpression) != nil }
+            .map(String.init)
+    }
+}

@@ -114,11 +114,12 @@ public struct ServerAPI: Sendable {
     /// `GET /v1/campaigns/{id}/report[?compare=ID2][&text=include]`: the organisers' HTML report,
     /// listing what residents typed when `freeText` is set.
     public func report(
-        campaign: String, compare: String?, freeText: Bool = false, mapAnswer: String? = nil
+        campaign: String, compare: String?, freeText: Bool = false, mapAnswer: String? = nil, language: String? = nil
     ) async throws(SyncError) -> Data {
         var query = compare.map { [("compare", $0)] } ?? []
         if freeText { query.append(("text", "include")) }
         if let mapAnswer { query.append(("map", mapAnswer)) }
+        if let language { query.append(("language", language)) }
         return try await send(.get, "/v1/campaigns/\(Self.pathComponent(campaign))/report", query: query)
     }
 

@@ -98,6 +98,15 @@ struct OrganiserCommandsTests {
         let french = try organiser.run(["export", "--campaign", deployment.campaign, "--aggregate", "--language", "fr"])
         #expect(french.status == 64)
         #expect(french.stderr.contains("has no language 'fr'; it has English (en), Cymraeg (cy)."))
+
+        // The report the server draws labels them in Welsh too; a language it lacks is refused.
+        let report = organiser.home.appending("adroddiad.html").path
+        try organiser.expect(["report", "--campaign", deployment.campaign, "--language", "cy", "--output", report])
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("Diogel iawn") && !html.contains(">Very safe<"))
+        let refused = try organiser.run(["report", "--campaign", deployment.campaign, "--language", "fr", "--output", "-"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("has no language 'fr'"), "\(refused.stderr)")
     }
 
     @Test("A collector may not export (77), and an unknown campaign is bad data (65)")

@@ -283,7 +283,7 @@ struct QuestionCatalogue {
 extension Question {
     /// The label in `language` (the default language when `nil`), or for a question without one
     /// (a calculation) its name in words: `problem_count` reads `Problem count`.
-    func reportLabel(in language: String?) -> String {
+    public func reportLabel(in language: String?) -> String {
         let label = localizedLabel.text(in: language).trimmingCharacters(in: .whitespacesAndNewlines)
         guard label.isEmpty else { return label }
         let words = name.replacingOccurrences(of: "_", with: " ")

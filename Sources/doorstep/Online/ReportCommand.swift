@@ -12,12 +12,15 @@ struct ReportCommand: AsyncParsableCommand {
             stdout). --with-text adds what residents typed in answer to free-text questions that are \
             not sensitive (organisers only; not with --compare): check such a copy before sending it on. \
             When the walk list gives where doors are, the report has a map whose streets are shaded by \
-            the share of doors surveyed, or by an answer with --map-answer QUESTION=CHOICE.
+            the share of doors surveyed, or by an answer with --map-answer QUESTION=CHOICE. \
+            --language labels the questions and choices in one of the form's languages (the \
+            report's own headings stay in English); names and figures do not change.
 
             Examples:
               doorstep report --campaign west-end
               doorstep report --campaign west-end --compare west-end-spring --output board.html
               doorstep report --campaign west-end --map-answer safe_after_dark=very_unsafe
+              doorstep report --campaign west-end --language cy
             """
     )
 
@@ -31,6 +34,8 @@ struct ReportCommand: AsyncParsableCommand {
     var withText = false
     @Option(help: ArgumentHelp("Shade the map's streets by the share giving this answer.", valueName: "question=choice"))
     var mapAnswer: String?
+    @Option(help: ArgumentHelp("Label questions and choices in this of the form's languages (such as cy).", valueName: "code"))
+    var language: String?
 
     func validate() throws {
         if let mapAnswer, mapAnswer.split(separator: "=", omittingEmptySubsequences: false).filter({ !$0.isEmpty }).count != 2 {
@@ -41,7 +46,8 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let session = try OnlineSession(home: home, connection: connection, logger: connection.logger("doorstep.report"))
         let data = try await session.api.report(
-            campaign: campaign, compare: compare, freeText: withText, mapAnswer: mapAnswer.map { $0.replacingOccurrences(of: "=", with: ":") }
+            campaign: campaign, compare: compare, freeText: withText,
+            mapAnswer: mapAnswer.map { $0.replacingOccurrences(of: "=", with: ":") }, language: language
         )
         let file = output ?? "\(campaign)-report.html"
         try Download.write(data, to: file)

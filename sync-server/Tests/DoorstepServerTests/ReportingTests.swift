@@ -480,4 +480,53 @@ struct ReportingTests {
             #expect(try await client.send(.get, link.url, token: nil).status == .unauthorized)
         }
     }
+
+    @Test("The report and its link label questions and choices in a language of the form; one it lacks is 400 naming those it has")
+    func reportInALanguageOfTheForm() async throws {
+        let fixture = try ServerFixture()
+        try fixture.database.publishForm(source: """
+            id: survey
+            version: 2
+            title: Test survey
+            default_language: en
+            languages:
+              - code: en
+                name: English
+              - code: cy
+                name: Cymraeg
+            questions:
+              - name: safe
+                type: select_one scale
+                label: {en: How safe do you feel?, cy: Pa mor ddiogel ydych chi'n teimlo?}
+                required: true
+            choices:
+              scale:
+                - name: very
+                  label: {en: Very safe, cy: Diogel iawn}
+                - name: fairly
+                  label: {en: Fairly safe, cy: Gweddol ddiogel}
+                - name: not
+                  label: {en: Not safe, cy: Ddim yn ddiogel}
+            """)
+        try await fixture.app.test(.router) { client in
+            _ = try await client.push([
+                Ops.create(UUID(), answers: ["safe": .text("very")], stamp: Ops.stamp(0, "laptop-a"), version: "2"),
+            ], token: fixture.token(.collector))
+            let organiser = fixture.token(.organiser)
+            let welsh = String(buffer: try await client.send(.get, "/v1/campaigns/day1/report?language=cy", token: organiser).body)
+            #expect(welsh.contains("Pa mor ddiogel ydych chi&#39;n teimlo?") || welsh.contains("Pa mor ddiogel ydych chi'n teimlo?"))
+            #expect(welsh.contains("Diogel iawn"))
+            let english = String(buffer: try await client.send(.get, "/v1/campaigns/day1/report", token: organiser).body)
+            #expect(english.contains("Very safe") && !english.contains("Diogel iawn"))
+
+            let french = try await client.send(.get, "/v1/campaigns/day1/report?language=fr", token: organiser)
+            #expect(french.status == .badRequest)
+            #expect(french.errorBody?.message == "Campaign day1's form has no language 'fr'; it has Cymraeg (cy), English (en).")
+            #expect(try await client.send(.post, "/v1/campaigns/day1/report-link?language=fr", token: organiser).status == .badRequest)
+
+            let created = try await client.send(.post, "/v1/campaigns/day1/report-link?language=cy", token: organiser)
+            let link = try created.decode(ReportingController.ReportLink.self)
+            #expect(String(buffer: try await client.send(.get, link.url, token: nil).body).contains("Diogel iawn"))
+        }
+    }
 }

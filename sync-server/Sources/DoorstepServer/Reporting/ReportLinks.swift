@@ -25,9 +25,11 @@ struct ReportLinks: Sendable {
         var expires: Int64
         /// `live` for the organiser's live page (``ReportLinks/liveLifetime``); `nil` for the report.
         var view: String?
+        /// The language the report's questions and choices are labelled in; `nil` for the default.
+        var language: String?
 
         private enum CodingKeys: String, CodingKey {
-            case campaign = "c", compare = "x", role = "r", tokenID = "t", expires = "e", view = "v"
+            case campaign = "c", compare = "x", role = "r", tokenID = "t", expires = "e", view = "v", language = "l"
         }
     }
 

@@ -20,9 +20,9 @@ import NIOCore
 /// * `GET /v1/campaigns/{id}/export?format=csv|json`: organiser, admin; streamed; audited.
 /// * `GET /v1/campaigns/{id}/progress`: organiser, admin; the live view (``CampaignProgress``).
 /// * `GET /v1/audit[?limit=N&before=ID]`: admin.
-/// * `GET /v1/campaigns/{id}/report[?compare=ID2][&snapshot=latest]`: organiser, viewer, admin;
+/// * `GET /v1/campaigns/{id}/report[?compare=ID2][&snapshot=latest][&language=CODE]`: organiser, viewer, admin;
 ///   self-contained HTML, of the same figures as the aggregates.
-/// * `POST /v1/campaigns/{id}/report-link[?compare=ID2]`: a link for a browser, `/r?link=...`,
+/// * `POST /v1/campaigns/{id}/report-link[?compare=ID2][&language=CODE]`: a link for a browser, `/r?link=...`,
 ///   working for ten minutes without a token (see ``ReportLinks``).
 /// * `GET /r?link=...`: the report the link grants.
 /// * `POST /v1/campaigns/{id}/live-link`: organiser, admin; a link to the live page, `/live?link=...`,
@@ -185,6 +185,7 @@ public struct ReportingController: Sendable {
         let published = try Self.wantsSnapshot(request)
         let withText = try Self.wantsFreeText(request)
         let shading = try Self.mapShading(request)
+        let language = request.uri.queryParameters["language"].map(String.init)
         if withText {
             guard identity.role == .organiser || identity.role == .admin else {
                 throw APIError.forbidden("What residents typed is for organisers; a viewer's report never lists it.")
@@ -195,7 +196,7 @@ public struct ReportingController: Sendable {
         }
         let page = try await renderReport(
             campaign: id, compare: compare, role: identity.role, published: published,
-            freeText: withText ? try await database.freeText(campaign: id) : [], mapShading: shading
+            freeText: withText ? try await database.freeText(campaign: id) : [], mapShading: shading, language: language
         )
         try await database.auditReport(
             campaigns: [id] + (compare.map { [$0] } ?? []), tokenID: identity.tokenID, withFreeText: withText
@@ -220,13 +221,15 @@ public struct ReportingController: Sendable {
         let identity = try context.requireRole(.organiser, .viewer, .admin)
         let id = try context.parameters.require("id")
         let compare = request.uri.queryParameters["compare"].map(String.init)
-        // Refuse a link to figures that do not exist, now rather than when it is followed.
+        let language = request.uri.queryParameters["language"].map(String.init)
+        // Refuse a link to figures or a language that do not exist, now rather than when it is followed.
         _ = try await figures(of: id, role: identity.role, published: false)
         if let compare { _ = try await figures(of: compare, role: identity.role, published: false) }
+        if let language { _ = try await formVersions(of: id, in: language) }
         let expiry = Date().addingTimeInterval(TimeInterval(ReportLinks.lifetime.components.seconds))
         let grant = ReportLinks.Grant(
             campaign: id, compare: compare, role: identity.role, tokenID: identity.tokenID,
-            expires: Int64(expiry.timeIntervalSince1970)
+            expires: Int64(expiry.timeIntervalSince1970), language: language
         )
         let link = try links.sign(grant)
         return .json(ReportLink(url: "/r?link=\(link)", expiresAt: expiry.formatted(.iso8601)), status: .created)
@@ -234,7 +237,7 @@ public struct ReportingController: Sendable {
 
     @Sendable func signedReport(_ request: Request, context: AppRequestContext) async throws -> Response {
         let grant = try await verifiedGrant(request, view: nil)
-        let page = try await renderReport(campaign: grant.campaign, compare: grant.compare, role: grant.role)
+        let page = try await renderReport(campaign: grant.campaign, compare: grant.compare, role: grant.role, language: grant.language)
         try await database.auditReport(campaigns: [grant.campaign] + (grant.compare.map { [$0] } ?? []), tokenID: grant.tokenID)
         return Self.html(page)
     }
@@ -290,13 +293,27 @@ public struct ReportingController: Sendable {
     }
 
     /// The report of `campaign` (compared with `compare` when given) as `role` may see it,
-    /// listing `freeText` (an organiser's own campaign report only), its map shaded by `mapShading`.
+    /// listing `freeText` (an organiser's own campaign report only), its map shaded by `mapShading`,
+    /// its questions and choices labelled in `language` (one of the campaign form's) when given.
     func renderReport(
         campaign: String, compare: String?, role: Role, published: Bool = false, freeText: [FreeTextAnswers] = [],
-        mapShading: MapShading = .surveyed
+        mapShading: MapShading = .surveyed, language: String? = nil
     ) async throws -> String {
-        let (figures, taken) = try await self.figures(of: campaign, role: role, published: published)
-        if let other = try await compare.asyncMap({ try await self.figures(of: $0, role: role, published: published) }) {
+        var (figures, taken) = try await self.figures(of: campaign, role: role, published: published)
+        var freeText = freeText
+        if let language {
+            let forms = try await formVersions(of: campaign, in: language)
+            figures = figures.inLanguage(language, forms: forms)
+            let questions = Dictionary(forms.flatMap(\.questions).map { ($0.name, $0) }, uniquingKeysWith: { $1 })
+            for index in freeText.indices {
+                if let question = questions[freeText[index].name] { freeText[index].label = question.reportLabel(in: language) }
+            }
+        }
+        if var other = try await compare.asyncMap({ try await self.figures(of: $0, role: role, published: published) }) {
+            if let language {
+                let forms = try await database.formVersions(campaign: other.figures.campaign)
+                if forms.contains(where: { $0.language(language) != nil }) { other.figures = other.figures.inLanguage(language, forms: forms) }
+            }
             return ComparisonReport(figures, other.figures, generatedAt: taken).html()
         }
         if let problem = mapShading.problem(in: figures) { throw APIError.badRequest(problem) }
@@ -304,6 +321,21 @@ public struct ReportingController: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The versions of `campaign`'s form, oldest first, when one of them has `language`.
+    ///
+    /// - Throws: ``APIError/badRequest(_:)`` naming the form's languages when none has it.
+    func formVersions(of campaign: String, in language: String) async throws -> [FormDefinition] {
+        let forms = try await database.formVersions(campaign: campaign)
+        guard forms.contains(where: { $0.language(language) != nil }) else {
+            let known = Set(forms.flatMap { $0.languages.map(\.description) }).sorted()
+            throw APIError.badRequest(
+                "Campaign \(campaign)'s form has no language '\(language)'"
+                    + (known.isEmpty ? "; it names no languages." : "; it has \(known.joined(separator: ", ")).")
+            )
+        }
+        return forms
+    }
 
     /// A time as the report's footer shows it: `14 November 2026 18:05 UTC`.
     static func generatedAt(_ date: Date) -> String {

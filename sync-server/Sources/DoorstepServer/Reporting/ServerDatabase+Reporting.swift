@@ -100,6 +100,18 @@ extension ServerDatabase {
     }
 
     /// Every published version of form `id`, oldest first.
+    /// The versions of `campaign`'s form, oldest first.
+    ///
+    /// - Throws: ``APIError/notFound(_:)`` for an unknown campaign.
+    func formVersions(campaign: String) async throws -> [FormDefinition] {
+        try await store.read { db in
+            guard let form = try String.fetchOne(db, sql: "SELECT form FROM campaigns WHERE id = ?", arguments: [campaign]) else {
+                throw APIError.notFound("There is no campaign \(campaign).")
+            }
+            return try formVersions(id: form, db)
+        }
+    }
+
     func formVersions(id: String, _ db: any SQLSession) throws -> [FormDefinition] {
         let versions = try String.fetchAll(
             db, sql: "SELECT version FROM forms WHERE id = ? ORDER BY published_seq", arguments: [id]

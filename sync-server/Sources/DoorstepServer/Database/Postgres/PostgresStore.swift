@@ -171,7 +171,7 @@ final class PostgresConnectionPool: Sendable {
             throw StoreFailure(reason: "all \(capacity) PostgreSQL connections stayed busy")
         }
         defer { places.signal() }
-        let connection = try idle.withLock { $0.popLast() } ?? connect()
+        let connection = try idleConnection() ?? connect()
         do {
             let result = try body(PostgresSession(connection: connection, logger: logger))
             idle.withLock { $0.append(connection) }
@@ -184,6 +184,16 @@ final class PostgresConnectionPool: Sendable {
             }
             throw error
         }
+    }
+
+    /// An idle connection that is still open; those PostgreSQL closed meanwhile (a restart, a
+    /// failover) are let go.
+    private func idleConnection() -> PostgresConnection? {
+        while let connection = idle.withLock({ $0.popLast() }) {
+            if !connection.isClosed { return connection }
+            try? connection.close().wait()
+        }
+        return nil
     }
 
     /// Closes every idle connection.

@@ -86,11 +86,8 @@ struct PostgresRestartTests {
     /// server, which `pg_ctl start` leaves running, must not hold one that Foundation's `Process`
     /// watches to see the command end.
     private static func run(_ command: String?) throws {
-        let detached = """
-            import subprocess, sys
-            sys.exit(subprocess.run(sys.argv[1], shell=True, close_fds=True, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode)
-            """
+        let detached = "import subprocess, sys\nsys.exit(subprocess.run(sys.argv[1], shell=True, close_fds=True, "
+            + "stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode)"
         let result = try ProcessRunner.run(
             URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", detached, command ?? "false"], timeout: 120
         )

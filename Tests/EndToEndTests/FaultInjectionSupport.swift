@@ -215,7 +215,6 @@ struct ReplicaState: Equatable, CustomStringConvertible {
 /// safe-and-well form and a campaign published; it can be killed and restarted on the same data.
 final class FaultServer: @unchecked Sendable {
     let data: TemporaryDirectory
-    let port: Int
     let campaign = "west-end"
     let formID = "safe-and-well"
     /// The walk list's address ids, `W0001`, `W0002`, ...
@@ -223,15 +222,12 @@ final class FaultServer: @unchecked Sendable {
     /// Street and area of each address, for the tallies check.
     let places: [String: (street: String, area: String)]
     let form: FormDefinition
-    private var running: RunningServer?
-    /// The stderr of every server process so far (its request log).
-    private(set) var logs: [String] = []
-    private let extraArguments: [String]
+    /// The `doorstep-server serve` process the test talks to.
+    private let instance: FaultInstance
 
     /// Publishes the form, creates the campaign with `addressCount` addresses, and starts serving.
     init(addressCount: Int = 200, arguments: [String] = []) throws {
         data = try TemporaryDirectory("doorstep-faults-server")
-        extraArguments = arguments
         let formFile = BuiltProducts.sampleForm("safe-and-well.yaml")
         form = try FormDefinition.parse(yaml: try String(contentsOf: formFile, encoding: .utf8))
         try Self.admin(["forms", "publish", "--data", data.path, formFile.path])
@@ -251,8 +247,7 @@ final class FaultServer: @unchecked Sendable {
             "campaigns", "create", "--data", data.path, "--id", campaign, "--name", "West End day of action",
             "--form", formID, "--addresses", walkList,
         ])
-        port = try closedLoopbackPort()
-        try start()
+        instance = try FaultInstance(data: data.path, arguments: arguments)
     }
 
     /// The PostgreSQL store, once ``read(_:)`` opened it.
@@ -260,56 +255,37 @@ final class FaultServer: @unchecked Sendable {
 
     deinit {
         try? shared?.close()
-        if let running { logs.append(running.log()) }
-        running?.stop(signal: SIGKILL)
+        instance.kill9()
         data.remove()
     }
 
+    /// The fixed port of the server, across restarts.
+    var port: Int { instance.port }
+
     /// `http://127.0.0.1:PORT`, the same across restarts.
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { instance.url }
 
     /// The server's SQLite file.
     var databasePath: String { data.appending("doorstep-server.sqlite").path }
 
-    var isRunning: Bool { running?.isRunning ?? false }
+    var isRunning: Bool { instance.isRunning }
 
-    /// Starts `doorstep-server serve` on the fixed port (retrying while the port is released).
-    func start() throws {
-        var lastError: (any Error)?
-        for _ in 0..<50 {
-            do {
-                running = try RunningServer(data: data.path, arguments: ["--port", String(port)] + extraArguments)
-                return
-            } catch {
-                lastError = error
-                sleepSeconds(0.1)
-            }
-        }
-        throw lastError!
-    }
+    /// Starts `doorstep-server serve` again on the fixed port.
+    func start() throws { try instance.start() }
 
     /// `kill -9` the server: no shutdown, no checkpoint, whatever was in flight is cut.
-    func kill9() {
-        guard let running else { return }
-        running.stop(signal: SIGKILL)
-        logs.append(running.log())
-        self.running = nil
-    }
+    func kill9() { instance.kill9() }
 
     /// Stops the server with SIGTERM (a clean shutdown).
-    func stop() {
-        guard let running else { return }
-        running.stop()
-        logs.append(running.log())
-        self.running = nil
-    }
+    func stop() { instance.stop() }
 
     /// Every request-log line, of every server process so far, that reports a 5xx status.
-    func serverErrors() -> [String] {
-        let all = logs + [running?.log() ?? ""]
-        return all.flatMap { $0.split(separator: "\n") }
-            .filter { $0.range(of: #" (GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) \S+ 5\d\d "#, options: .regularExpression) != nil }
-            .map(String.init)
+    func serverErrors() -> [String] { instance.serverErrors() }
+
+    /// Another `doorstep-server serve` on this server's data, on a port of its own: on
+    /// PostgreSQL, a second instance on the same database (``TestStore``).
+    func secondInstance(arguments: [String]) throws -> FaultInstance {
+        try FaultInstance(data: data.path, arguments: arguments)
     }
 
     /// Runs a `doorstep-server` administration command and requires success.
@@ -432,6 +408,73 @@ final class FaultServer: @unchecked Sendable {
         #expect(duplicates == 0, "operation ids logged twice (\(seed))", sourceLocation: sourceLocation)
         let errors = serverErrors()
         #expect(errors.isEmpty, "the server answered 5xx (\(seed)): \(errors.prefix(5))", sourceLocation: sourceLocation)
+    }
+}
+
+/// One `doorstep-server serve` process on a data directory, on a fixed loopback port, that can be
+/// killed and started again; it keeps the request log of every process it ran.
+final class FaultInstance: @unchecked Sendable {
+    private let data: String
+    private let arguments: [String]
+    /// The fixed port, the same across restarts.
+    let port: Int
+    private var running: RunningServer?
+    /// The stderr of every process so far (its request log).
+    private var logs: [String] = []
+
+    /// Starts serving `data` with `arguments` added.
+    init(data: String, arguments: [String]) throws {
+        self.data = data
+        self.arguments = arguments
+        port = try closedLoopbackPort()
+        try start()
+    }
+
+    deinit {
+        running?.stop(signal: SIGKILL)
+    }
+
+    /// `http://127.0.0.1:PORT`, the same across restarts.
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    var isRunning: Bool { running?.isRunning ?? false }
+
+    /// Starts `doorstep-server serve` on the fixed port (retrying while the port is released).
+    func start() throws {
+        var lastError: (any Error)?
+        for _ in 0..<50 {
+            do {
+                running = try RunningServer(data: data, arguments: ["--port", String(port)] + arguments)
+                return
+            } catch {
+                lastError = error
+                sleepSeconds(0.1)
+            }
+        }
+        throw lastError!
+    }
+
+    /// `kill -9`: no shutdown, no checkpoint, whatever was in flight is cut.
+    func kill9() {
+        guard let running else { return }
+        running.stop(signal: SIGKILL)
+        logs.append(running.log())
+        self.running = nil
+    }
+
+    /// Stops the process with SIGTERM (a clean shutdown).
+    func stop() {
+        guard let running else { return }
+        running.stop()
+        logs.append(running.log())
+        self.running = nil
+    }
+
+    /// Every request-log line, of every process so far, that reports a 5xx status.
+    func serverErrors() -> [String] {
+        (logs + [running?.log() ?? ""]).flatMap { $0.split(separator: "\n") }
+            .filter { $0.range(of: #" (GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) \S+ 5\d\d "#, options: .regularExpression) != nil }
+            .map(String.init)
     }
 }
 

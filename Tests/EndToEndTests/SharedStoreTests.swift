@@ -29,7 +29,7 @@ struct SharedStoreTests {
     private func runTrial(_ trial: Int, seed: FaultSeed, random: inout SeededGenerator) throws {
         // Given two instances on one database, an officer on each, and an organiser on the first
         let first = try FaultServer(arguments: ["--instance", "first"])
-        let second = try SecondInstance(of: first)
+        let second = try first.secondInstance(arguments: ["--instance", "second"])
         let officers = [try FaultLaptop(name: "officer-a"), try FaultLaptop(name: "officer-b")]
         let servers = [first.url, second.url]
         var recorded: Set<String> = []
@@ -92,7 +92,7 @@ struct SharedStoreTests {
     @Test("The same batch sent to both instances at the same moment is applied once, and both answer it the same")
     func sameBatchAtBothInstancesIsAppliedOnce() throws {
         let first = try FaultServer(arguments: ["--instance", "first"])
-        let second = try SecondInstance(of: first)
+        let second = try first.secondInstance(arguments: ["--instance", "second"])
         let token = try first.token("collector", name: "retrying-laptop")
         // A batch of knocks and of responses withdrawn before they were sent (nothing to validate)
         let device = "laptop-\(UUID().uuidString.prefix(8).lowercased())"
@@ -135,65 +135,5 @@ struct SharedStoreTests {
         second.stop()
         first.stop()
         try first.expectSound(FaultSeed("shared-store-same-batch"))
-    }
-}
-
-/// A second `doorstep-server` instance on the first one's database (its data directory stands for
-/// the same PostgreSQL database, ``TestStore``), on a port of its own.
-final class SecondInstance: @unchecked Sendable {
-    private let data: String
-    private let port: Int
-    private var running: RunningServer?
-    private var logs: [String] = []
-
-    init(of first: FaultServer) throws {
-        data = first.data.path
-        port = try closedLoopbackPort()
-        try start()
-    }
-
-    deinit {
-        running?.stop(signal: SIGKILL)
-    }
-
-    /// `http://127.0.0.1:PORT`, the same across restarts.
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    /// Starts the instance (retrying while its port is released).
-    func start() throws {
-        var lastError: (any Error)?
-        for _ in 0..<50 {
-            do {
-                running = try RunningServer(data: data, arguments: ["--port", String(port), "--instance", "second"])
-                return
-            } catch {
-                lastError = error
-                sleepSeconds(0.1)
-            }
-        }
-        throw lastError!
-    }
-
-    /// `kill -9`: whatever it had in flight is cut.
-    func kill9() {
-        guard let running else { return }
-        running.stop(signal: SIGKILL)
-        logs.append(running.log())
-        self.running = nil
-    }
-
-    /// A clean stop.
-    func stop() {
-        guard let running else { return }
-        running.stop()
-        logs.append(running.log())
-        self.running = nil
-    }
-
-    /// Request-log lines of every run so far that report a 5xx status.
-    func serverErrors() -> [String] {
-        (logs + [running?.log() ?? ""]).flatMap { $0.split(separator: "\n") }
-            .filter { $0.range(of: #" (GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS) \S+ 5\d\d "#, options: .regularExpression) != nil }
-            .map(String.init)
     }
 }

@@ -43,11 +43,11 @@ extension PushBatch {
         sequence += 1
         let id = prepared.create?.responseID ?? new.response.uuidString
         let stampText = stamp == operation.stamp ? prepared.stampText : stamp.description
-        let inserted = try statements.insertResponse.execute(
+        let number = try statements.insertResponse.execute(
             id, new.campaign, new.address, new.form, new.formVersion, new.recordedAt, operation.device,
             identity.tokenID, new.erased?.rawValue, answersJSON, stampText, sequence
         )
-        guard let inserted, let number = Int64(sqlValue: inserted) else {
+        guard let number else {
             // The response exists already (created by another operation): its answers merge as
             // writes, which may still be refused, so they run in the savepoint.
             try openSavepoint()

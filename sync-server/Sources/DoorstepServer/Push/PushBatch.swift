@@ -67,7 +67,7 @@ struct PushBatch {
             insertResponse = try BindingStatement(db, sql: """
                 INSERT INTO responses(id, campaign, address, form, form_version, recorded_at, device, token_id,
                                       erased, answers_json, stamp, fields_json, changed_seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING RETURNING number
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING\(db.dialect.returning("number"))
                 """)
             insertFieldWrite = try BindingStatement(db, sql: PushBatch.insertFieldWriteSQL)
             log = try BindingStatement(db, sql: """

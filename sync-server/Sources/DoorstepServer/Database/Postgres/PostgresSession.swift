@@ -64,8 +64,8 @@ final class PostgresSession: SQLSession {
         let session: PostgresSession
         let sql: String
 
-        func execute(values: UnsafeBufferPointer<SQLValue>) throws -> SQLValue? {
-            try session.run(sql, values).first.map { $0.value(at: 0) }
+        func execute(values: UnsafeBufferPointer<SQLValue>) throws -> Int64? {
+            try session.run(sql, values).first.flatMap { Int64(sqlValue: $0.value(at: 0)) }
         }
 
         func fetchAll(_ values: [SQLValue]) throws -> [SQLRow] {

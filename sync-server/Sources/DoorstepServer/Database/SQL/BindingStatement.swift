@@ -9,12 +9,12 @@ struct BindingStatement {
         statement = try db.statement(sql: sql)
     }
 
-    /// Runs the statement with `values` bound to its parameters in order; returns the first column
-    /// of the first row it returns, if it returns one.
+    /// Runs the statement with `values` bound to its parameters in order; returns the key of the
+    /// row an `INSERT` added (``SQLStatement/execute(values:)``), if it added one.
     ///
     /// - Throws: A store error when the store refuses a value or the statement.
     @discardableResult
-    func execute<each Value: SQLBindable>(_ values: repeat each Value) throws -> SQLValue? {
+    func execute<each Value: SQLBindable>(_ values: repeat each Value) throws -> Int64? {
         var count = 0
         for _ in repeat each values { count += 1 }
         return try withUnsafeTemporaryAllocation(of: SQLValue.self, capacity: count) { buffer in

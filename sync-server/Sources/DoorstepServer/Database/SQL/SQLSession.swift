@@ -46,10 +46,11 @@ extension SQLSession {
 
 /// A statement prepared within one session.
 public protocol SQLStatement {
-    /// Runs the statement with `values` bound in order; returns the first column of the first
-    /// row it returns (an `INSERT … RETURNING`'s key), if it returns a row.
+    /// Runs the statement with `values` bound in order. For an `INSERT` that added a row, returns
+    /// the row's key: SQLite's rowid, or on PostgreSQL the first column of the row its
+    /// `RETURNING` clause gives (see ``SQLDialect/returning(_:)``); otherwise `nil`.
     @discardableResult
-    func execute(values: UnsafeBufferPointer<SQLValue>) throws -> SQLValue?
+    func execute(values: UnsafeBufferPointer<SQLValue>) throws -> Int64?
 
     /// Every row the statement returns with `values` bound in order.
     func fetchAll(_ values: [SQLValue]) throws -> [SQLRow]
@@ -103,6 +104,18 @@ extension SQLDialect {
         switch self {
         case .sqlite: "substr(\(column), -(\(length)))"
         case .postgres: "right(\(column), \(length))"
+        }
+    }
+}
+
+extension SQLDialect {
+    /// The clause an `INSERT` ends with so that ``SQLStatement/execute(values:)`` returns the new
+    /// row's `key` column: nothing for SQLite, which gives its rowid (the `INTEGER PRIMARY KEY`),
+    /// `RETURNING key` for PostgreSQL.
+    public func returning(_ key: String) -> String {
+        switch self {
+        case .sqlite: ""
+        case .postgres: " RETURNING \(key)"
         }
     }
 }

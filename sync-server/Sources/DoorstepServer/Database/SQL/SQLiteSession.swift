@@ -75,7 +75,7 @@ extension SQLValue {
 struct SQLiteStatement: SQLStatement {
     let statement: Statement
 
-    func execute(values: UnsafeBufferPointer<SQLValue>) throws -> SQLValue? {
+    func execute(values: UnsafeBufferPointer<SQLValue>) throws -> Int64? {
         sqlite3_reset(statement.sqliteStatement)
         // No binding outlives the text it points to.
         defer { sqlite3_clear_bindings(statement.sqliteStatement) }
@@ -87,7 +87,7 @@ struct SQLiteStatement: SQLStatement {
     }
 
     /// Binds `values` from `index` on, each text only while it is bound, then runs the statement.
-    private func bind(_ values: UnsafeBufferPointer<SQLValue>, from index: Int) throws -> SQLValue? {
+    private func bind(_ values: UnsafeBufferPointer<SQLValue>, from index: Int) throws -> Int64? {
         guard index < values.count else { return try step() }
         let parameter = CInt(index + 1)
         let code: CInt
@@ -108,25 +108,17 @@ struct SQLiteStatement: SQLStatement {
         return try bind(values, from: index + 1)
     }
 
-    /// Runs the statement to its end; the first column of its first row, if it returned one.
-    private func step() throws -> SQLValue? {
+    /// Runs the statement to its end; the rowid of the row it inserted, if it changed any.
+    private func step() throws -> Int64? {
         var code = sqlite3_step(statement.sqliteStatement)
-        var first: SQLValue?
-        if code == SQLITE_ROW {
-            first = switch sqlite3_column_type(statement.sqliteStatement, 0) {
-            case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement.sqliteStatement, 0))
-            case SQLITE_FLOAT: .real(sqlite3_column_double(statement.sqliteStatement, 0))
-            case SQLITE_NULL: .null
-            default: .text(String(cString: sqlite3_column_text(statement.sqliteStatement, 0)))
-            }
-            while code == SQLITE_ROW { code = sqlite3_step(statement.sqliteStatement) }
-        }
+        while code == SQLITE_ROW { code = sqlite3_step(statement.sqliteStatement) }
         guard code == SQLITE_DONE else {
             let message = String(cString: sqlite3_errmsg(sqlite3_db_handle(statement.sqliteStatement)))
             sqlite3_reset(statement.sqliteStatement)
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
         }
-        return first
+        let db = sqlite3_db_handle(statement.sqliteStatement)
+        return sqlite3_changes(db) > 0 ? sqlite3_last_insert_rowid(db) : nil
     }
 
     private func check(_ code: CInt) throws {

@@ -231,9 +231,7 @@ struct XLSFormConverter {
             if let value = try flag(survey, row, key) { entries.append((key, .scalar(value))) }
         }
         if let value = survey.value(row, "on_withdrawal") { entries.append(("on_withdrawal", .scalar(value))) }
-        if survey.value(row, "choice_filter") != nil {
-            throw survey.error(row, key: "choice_filter", "Doorstep has no choice filters (cascading selects); give the question a choice list of its own.")
-        }
+        if let filter = survey.value(row, "choice_filter") { entries.append(("choice_filter", .scalar(filter))) }
         if try flag(survey, row, "read_only") == "true", !["note", "calculate"].contains(type.name) {
             throw survey.error(row, key: "read_only", "Doorstep has no read-only questions; show a computed value with a calculate question, or text with a note.")
         }
@@ -338,8 +336,16 @@ struct XLSFormConverter {
     private func choiceLists(_ sheet: XLSFormSheet) throws(XLSFormError) -> YAMLNode {
         var order: [String] = []
         var lists: [String: [YAMLNode]] = [:]
+        // Other columns, such as `county`, are what a choice_filter reads: kept as choice keys.
+        var extra: [String] = []
+        for key in sheet.columns.map(\.key) where !extra.contains(key) && !Self.choiceKeys.contains(key)
+            && !Self.mediaKeys.contains(key) && !Self.localizedKeys.contains(key) && key.first?.isLetter == true
+            && key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+        {
+            extra.append(key)
+        }
         for row in sheet.rows {
-            try checkColumns(sheet, row, allowed: Self.choiceKeys)
+            try checkColumns(sheet, row, allowed: Self.choiceKeys.union(extra))
             guard let list = sheet.value(row, "list_name") else {
                 throw sheet.error(row, key: "list_name", "The choice has no list_name.")
             }
@@ -351,6 +357,9 @@ struct XLSFormConverter {
             if let replaces = sheet.value(row, "replaces") {
                 let names = replaces.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map { YAMLNode.scalar(String($0)) }
                 entries.append(("replaces", names.count == 1 ? names[0] : .sequence(names)))
+            }
+            for key in extra {
+                if let value = sheet.value(row, key) { entries.append((key, .scalar(value))) }
             }
             if lists[list] == nil { order.append(list) }
             lists[list, default: []].append(.mapping(entries))

@@ -264,9 +264,9 @@ import Testing
             "Choice 'b c' of list 'l' has a space in its name; use '_' instead.",
             "Choice list 'l' has a choice (line 12) with no name.",
             "Choice 'd' of list 'l' has no label.",
-            "Choice list 'l' has a choice with unknown key 'value'; a choice takes name, label and replaces.",
             "Choice list 'empty' has no choices; list them as '- name: ...' with a label each.",
             "Choice list 'Bad List' must be named with letters, digits and '_', starting with a letter.",
+            "Choice list 'l' has a choice with unknown key 'value'; a choice takes name, label, replaces and the columns a choice_filter of its questions reads.",
         ])
     }
 

@@ -16,14 +16,13 @@ struct PyxformOracleTests {
     static let imported = [
         "sample-community-safety", "sample-community-safety-cy", "sample-safe-and-well", "sample-women-girls-safety",
         "bin-fires", "welfare-check", "asb-street",
-        "spec-relevant", "spec-constraint", "spec-calculation", "spec-languages", "spec-groups",
+        "spec-relevant", "spec-constraint", "spec-calculation", "spec-languages", "spec-groups", "spec-cascading-select",
     ]
     static let refused = [
         ("refused-repeat", "survey sheet, row 3, column A (type)"),
         ("refused-geopoint", "survey sheet, row 2, column B (type)"),
         ("refused-external", "survey sheet, row 2, column A (type)"),
         ("refused-media", "survey sheet, row 2, column D (media::image)"),
-        ("refused-choice-filter", "survey sheet, row 3, column D (choice_filter)"),
     ]
 
     @Test("pyxform and Doorstep read the same questions, types, choices, labels per language and expressions", arguments: imported)
@@ -73,7 +72,12 @@ struct PyxformOracleTests {
             #expect(choices.map { $0["name"] as? String ?? "" } == question.choices.map(\.name), "\(place) choices")
             for (choice, mine) in zip(choices, question.choices) {
                 PyxformOracle.expectTexts(choice["label"], mine.localizedLabel, form, "\(place) choice \(mine.name)")
+                #expect(choice["columns"] as? [String: String] ?? [:] == mine.properties, "\(place) choice \(mine.name) columns")
             }
+            #expect(
+                PyxformOracle.normalized(node["choice_filter"] as? String) == PyxformOracle.normalized(question.choiceFilter),
+                "\(place) choice_filter"
+            )
         }
         #expect(compared == Set(form.questions.map(\.name)), "\(name): the questions differ")
 

@@ -12,6 +12,8 @@ struct ExpressionEvaluator: Sendable {
     var calculatedKinds: [ExpressionKinds] = []
     /// The answer `.` reads (in a constraint).
     var current: AnswerValue?
+    /// The choice a `choice_filter` is deciding on, whose columns bare words read.
+    var choice: Choice?
     /// What `today()` returns, `YYYY-MM-DD`.
     var today: String
     /// Regular expressions compiled ahead, by pattern; others are compiled when met.
@@ -36,6 +38,8 @@ struct ExpressionEvaluator: Sendable {
             return ExpressionValue(calculated: slots[index], kinds: calculatedKinds[index])
         case .current:
             return ExpressionValue(current)
+        case .property(let name, _):
+            return .string(choice?.property(name) ?? "")
         case .negate(let operand, _):
             return .number(-evaluate(operand).asNumber)
         case .binary(let op, let left, let right, _):

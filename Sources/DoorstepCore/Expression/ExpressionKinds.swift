@@ -51,7 +51,7 @@ extension FormExpression {
     func kinds(reading read: (FormExpression) -> ExpressionKinds) -> ExpressionKinds {
         switch self {
         case .number, .negate: .number
-        case .string: .text
+        case .string, .property: .text
         case .reference, .slot, .current: read(self)
         case .binary(let op, _, _, _):
             switch op {

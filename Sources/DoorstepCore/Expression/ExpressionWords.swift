@@ -120,6 +120,7 @@ struct ExpressionWords {
         case .reference(let name, _): "${\(name)}"
         case .slot(let index): "${#\(index)}"
         case .current: "."
+        case .property(let name, _): name
         case .negate(let operand, _): "-\(wrapped(operand, within: 7))"
         case .binary(let op, let left, let right, _):
             "\(wrapped(left, within: op.precedence)) \(op.rawValue) \(wrapped(right, within: op.precedence + 1))"

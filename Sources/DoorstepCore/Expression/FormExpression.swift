@@ -1,4 +1,5 @@
-/// A parsed XLSForm expression, as written in `relevant`, `constraint` and `calculate`.
+/// A parsed XLSForm expression, as written in `relevant`, `constraint`, `calculate` and
+/// `choice_filter`.
 ///
 /// Parse one with ``parse(_:)``; evaluate it with ``ExpressionEvaluator``. See `docs/forms.md`.
 indirect enum FormExpression: Hashable, Sendable {
@@ -10,22 +11,26 @@ indirect enum FormExpression: Hashable, Sendable {
     case slot(Int)
     /// `.`: the answer being checked by a constraint.
     case current(column: Int)
+    /// A bare word in a `choice_filter`: that column of the choice being filtered (`name`, or a
+    /// column such as `county`).
+    case property(String, column: Int)
     /// Unary minus.
     case negate(FormExpression, column: Int)
     case binary(BinaryOperator, FormExpression, FormExpression, column: Int)
     case call(ExpressionFunction, [FormExpression], column: Int)
 
     /// Parses `source`, or throws the first error with its column.
-    static func parse(_ source: String) throws(ExpressionError) -> FormExpression {
+    /// With `choiceProperties`, as in a `choice_filter`, a bare word names a column of the choice.
+    static func parse(_ source: String, choiceProperties: Bool = false) throws(ExpressionError) -> FormExpression {
         var lexer = ExpressionLexer(source)
-        var parser = ExpressionParser(tokens: try lexer.tokens())
+        var parser = ExpressionParser(tokens: try lexer.tokens(), choiceProperties: choiceProperties)
         return try parser.parseWhole()
     }
 
     /// Every `${name}` it reads, with the column of each, in source order.
     var references: [(name: String, column: Int)] {
         switch self {
-        case .number, .string, .current, .slot: []
+        case .number, .string, .current, .slot, .property: []
         case .reference(let name, let column): [(name, column)]
         case .negate(let operand, _): operand.references
         case .binary(_, let left, let right, _): left.references + right.references
@@ -33,10 +38,18 @@ indirect enum FormExpression: Hashable, Sendable {
         }
     }
 
+    /// Every choice column it reads, with the column of each, in source order.
+    var properties: [(name: String, column: Int)] {
+        allNodes.compactMap { node in
+            if case .property(let name, let column) = node { return (name, column) }
+            return nil
+        }
+    }
+
     /// The column of every `.` it reads.
     var currentColumns: [Int] {
         switch self {
-        case .number, .string, .reference, .slot: []
+        case .number, .string, .reference, .slot, .property: []
         case .current(let column): [column]
         case .negate(let operand, _): operand.currentColumns
         case .binary(_, let left, let right, _): left.currentColumns + right.currentColumns
@@ -48,7 +61,7 @@ indirect enum FormExpression: Hashable, Sendable {
     /// reads answers by position instead of by name.
     func resolved(_ indexes: [String: Int]) -> FormExpression {
         switch self {
-        case .number, .string, .current, .slot: self
+        case .number, .string, .current, .slot, .property: self
         case .reference(let name, _): indexes[name].map(FormExpression.slot) ?? self
         case .negate(let operand, let column): .negate(operand.resolved(indexes), column: column)
         case .binary(let op, let left, let right, let column):
@@ -61,7 +74,7 @@ indirect enum FormExpression: Hashable, Sendable {
     /// Every node, this one first, depth first.
     var allNodes: [FormExpression] {
         switch self {
-        case .number, .string, .reference, .current, .slot: [self]
+        case .number, .string, .reference, .current, .slot, .property: [self]
         case .negate(let operand, _): [self] + operand.allNodes
         case .binary(_, let left, let right, _): [self] + left.allNodes + right.allNodes
         case .call(_, let arguments, _): [self] + arguments.flatMap(\.allNodes)
@@ -191,10 +204,13 @@ struct ExpressionError: Error, Hashable, Sendable {
 /// A Pratt parser over the lexer's tokens.
 private struct ExpressionParser {
     let tokens: [ExpressionToken]
+    /// Whether a bare word is a column of the choice being filtered.
+    let choiceProperties: Bool
     var index = 0
 
-    init(tokens: [ExpressionToken]) {
+    init(tokens: [ExpressionToken], choiceProperties: Bool) {
         self.tokens = tokens
+        self.choiceProperties = choiceProperties
     }
 
     var current: ExpressionToken { tokens[index] }
@@ -267,6 +283,7 @@ private struct ExpressionParser {
                 if ["and", "or", "div", "mod"].contains(word) {
                     throw ExpressionError(column: token.column, message: "a value is missing before '\(word)'")
                 }
+                if choiceProperties { return .property(word, column: token.column) }
                 throw ExpressionError(
                     column: token.column,
                     message: "'\(word)' is neither a function nor an operator (write ${\(word)} for a question, '\(word)' for text)"

@@ -25,6 +25,7 @@ struct FormChecker {
             if question.type == .calculate {
                 checkExpression(question.calculate, field: "calculate", owner: .question(question))
             }
+            checkChoiceFilter(question)
         }
         for group in form.groups {
             checkExpression(group.relevant, field: "relevant", owner: .group(group))
@@ -33,7 +34,52 @@ struct FormChecker {
         checkCycles()
         checkConsent()
         checkReplacedChoices()
+        checkChoiceColumns()
         return faults
+    }
+
+    // MARK: Choice filters
+
+    /// A `choice_filter` belongs on a select; its expression is checked with the others.
+    private mutating func checkChoiceFilter(_ question: Question) {
+        guard question.choiceFilter != nil else { return }
+        guard Self.isSelect(question.type) else {
+            faults.append("Question '\(question.name)' has a choice_filter, but only a select_one or select_multiple question may have one.")
+            return
+        }
+        checkExpression(question.choiceFilter, field: "choice_filter", owner: .question(question))
+    }
+
+    /// A choice's extra key is a column for a `choice_filter`: one that no filter of the list's
+    /// questions reads is most likely a mistyped key.
+    private mutating func checkChoiceColumns() {
+        var read: [String: Set<String>] = [:]
+        // A list one of whose filters cannot be parsed is not judged: that fault is reported.
+        var unparsed: Set<String> = []
+        for question in form.questions {
+            guard let list = Self.choiceList(question.type), let source = question.choiceFilter else { continue }
+            guard let filter = try? FormExpression.parse(source, choiceProperties: true) else {
+                unparsed.insert(list)
+                continue
+            }
+            read[list, default: []].formUnion(filter.properties.map(\.name))
+        }
+        for (list, choices) in form.choiceLists.sorted(by: { $0.key < $1.key }) where !unparsed.contains(list) {
+            let columns = Set(choices.flatMap(\.properties.keys)).subtracting(read[list] ?? [])
+            for column in columns.sorted() {
+                faults.append(
+                    "Choice list '\(list)' has a choice with unknown key '\(column)'; a choice takes name, label, replaces and the columns a choice_filter of its questions reads."
+                )
+            }
+        }
+    }
+
+    /// The choice list a select question takes its choices from.
+    static func choiceList(_ type: QuestionType) -> String? {
+        switch type {
+        case .selectOne(let list), .selectMultiple(let list): list
+        default: nil
+        }
     }
 
     // MARK: Answers shown in text
@@ -190,7 +236,7 @@ struct FormChecker {
         let who = owner.who
         let expression: FormExpression
         do {
-            expression = try FormExpression.parse(source)
+            expression = try FormExpression.parse(source, choiceProperties: field == "choice_filter")
         } catch {
             faults.append("\(who) has a bad \(field) '\(source)': at column \(error.column), \(error.message).")
             return
@@ -209,6 +255,8 @@ struct FormChecker {
                 switch owner {
                 case .question(let question) where field == "relevant" && question.name == name:
                     faults.append("\(place); a question cannot decide from its own answer whether it is asked.")
+                case .question(let question) where field == "choice_filter" && question.name == name:
+                    faults.append("\(place); a question's choices cannot depend on its own answer.")
                 case .group(let group) where field == "relevant" && isInside(referenced, group: group.name):
                     faults.append("\(place), but '\(name)' is inside the group, so it cannot decide whether the group is asked.")
                 default:
@@ -218,6 +266,14 @@ struct FormChecker {
                 faults.append("\(place), but '\(name)' is a group, not a question.")
             } else {
                 faults.append("\(place), but there is no question '\(name)'.")
+            }
+        }
+        if case .question(let question) = owner, let list = Self.choiceList(question.type) {
+            for (column, at) in expression.properties
+            where column != "name" && !question.choices.contains(where: { $0.properties[column] != nil }) {
+                faults.append(
+                    "\(who) reads the column '\(column)' in its \(field) (column \(at)), but no choice of list '\(list)' has it."
+                )
             }
         }
         for node in expression.allNodes {

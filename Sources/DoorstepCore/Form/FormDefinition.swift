@@ -150,12 +150,17 @@ public struct Question: Sendable, Hashable {
     public var group: String?
     /// The choices of a select question, resolved from its list.
     public var choices: [Choice]
+    /// XLSForm expression evaluated once per choice of a select question: only the choices for
+    /// which it is true are offered (a cascading select). A bare word reads a column of the
+    /// choice (``Choice/property(_:)``).
+    public var choiceFilter: String?
 
     public init(
         name: String, type: QuestionType, label: LocalizedText, hint: LocalizedText? = nil, required: Bool = false,
         relevant: String? = nil, constraint: String? = nil, constraintMessage: LocalizedText? = nil,
         requiredMessage: LocalizedText? = nil, defaultValue: String? = nil, calculate: String? = nil, sensitive: Bool = false,
-        onWithdrawal: OnWithdrawal? = nil, safeguarding: Bool = false, group: String? = nil, choices: [Choice] = []
+        onWithdrawal: OnWithdrawal? = nil, safeguarding: Bool = false, group: String? = nil, choices: [Choice] = [],
+        choiceFilter: String? = nil
     ) {
         self.name = name
         self.type = type
@@ -173,6 +178,7 @@ public struct Question: Sendable, Hashable {
         self.safeguarding = safeguarding
         self.group = group
         self.choices = choices
+        self.choiceFilter = choiceFilter
     }
 }
 
@@ -262,11 +268,20 @@ public struct Choice: Sendable, Hashable {
     /// Choices of earlier form versions this one stands for in the report: answers recorded as
     /// any of them are counted as this choice (`replaces:` in the form).
     public var replaces: [String]
+    /// The choice's other columns (`county: north`), read by a question's `choice_filter`.
+    public var properties: [String: String]
 
-    public init(name: String, label: LocalizedText, replaces: [String] = []) {
+    public init(name: String, label: LocalizedText, replaces: [String] = [], properties: [String: String] = [:]) {
         self.name = name
         self.localizedLabel = label
         self.replaces = replaces
+        self.properties = properties
+    }
+
+    /// The column `column` as a `choice_filter` reads it: `name` is the choice's name, any other
+    /// one of its ``properties``.
+    public func property(_ column: String) -> String? {
+        column == "name" ? name : properties[column]
     }
 
     /// The label in the form's default language.

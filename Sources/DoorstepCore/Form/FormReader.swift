@@ -19,7 +19,7 @@ struct FormReader {
     ]
     static let questionKeys: Set<String> = [
         "name", "type", "label", "hint", "required", "required_message", "relevant", "constraint", "constraint_message",
-        "default", "calculate", "sensitive", "on_withdrawal", "safeguarding",
+        "choice_filter", "default", "calculate", "sensitive", "on_withdrawal", "safeguarding",
     ]
     static let groupKeys: Set<String> = ["name", "type", "label", "hint", "relevant", "questions"]
     static let choiceKeys: Set<String> = ["name", "label", "replaces"]
@@ -127,7 +127,8 @@ struct FormReader {
                 onWithdrawal: onWithdrawal(mapping["on_withdrawal"], who: who),
                 safeguarding: flag(mapping["safeguarding"], key: "safeguarding", who: who),
                 group: group,
-                choices: choices
+                choices: choices,
+                choiceFilter: text(mapping["choice_filter"], key: "choice_filter", who: who)
             )
             if name != nil { questions.append(question) }
         }
@@ -215,9 +216,6 @@ struct FormReader {
                     faults.append("Choice list '\(list)' has an entry\(Self.at(item)) that is not a mapping with name and label.")
                     continue
                 }
-                for key in unknownKeys(choiceMapping, allowed: Self.choiceKeys) {
-                    faults.append("Choice list '\(list)' has a choice with unknown key '\(key)'; a choice takes name, label and replaces.")
-                }
                 guard let name = text(choiceMapping["name"], key: "name", who: "Choice list '\(list)'") else {
                     faults.append("Choice list '\(list)' has a choice\(Self.at(item)) with no name.")
                     continue
@@ -244,7 +242,11 @@ struct FormReader {
                         }
                     }
                 }
-                choices.append(Choice(name: name, label: label ?? LocalizedText(name), replaces: replaces))
+                var properties: [String: String] = [:]
+                for key in unknownKeys(choiceMapping, allowed: Self.choiceKeys) {
+                    properties[key] = text(choiceMapping[key], key: key, who: "Choice '\(name)' of list '\(list)'")
+                }
+                choices.append(Choice(name: name, label: label ?? LocalizedText(name), replaces: replaces, properties: properties))
             }
             var replacedBy: [String: String] = [:]
             for choice in choices {

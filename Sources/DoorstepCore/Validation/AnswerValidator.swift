@@ -128,7 +128,9 @@ public struct AnswerValidator: Sendable {
             if let problem = typeProblems[index] {
                 problems.append(problem)
             } else if let value = settled[index] {
-                if let problem = constraintProblem(value, at: index, given: settled) { problems.append(problem) }
+                if let problem = filteredChoiceProblem(value, at: index, given: settled) ?? constraintProblem(value, at: index, given: settled) {
+                    problems.append(problem)
+                }
             } else if compiled.required[index] && !(personalDataErased && compiled.erasedOnWithdrawal[index]) {
                 problems.append(requiredProblem(form.questions[index]))
             }
@@ -246,8 +248,42 @@ public struct AnswerValidator: Sendable {
             guard let index = compiled.questionIndex[question.name] else { return nil }
             var context = slots(answers)
             context[index] = clean
-            return constraintProblem(clean, at: index, given: context)
+            return filteredChoiceProblem(clean, at: index, given: context) ?? constraintProblem(clean, at: index, given: context)
         }
+    }
+
+    /// The choices offered for `question` given the answers so far: those its `choice_filter`
+    /// keeps, in the list's order; every choice when it has none.
+    public func choices(for question: Question, given answers: Answers) -> [Choice] {
+        guard let index = compiled.questionIndex[question.name] else { return question.choices }
+        return offeredChoices(at: index, given: slots(answers))
+    }
+
+    private func offeredChoices(at index: Int, given slots: Slots) -> [Choice] {
+        guard let filter = compiled.choiceFilters[index] else { return compiled.choices[index] }
+        var evaluator = evaluator(slots)
+        return compiled.choices[index].filter { choice in
+            evaluator.choice = choice
+            return evaluator.evaluate(filter).asBoolean
+        }
+    }
+
+    /// A choice the question's `choice_filter` does not offer given the other answers.
+    private func filteredChoiceProblem(_ value: AnswerValue, at index: Int, given slots: Slots) -> AnswerProblem? {
+        guard compiled.choiceFilters[index] != nil else { return nil }
+        let names: [String]
+        switch value {
+        case .text(let name): names = [name]
+        case .list(let list): names = list
+        default: return nil
+        }
+        let offered = offeredChoices(at: index, given: slots).map(\.name)
+        guard let name = names.first(where: { !offered.contains($0) }) else { return nil }
+        let list = offered.isEmpty ? "none" : offered.joined(separator: ", ")
+        return AnswerProblem(
+            question: compiled.names[index],
+            message: "'\(name)' is not one of the choices offered given the earlier answers (\(list))."
+        )
     }
 
     /// Per-field check used by the server for `response.update`: type and choices only. The value

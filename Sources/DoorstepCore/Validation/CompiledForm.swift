@@ -39,6 +39,8 @@ struct CompiledForm: Sendable {
     let relevance: [[Int]]
     /// Per question: its constraint.
     let constraints: [FormExpression?]
+    /// Per question: its `choice_filter`, for select questions.
+    let choiceFilters: [FormExpression?]
     /// Per question: its calculation, for `calculate` questions.
     let calculations: [FormExpression?]
     /// Per question: for a calculation, the kinds of value it gives, so that where it is read its
@@ -123,6 +125,9 @@ struct CompiledForm: Sendable {
         }
         relevanceExpressions = expressions
         constraints = form.questions.map { parsed($0.constraint) }
+        choiceFilters = form.questions.map { question in
+            question.choiceFilter.flatMap { try? FormExpression.parse($0, choiceProperties: true).resolved(questionIndex) }
+        }
         let calculations = form.questions.map { $0.type == .calculate ? parsed($0.calculate) : nil }
         self.calculations = calculations
         let kinds = ExpressionKinds.byQuestion(in: form)
@@ -142,7 +147,7 @@ struct CompiledForm: Sendable {
         calculationOrder = order
 
         var patterns: [String: NSRegularExpression] = [:]
-        let all = expressions + constraints.compactMap { $0 } + calculations.compactMap { $0 }
+        let all = expressions + constraints.compactMap { $0 } + calculations.compactMap { $0 } + choiceFilters.compactMap { $0 }
         for expression in all {
             for node in expression.allNodes {
                 if case .call(.regex, let arguments, _) = node, case .string(let pattern) = arguments[1],

@@ -9,7 +9,7 @@ extension FormsCommand {
             discussion: """
                 Reads the survey, choices and settings sheets (see "Already have an XLSForm?" in \
                 docs/forms.md) and writes the form as YAML to --output, or to stdout. Something \
-                Doorstep cannot do (a repeat, a photo, a location, a choice filter) is refused \
+                Doorstep cannot do (a repeat, a photo, a location) is refused \
                 naming its sheet, row and column, and a form that does not pass doorstep forms \
                 check is refused naming each fault; either way exit 65, and nothing is written.
 

@@ -203,7 +203,10 @@ struct Questionnaire {
         case stopped
     }
 
-    private mutating func ask(_ question: Question) throws -> Step {
+    private mutating func ask(_ asked: Question) throws -> Step {
+        // A choice_filter offers only the choices that fit the answers so far; numbers count those.
+        var question = asked
+        question.choices = validator.choices(for: asked, given: context)
         showGroup(of: question)
         var heading = "\(progress(of: question)) \(shown(question.localizedLabel))"
         if question.required { heading += " *" }

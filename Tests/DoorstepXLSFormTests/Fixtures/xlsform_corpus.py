@@ -8,11 +8,13 @@
 A row is a list of cells: text, a number, a boolean, or null for an empty cell; an empty list is
 an empty row. openpyxl writes the workbooks, pyxform (the reference XLSForm converter) reads them.
 The summary gives, per question and group, what pyxform's JSON says (type, choices, labels per
-language, messages) and the bind of the XForm it writes (relevant, constraint, calculate and
-required, with ${name} turned into /data/... paths).
+language, messages, the choices' other columns) and the bind of the XForm it writes (relevant,
+constraint, calculate and required, with ${name} turned into /data/... paths), and a select's
+choice filter as the predicate of its itemset's nodeset.
 """
 import json
 import os
+import re
 import sys
 import xml.etree.ElementTree as ET
 
@@ -216,18 +218,24 @@ CORPUS = {
         "survey": [["type", "name", "label", "media::image"], ["note", "map", "The area", "map.png"]],
         "settings": [["form_id", "version"], ["refused_media", 1]],
     },
-    "refused-choice-filter": {
+    # xlsform.org: cascading selects, a choices column read by choice_filter.
+    "spec-cascading-select": {
         "survey": [
             ["type", "name", "label", "choice_filter"],
-            ["select_one area", "area", "Area", None],
-            ["select_one street", "street", "Street", "area = ${area}"],
+            ["select_one county", "county", "County", None],
+            ["select_one district", "district", "District", "county = ${county}"],
+            ["select_multiple district", "nearby", "Districts nearby", "county = ${county} or name = 'other'"],
         ],
         "choices": [
-            ["list_name", "name", "label", "area"],
-            ["area", "west", "West End", None],
-            ["street", "albion", "Albion Street", "west"],
+            ["list_name", "name", "label", "county"],
+            ["county", "north", "North", None],
+            ["county", "south", "South", None],
+            ["district", "n1", "Northgate", "north"],
+            ["district", "n2", "Norbury", "north"],
+            ["district", "s1", "Southend", "south"],
+            ["district", "other", "Elsewhere", None],
         ],
-        "settings": [["form_id", "version"], ["refused_choice_filter", 1]],
+        "settings": [["form_id", "version"], ["spec_cascading_select", 1]],
     },
 }
 
@@ -252,6 +260,13 @@ def oracle(directory):
             binds = {}
             for bind in ET.fromstring(result.xform).iter("{http://www.w3.org/2002/xforms}bind"):
                 binds[bind.get("nodeset")] = {key: value for key, value in bind.attrib.items() if key != "nodeset"}
+            filters = {}
+            for element in ET.fromstring(result.xform).iter():
+                itemset = element.find("{http://www.w3.org/2002/xforms}itemset")
+                if element.get("ref") and itemset is not None:
+                    predicate = re.search(r"\[(.*)\]$", itemset.get("nodeset", ""))
+                    if predicate:
+                        filters[element.get("ref")] = predicate.group(1)
             nodes = []
 
             def visit(children, path):
@@ -268,7 +283,12 @@ def oracle(directory):
                         "hint": label_map(child.get("hint")),
                         "constraint_message": label_map(bind.get("jr:constraintMsg")),
                         "required_message": label_map(bind.get("jr:requiredMsg")),
-                        "choices": [{"name": c["name"], "label": label_map(c.get("label"))} for c in child.get("choices", [])],
+                        "choices": [
+                            {"name": c["name"], "label": label_map(c.get("label")),
+                             "columns": {k: str(v) for k, v in c.items() if k not in ("name", "label", "media", "replaces")}}
+                            for c in child.get("choices", [])
+                        ],
+                        "choice_filter": filters.get(node_path),
                         "xform": binds.get(node_path, {}),
                     })
                     if child["type"] == "group":

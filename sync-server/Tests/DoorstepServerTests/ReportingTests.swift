@@ -527,6 +527,13 @@ struct ReportingTests {
             let created = try await client.send(.post, "/v1/campaigns/day1/report-link?language=cy", token: organiser)
             let link = try created.decode(ReportingController.ReportLink.self)
             #expect(String(buffer: try await client.send(.get, link.url, token: nil).body).contains("Diogel iawn"))
+
+            // A viewer's report is the published snapshot, in the language asked for too; a collector gets none.
+            #expect(try await client.send(.post, "/v1/campaigns/day1/snapshots", token: organiser).status == .created)
+            let viewer = try await client.send(.get, "/v1/campaigns/day1/report?language=cy", token: fixture.token(.viewer))
+            #expect(viewer.status == .ok)
+            #expect(String(buffer: viewer.body).contains("Diogel iawn"))
+            #expect(try await client.send(.get, "/v1/campaigns/day1/report?language=cy", token: fixture.token(.collector)).status == .forbidden)
         }
     }
 }

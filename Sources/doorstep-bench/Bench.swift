@@ -16,6 +16,10 @@ struct Bench: AsyncParsableCommand {
             limit (raw SQLite insert and an HTTP sink), pull (a fresh organiser device), latency \
             (`doorstep status` and `doorstep record`), aggregates, clients (many syncs at once). \
             naive, limit, pull and latency reuse the push phase's data, so choosing any of them runs push too.
+
+            With --database, every server keeps its data in a database of its own on that PostgreSQL \
+            server (created with psql, which must be installed, and dropped afterwards), and the limit \
+            is PostgreSQL's own COPY of the same rows.
             """
     )
 
@@ -46,6 +50,12 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Comma-separated phases to run: push, naive, limit, pull, latency, aggregates, clients (default all).")
     var phases: String = Phase.allCases.map(\.rawValue).joined(separator: ",")
 
+    @Option(help: "A PostgreSQL server to keep the servers' data on instead of SQLite, postgres://USER@HOST:PORT/DB (a user that may create databases).")
+    var database: String?
+
+    @Option(help: "Server instances on one PostgreSQL database in the clients phase (default 1; needs --database).")
+    var instances: Int = 1
+
     @Option(help: "Write the results as JSON to this file.")
     var json: String?
 
@@ -55,7 +65,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Work in this folder (default a new folder in the temporary directory).")
     var work: String?
 
-    @Flag(help: "Keep the work folder (homes, server data, every process's output) afterwards.")
+    @Flag(help: "Keep the work folder (homes, server data, every process's output) and the PostgreSQL databases afterwards.")
     var keep = false
 
     @Option(help: "Seed of the generated answers.")
@@ -64,6 +74,10 @@ struct Bench: AsyncParsableCommand {
     func validate() throws {
         for value in [responses, addresses, aggregateResponses, clients, clientResponses, latencyRuns, queryRuns] {
             if let value, value < 1 { throw ValidationError("Sizes and counts must be 1 or more.") }
+        }
+        if instances < 1 { throw ValidationError("--instances must be 1 or more.") }
+        if instances > 1, database == nil {
+            throw ValidationError("Several instances share one PostgreSQL database: pass --database URL with --instances.")
         }
         for name in phases.split(separator: ",") where Phase(rawValue: String(name)) == nil {
             throw ValidationError("Unknown phase \(name); the phases are \(Phase.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -87,13 +101,14 @@ struct Bench: AsyncParsableCommand {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("doorstep-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let runner = try BenchRun(
-            folder: folder, sizes: sizes, phases: chosen, quick: quick, seed: seed, formFile: try formFile()
+            folder: folder, sizes: sizes, phases: chosen, quick: quick, seed: seed, formFile: try formFile(),
+            database: database, instances: instances
         )
         let report: BenchReport
         do {
             report = try await runner.run()
         } catch {
-            Log.line("Stopped: \(error). The work folder \(folder.path) is kept.")
+            Log.line("Stopped: \(error). The work folder \(folder.path) and its databases are kept.")
             throw ExitCode.failure
         }
         let table = Table.render(report)
@@ -107,6 +122,8 @@ struct Bench: AsyncParsableCommand {
         if keep {
             Log.line("Work folder kept: \(folder.path)")
         } else {
+            // psql's output goes to the work folder: drop the databases first.
+            runner.scenario.postgres?.dropDatabases()
             try? FileManager.default.removeItem(at: folder)
         }
     }

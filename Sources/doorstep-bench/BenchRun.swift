@@ -11,6 +11,8 @@ final class BenchRun {
     let phases: Set<Phase>
     let quick: Bool
     let seed: UInt64
+    /// Server instances on one database in the clients phase.
+    let instances: Int
     let tools: Toolbox
     let scenario: Scenario
     var report: BenchReport
@@ -28,15 +30,22 @@ final class BenchRun {
         var serverPushSeconds: Double?
     }
 
-    init(folder: URL, sizes: Sizes, phases: Set<Phase>, quick: Bool, seed: UInt64, formFile: URL) throws {
+    init(
+        folder: URL, sizes: Sizes, phases: Set<Phase>, quick: Bool, seed: UInt64, formFile: URL, database: String?,
+        instances: Int
+    ) throws {
         self.folder = folder
         self.sizes = sizes
         self.phases = phases
         self.quick = quick
         self.seed = seed
-        tools = try Toolbox(logs: folder.appendingPathComponent("logs"))
+        self.instances = instances
+        let tools = try Toolbox(logs: folder.appendingPathComponent("logs"))
+        self.tools = tools
+        let postgres = try database.map { try PostgresServer(url: $0, tools: tools) }
+        if let postgres { Log.line("Servers keep their data on PostgreSQL, \(postgres.description), a database each") }
         Log.line("Preparing the template data directory (form, campaign of \(sizes.addresses) doors, tokens) in \(folder.path)")
-        scenario = try Scenario(formFile: formFile, addressCount: sizes.addresses, folder: folder, tools: tools)
+        scenario = try Scenario(formFile: formFile, addressCount: sizes.addresses, folder: folder, tools: tools, postgres: postgres)
         var system = utsname()
         uname(&system)
         let release = withUnsafeBytes(of: &system.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -51,7 +60,7 @@ final class BenchRun {
                 cores: ProcessInfo.processInfo.activeProcessorCount, memoryBytes: ProcessInfo.processInfo.physicalMemory,
                 system: "Linux \(release)"
             ),
-            startedAt: Date().formatted(.iso8601)
+            startedAt: Date().formatted(.iso8601), store: postgres == nil ? "sqlite" : "postgres", instances: instances
         )
     }
 

@@ -61,4 +61,52 @@ import Testing
         // And the table is printed on stdout
         #expect(result.stdout.contains("Targets"))
     }
+
+    @Test(
+        "The quick benchmark on PostgreSQL: a database per server, COPY as the limit, clients on two instances, databases dropped",
+        .enabled(if: TestStore.isPostgres, "needs PostgreSQL: scripts/test starts a throwaway cluster, or set DOORSTEP_TEST_POSTGRES")
+    )
+    func quickBenchmarkOnPostgres() throws {
+        // Given a work folder, the sample form and the tests' PostgreSQL server
+        let server = try #require(TestStore.postgresServer)
+        let work = try TemporaryDirectory("doorstep-bench-postgres-test")
+        defer { work.remove() }
+        let json = work.appending("bench.json")
+
+        // When the quick benchmark runs its storage phases there, the clients on two instances
+        let result = try ProcessRunner.run(
+            BuiltProducts.executable("doorstep-bench"),
+            [
+                "--quick", "--json", json.path, "--work", work.appending("run").path,
+                "--form", BuiltProducts.sampleForm("community-safety.yaml").path,
+                "--database", server, "--instances", "2", "--phases", "push,limit,aggregates,clients",
+            ],
+            timeout: 600
+        )
+        try #require(result.status == 0, "doorstep-bench failed: \(result.stderr.suffix(3_000))")
+
+        // Then every figure comes from PostgreSQL, nothing was lost or doubled
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [String: Any])
+        #expect(report["store"] as? String == "postgres")
+        let push = try #require(report["push"] as? [String: Any])
+        #expect(push["responses"] as? Int == 500)
+        let limit = try #require(report["limit"] as? [String: Any])
+        #expect(limit["store"] as? String == "postgres")
+        #expect((limit["store_seconds"] as? Double ?? 0) > 0)
+        #expect((limit["rows"] as? Int ?? 0) > (push["operations"] as? Int ?? 0))
+        let aggregates = try #require(report["aggregates"] as? [String: Any])
+        #expect(aggregates["responses"] as? Int == 5_000)
+        let many = try #require(report["many_clients"] as? [String: Any])
+        #expect(many["instances"] as? Int == 2)
+        #expect(many["errors"] as? Int == 0)
+        #expect(result.stdout.contains("sync vs PostgreSQL COPY"))
+
+        // And the run's databases are gone
+        let left = try ProcessRunner.run(
+            URL(fileURLWithPath: "/usr/bin/env"),
+            ["psql", "-X", "-At", server, "-c", "SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'doorstep_bench_%'"],
+            timeout: 60
+        )
+        #expect(left.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "databases left: \(left.stdout) \(left.stderr)")
+    }
 }

@@ -24,11 +24,18 @@ struct Scenario: Sendable {
     let organiserToken: String
     /// Today, for the validator.
     let today: String
+    /// The PostgreSQL server of `--database`, when the servers keep their data there.
+    let postgres: PostgresServer?
+    private let folder: URL
+    private let tools: Toolbox
 
     /// Publishes the form, writes a walk list of `addressCount` doors on forty streets in four
     /// areas, creates the campaign and the tokens, all with the real `doorstep-server` commands.
-    init(formFile: URL, addressCount: Int, folder: URL, tools: Toolbox) throws {
+    init(formFile: URL, addressCount: Int, folder: URL, tools: Toolbox, postgres: PostgresServer?) throws {
         self.formFile = formFile
+        self.folder = folder
+        self.tools = tools
+        self.postgres = postgres
         let source = try String(contentsOf: formFile, encoding: .utf8)
         form = try FormDefinition.parse(yaml: source)
         today = Date().formatted(.iso8601.year().month().day())
@@ -53,14 +60,23 @@ struct Scenario: Sendable {
             "campaigns", "create", "--data", template.path, "--id", Self.campaign, "--name", "Day of action, West End",
             "--form", form.id, "--addresses", walkList.path,
         ])
-        collectorToken = try tools.createToken(data: template, role: "collector", name: Self.collectorName)
-        organiserToken = try tools.createToken(data: template, role: "organiser", name: "bench-organiser")
+        let templateData = ServerData(place: .directory(template))
+        collectorToken = try tools.createToken(data: templateData, role: "collector", name: Self.collectorName)
+        organiserToken = try tools.createToken(data: templateData, role: "organiser", name: "bench-organiser")
     }
 
-    /// A fresh copy of the template data directory at `destination`.
-    func freshData(_ destination: URL) throws -> URL {
-        try FileManager.default.copyItem(at: template, to: destination)
-        return destination
+    /// A fresh copy of the template's data for one server, named `name`: a copy of the data
+    /// directory in the work folder, or a new PostgreSQL database the template is migrated into
+    /// with `doorstep-server migrate`.
+    func freshData(_ name: String) throws -> ServerData {
+        guard let postgres else {
+            let destination = folder.appendingPathComponent(name)
+            try FileManager.default.copyItem(at: template, to: destination)
+            return ServerData(place: .directory(destination))
+        }
+        let database = try postgres.createDatabase(name)
+        try tools.admin(["migrate", "--data", template.path, "--database", postgres.url(database: database)])
+        return ServerData(place: .postgres(postgres, database: database))
     }
 
     /// Records `count` generated responses in a home that already holds the form and the campaign,

@@ -9,7 +9,7 @@ extension BenchRun {
     func aggregates() async throws {
         let count = sizes.aggregateResponses
         let batchSize = 5_000
-        let server = try ServerProcess(data: try scenario.freshData(path("aggregates-data")), tools: tools)
+        let server = try ServerProcess(data: try scenario.freshData("aggregates-data"), tools: tools)
         defer { server.stop() }
         guard let base = URL(string: server.url) else { throw BenchError.serverDidNotStart(server.url) }
         let client = try HTTPClient()

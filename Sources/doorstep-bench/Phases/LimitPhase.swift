@@ -4,22 +4,36 @@ import DoorstepTransport
 import Foundation
 
 extension BenchRun {
-    /// The machine's limit for the same data: the server's rows inserted raw into SQLite in one
-    /// transaction, and the sync's request bodies posted to a sink that discards them.
+    /// The machine's limit for the same data: the server's rows written straight into the store
+    /// (a raw SQLite insert in one transaction, or PostgreSQL's `COPY`), and the sync's request
+    /// bodies posted to a sink that discards them.
     func limit(_ pushed: PushedData) async throws {
         let operations = pushed.operations
-        Log.line("Inserting the same rows straight into SQLite (server schema, one transaction)")
         let inserter = RawInsertLimit(scenario: scenario)
         let rows = try inserter.prepare(operations, data: scenario.template)
-        let raw = try inserter.insert(rows, data: try scenario.freshData(path("limit-data")), variant: .init())
-        Log.line("Raw insert of \(raw.rows) rows took \(format(raw.elapsed.seconds)) s; now in transactions of 2,000 operations")
-        let batched = try inserter.insert(
-            rows, data: try scenario.freshData(path("limit-batched-data")), variant: .init(transactionSize: 2_000)
-        )
-        let untuned = try inserter.insert(
-            rows, data: try scenario.freshData(path("limit-untuned-data")), variant: .init(transactionSize: 2_000, tuned: false)
-        )
-        Log.line("Batched: \(format(batched.elapsed.seconds)) s; with SQLite's default cache \(format(untuned.elapsed.seconds)) s")
+        var limit: BenchReport.Limit
+        if let postgres = scenario.postgres {
+            Log.line("Copying the same rows into PostgreSQL with COPY (server schema, one transaction)")
+            let elapsed = try PostgresCopyLimit(server: postgres)
+                .copy(rows, into: try scenario.freshData("limit-copy-data"), script: path("limit-copy.sql"))
+            Log.line("COPY of \(rows.count) rows took \(format(elapsed.seconds)) s")
+            limit = .init(rows: rows.count, store: "postgres", storeSeconds: elapsed.seconds, sinkSeconds: 0, sinkBytes: 0, sinkRequests: 0, syncOverStore: 0, syncOverSink: 0)
+        } else {
+            Log.line("Inserting the same rows straight into SQLite (server schema, one transaction)")
+            let raw = try inserter.insert(rows, data: try directory("limit-data"), variant: .init())
+            Log.line("Raw insert of \(raw.rows) rows took \(format(raw.elapsed.seconds)) s; now in transactions of 2,000 operations")
+            let batched = try inserter.insert(rows, data: try directory("limit-batched-data"), variant: .init(transactionSize: 2_000))
+            let untuned = try inserter.insert(
+                rows, data: try directory("limit-untuned-data"), variant: .init(transactionSize: 2_000, tuned: false)
+            )
+            Log.line("Batched: \(format(batched.elapsed.seconds)) s; with SQLite's default cache \(format(untuned.elapsed.seconds)) s")
+            limit = .init(
+                rows: raw.rows, store: "sqlite", storeSeconds: raw.elapsed.seconds, sqliteWrittenBytes: raw.writtenBytes,
+                batchedSeconds: batched.elapsed.seconds, batchedWrittenBytes: batched.writtenBytes,
+                batchedDefaultCacheSeconds: untuned.elapsed.seconds, batchedDefaultCacheWrittenBytes: untuned.writtenBytes,
+                sinkSeconds: 0, sinkBytes: 0, sinkRequests: 0, syncOverStore: 0, syncOverSink: 0
+            )
+        }
 
         // The bodies the sync sends: batches of 2,000 operations, as the engine's default.
         let encoder = JSONEncoder.wire
@@ -46,14 +60,20 @@ extension BenchRun {
         await sink.stop()
         let sinkSeconds = elapsed.seconds
         Log.line("Sink took \(format(sinkSeconds)) s for \(formatBytes(sinkBytes))")
-        report.limit = BenchReport.Limit(
-            rows: raw.rows, sqliteSeconds: raw.elapsed.seconds, sqliteWrittenBytes: raw.writtenBytes,
-            batchedSeconds: batched.elapsed.seconds, batchedWrittenBytes: batched.writtenBytes,
-            batchedDefaultCacheSeconds: untuned.elapsed.seconds, batchedDefaultCacheWrittenBytes: untuned.writtenBytes,
-            sinkSeconds: sinkSeconds, sinkBytes: sinkBytes,
-            sinkRequests: bodies.count, syncOverSqlite: pushed.syncSeconds / raw.elapsed.seconds,
-            serverPushOverSqlite: pushed.serverPushSeconds.map { $0 / raw.elapsed.seconds },
-            syncOverSink: pushed.syncSeconds / sinkSeconds
-        )
+        limit.sinkSeconds = sinkSeconds
+        limit.sinkBytes = sinkBytes
+        limit.sinkRequests = bodies.count
+        limit.syncOverStore = pushed.syncSeconds / limit.storeSeconds
+        limit.serverPushOverStore = pushed.serverPushSeconds.map { $0 / limit.storeSeconds }
+        limit.syncOverSink = pushed.syncSeconds / sinkSeconds
+        report.limit = limit
+    }
+
+    /// A fresh copy of the template data directory: the raw SQLite insert writes the file itself.
+    private func directory(_ name: String) throws -> URL {
+        guard case .directory(let folder) = try scenario.freshData(name).place else {
+            throw BenchError.wrongResult("the raw SQLite insert needs a data directory")
+        }
+        return folder
     }
 }

@@ -1,35 +1,38 @@
 import DoorstepCore
 import Foundation
-import GRDB
 #if canImport(Glibc)
 import Glibc
 #endif
 
 extension BenchRun {
     /// Many officers' laptops syncing at once: one home and one collector token per client, each
-    /// with its own responses, then every `doorstep sync` started together against one server.
+    /// with its own responses, then every `doorstep sync` started together against one server, or
+    /// against `instances` servers on one PostgreSQL database (client N syncs with instance N mod
+    /// `instances`, as a load balancer would spread them).
     func manyClients() throws {
         let clients = sizes.clients
         let perClient = sizes.clientResponses
-        let data = try scenario.freshData(path("clients-data"))
+        let data = try scenario.freshData("clients-data")
         Log.line("Preparing \(clients) client homes of \(perClient) responses each")
         var tokens: [String] = []
         for index in 0..<clients {
             tokens.append(try tools.createToken(data: data, role: "collector", name: "officer-\(index + 1)"))
         }
-        let server = try ServerProcess(data: data, tools: tools)
-        var serverStopped = false
-        defer { if !serverStopped { server.stop() } }
+        let servers = try (0..<instances).map { index in
+            try ServerProcess(data: data, tools: tools, instance: instances > 1 ? "bench-\(index + 1)" : nil)
+        }
+        var serversStopped = false
+        defer { if !serversStopped { for server in servers { server.stop() } } }
         var generator = AnswerGenerator(form: scenario.form, today: scenario.today, seed: seed &+ 3)
         var homes: [URL] = []
         for index in 0..<clients {
             let home = path("client-\(index + 1)")
-            try enrol(home: home, server: server.url, token: tokens[index])
+            try enrol(home: home, server: servers[index % servers.count].url, token: tokens[index])
             _ = try scenario.record(perClient, in: home, generator: &generator, firstAddress: index * perClient)
             homes.append(home)
         }
 
-        Log.line("Starting \(clients) doorstep sync processes at once")
+        Log.line("Starting \(clients) doorstep sync processes at once, against \(servers.count) server instance(s)")
         let clock = ContinuousClock()
         let start = clock.now
         var running: [pid_t: Subprocess] = [:]
@@ -62,14 +65,12 @@ extension BenchRun {
             }
         }
         let seconds = (clock.now - start).seconds
-        let peak = server.peakMemory()
-        server.stop()
-        serverStopped = true
+        let peak = servers.map { $0.peakMemory() }.reduce(0, +)
+        for server in servers { server.stop() }
+        serversStopped = true
 
         // Every response exactly once on the server.
-        let stored = try DatabaseQueue(path: data.appendingPathComponent("doorstep-server.sqlite").path).read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM responses") ?? 0
-        }
+        let stored = try data.count("SELECT COUNT(*) FROM responses")
         let expected = clients * perClient
         if stored != expected {
             errors += 1
@@ -77,7 +78,7 @@ extension BenchRun {
         }
         for failure in failures.prefix(5) { Log.line("  error: \(failure)") }
         report.manyClients = BenchReport.ManyClients(
-            clients: clients, responsesPerClient: perClient, operations: pushed, seconds: seconds,
+            clients: clients, instances: servers.count, responsesPerClient: perClient, operations: pushed, seconds: seconds,
             operationsPerSecond: Double(pushed) / seconds,
             p50Milliseconds: Statistics.percentile(latencies, 0.5), p99Milliseconds: Statistics.percentile(latencies, 0.99),
             maxMilliseconds: latencies.max() ?? 0, errors: errors, serverPeakMemory: peak

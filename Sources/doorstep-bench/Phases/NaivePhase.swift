@@ -9,7 +9,7 @@ extension BenchRun {
     /// the libcurl transport, to a fresh server.
     func naive(_ pushed: PushedData) async throws {
         let operations = pushed.operations
-        let server = try ServerProcess(data: try scenario.freshData(path("naive-data")), tools: tools)
+        let server = try ServerProcess(data: try scenario.freshData("naive-data"), tools: tools)
         defer { server.stop() }
         guard let url = URL(string: server.url + "/v1/push") else { throw BenchError.serverDidNotStart(server.url) }
         let client = try HTTPClient()

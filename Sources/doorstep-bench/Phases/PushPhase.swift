@@ -7,7 +7,7 @@ extension BenchRun {
     /// and replays the same sync through a counting proxy (to another fresh server) for the bytes.
     func push() async throws -> PushedData {
         let count = sizes.responses
-        let server = try ServerProcess(data: try scenario.freshData(path("push-data")), tools: tools)
+        let server = try ServerProcess(data: try scenario.freshData("push-data"), tools: tools)
         let home = path("home")
         try enrol(home: home, server: server.url, token: scenario.collectorToken)
 
@@ -53,7 +53,7 @@ extension BenchRun {
 
     /// The same sync from a copy of the home, through the counting proxy, to another fresh server.
     private func replayThroughProxy(home: URL, operations: Int) throws -> (bytes: (request: Int, response: Int), seconds: Double) {
-        let server = try ServerProcess(data: try scenario.freshData(path("replay-data")), tools: tools)
+        let server = try ServerProcess(data: try scenario.freshData("replay-data"), tools: tools)
         defer { server.stop() }
         guard let port = URL(string: server.url)?.port else { throw BenchError.serverDidNotStart(server.url) }
         let proxy = try CountingProxy(targetPort: port)

@@ -32,7 +32,7 @@ struct RawInsertLimit {
     }
 
     /// One operation's rows, prepared.
-    fileprivate struct PreparedOperation {
+    struct PreparedOperation {
         var id: String
         var device: String
         var kind: String
@@ -46,10 +46,10 @@ struct RawInsertLimit {
 
     /// Every row's values, ready to bind.
     struct PreparedRows {
-        fileprivate var operations: [PreparedOperation]
-        fileprivate var tallies: [TallyKey: Int]
-        fileprivate var tokenID: String
-        fileprivate var receivedAt: String
+        var operations: [PreparedOperation]
+        var tallies: [TallyKey: Int]
+        var tokenID: String
+        var receivedAt: String
 
         /// How many rows an insert writes.
         var count: Int {

@@ -50,9 +50,9 @@ final class Toolbox: Sendable {
         try run(doorstep, arguments).checkedOutput()
     }
 
-    /// Creates a token on a server data directory and returns it.
-    func createToken(data: URL, role: String, name: String) throws -> String {
-        let output = try admin(["tokens", "create", "--data", data.path, "--role", role, "--name", name])
+    /// Creates a token on a server's data and returns it.
+    func createToken(data: ServerData, role: String, name: String) throws -> String {
+        let output = try admin(["tokens", "create"] + data.arguments + ["--role", role, "--name", name])
         guard let token = output.split(whereSeparator: \.isNewline).last?.trimmingCharacters(in: .whitespaces),
               !token.isEmpty
         else { throw BenchError.commandFailed("doorstep-server tokens create", "no token printed") }
@@ -62,18 +62,22 @@ final class Toolbox: Sendable {
 
 /// A running `doorstep-server serve` on a free loopback port.
 final class ServerProcess: Sendable {
-    /// The data directory it serves.
-    let data: URL
+    /// The data it serves.
+    let data: ServerData
     /// Its base URL, such as `http://127.0.0.1:41234`.
     let url: String
     let process: Subprocess
 
-    /// Starts the server and waits (at most 30 s) for the URL it prints.
+    /// Starts the server, as instance `instance` when several serve one PostgreSQL database, and
+    /// waits (at most 30 s) for the URL it prints.
     ///
     /// - Throws: ``BenchError/serverDidNotStart(_:)``.
-    init(data: URL, tools: Toolbox) throws {
+    init(data: ServerData, tools: Toolbox, instance: String? = nil) throws {
         self.data = data
-        process = try tools.spawn(tools.server, ["serve", "--data", data.path, "--host", "127.0.0.1", "--port", "0"])
+        process = try tools.spawn(
+            tools.server,
+            ["serve"] + data.arguments + ["--host", "127.0.0.1", "--port", "0"] + (instance.map { ["--instance", $0] } ?? [])
+        )
         let deadline = ContinuousClock.now + .seconds(30)
         var found: String?
         while found == nil, ContinuousClock.now < deadline {

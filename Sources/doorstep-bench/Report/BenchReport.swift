@@ -9,6 +9,11 @@ struct BenchReport: Codable {
     var build: String
     var machine: Machine
     var startedAt: String
+    /// Where the servers kept their data: `sqlite` (a data directory each) or `postgres` (a
+    /// database each on the server of `--database`).
+    var store: String
+    /// Server instances on one database in the clients phase.
+    var instances: Int
     var seconds: Double = 0
     var push: Push?
     var naive: Naive?
@@ -70,24 +75,27 @@ struct BenchReport: Codable {
     struct Limit: Codable {
         /// Rows written (operations log, responses, field writes, visits, tallies).
         var rows: Int
-        /// One transaction inserting them into a database with the server's schema and settings.
-        var sqliteSeconds: Double
-        /// Bytes written through `write` and `pwrite` by that transaction (database and WAL).
-        var sqliteWrittenBytes: Int
-        /// Diagnostic: the same rows committed every 2,000 operations, as the sync's pushes commit.
-        var batchedSeconds: Double
-        var batchedWrittenBytes: Int
-        /// Diagnostic: committed every 2,000 operations with SQLite's default cache and checkpoints.
-        var batchedDefaultCacheSeconds: Double
-        var batchedDefaultCacheWrittenBytes: Int
+        /// How they were written: `sqlite` (one transaction of prepared inserts into a database
+        /// with the server's schema and settings) or `postgres` (PostgreSQL's `COPY`, one per
+        /// table, in one transaction, into a database with the server's schema).
+        var store: String
+        var storeSeconds: Double
+        /// SQLite: bytes written through `write` and `pwrite` by that transaction (database and WAL).
+        var sqliteWrittenBytes: Int?
+        /// SQLite diagnostic: the same rows committed every 2,000 operations, as the sync's pushes commit.
+        var batchedSeconds: Double?
+        var batchedWrittenBytes: Int?
+        /// SQLite diagnostic: committed every 2,000 operations with SQLite's default cache and checkpoints.
+        var batchedDefaultCacheSeconds: Double?
+        var batchedDefaultCacheWrittenBytes: Int?
         /// Posting the sync's request bodies to a server that discards them.
         var sinkSeconds: Double
         var sinkBytes: Int
         var sinkRequests: Int
-        /// Sync time over the SQLite insert time.
-        var syncOverSqlite: Double
-        /// Time the server spent in push handlers over the SQLite insert time.
-        var serverPushOverSqlite: Double?
+        /// Sync time over the store's limit.
+        var syncOverStore: Double
+        /// Time the server spent in push handlers over the store's limit.
+        var serverPushOverStore: Double?
         /// Sync time over the sink time.
         var syncOverSink: Double
     }
@@ -138,9 +146,11 @@ struct BenchReport: Codable {
         var recordPeakMemory: Int
     }
 
-    /// Many `doorstep sync` processes against one server at once.
+    /// Many `doorstep sync` processes against one server (or several instances on one database) at once.
     struct ManyClients: Codable {
         var clients: Int
+        /// Server instances the clients were spread over, on one PostgreSQL database when more than one.
+        var instances: Int
         var responsesPerClient: Int
         var operations: Int
         var seconds: Double

@@ -43,7 +43,8 @@ final class FormCache: Sendable {
     /// The street and area of the walk-list address `key`; `nil` when it is not on the walk list.
     func place(_ key: AddressKey, _ db: any SQLSession) throws -> AddressInfo? {
         if let cached = places.withLock({ $0[key] }) { return cached }
-        let statement = try db.cachedStatement(sql: "SELECT street, area FROM addresses WHERE campaign = ? AND id = ?")
+        // A push adds doors through its own statements, never appends them: the lookup need not wait.
+        let statement = try db.statementBesideAppends(sql: "SELECT street, area FROM addresses WHERE campaign = ? AND id = ?")
         guard let row = try SQLRow.fetchOne(statement, arguments: [key.campaign, key.id]) else { return nil }
         let place = AddressInfo(street: row["street"], area: row["area"])
         places.withLock { $0[key] = place }

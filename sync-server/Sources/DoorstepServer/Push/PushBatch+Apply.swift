@@ -143,14 +143,10 @@ extension PushBatch {
             throw Refusal.rejected("Address \(visit.address) is not on the walk list of campaign \(visit.campaign).")
         }
         sequence += 1
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO visits(id, campaign, address, outcome, note, call_back, at, device, token_id, stamp, changed_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING
-            """)
-        try statement.execute(arguments: [
+        try statements.insertVisit.execute(
             visit.visit.uuidString, visit.campaign, visit.address, visit.outcome.rawValue, visit.note, visit.callBack, visit.at,
-            operation.device, identity.tokenID, stamp.description, sequence,
-        ])
+            operation.device, identity.tokenID, stamp.description, sequence
+        )
     }
 
     /// Adds a door found on the day to the campaign's walk list, after every door listed, and

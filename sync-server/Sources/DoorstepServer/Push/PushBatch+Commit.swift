@@ -33,10 +33,11 @@ extension PushBatch {
         for (group, counts) in preparedTallies {
             try fold(group, counts.enumerated().lazy.map { (keys[$0.offset], $0.element) })
         }
-        let upsert = try BindingStatement(db, sql: """
-            INSERT INTO tallies(campaign, dimension, question, bucket, count) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(campaign, dimension, question, bucket) DO UPDATE SET count = tallies.count + excluded.count
-            """)
+        // Each key once: on PostgreSQL, many go to one statement.
+        let upsert = try BindingStatement(db.appendingStatement(SQLInsert(
+            table: "tallies", columns: ["campaign", "dimension", "question", "bucket", "count"],
+            suffix: "ON CONFLICT(campaign, dimension, question, bucket) DO UPDATE SET count = tallies.count + excluded.count"
+        )))
         var touched = false
         for (key, delta) in folded where delta != 0 {
             try upsert.execute(key.campaign, key.key.dimension, key.key.question, key.key.bucket, delta)

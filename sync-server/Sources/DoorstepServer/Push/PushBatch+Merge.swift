@@ -35,7 +35,7 @@ extension PushBatch {
             break
         }
         let before = row
-        let insertWrite = try db.cachedStatement(sql: Self.insertFieldWriteSQL)
+        let insertWrite = try db.cachedStatement(sql: Self.fieldWriteInsert.sql)
         let aliasesJSON = JSONWriter.stamps(aliases)
         let stampText = stamp.description
         var histories: [(name: String, history: FieldHistory)] = []

@@ -49,39 +49,46 @@ struct PushBatch {
     var campaignForms: [String: String?] = [:]
     let statements: Statements
 
-    /// The statements every operation uses, prepared once per batch.
+    /// The statements every operation uses, prepared once per batch. The history rows of new
+    /// responses, the log and knocks are appended (``SQLSession/appendingStatement(_:)``): on
+    /// PostgreSQL they go many to a statement. A new response's own row is inserted at once, for
+    /// its number, beside them.
     struct Statements {
-        let savepoint: any SQLStatement
-        let rollback: any SQLStatement
-        let release: any SQLStatement
         let insertResponse: BindingStatement
         let insertFieldWrite: BindingStatement
         let log: BindingStatement
+        let insertVisit: BindingStatement
 
         init(_ db: any SQLSession) throws {
-            savepoint = try db.cachedStatement(sql: "SAVEPOINT operation")
-            rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT operation")
-            release = try db.cachedStatement(sql: "RELEASE SAVEPOINT operation")
             // `fields_json` stays NULL until another write touches the response: every answer has the
             // create's stamp (see ``ResponseRow/fields(_:)``).
-            insertResponse = try BindingStatement(db, sql: """
+            insertResponse = try BindingStatement(db.statementBesideAppends(sql: """
                 INSERT INTO responses(id, campaign, address, form, form_version, recorded_at, device, token_id,
                                       erased, answers_json, stamp, fields_json, changed_seq)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING\(db.dialect.returning("number"))
-                """)
-            insertFieldWrite = try BindingStatement(db, sql: PushBatch.insertFieldWriteSQL)
-            log = try BindingStatement(db, sql: """
-                INSERT INTO operations(seq, id, received_at, device, token_id, type, stamp, applied_stamp, response,
-                                       payload_json, status, reason, conflicts)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+                """))
+            insertFieldWrite = try BindingStatement(db.appendingStatement(PushBatch.fieldWriteInsert))
+            log = try BindingStatement(db.appendingStatement(SQLInsert(
+                table: "operations",
+                columns: [
+                    "seq", "id", "received_at", "device", "token_id", "type", "stamp", "applied_stamp", "response",
+                    "payload_json", "status", "reason", "conflicts",
+                ]
+            )))
+            insertVisit = try BindingStatement(db.appendingStatement(SQLInsert(
+                table: "visits",
+                columns: ["id", "campaign", "address", "outcome", "note", "call_back", "at", "device", "token_id", "stamp", "changed_seq"],
+                suffix: "ON CONFLICT(id) DO NOTHING"
+            )))
         }
     }
 
-    static let insertFieldWriteSQL = """
-        INSERT INTO field_writes(response, field, stamp, aliases_json, base, resolves_json, value_json, device, operation)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-        """
+    /// A row of a response's field history.
+    static let fieldWriteInsert = SQLInsert(
+        table: "field_writes",
+        columns: ["response", "field", "stamp", "aliases_json", "base", "resolves_json", "value_json", "device", "operation"],
+        suffix: "ON CONFLICT DO NOTHING"
+    )
 
     init(
         db: any SQLSession, database: ServerDatabase, identity: Identity, maxDriftMilliseconds: Int64,
@@ -193,9 +200,9 @@ extension PushBatch {
             try log(prepared, stamp: stamp, outcome: outcome)
         } catch let refused as Refusal {
             refusal = refused
-            if inSavepoint { try statements.rollback.execute() }
+            if inSavepoint { try db.rollbackToSavepoint() }
         }
-        if inSavepoint { try statements.release.execute() }
+        if inSavepoint { try db.releaseSavepoint() }
         guard let refusal else {
             for pending in pendingTallies {
                 var counts = tallies.removeValue(forKey: pending.group) ?? [:]
@@ -215,7 +222,7 @@ extension PushBatch {
 
     /// Opens the savepoint of the operation being applied, before its first write.
     mutating func openSavepoint() throws {
-        try statements.savepoint.execute()
+        try db.beginSavepoint()
         inSavepoint = true
     }
 

@@ -8,10 +8,28 @@ import Synchronization
 ///
 /// It runs on a thread of the store's own pool and waits for each statement's answer there, as a
 /// SQLite session waits for the disk: never on Swift's cooperative pool or an event loop.
+///
+/// Each statement costs a round trip to PostgreSQL, so appended rows
+/// (``appendingStatement(_:)``) wait in the session and go up to ``Appends/rowsPerStatement`` to
+/// an `INSERT`, before any other statement and before `COMMIT`. The operation's savepoint is sent
+/// only when a statement other than an append runs inside it: an operation that only appends
+/// (a knock and its log entry) needs none, and rolling it back drops its rows unsent.
 final class PostgresSession: SQLSession {
     let connection: PostgresConnection
     let logger: Logger
     private(set) var changesCount = 0
+    /// The appending statements of this session, in the order they were made.
+    private var appends: [Appends] = []
+    /// Whether an operation's savepoint is open and whether PostgreSQL has it yet.
+    private var savepoint = Savepoint.none
+
+    private enum Savepoint {
+        case none
+        /// Begun but not sent: the number of rows each appending statement held when it began.
+        case pending(marks: [Int])
+        /// Sent: rows appended since are inside it.
+        case sent
+    }
 
     init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -21,11 +39,13 @@ final class PostgresSession: SQLSession {
     var dialect: SQLDialect { .postgres }
 
     func execute(sql: String, arguments: [SQLValue]) throws {
+        try beforeStatement()
         try arguments.withUnsafeBufferPointer { _ = try run(PostgresSQL.numbered(sql), $0) }
     }
 
     func fetchAll(sql: String, arguments: [SQLValue]) throws -> [SQLRow] {
-        try arguments.withUnsafeBufferPointer { try run(PostgresSQL.numbered(sql), $0) }
+        try beforeStatement()
+        return try arguments.withUnsafeBufferPointer { try run(PostgresSQL.numbered(sql), $0) }
     }
 
     func cursor(sql: String, arguments: [SQLValue]) throws -> any SQLRowCursor {
@@ -33,7 +53,67 @@ final class PostgresSession: SQLSession {
     }
 
     func statement(sql: String) throws -> any SQLStatement {
-        Statement(session: self, sql: PostgresSQL.numbered(sql))
+        Statement(session: self, sql: PostgresSQL.numbered(sql), besideAppends: false)
+    }
+
+    func statementBesideAppends(sql: String) throws -> any SQLStatement {
+        Statement(session: self, sql: PostgresSQL.numbered(sql), besideAppends: true)
+    }
+
+    func appendingStatement(_ insert: SQLInsert) throws -> any SQLStatement {
+        let appends = Appends(insert: insert, session: self)
+        self.appends.append(appends)
+        return appends
+    }
+
+    func beginSavepoint() throws {
+        savepoint = .pending(marks: appends.map(\.rowCount))
+    }
+
+    func rollbackToSavepoint() throws {
+        switch savepoint {
+        case .none:
+            break
+        case .pending(let marks):
+            for (appends, mark) in zip(appends, marks) { appends.drop(after: mark) }
+        case .sent:
+            for appends in appends { appends.drop(after: 0) }
+            _ = try run("ROLLBACK TO SAVEPOINT operation", UnsafeBufferPointer(start: nil, count: 0))
+        }
+    }
+
+    func releaseSavepoint() throws {
+        if case .sent = savepoint {
+            _ = try run("RELEASE SAVEPOINT operation", UnsafeBufferPointer(start: nil, count: 0))
+        }
+        savepoint = .none
+    }
+
+    /// Sends every row still waiting; the store calls it before `COMMIT`.
+    func sendAppends() throws {
+        try sendSavepoint()
+        for appends in appends { try appends.send() }
+    }
+
+    /// Before a statement other than an append: the savepoint it runs in, then the rows it may read.
+    private func beforeStatement(besideAppends: Bool = false) throws {
+        try sendSavepoint()
+        if !besideAppends {
+            for appends in appends { try appends.send() }
+        }
+    }
+
+    /// Sends a pending savepoint after the rows appended before it began.
+    private func sendSavepoint() throws {
+        guard case .pending(let marks) = savepoint else { return }
+        for (appends, mark) in zip(appends, marks) { try appends.send(upTo: mark) }
+        _ = try run("SAVEPOINT operation", UnsafeBufferPointer(start: nil, count: 0))
+        savepoint = .sent
+    }
+
+    /// Whether rows may be sent now without waiting for a savepoint to be decided.
+    fileprivate var sendsFullStatements: Bool {
+        if case .none = savepoint { true } else { false }
     }
 
     /// Runs `sql` (numbered already) with `values` bound, and waits for every row.
@@ -63,13 +143,75 @@ final class PostgresSession: SQLSession {
     private struct Statement: SQLStatement {
         let session: PostgresSession
         let sql: String
+        let besideAppends: Bool
 
         func execute(values: UnsafeBufferPointer<SQLValue>) throws -> Int64? {
-            try session.run(sql, values).first.flatMap { Int64(sqlValue: $0.value(at: 0)) }
+            try session.beforeStatement(besideAppends: besideAppends)
+            return try session.run(sql, values).first.flatMap { Int64(sqlValue: $0.value(at: 0)) }
         }
 
         func fetchAll(_ values: [SQLValue]) throws -> [SQLRow] {
-            try values.withUnsafeBufferPointer { try session.run(sql, $0) }
+            try session.beforeStatement(besideAppends: besideAppends)
+            return try values.withUnsafeBufferPointer { try session.run(sql, $0) }
+        }
+    }
+
+    /// The rows of one appending statement that wait to be sent, their values one after another.
+    private final class Appends: SQLStatement {
+        /// Rows per `INSERT`: PostgreSQL takes at most 65,535 parameters in a statement.
+        static let rowsPerStatement = 500
+
+        let insert: SQLInsert
+        unowned let session: PostgresSession
+        private var values: [SQLValue] = []
+        private let rowsPerStatement: Int
+        /// The `INSERT` of a full statement's rows, numbered once.
+        private let fullSQL: String
+
+        init(insert: SQLInsert, session: PostgresSession) {
+            self.insert = insert
+            self.session = session
+            rowsPerStatement = max(1, min(Self.rowsPerStatement, 65_535 / max(insert.columns.count, 1)))
+            fullSQL = PostgresSQL.numbered(insert.sql(rows: rowsPerStatement))
+        }
+
+        var rowCount: Int { values.count / insert.columns.count }
+
+        func execute(values row: UnsafeBufferPointer<SQLValue>) throws -> Int64? {
+            precondition(row.count == insert.columns.count, "\(insert.table): \(row.count) values for \(insert.columns.count) columns")
+            for value in row {
+                if case .text(let text) = value, text.utf8.contains(0) { throw TextWithNUL() }
+            }
+            values.append(contentsOf: row)
+            if rowCount >= rowsPerStatement, session.sendsFullStatements { try send() }
+            return nil
+        }
+
+        func fetchAll(_ values: [SQLValue]) throws -> [SQLRow] {
+            try values.withUnsafeBufferPointer { _ = try execute(values: $0) }
+            return []
+        }
+
+        /// Sends the first `limit` rows (all when nil), as many to a statement as it takes.
+        func send(upTo limit: Int? = nil) throws {
+            let width = insert.columns.count
+            var remaining = min(limit ?? rowCount, rowCount)
+            var start = 0
+            while remaining > 0 {
+                let rows = min(remaining, rowsPerStatement)
+                let sql = rows == rowsPerStatement ? fullSQL : PostgresSQL.numbered(insert.sql(rows: rows))
+                try values[start..<(start + rows * width)].withContiguousStorageIfAvailable { chunk in
+                    _ = try session.run(sql, chunk)
+                }
+                start += rows * width
+                remaining -= rows
+            }
+            values.removeFirst(start)
+        }
+
+        /// Forgets the rows after the first `count`.
+        func drop(after count: Int) {
+            values.removeLast(values.count - min(values.count, count * insert.columns.count))
         }
     }
 

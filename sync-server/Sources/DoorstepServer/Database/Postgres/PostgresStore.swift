@@ -120,6 +120,12 @@ public final class PostgresStore: SQLStore {
                 _ = try session.run("ROLLBACK", UnsafeBufferPointer(start: nil, count: 0))
                 throw error
             }
+            do {
+                try session.sendAppends()
+            } catch {
+                _ = try? session.run("ROLLBACK", UnsafeBufferPointer(start: nil, count: 0))
+                throw error
+            }
             _ = try session.run("COMMIT", UnsafeBufferPointer(start: nil, count: 0))
             return result
         }

@@ -9,6 +9,11 @@ struct BindingStatement {
         statement = try db.statement(sql: sql)
     }
 
+    /// Binds its values from the stack to `statement`.
+    init(_ statement: any SQLStatement) {
+        self.statement = statement
+    }
+
     /// Runs the statement with `values` bound to its parameters in order; returns the key of the
     /// row an `INSERT` added (``SQLStatement/execute(values:)``), if it added one.
     ///

@@ -28,8 +28,58 @@ public protocol SQLSession: AnyObject {
     /// A statement prepared once and run many times within this session.
     func statement(sql: String) throws -> any SQLStatement
 
+    /// A statement that appends one row to a table per run, whose result no one reads.
+    ///
+    /// The store may keep the rows and send many in one statement later (PostgreSQL does, to save
+    /// a round trip per row); it sends them before any other statement of the session runs, except
+    /// one made by ``statementBesideAppends(sql:)``, and before the transaction commits. So every
+    /// read sees them, and a row the store refuses fails the transaction as if it had been refused
+    /// at once. Rows appended after ``beginSavepoint()`` are dropped by ``rollbackToSavepoint()``.
+    func appendingStatement(_ insert: SQLInsert) throws -> any SQLStatement
+
+    /// A statement that neither reads nor writes a table rows are appended to, so it runs while
+    /// appended rows wait.
+    func statementBesideAppends(sql: String) throws -> any SQLStatement
+
+    /// Marks where the operation being applied begins, so that its writes can be undone alone.
+    func beginSavepoint() throws
+
+    /// Undoes every write since ``beginSavepoint()``; the savepoint stays until released.
+    func rollbackToSavepoint() throws
+
+    /// Ends the savepoint, keeping what was written since it began.
+    func releaseSavepoint() throws
+
     /// How many rows the last `INSERT`, `UPDATE` or `DELETE` changed.
     var changesCount: Int { get }
+}
+
+/// `INSERT INTO table(columns) VALUES (?, …) suffix`, in parts, for ``SQLSession/appendingStatement(_:)``.
+public struct SQLInsert: Sendable {
+    /// The table.
+    public var table: String
+    /// The columns, each bound to a parameter in order.
+    public var columns: [String]
+    /// What follows the values, such as `ON CONFLICT DO NOTHING`; empty for nothing.
+    public var suffix: String
+
+    public init(table: String, columns: [String], suffix: String = "") {
+        self.table = table
+        self.columns = columns
+        self.suffix = suffix
+    }
+
+    /// The statement for one row.
+    public var sql: String {
+        sql(rows: 1)
+    }
+
+    /// The statement for `rows` rows.
+    public func sql(rows: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        return "INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: rows).joined(separator: ", ") + (suffix.isEmpty ? "" : " " + suffix)
+    }
 }
 
 extension SQLSession {
@@ -41,6 +91,28 @@ extension SQLSession {
     /// A prepared statement; the same as ``statement(sql:)``.
     public func cachedStatement(sql: String) throws -> any SQLStatement {
         try statement(sql: sql)
+    }
+
+    /// A store that sends every row at once: the one-row `INSERT`.
+    public func appendingStatement(_ insert: SQLInsert) throws -> any SQLStatement {
+        try statement(sql: insert.sql)
+    }
+
+    /// A store that sends every row at once: any statement.
+    public func statementBesideAppends(sql: String) throws -> any SQLStatement {
+        try statement(sql: sql)
+    }
+
+    public func beginSavepoint() throws {
+        try statement(sql: "SAVEPOINT operation").execute()
+    }
+
+    public func rollbackToSavepoint() throws {
+        try statement(sql: "ROLLBACK TO SAVEPOINT operation").execute()
+    }
+
+    public func releaseSavepoint() throws {
+        try statement(sql: "RELEASE SAVEPOINT operation").execute()
     }
 }
 

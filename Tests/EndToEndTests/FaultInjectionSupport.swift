@@ -727,7 +727,8 @@ enum FaultAnswers {
 // MARK: Proxy
 
 /// `Tests/EndToEndTests/Fixtures/chaos_proxy.py` in front of a server: drops, stalls and 502/503s
-/// drawn from a seed. Stopped when released.
+/// drawn from a seed. In front of several servers it is also a round-robin balancer that moves on
+/// from a server refusing connections. Stopped when released.
 final class ChaosProxy: @unchecked Sendable {
     private(set) var port = 0
     private let process = Process()
@@ -740,12 +741,20 @@ final class ChaosProxy: @unchecked Sendable {
 
     /// Starts the proxy in front of `upstreamPort` with `arguments` (fault probabilities, seed,
     /// script) and waits for the port it prints.
-    init(upstreamPort: Int, arguments: [String]) throws {
+    convenience init(upstreamPort: Int, arguments: [String]) throws {
+        try self.init(upstreamPorts: [upstreamPort], arguments: arguments)
+    }
+
+    /// Starts the proxy in front of `upstreamPorts`, each new client connection given the next one
+    /// in turn, with `arguments` (fault probabilities, seed, script; none for a plain balancer),
+    /// and waits for the port it prints.
+    init(upstreamPorts: [Int], arguments: [String]) throws {
         logURL = FileManager.default.temporaryDirectory.appendingPathComponent("doorstep-chaos-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         logHandle = try FileHandle(forWritingTo: logURL)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, "--port", "0", "--upstream-port", String(upstreamPort)] + arguments
+        process.arguments = ["python3", Self.script.path, "--port", "0"]
+            + upstreamPorts.flatMap { ["--upstream-port", String($0)] } + arguments
         process.standardOutput = output
         process.standardError = logHandle
         try process.run()
@@ -759,18 +768,33 @@ final class ChaosProxy: @unchecked Sendable {
     /// `http://127.0.0.1:PORT`.
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// What the proxy logged: one "fault KIND METHOD PATH" line per request.
+    /// What the proxy logged: one "fault KIND METHOD PATH" line per request, one
+    /// "upstream PORT METHOD PATH" per connection to a server, one "refused PORT METHOD PATH" per
+    /// connection a server refused.
     func log() -> String {
         (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
     }
 
-    /// How many requests met each kind of fault so far.
-    func faults() -> [String: Int] {
+    /// How many log lines starting with `word` there are so far, by their second word.
+    private func counts(of word: String) -> [String: Int] {
         var counts: [String: Int] = [:]
-        for line in log().split(separator: "\n") where line.hasPrefix("fault ") {
+        for line in log().split(separator: "\n") where line.hasPrefix(word + " ") {
             counts[String(line.split(separator: " ")[1]), default: 0] += 1
         }
         return counts
+    }
+
+    /// How many requests met each kind of fault so far.
+    func faults() -> [String: Int] { counts(of: "fault") }
+
+    /// How many requests each server (by port) was sent so far.
+    func upstreams() -> [Int: Int] {
+        Dictionary(uniqueKeysWithValues: counts(of: "upstream").map { (Int($0.key) ?? 0, $0.value) })
+    }
+
+    /// How many connections each server (by port) refused so far, each moving the request on to the next server.
+    func refusals() -> [Int: Int] {
+        Dictionary(uniqueKeysWithValues: counts(of: "refused").map { (Int($0.key) ?? 0, $0.value) })
     }
 
     func stop() {

@@ -89,6 +89,119 @@ struct SharedStoreTests {
         try first.expectSound(seed)
     }
 
+    /// Officers' laptops behind the round-robin proxy.
+    static let balancedOfficers = 3
+    /// Responses each of them holds before the syncs start.
+    static let balancedResponsesPerLaptop = 300
+    /// Kills of an instance behind the proxy per trial.
+    static let balancedKills = 2
+
+    @Test("Laptops syncing through a round-robin proxy in front of both instances while either is killed: each operation applied once, the organiser misses nothing")
+    func laptopsSyncThroughRoundRobinProxy() throws {
+        let seed = FaultSeed("shared-store-round-robin")
+        for trial in 0..<FaultBudget.trials {
+            var random = seed.generator(trial: trial)
+            try runRoundRobinTrial(trial, seed: seed, random: &random)
+        }
+    }
+
+    private func runRoundRobinTrial(_ trial: Int, seed: FaultSeed, random: inout SeededGenerator) throws {
+        // Given two instances on one database behind a round-robin proxy (no faults of its own: a
+        // plain balancer that moves on from an instance refusing connections), officers and an
+        // organiser enrolled through it
+        let first = try FaultServer(arguments: ["--instance", "first"])
+        let second = try first.secondInstance(arguments: ["--instance", "second"])
+        let proxy = try ChaosProxy(upstreamPorts: [first.port, second.port], arguments: [])
+        let instances: [(name: String, port: Int, kill9: () -> Void, start: () throws -> Void)] = [
+            ("first", first.port, first.kill9, first.start), ("second", second.port, second.kill9, second.start),
+        ]
+        let officers = try (0..<Self.balancedOfficers).map { try FaultLaptop(name: "officer-\($0)") }
+        var recorded: Set<String> = []
+        for officer in officers {
+            try officer.login(server: proxy.url, token: try first.token("collector", name: officer.name))
+            try officer.syncUntilDone()
+            recorded.formUnion(try officer.recordMany(Self.balancedResponsesPerLaptop, campaign: first.campaign, addresses: first.addresses, using: &random))
+        }
+        let organiser = try FaultLaptop(name: "organiser")
+        try organiser.login(server: proxy.url, token: try first.token("organiser", name: "organiser"))
+
+        // When the officers push in small batches through the proxy, an instance drawn at random
+        // is killed at a random moment and restarted after a short pause, and the organiser pulls
+        // through the proxy all the while, also while the instance is down
+        var syncs = try officers.map { try $0.startSync(["--batch-size", String(Int.random(in: 5...20, using: &random)), "--retry-max-time", "60"]) }
+        var pulls = 0
+        var killed: [String] = []
+        var pushingAtKills: [Int] = []
+        for _ in 0..<Self.balancedKills {
+            sleepSeconds(Double.random(in: 0.2...1.5, using: &random))
+            let victim = instances[Int.random(in: 0..<instances.count, using: &random)]
+            let refusedBefore = proxy.refusals()[victim.port, default: 0]
+            pushingAtKills.append(syncs.filter(\.isRunning).count)
+            victim.kill9()
+            killed.append(victim.name)
+            sleepSeconds(Double.random(in: 0.2...1.0, using: &random))
+            // (each pull is a new connection, given the next instance in turn: a few are sure to
+            // meet the dead one, if no officer's push did already)
+            for _ in 0..<10 where proxy.refusals()[victim.port, default: 0] == refusedBefore {
+                try organiser.syncUntilDone(["--retry-max-time", "30"])
+                pulls += 1
+            }
+            try victim.start()
+            try organiser.syncUntilDone(["--retry-max-time", "30"])
+            pulls += 1
+            for (index, sync) in syncs.enumerated() where !sync.isRunning {
+                let result = sync.wait()
+                #expect(result.status == 0 || result.status == 75, "sync exited \(result.status): \(result.stderr.suffix(300)) (\(seed))")
+                syncs[index] = try officers[index].startSync(["--batch-size", "10", "--retry-max-time", "60"])
+            }
+        }
+        while syncs.contains(where: \.isRunning) {
+            try organiser.syncUntilDone(["--retry-max-time", "30"])
+            pulls += 1
+        }
+        for sync in syncs {
+            let result = sync.wait()
+            #expect(result.status == 0 || result.status == 75, "sync exited \(result.status): \(result.stderr.suffix(300)) (\(seed))")
+        }
+        for officer in officers { try officer.syncUntilDone(["--retry-max-time", "10"]) }
+        try organiser.syncUntilDone(["--retry-max-time", "10"])
+        let requests = proxy.upstreams()
+        let refusals = proxy.refusals()
+        let cut = proxy.log().components(separatedBy: "connection ended").count - 1
+        print("""
+            shared-store round-robin trial \(trial): \(recorded.count) responses from \(officers.count) officers, \
+            kills of \(killed) with \(pushingAtKills) laptops pushing, \(pulls) pulls meanwhile, \
+            requests first \(requests[first.port, default: 0]) second \(requests[second.port, default: 0]), \
+            refused first \(refusals[first.port, default: 0]) second \(refusals[second.port, default: 0]), \
+            \(cut) connections cut
+            """)
+
+        // Then both instances served, the proxy moved on from the dead one, every response is
+        // stored once, each laptop's operations were applied once each, and the organiser holds
+        // exactly what the database holds
+        #expect(requests[first.port, default: 0] > 0 && requests[second.port, default: 0] > 0, "requests by instance: \(requests) (\(seed))")
+        #expect(refusals.values.reduce(0, +) > 0, "no connection refused while an instance was down (\(seed))")
+        let victims = Set(instances.filter { killed.contains($0.name) }.map(\.port))
+        #expect(Set(refusals.keys).isSubset(of: victims), "refused by an instance never killed: \(refusals) (\(seed))")
+        let serverState = try first.state()
+        #expect(Set(serverState.responses.keys) == recorded, "response ids in the database (\(seed))")
+        #expect(try first.count("SELECT COUNT(*) FROM responses") == recorded.count, "responses stored (\(seed))")
+        for officer in officers {
+            let status = try officer.status()
+            #expect(status["pending"] as? Int == 0, "pending on \(officer.name) (\(seed))")
+            let device = status["device"] as? String ?? ""
+            #expect(try first.count("SELECT COUNT(*) FROM operations WHERE device = ? AND status = 'applied'", [device]) == status["sent"] as? Int,
+                    "operations applied vs sent by \(officer.name) (\(seed))")
+        }
+        let organiserState = try organiser.storeState()
+        #expect(organiserState == serverState, "organiser and database differ (\(seed)):\n\(organiserState.difference(from: serverState))")
+        #expect(second.serverErrors().isEmpty, "the second instance answered 5xx (\(seed)): \(second.serverErrors().prefix(5))")
+        proxy.stop()
+        second.stop()
+        first.stop()
+        try first.expectSound(seed)
+    }
+
     @Test("The same batch sent to both instances at the same moment is applied once, and both answer it the same")
     func sameBatchAtBothInstancesIsAppliedOnce() throws {
         let first = try FaultServer(arguments: ["--instance", "first"])

@@ -2,7 +2,7 @@
 """A faulty HTTP/1.1 proxy for the fault-injection tests (Python 3 standard library only).
 
 Listens on 127.0.0.1 (port 0 picks a free one), prints "PORT <n>" on stdout once listening, and
-forwards every request to the server on 127.0.0.1:<upstream port>, one upstream connection per
+forwards every request to a server on 127.0.0.1:<upstream port>, one upstream connection per
 request. For each request, in arrival order, it draws one fault from a generator seeded with
 --seed, so a run can be replayed:
 
@@ -22,6 +22,16 @@ request. For each request, in arrival order, it draws one fault from a generator
 --script KIND,KIND,... forces the faults of the first requests (then the draws go on), so a short
 run is sure to meet every kind. Every decision is logged on stderr as
 "fault <kind> <method> <path>", which the tests count.
+
+With several upstreams (--upstream-port repeated, or --upstream-ports A,B) it is also a
+round-robin balancer: each new client connection is given the next upstream in turn, and its
+requests go there. When connecting to that upstream is refused (the instance is down), the request
+goes to the next one, and the connection stays with it; as nginx's `proxy_next_upstream error`,
+only a refused connection moves on, before any byte of the request was sent: an upstream lost
+mid-request closes the client's connection. With every upstream refusing, the client's connection
+is closed. Each upstream connection is logged as "upstream <port> <method> <path>", each refusal
+as "refused <port> <method> <path>". The fault probabilities default to zero, so with none given
+the proxy only balances.
 """
 
 import argparse
@@ -36,6 +46,8 @@ MAX_HEAD = 64 * 1024
 class Chaos:
     def __init__(self, args):
         self.args = args
+        self.upstreams = args.upstream_ports
+        self.turn = 0
         self.random = random.Random(args.seed)
         self.script = [kind for kind in (args.script or "").split(",") if kind]
         for kind in self.script:
@@ -62,6 +74,38 @@ class Chaos:
                 return kind, where
             roll -= probability
         return "pass", where
+
+    def next_upstream(self):
+        """The index of the upstream a new client connection starts with: each one in turn."""
+        index = self.turn
+        self.turn = (self.turn + 1) % len(self.upstreams)
+        return index
+
+
+class Unreachable(ConnectionError):
+    """Every upstream refused the connection."""
+
+
+class Route:
+    """The upstream of one client connection, moved on to the next one when it refuses."""
+
+    def __init__(self, chaos):
+        self.upstreams = chaos.upstreams
+        self.index = chaos.next_upstream()
+
+    async def connect(self, method, path):
+        """A connection to this route's upstream, or to the next one accepting; logs which."""
+        for _ in self.upstreams:
+            port = self.upstreams[self.index]
+            try:
+                connection = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                log(f"refused {port} {method} {path}")
+                self.index = (self.index + 1) % len(self.upstreams)
+                continue
+            log(f"upstream {port} {method} {path}")
+            return connection
+        raise Unreachable("no upstream accepted the connection")
 
 
 def log(text):
@@ -138,12 +182,12 @@ def gateway_error(where):
     return build_head(f"HTTP/1.1 {status} {reason}", headers) + body
 
 
-async def exchange(args, head, body, partial=None):
+async def exchange(route, request_line, head, body, partial=None):
     """Sends the request upstream with Connection: close and reads the whole answer.
 
     With `partial` (a byte count), sends only that much of head + body and returns None.
     """
-    upstream_reader, upstream_writer = await asyncio.open_connection("127.0.0.1", args.upstream_port)
+    upstream_reader, upstream_writer = await route.connect(*request_line)
     try:
         request = head + body
         if partial is not None:
@@ -177,6 +221,7 @@ def keep_alive_answer(answer):
 
 async def handle(chaos, reader, writer):
     args = chaos.args
+    route = Route(chaos)
     try:
         while True:
             head = await read_head(reader)
@@ -197,7 +242,7 @@ async def handle(chaos, reader, writer):
 
             if kind == "drop-request":
                 cut = len(upstream_head) + int(where * len(body)) if body else int(where * len(upstream_head))
-                await exchange(args, upstream_head, body, partial=cut)
+                await exchange(route, (method, path), upstream_head, body, partial=cut)
                 return
             if kind == "error-before":
                 writer.write(gateway_error(where))
@@ -206,8 +251,9 @@ async def handle(chaos, reader, writer):
                     return
                 continue
 
-            answer = await exchange(args, upstream_head, body)
+            answer = await exchange(route, (method, path), upstream_head, body)
             if not answer:
+                log("connection ended: the upstream closed without answering")
                 return
             if kind == "error-after":
                 writer.write(gateway_error(where))
@@ -260,7 +306,8 @@ async def serve(args):
 def main():
     parser = argparse.ArgumentParser(description="A faulty HTTP/1.1 proxy for the fault-injection tests.")
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--upstream-port", type=int, required=True)
+    parser.add_argument("--upstream-port", type=int, action="append", default=[], help="repeat to balance several")
+    parser.add_argument("--upstream-ports", default="", help="comma-separated, the same as --upstream-port repeated")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--drop-request", type=float, default=0.0, help="probability per request")
     parser.add_argument("--drop-response", type=float, default=0.0, help="probability per request")
@@ -273,6 +320,9 @@ def main():
     parser.add_argument("--long-stall-seconds", type=float, default=35.0, help="a stall past the client's limit")
     parser.add_argument("--script", help="comma-separated faults forced on the first requests")
     args = parser.parse_args()
+    args.upstream_ports = args.upstream_port + [int(port) for port in args.upstream_ports.split(",") if port.strip()]
+    if not args.upstream_ports:
+        parser.error("give at least one --upstream-port")
     try:
         asyncio.run(serve(args))
     except KeyboardInterrupt:

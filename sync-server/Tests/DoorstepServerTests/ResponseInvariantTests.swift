@@ -146,6 +146,39 @@ struct ResponseInvariantTests {
         #expect(again.map(\.status) == [.applied])
     }
 
+    @Test("One push creating a response, changing it and creating it again stores it once, with every write")
+    func oneResponseCreatedTwiceInOnePush() throws {
+        let scene = try Scene()
+        let response = UUID()
+        let other = UUID()
+        // Given one push: a create; more new responses than the server looks at in one go (on
+        // PostgreSQL, 256 operations); an invalid create of another response, an update of the
+        // first, the first created again under a new operation id with another answer, and the
+        // other created validly at last
+        let between = (0..<300).map { index in
+            Self.create(UUID(), Self.valid, stamp: Ops.stamp(1_000 + Int64(index), "alice"))
+        }
+        let operations = [Self.create(response, Self.valid, stamp: Ops.stamp(0, "alice"))] + between + [
+            Self.create(other, ["follow_up": .text("maybe")], stamp: Ops.stamp(1_500, "alice")),
+            Ops.update(response, [FieldChange(name: "adults", value: .integer(3), base: Ops.stamp(0, "alice"))], stamp: Ops.stamp(2_000, "alice")),
+            Self.create(response, Self.valid.merging(["adults": .integer(4)]) { $1 }, stamp: Ops.stamp(3_000, "alice")),
+            Self.create(other, Self.valid, stamp: Ops.stamp(4_000, "alice")),
+        ]
+        let results = try scene.push(operations, token: scene.alice)
+
+        // Then the invalid create alone is rejected, and each response is stored once with the
+        // latest write of each answer
+        #expect(results.map(\.status) == Array(repeating: .applied, count: 301) + [.rejected, .applied, .applied, .applied], "\(results.filter { $0.status != .applied })")
+        let exported = try scene.exported()
+        #expect(exported.count == 302)
+        #expect(exported[response.uuidString.lowercased()]?["adults"] as? Int == 4)
+        #expect(exported[other.uuidString.lowercased()]?["adults"] as? Int == 2)
+
+        // And the same push sent again changes nothing and answers the same
+        #expect(try scene.push(operations, token: scene.alice).map(\.status) == results.map(\.status))
+        #expect(try scene.exported()[response.uuidString.lowercased()]?["adults"] as? Int == 4)
+    }
+
     @Test("A collector cannot update or erase another collector's response")
     func collectorsTouchOnlyTheirOwn() throws {
         let scene = try Scene()

@@ -43,10 +43,21 @@ extension PushBatch {
         sequence += 1
         let id = prepared.create?.responseID ?? new.response.uuidString
         let stampText = stamp == operation.stamp ? prepared.stampText : stamp.description
-        let number = try statements.insertResponse.execute(
-            id, new.campaign, new.address, new.form, new.formVersion, new.recordedAt, operation.device,
-            identity.tokenID, new.erased?.rawValue, answersJSON, stampText, sequence
-        )
+        let number: Int64?
+        if let append = statements.appendResponse, absentResponses.remove(id) != nil {
+            let reserved = try reservedNumber()
+            try append.execute(
+                reserved, id, new.campaign, new.address, new.form, new.formVersion, new.recordedAt, operation.device,
+                identity.tokenID, new.erased?.rawValue, answersJSON, stampText, sequence
+            )
+            appendedResponses.insert(id)
+            number = reserved
+        } else {
+            number = try statements.insertResponse.execute(
+                id, new.campaign, new.address, new.form, new.formVersion, new.recordedAt, operation.device,
+                identity.tokenID, new.erased?.rawValue, answersJSON, stampText, sequence
+            )
+        }
         guard let number else {
             // The response exists already (created by another operation): its answers merge as
             // writes, which may still be refused, so they run in the savepoint.

@@ -45,16 +45,26 @@ struct PushBatch {
     var tallies: [TallyGroup: [TallyKey: Int]] = [:]
     /// The same for prepared contributions, by index into the preparation's keys.
     var preparedTallies: [TallyGroup: [Int]] = [:]
+    /// Where appends wait: ids of new responses in the operations taken so far that are not
+    /// stored, and so may be appended with a reserved number (see ``lookUpNewResponses(_:)``).
+    var absentResponses: Set<String> = []
+    /// Where appends wait: ids of the responses appended by this batch, not sent yet perhaps.
+    var appendedResponses: Set<String> = []
+    /// Response numbers reserved and not used yet, the next last.
+    var reservedNumbers: [Int64] = []
     var validators: [FormVersionKey: AnswerValidator] = [:]
     var campaignForms: [String: String?] = [:]
     let statements: Statements
 
     /// The statements every operation uses, prepared once per batch. The history rows of new
     /// responses, the log and knocks are appended (``SQLSession/appendingStatement(_:)``): on
-    /// PostgreSQL they go many to a statement. A new response's own row is inserted at once, for
-    /// its number, beside them.
+    /// PostgreSQL they go many to a statement. So do new responses known to be new, with numbers
+    /// reserved for them; any other new response is inserted at once, for its number or to find
+    /// it stored already.
     struct Statements {
         let insertResponse: BindingStatement
+        /// Only where appends wait: a new response with a reserved number.
+        let appendResponse: BindingStatement?
         let insertFieldWrite: BindingStatement
         let log: BindingStatement
         let insertVisit: BindingStatement
@@ -62,11 +72,19 @@ struct PushBatch {
         init(_ db: any SQLSession) throws {
             // `fields_json` stays NULL until another write touches the response: every answer has the
             // create's stamp (see ``ResponseRow/fields(_:)``).
-            insertResponse = try BindingStatement(db.statementBesideAppends(sql: """
+            insertResponse = try BindingStatement(db, sql: """
                 INSERT INTO responses(id, campaign, address, form, form_version, recorded_at, device, token_id,
                                       erased, answers_json, stamp, fields_json, changed_seq)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT(id) DO NOTHING\(db.dialect.returning("number"))
-                """))
+                """)
+            // No `ON CONFLICT`: a response appended as new that is stored after all fails the push.
+            appendResponse = db.appendsWait ? BindingStatement(try db.appendingStatement(SQLInsert(
+                table: "responses",
+                columns: [
+                    "number", "id", "campaign", "address", "form", "form_version", "recorded_at", "device", "token_id",
+                    "erased", "answers_json", "stamp", "changed_seq",
+                ]
+            ))) : nil
             insertFieldWrite = try BindingStatement(db.appendingStatement(PushBatch.fieldWriteInsert))
             log = try BindingStatement(db.appendingStatement(SQLInsert(
                 table: "operations",
@@ -108,8 +126,11 @@ struct PushBatch {
         statements = try Statements(db)
     }
 
-    /// How many operations the writer takes from the preparation at a time.
-    static let handOver = 8
+    /// How many operations the writer takes from the preparation at a time: few, so that it
+    /// starts early; more where appends wait, so that one look-up of new responses serves many.
+    static func handOver(_ db: any SQLSession) -> Int {
+        db.appendsWait ? 256 : 8
+    }
 
     /// Applies `operations` in order; `texts`, when given, are their JSON as received.
     mutating func apply(_ operations: [SyncOperation], texts: [String] = []) throws -> [OperationResult] {
@@ -132,8 +153,10 @@ struct PushBatch {
         let (stored, held) = try storedResults(ids.compactMap { $0 })
         heldBefore = held
         var seen: [UUID: OperationResult] = [:]
-        for start in stride(from: 0, to: ids.count, by: Self.handOver) {
-            let operations = try preparation.take(start..<min(start + Self.handOver, ids.count))
+        let handOver = Self.handOver(db)
+        for start in stride(from: 0, to: ids.count, by: handOver) {
+            let operations = try preparation.take(start..<min(start + handOver, ids.count))
+            if db.appendsWait { try lookUpNewResponses(operations) }
             // Freeing the operations is left to another thread: the writer is the bottleneck.
             defer { DispatchQueue.global(qos: .utility).async { _ = operations } }
             for prepared in operations {
@@ -180,6 +203,38 @@ extension PushBatch {
             }
         }
         return (results, held)
+    }
+
+    /// Notes which new responses of `operations` are not stored (one query for them all), so
+    /// that they can be appended rather than inserted one by one. The batch holds the store's
+    /// write lock, so none can be stored meanwhile but by this batch, which keeps count.
+    mutating func lookUpNewResponses(_ operations: [PushPreparation.Prepared]) throws {
+        var ids: [String] = []
+        for prepared in operations {
+            guard case .createResponse(let new) = prepared.operation.body else { continue }
+            let id = prepared.create?.responseID ?? new.response.uuidString
+            if !appendedResponses.contains(id) { ids.append(id) }
+        }
+        guard !ids.isEmpty else { return }
+        let list = "[" + ids.map { "\"" + $0 + "\"" }.joined(separator: ",") + "]"
+        // Beside the appends: the responses this batch appended are left out above.
+        let lookUp = try db.statementBesideAppends(sql: """
+            WITH sent(id) AS (\(db.dialect.jsonArrayValues("?")))
+            SELECT id FROM responses WHERE id IN (SELECT id FROM sent)
+            """)
+        let stored = Set(try SQLRow.fetchAll(lookUp, arguments: [list]).map { $0["id"] as String })
+        absentResponses.formUnion(ids.filter { !stored.contains($0) })
+    }
+
+    /// A reserved response number, reserving more when none is left.
+    mutating func reservedNumber() throws -> Int64 {
+        if reservedNumbers.isEmpty {
+            reservedNumbers = try db.reserveKeys(table: "responses", column: "number", count: 512).reversed()
+        }
+        guard let number = reservedNumbers.popLast() else {
+            throw StoreFailure(reason: "the store reserved no response number")
+        }
+        return number
     }
 
     mutating func applyNew(_ prepared: PushPreparation.Prepared) throws -> OperationResult {

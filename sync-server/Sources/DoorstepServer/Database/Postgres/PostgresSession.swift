@@ -66,6 +66,18 @@ final class PostgresSession: SQLSession {
         return appends
     }
 
+    var appendsWait: Bool { true }
+
+    func reserveKeys(table: String, column: String, count: Int) throws -> [Int64] {
+        guard count > 0 else { return [] }
+        let statement = try statementBesideAppends(
+            sql: "SELECT nextval(pg_get_serial_sequence(?, ?)) FROM generate_series(1, ?)"
+        )
+        return try statement.fetchAll([.text(table), .text(column), .integer(Int64(count))]).compactMap {
+            Int64(sqlValue: $0.value(at: 0))
+        }
+    }
+
     func beginSavepoint() throws {
         savepoint = .pending(marks: appends.map(\.rowCount))
     }

@@ -37,9 +37,17 @@ public protocol SQLSession: AnyObject {
     /// at once. Rows appended after ``beginSavepoint()`` are dropped by ``rollbackToSavepoint()``.
     func appendingStatement(_ insert: SQLInsert) throws -> any SQLStatement
 
-    /// A statement that neither reads nor writes a table rows are appended to, so it runs while
-    /// appended rows wait.
+    /// A statement that runs while appended rows wait, and so does not see them: for one that
+    /// needs none of them (the caller knows which rows it appended).
     func statementBesideAppends(sql: String) throws -> any SQLStatement
+
+    /// Whether appended rows wait to be sent many at a time (PostgreSQL) rather than go at once.
+    var appendsWait: Bool { get }
+
+    /// Keys for `count` new rows of `table`, whose generated key is `column`, handed out now so
+    /// that the rows can be appended with them. Only a store whose appends wait hands them out;
+    /// the others return none.
+    func reserveKeys(table: String, column: String, count: Int) throws -> [Int64]
 
     /// Marks where the operation being applied begins, so that its writes can be undone alone.
     func beginSavepoint() throws
@@ -101,6 +109,13 @@ extension SQLSession {
     /// A store that sends every row at once: any statement.
     public func statementBesideAppends(sql: String) throws -> any SQLStatement {
         try statement(sql: sql)
+    }
+
+    public var appendsWait: Bool { false }
+
+    /// A store that sends every row at once hands out keys as rows are inserted.
+    public func reserveKeys(table: String, column: String, count: Int) throws -> [Int64] {
+        []
     }
 
     public func beginSavepoint() throws {

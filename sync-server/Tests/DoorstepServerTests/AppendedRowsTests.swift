@@ -8,8 +8,16 @@ import Testing
 /// must still see exactly what was appended and not rolled back, as SQLite does at once.
 @Suite("Appended rows: seen by every read, undone with their savepoint, kept at commit")
 struct AppendedRowsTests {
-    @Test("Appends across savepoints, reads and more than one statement's worth of rows")
-    func appendedRowsFollowReadsAndSavepoints() async throws {
+    /// Text that `COPY`'s text format must escape, and text it must not touch.
+    static let awkwardLabels: [String?] = [
+        "tab\there", "line\nbreak", "carriage\rreturn", "back\\slash", "\\.", "\\N", "Cymraeg: ŵ ŷ, 🏠", "", nil,
+    ]
+
+    @Test(
+        "Appends across savepoints, reads and more than one statement's worth of rows",
+        arguments: ["", "ON CONFLICT(n) DO NOTHING"]
+    )
+    func appendedRowsFollowReadsAndSavepoints(suffix: String) async throws {
         let directory = try TemporaryDirectory("appended-rows")
         defer { directory.remove() }
         let database = try ServerDatabase.forTest(directory.url)
@@ -17,7 +25,7 @@ struct AppendedRowsTests {
 
         let seen = try await database.store.write { db -> [Int64] in
             try db.execute(sql: "CREATE TABLE appended(n BIGINT PRIMARY KEY, label TEXT)")
-            let append = try db.appendingStatement(SQLInsert(table: "appended", columns: ["n", "label"]))
+            let append = try db.appendingStatement(SQLInsert(table: "appended", columns: ["n", "label"], suffix: suffix))
             func count() throws -> Int64 {
                 try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM appended") ?? -1
             }
@@ -49,15 +57,24 @@ struct AppendedRowsTests {
             seen.append(try count())
             // And a row appended last, never read in the transaction, is kept at commit
             try append.execute(arguments: [1_301, "last"])
+            // And text is kept as it was, whatever it holds
+            for (offset, label) in Self.awkwardLabels.enumerated() {
+                try append.execute(arguments: [2_000 + offset, label])
+            }
             return seen
         }
 
         // Then every read saw exactly the rows kept so far, and the commit kept them all
         #expect(seen == [1, 2, 1, 1_297])
         let stored = try await database.store.read { db in
-            try Int64.fetchAll(db, sql: "SELECT n FROM appended ORDER BY n")
+            try Int64.fetchAll(db, sql: "SELECT n FROM appended WHERE n < 2000 ORDER BY n")
         }
+        #expect(stored.count == 1_298)
         #expect(stored == [1] + Array(5...1_301).map(Int64.init))
+        let labels = try await database.store.read { db in
+            try SQLRow.fetchAll(db, sql: "SELECT label FROM appended WHERE n >= 2000 ORDER BY n").map { $0["label"] as String? }
+        }
+        #expect(labels == Self.awkwardLabels)
     }
 
     @Test("A refused appended row fails the whole transaction, as a refused insert does")

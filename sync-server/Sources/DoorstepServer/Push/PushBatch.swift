@@ -85,7 +85,10 @@ struct PushBatch {
                     "erased", "answers_json", "stamp", "changed_seq",
                 ]
             ))) : nil
-            insertFieldWrite = try BindingStatement(db.appendingStatement(PushBatch.fieldWriteInsert))
+            // A response just created has no history yet: no `ON CONFLICT`, so PostgreSQL copies it.
+            var history = PushBatch.fieldWriteInsert
+            history.suffix = ""
+            insertFieldWrite = try BindingStatement(db.appendingStatement(history))
             log = try BindingStatement(db.appendingStatement(SQLInsert(
                 table: "operations",
                 columns: [

@@ -10,8 +10,9 @@ import Synchronization
 /// SQLite session waits for the disk: never on Swift's cooperative pool or an event loop.
 ///
 /// Each statement costs a round trip to PostgreSQL, so appended rows
-/// (``appendingStatement(_:)``) wait in the session and go up to ``Appends/rowsPerStatement`` to
-/// an `INSERT`, before any other statement and before `COMMIT`. The operation's savepoint is sent
+/// (``appendingStatement(_:)``) wait in the session and go with one `COPY` (or, for an insert with
+/// `ON CONFLICT`, up to ``Appends/rowsPerStatement`` to an `INSERT`), before any other statement
+/// and before `COMMIT`. The operation's savepoint is sent
 /// only when a statement other than an append runs inside it: an operation that only appends
 /// (a knock and its log entry) needs none, and rolling it back drops its rows unsent.
 final class PostgresSession: SQLSession {
@@ -172,6 +173,8 @@ final class PostgresSession: SQLSession {
     private final class Appends: SQLStatement {
         /// Rows per `INSERT`: PostgreSQL takes at most 65,535 parameters in a statement.
         static let rowsPerStatement = 500
+        /// Rows per `COPY`, which has no such limit: a batch's worth, in a few megabytes.
+        static let rowsPerCopy = 4_096
 
         let insert: SQLInsert
         unowned let session: PostgresSession
@@ -179,12 +182,15 @@ final class PostgresSession: SQLSession {
         private let rowsPerStatement: Int
         /// The `INSERT` of a full statement's rows, numbered once.
         private let fullSQL: String
+        /// How many rows wait before they are sent without being asked for.
+        private let sendAt: Int
 
         init(insert: SQLInsert, session: PostgresSession) {
             self.insert = insert
             self.session = session
             rowsPerStatement = max(1, min(Self.rowsPerStatement, 65_535 / max(insert.columns.count, 1)))
             fullSQL = PostgresSQL.numbered(insert.sql(rows: rowsPerStatement))
+            sendAt = insert.suffix.isEmpty ? Self.rowsPerCopy : rowsPerStatement
         }
 
         var rowCount: Int { values.count / insert.columns.count }
@@ -195,7 +201,7 @@ final class PostgresSession: SQLSession {
                 if case .text(let text) = value, text.utf8.contains(0) { throw TextWithNUL() }
             }
             values.append(contentsOf: row)
-            if rowCount >= rowsPerStatement, session.sendsFullStatements { try send() }
+            if rowCount >= sendAt, session.sendsFullStatements { try send() }
             return nil
         }
 
@@ -204,10 +210,17 @@ final class PostgresSession: SQLSession {
             return []
         }
 
-        /// Sends the first `limit` rows (all when nil), as many to a statement as it takes.
+        /// Sends the first `limit` rows (all when nil): with `COPY` when the insert has nothing after
+        /// its values (no `ON CONFLICT`), else as many to an `INSERT` as it takes.
         func send(upTo limit: Int? = nil) throws {
             let width = insert.columns.count
             var remaining = min(limit ?? rowCount, rowCount)
+            guard remaining > 0 else { return }
+            if insert.suffix.isEmpty {
+                try session.copy(into: insert, values[0..<(remaining * width)])
+                values.removeFirst(remaining * width)
+                return
+            }
             var start = 0
             while remaining > 0 {
                 let rows = min(remaining, rowsPerStatement)
@@ -224,6 +237,49 @@ final class PostgresSession: SQLSession {
         /// Forgets the rows after the first `count`.
         func drop(after count: Int) {
             values.removeLast(values.count - min(values.count, count * insert.columns.count))
+        }
+    }
+
+    /// Sends `values`, rows of `insert`'s columns one after another, with `COPY … FROM STDIN` in
+    /// its text format: PostgreSQL's own bulk load, within the transaction.
+    fileprivate func copy(into insert: SQLInsert, _ values: ArraySlice<SQLValue>) throws {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 24)
+        var column = 0
+        for value in values {
+            switch value {
+            case .null: bytes.append(contentsOf: [0x5C, 0x4E]) // \N
+            case .integer(let number): bytes.append(contentsOf: String(number).utf8)
+            case .real(let number): bytes.append(contentsOf: String(number).utf8)
+            case .text(let text):
+                for byte in text.utf8 {
+                    switch byte {
+                    case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                    case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+                    case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
+                    case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
+                    default: bytes.append(byte)
+                    }
+                }
+            }
+            column += 1
+            if column == insert.columns.count {
+                bytes.append(0x0A)
+                column = 0
+            } else {
+                bytes.append(0x09)
+            }
+        }
+        let (connection, logger, buffer) = (connection, logger, ByteBuffer(bytes: bytes))
+        do {
+            try connection.eventLoop.makeFutureWithTask {
+                try await connection.copyFrom(table: insert.table, columns: insert.columns, logger: logger) { writer in
+                    try await writer.write(buffer)
+                }
+            }.wait()
+        } catch {
+            if let failure = StoreFailure(error) { throw failure }
+            throw PostgresStatementError(error, sql: "COPY \(insert.table)(\(insert.columns.joined(separator: ", "))) FROM STDIN")
         }
     }
 

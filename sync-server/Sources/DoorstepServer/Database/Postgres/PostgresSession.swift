@@ -10,9 +10,8 @@ import Synchronization
 /// SQLite session waits for the disk: never on Swift's cooperative pool or an event loop.
 ///
 /// Each statement costs a round trip to PostgreSQL, so appended rows
-/// (``appendingStatement(_:)``) wait in the session and go with one `COPY` (or, for an insert with
-/// `ON CONFLICT`, up to ``Appends/rowsPerStatement`` to an `INSERT`), before any other statement
-/// and before `COMMIT`. The operation's savepoint is sent
+/// (``appendingStatement(_:)``) wait in the session and go with `COPY`, sent without waiting,
+/// before any other statement and before `COMMIT`. The operation's savepoint is sent
 /// only when a statement other than an append runs inside it: an operation that only appends
 /// (a knock and its log entry) needs none, and rolling it back drops its rows unsent.
 final class PostgresSession: SQLSession {
@@ -23,6 +22,8 @@ final class PostgresSession: SQLSession {
     private var appends: [Appends] = []
     /// Whether an operation's savepoint is open and whether PostgreSQL has it yet.
     private var savepoint = Savepoint.none
+    /// `COPY`s sent and not answered yet, in the order sent: every other statement waits for them.
+    private var copies: [(future: EventLoopFuture<Void>, statement: String)] = []
 
     private enum Savepoint {
         case none
@@ -62,7 +63,7 @@ final class PostgresSession: SQLSession {
     }
 
     func appendingStatement(_ insert: SQLInsert) throws -> any SQLStatement {
-        let appends = Appends(insert: insert, session: self)
+        let appends = Appends(insert: insert, session: self, index: appends.count)
         self.appends.append(appends)
         return appends
     }
@@ -102,10 +103,12 @@ final class PostgresSession: SQLSession {
         savepoint = .none
     }
 
-    /// Sends every row still waiting; the store calls it before `COMMIT`.
+    /// Sends every row still waiting and waits for PostgreSQL to take them; the store calls it
+    /// before `COMMIT`.
     func sendAppends() throws {
         try sendSavepoint()
         for appends in appends { try appends.send() }
+        try waitForCopies()
     }
 
     /// Before a statement other than an append: the savepoint it runs in, then the rows it may read.
@@ -131,6 +134,7 @@ final class PostgresSession: SQLSession {
 
     /// Runs `sql` (numbered already) with `values` bound, and waits for every row.
     func run(_ sql: String, _ values: UnsafeBufferPointer<SQLValue>) throws -> [SQLRow] {
+        try waitForCopies()
         var bindings = PostgresBindings(capacity: values.count)
         for value in values {
             switch value {
@@ -170,27 +174,26 @@ final class PostgresSession: SQLSession {
     }
 
     /// The rows of one appending statement that wait to be sent, their values one after another.
+    /// They go with `COPY`: straight into the table, or, for an insert with `ON CONFLICT`, into a
+    /// temporary table of the same columns, whose rows one statement then moves into the table.
     private final class Appends: SQLStatement {
-        /// Rows per `INSERT`: PostgreSQL takes at most 65,535 parameters in a statement.
-        static let rowsPerStatement = 500
-        /// Rows per `COPY`, which has no such limit: a batch's worth, in a few megabytes.
-        static let rowsPerCopy = 4_096
+        /// Rows per `COPY`, sent without waiting: few enough that PostgreSQL loads them while the
+        /// session prepares the next.
+        static let rowsPerCopy = 512
 
         let insert: SQLInsert
         unowned let session: PostgresSession
+        /// Which of the session's appending statements this is, for its temporary table's name.
+        let index: Int
         private var values: [SQLValue] = []
-        private let rowsPerStatement: Int
-        /// The `INSERT` of a full statement's rows, numbered once.
-        private let fullSQL: String
-        /// How many rows wait before they are sent without being asked for.
-        private let sendAt: Int
+        /// The statement that moves the temporary table's rows into the table, once the
+        /// temporary table is made.
+        private var move: String?
 
-        init(insert: SQLInsert, session: PostgresSession) {
+        init(insert: SQLInsert, session: PostgresSession, index: Int) {
             self.insert = insert
             self.session = session
-            rowsPerStatement = max(1, min(Self.rowsPerStatement, 65_535 / max(insert.columns.count, 1)))
-            fullSQL = PostgresSQL.numbered(insert.sql(rows: rowsPerStatement))
-            sendAt = insert.suffix.isEmpty ? Self.rowsPerCopy : rowsPerStatement
+            self.index = index
         }
 
         var rowCount: Int { values.count / insert.columns.count }
@@ -201,7 +204,7 @@ final class PostgresSession: SQLSession {
                 if case .text(let text) = value, text.utf8.contains(0) { throw TextWithNUL() }
             }
             values.append(contentsOf: row)
-            if rowCount >= sendAt, session.sendsFullStatements { try send() }
+            if rowCount >= Self.rowsPerCopy, session.sendsFullStatements { try send() }
             return nil
         }
 
@@ -210,39 +213,48 @@ final class PostgresSession: SQLSession {
             return []
         }
 
-        /// Sends the first `limit` rows (all when nil): with `COPY` when the insert has nothing after
-        /// its values (no `ON CONFLICT`), else as many to an `INSERT` as it takes.
+        /// Sends the first `limit` rows (all when nil).
         func send(upTo limit: Int? = nil) throws {
-            let width = insert.columns.count
-            var remaining = min(limit ?? rowCount, rowCount)
-            guard remaining > 0 else { return }
+            let count = min(limit ?? rowCount, rowCount) * insert.columns.count
+            guard count > 0 else { return }
             if insert.suffix.isEmpty {
-                try session.copy(into: insert, values[0..<(remaining * width)])
-                values.removeFirst(remaining * width)
-                return
+                try session.copy(into: insert.table, columns: insert.columns, values[0..<count])
+            } else {
+                let move = try temporaryTable()
+                // PostgresNIO quotes the name whole: unqualified, a temporary table is found first.
+                try session.copy(into: temporaryName, columns: insert.columns, values[0..<count])
+                _ = try session.run(move, UnsafeBufferPointer(start: nil, count: 0))
             }
-            var start = 0
-            while remaining > 0 {
-                let rows = min(remaining, rowsPerStatement)
-                let sql = rows == rowsPerStatement ? fullSQL : PostgresSQL.numbered(insert.sql(rows: rows))
-                try values[start..<(start + rows * width)].withContiguousStorageIfAvailable { chunk in
-                    _ = try session.run(sql, chunk)
-                }
-                start += rows * width
-                remaining -= rows
-            }
-            values.removeFirst(start)
+            values.removeFirst(count)
         }
 
         /// Forgets the rows after the first `count`.
         func drop(after count: Int) {
             values.removeLast(values.count - min(values.count, count * insert.columns.count))
         }
+
+        private var temporaryName: String { "doorstep_append_\(insert.table)_\(index)" }
+
+        /// Makes the temporary table (it lasts as long as the connection) and returns the
+        /// statement that moves its rows into the table.
+        private func temporaryTable() throws -> String {
+            if let move { return move }
+            _ = try session.run(
+                "CREATE TEMP TABLE IF NOT EXISTS \(temporaryName) (LIKE \(insert.table))", UnsafeBufferPointer(start: nil, count: 0)
+            )
+            let columns = insert.columns.joined(separator: ", ")
+            let move = """
+                WITH moved AS (DELETE FROM pg_temp.\(temporaryName) RETURNING \(columns))
+                INSERT INTO \(insert.table)(\(columns)) SELECT \(columns) FROM moved \(insert.suffix)
+                """
+            self.move = move
+            return move
+        }
     }
 
-    /// Sends `values`, rows of `insert`'s columns one after another, with `COPY … FROM STDIN` in
-    /// its text format: PostgreSQL's own bulk load, within the transaction.
-    fileprivate func copy(into insert: SQLInsert, _ values: ArraySlice<SQLValue>) throws {
+    /// Sends `values`, rows of `columns` one after another, into `table` with `COPY … FROM STDIN`
+    /// in its text format: PostgreSQL's own bulk load, within the transaction.
+    fileprivate func copy(into table: String, columns: [String], _ values: ArraySlice<SQLValue>) throws {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(values.count * 24)
         var column = 0
@@ -263,23 +275,40 @@ final class PostgresSession: SQLSession {
                 }
             }
             column += 1
-            if column == insert.columns.count {
+            if column == columns.count {
                 bytes.append(0x0A)
                 column = 0
             } else {
                 bytes.append(0x09)
             }
         }
+        // Sent without waiting: PostgreSQL loads these rows while the session prepares the next.
         let (connection, logger, buffer) = (connection, logger, ByteBuffer(bytes: bytes))
-        do {
-            try connection.eventLoop.makeFutureWithTask {
-                try await connection.copyFrom(table: insert.table, columns: insert.columns, logger: logger) { writer in
-                    try await writer.write(buffer)
-                }
-            }.wait()
-        } catch {
-            if let failure = StoreFailure(error) { throw failure }
-            throw PostgresStatementError(error, sql: "COPY \(insert.table)(\(insert.columns.joined(separator: ", "))) FROM STDIN")
+        let future = connection.eventLoop.makeFutureWithTask {
+            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+                try await writer.write(buffer)
+            }
+        }
+        copies.append((future, "COPY \(table)(\(columns.joined(separator: ", "))) FROM STDIN"))
+    }
+
+    /// Rolls the transaction back, once every `COPY` sent has been answered, refused or not.
+    func rollback() throws {
+        for (future, _) in copies { _ = try? future.wait() }
+        copies.removeAll()
+        _ = try run("ROLLBACK", UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// Waits for every `COPY` sent; the first refused fails the statement waiting for it.
+    private func waitForCopies() throws {
+        while !copies.isEmpty {
+            let (future, sql) = copies.removeFirst()
+            do {
+                try future.wait()
+            } catch {
+                if let failure = StoreFailure(error) { throw failure }
+                throw PostgresStatementError(error, sql: sql)
+            }
         }
     }
 

@@ -116,14 +116,9 @@ public final class PostgresStore: SQLStore {
             let result: T
             do {
                 result = try body(session)
-            } catch {
-                _ = try session.run("ROLLBACK", UnsafeBufferPointer(start: nil, count: 0))
-                throw error
-            }
-            do {
                 try session.sendAppends()
             } catch {
-                _ = try? session.run("ROLLBACK", UnsafeBufferPointer(start: nil, count: 0))
+                try session.rollback()
                 throw error
             }
             _ = try session.run("COMMIT", UnsafeBufferPointer(start: nil, count: 0))

@@ -79,14 +79,8 @@ public struct SQLInsert: Sendable {
 
     /// The statement for one row.
     public var sql: String {
-        sql(rows: 1)
-    }
-
-    /// The statement for `rows` rows.
-    public func sql(rows: Int) -> String {
-        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
-        return "INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES "
-            + Array(repeating: row, count: rows).joined(separator: ", ") + (suffix.isEmpty ? "" : " " + suffix)
+        let values = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        return "INSERT INTO \(table)(\(columns.joined(separator: ", "))) VALUES (\(values))" + (suffix.isEmpty ? "" : " " + suffix)
     }
 }
 

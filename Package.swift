@@ -65,6 +65,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Log lines on stderr, as text or JSON, for both executables (I/O: not in the core).
+        .target(
+            name: "DoorstepLogging",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Client side.
         .target(
             name: "DoorstepStore",
@@ -95,7 +102,8 @@ let package = Package(
         .executableTarget(
             name: "doorstep",
             dependencies: [
-                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport", "DoorstepSync", "DoorstepXLSForm", "CTerminal",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport", "DoorstepSync", "DoorstepXLSForm", "DoorstepLogging",
+                "CTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -128,7 +136,7 @@ let package = Package(
         .executableTarget(
             name: "doorstep-server",
             dependencies: [
-                "DoorstepServer", "DoorstepCore", "DoorstepWire", "DoorstepXLSForm",
+                "DoorstepServer", "DoorstepCore", "DoorstepWire", "DoorstepXLSForm", "DoorstepLogging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,7 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ArgumentParser
+public import ArgumentParser
+public import DoorstepLogging
 import DoorstepServer
 import Foundation
 import Hummingbird
@@ -16,6 +17,7 @@ struct Serve: AsyncParsableCommand {
             Examples:
               doorstep-server serve --data /var/lib/doorstep --host 127.0.0.1 --port 8080
               doorstep-server serve --port 0 --log-level warning     # a free port, printed
+              doorstep-server serve --log-format json
               doorstep-server serve --database postgres://doorstep@db.internal/doorstep --instance web-1
             """
     )
@@ -41,6 +43,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "/healthz answers 503 when the data directory's disk has fewer MiB free (embedded store).") var minFreeMib = 64
     @Option(help: "The least severe log level written to stderr (trace, debug, info, notice, warning, error, critical).")
     var logLevel = "info"
+    @Option(help: "How log lines are written on stderr: text, or json (one object per line).")
+    var logFormat = LogFormat.text
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("The port must be between 0 and 65535.") }
@@ -65,8 +69,9 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        let format = logFormat
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = format.handler(label: label)
             handler.logLevel = level
             return handler
         }
@@ -103,6 +108,8 @@ struct Serve: AsyncParsableCommand {
         try database.close()
     }
 }
+
+extension LogFormat: ExpressibleByArgument {}
 
 /// The process's limit on open files, which caps how many connections it can hold.
 enum OpenFileLimit {

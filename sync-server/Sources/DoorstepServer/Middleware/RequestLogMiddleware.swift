@@ -3,13 +3,20 @@ import Logging
 import NIOCore
 
 /// Logs one line per request — method, path, status and duration in milliseconds, with the route,
-/// method, status and `duration_ms` as metadata.
+/// method, status and `duration_ms` as metadata — and, when metrics are served, records the
+/// request in ``ServerMetrics``.
 ///
 /// The route is the pattern the router matched (`/v1/conflicts/{id}/resolve`), or `NotFound`:
-/// never a path with ids in it.
+/// never a path with ids in it, so it can label a metric.
 public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics?
+
     /// Creates the middleware.
-    public init() {}
+    ///
+    /// - Parameter metrics: Where each request is counted and timed; `nil` when metrics are off.
+    public init(metrics: ServerMetrics? = nil) {
+        self.metrics = metrics
+    }
 
     public func handle(
         _ request: Request, context: Context,
@@ -30,6 +37,7 @@ public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     private func finished(_ request: Request, status: Int, since start: ContinuousClock.Instant, context: Context) {
         let elapsed = ContinuousClock.now - start
         let route = context.endpointPath ?? "NotFound"
+        metrics?.request(route: route, method: request.method.rawValue, status: status, duration: elapsed)
         let milliseconds = Double(elapsed.components.seconds) * 1_000
             + Double(elapsed.components.attoseconds) / 1e15
         let duration = (milliseconds * 10).rounded() / 10

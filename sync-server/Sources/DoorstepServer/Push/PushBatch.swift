@@ -45,6 +45,10 @@ struct PushBatch {
     var tallies: [TallyGroup: [TallyKey: Int]] = [:]
     /// The same for prepared contributions, by index into the preparation's keys.
     var preparedTallies: [TallyGroup: [Int]] = [:]
+    /// What the batch decided, for the metrics.
+    var events = PushEvents()
+    /// The conflicts opened and closed by the operation being applied, kept apart until it succeeds.
+    var pendingConflicts = (opened: 0, resolved: 0)
     var validators: [FormVersionKey: AnswerValidator] = [:]
     var campaignForms: [String: String?] = [:]
     let statements: Statements
@@ -188,6 +192,7 @@ extension PushBatch {
         operationNumber += 1
         pendingTallies.removeAll(keepingCapacity: true)
         pendingPrepared = nil
+        pendingConflicts = (0, 0)
         let sequenceMark = sequence
         var outcome = Outcome()
         var refusal: Refusal?
@@ -212,11 +217,15 @@ extension PushBatch {
             if let (group, keys) = pendingPrepared {
                 preparedTallies[group, default: []].increment(at: keys)
             }
+            events.decided(operation.kind, .applied)
+            events.conflictsOpened += pendingConflicts.opened
+            events.conflictsResolved += pendingConflicts.resolved
             return OperationResult(id: operation.id, status: .applied, conflicts: outcome.conflicts)
         }
         sequence = sequenceMark
         operationNumber -= 1
         try recordUnapplied(prepared, refusal)
+        events.decided(operation.kind, refusal.status)
         return OperationResult(id: operation.id, status: refusal.status, reason: refusal.reason)
     }
 

@@ -191,6 +191,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "DoorstepLoggingTests",
+            dependencies: ["DoorstepLogging", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DoorstepWireTests",
             dependencies: ["DoorstepCore", "DoorstepWire", "DoorstepTestSupport"],
             swiftSettings: swiftSettings

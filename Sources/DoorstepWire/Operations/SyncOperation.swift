@@ -49,6 +49,9 @@ public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
         }
     }
 
+    /// Every wire name ``kind`` takes.
+    public static let kinds = ["response.create", "response.update", "visit", "response.erase", "address.add"]
+
     /// The response the operation creates, changes or erases; `nil` for a knock.
     public var response: UUID? {
         switch body {

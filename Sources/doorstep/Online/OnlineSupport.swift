@@ -3,7 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ArgumentParser
+public import ArgumentParser
+public import DoorstepLogging
 import DoorstepStore
 import DoorstepSync
 import DoorstepTransport
@@ -60,12 +61,19 @@ struct ConnectionOptions: ParsableArguments {
     var waitsForServer: Bool { retryMaxTime != nil }
 
     /// A logger writing to stderr at notice level (info with `--verbose`, warnings only when `quiet`).
-    func logger(_ label: String, quiet: Bool = false) -> Logger {
-        var logger = Logger(label: label, factory: { StreamLogHandler.standardError(label: $0) })
+    ///
+    /// - Parameters:
+    ///   - label: The logger's label.
+    ///   - quiet: Log warnings and errors only.
+    ///   - format: Text lines, or one JSON object per line.
+    func logger(_ label: String, quiet: Bool = false, format: LogFormat = .text) -> Logger {
+        var logger = Logger(label: label, factory: format.handler)
         logger.logLevel = verbose ? .info : quiet ? .warning : .notice
         return logger
     }
 }
+
+extension LogFormat: ExpressibleByArgument {}
 
 /// The store, the server and the token of an enrolled laptop.
 struct OnlineSession {

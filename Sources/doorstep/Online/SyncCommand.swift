@@ -1,9 +1,11 @@
 import ArgumentParser
 import DoorstepCore
+import DoorstepLogging
 import DoorstepStore
 import DoorstepSync
 import DoorstepTransport
 import Foundation
+import Logging
 
 /// `doorstep sync`: push what was recorded, pull what others did.
 struct SyncCommand: AsyncParsableCommand {
@@ -24,6 +26,7 @@ struct SyncCommand: AsyncParsableCommand {
             Examples:
               doorstep sync
               doorstep sync --json --quiet     # for the overnight job
+              doorstep sync --json --quiet --log-format json   # stderr for a log pipeline
             """
     )
 
@@ -33,20 +36,38 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print nothing on success; log only warnings and errors.") var quiet = false
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Operations per push request.", valueName: "count"))
     var batchSize = 2000
+    @Option(help: "How lines on stderr are written: text, or json (one object per line, errors included).")
+    var logFormat = LogFormat.text
 
     func validate() throws {
         guard (1...5000).contains(batchSize) else { throw ValidationError("--batch-size must be from 1 to 5000.") }
     }
 
     func run() async throws {
-        let logger = connection.logger("doorstep.sync", quiet: quiet)
+        let logger = connection.logger("doorstep.sync", quiet: quiet, format: logFormat)
+        guard logFormat == .json else { return try await sync(logger: logger) }
+        // Everything on stderr is then a JSON line: the error that ends the sync is logged, and
+        // exits with its code and nothing more to print.
+        do {
+            try await sync(logger: logger)
+        } catch let error as any ExitCodeProviding {
+            for line in error.messageLines { logger.error("\(line)") }
+            throw CLIError(error.exitCode, lines: [])
+        } catch {
+            logger.error("\(String(describing: error))")
+            throw CLIError(.failure, lines: [])
+        }
+    }
+
+    /// Pushes and pulls, writes the summary, and throws the error that sets the exit code.
+    private func sync(logger: Logger) async throws {
         let lock = try SyncLock(home: try home.homeURL())
         let session = try OnlineSession(home: home, connection: connection, logger: logger)
         let engine = SyncEngine(
             store: session.store, api: session.api,
             options: SyncEngine.Options(batchSize: batchSize, waitsForServer: connection.waitsForServer), logger: logger
         )
-        let bar = !json && !quiet && ProgressBar.isWanted ? ProgressBar() : nil
+        let bar = !json && !quiet && logFormat == .text && ProgressBar.isWanted ? ProgressBar() : nil
         let summary: SyncSummary
         do {
             summary = try await engine.run { progress in bar?.update(progress) }
@@ -62,7 +83,11 @@ struct SyncCommand: AsyncParsableCommand {
         withExtendedLifetime(lock) {}
         let undelivered = summary.held + summary.rejected
         for concern in undelivered where concern.safeguarding {
-            Console.error(UndeliveredText.safeguardingWarning(concern))
+            if logFormat == .json {
+                logger.warning("\(UndeliveredText.safeguardingWarning(concern))")
+            } else {
+                Console.error(UndeliveredText.safeguardingWarning(concern))
+            }
         }
         if json {
             try Console.json(summary)

@@ -3,7 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ArgumentParser
+public import ArgumentParser
+public import DoorstepLogging
 import DoorstepServer
 import Foundation
 import Hummingbird
@@ -16,6 +17,7 @@ struct Serve: AsyncParsableCommand {
             Examples:
               doorstep-server serve --data /var/lib/doorstep --host 127.0.0.1 --port 8080
               doorstep-server serve --port 0 --log-level warning     # a free port, printed
+              doorstep-server serve --log-format json --metrics-port 9464
               doorstep-server serve --database postgres://doorstep@db.internal/doorstep --instance web-1
             """
     )
@@ -41,9 +43,19 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "/healthz answers 503 when the data directory's disk has fewer MiB free (embedded store).") var minFreeMib = 64
     @Option(help: "The least severe log level written to stderr (trace, debug, info, notice, warning, error, critical).")
     var logLevel = "info"
+    @Option(help: "How log lines are written on stderr: text, or json (one object per line).")
+    var logFormat = LogFormat.text
+    @Option(help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (off unless given; 0 picks a free port, logged).")
+    var metricsPort: Int?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("The port must be between 0 and 65535.") }
+        if let metricsPort {
+            guard (0...65_535).contains(metricsPort) else { throw ValidationError("The metrics port must be between 0 and 65535.") }
+            guard metricsPort == 0 || metricsPort != port else {
+                throw ValidationError("The metrics port must differ from the port the server listens on.")
+            }
+        }
         guard maxClockDrift >= 0 else { throw ValidationError("The clock drift cannot be negative.") }
         guard maxBatch >= 1 else { throw ValidationError("The batch limit must be at least 1.") }
         for (name, seconds) in [("idle", idleTimeout), ("header", headerTimeout), ("body", bodyTimeout)] {
@@ -65,8 +77,9 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        let format = logFormat
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = format.handler(label: label)
             handler.logLevel = level
             return handler
         }
@@ -79,7 +92,7 @@ struct Serve: AsyncParsableCommand {
                 bodyTimeout: .milliseconds(Int64(bodyTimeout * 1_000)), maxConnections: maxConnections
             ),
             quota: QuotaLimits(window: .seconds(quotaWindow), requests: quotaRequests, bytes: Int64(quotaMib) * 1_048_576),
-            minimumFreeBytes: Int64(minFreeMib) * 1_048_576, logLevel: level
+            minimumFreeBytes: Int64(minFreeMib) * 1_048_576, logLevel: level, metricsPort: metricsPort
         )
         let database: ServerDatabase
         do {
@@ -103,6 +116,8 @@ struct Serve: AsyncParsableCommand {
         try database.close()
     }
 }
+
+extension LogFormat: ExpressibleByArgument {}
 
 /// The process's limit on open files, which caps how many connections it can hold.
 enum OpenFileLimit {

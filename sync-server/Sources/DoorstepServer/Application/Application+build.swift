@@ -19,17 +19,23 @@ public func buildApplication(configuration: ServerConfiguration) throws -> some 
 /// answers to malformed requests, `Connection: close`, the timeouts and the connection cap of
 /// ``ServerConfiguration/connections``). Once listening, the application prints its URL
 /// (`http://HOST:PORT`) as the first line on stdout.
+///
+/// With ``ServerConfiguration/metricsPort``, the database records into a new ``ServerMetrics``
+/// and a second listener on 127.0.0.1 serves them at `/metrics`, running and stopping with the
+/// application.
 public func buildApplication(
     configuration: ServerConfiguration, database: ServerDatabase
 ) -> some ApplicationProtocol {
     var logger = Logger(label: "doorstep-server")
     logger.logLevel = configuration.logLevel
+    var database = database
+    database.metrics = configuration.metricsPort.map { _ in ServerMetrics() }
     let router = buildRouter(configuration: configuration, database: database)
     let host = configuration.host
     let connectionLogger = logger
     let limits = configuration.connections
     let connections = ConnectionCounter()
-    return Application(
+    var app = Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [
             HTTPExchangeHandler(logger: connectionLogger, limits: limits, connections: connections),
@@ -42,14 +48,21 @@ public func buildApplication(
         },
         logger: logger
     )
+    if let port = configuration.metricsPort, let metrics = database.metrics {
+        app.addServices(buildMetricsApplication(
+            port: port, metrics: metrics, database: database, connections: connections, logger: logger
+        ))
+    }
+    return app
 }
 
 /// The routes: `/healthz` (``HealthCheck``), then every `/v1` route behind the token middleware
-/// and the token's quota (``QuotaMiddleware``); before any route, the request log, the JSON
-/// errors, the body checks of ``RequestBodyMiddleware`` and the decoding of path parameters.
+/// and the token's quota (``QuotaMiddleware``); before any route, the request log (and the
+/// request metrics, when the database records into ``ServerDatabase/metrics``), the JSON errors,
+/// the body checks of ``RequestBodyMiddleware`` and the decoding of path parameters.
 public func buildRouter(configuration: ServerConfiguration, database: ServerDatabase) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: RequestLogMiddleware(metrics: database.metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestBodyMiddleware())
     router.add(middleware: PathParametersMiddleware())

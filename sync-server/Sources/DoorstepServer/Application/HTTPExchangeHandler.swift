@@ -381,6 +381,11 @@ final class ConnectionCounter: Sendable {
     func closed() {
         open.subtract(1, ordering: .relaxed)
     }
+
+    /// How many connections are open now.
+    var count: Int {
+        open.load(ordering: .relaxed)
+    }
 }
 
 extension HTTPFields {

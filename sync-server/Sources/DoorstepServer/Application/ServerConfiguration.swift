@@ -29,13 +29,16 @@ public struct ServerConfiguration: Sendable {
     public var minimumFreeBytes: Int64
     /// The least severe log level written to stderr.
     public var logLevel: Logger.Level
+    /// The port of the Prometheus metrics listener on 127.0.0.1 (`0` picks a free one); `nil`
+    /// serves no metrics. See ``ServerMetrics``.
+    public var metricsPort: Int?
 
     /// Creates a configuration; every limit has a default.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, store: StoreLocation,
         maxClockDrift: Duration = .seconds(300), maxBatchSize: Int = 5_000, maxPullLimit: Int = 5_000,
         connections: ConnectionLimits = ConnectionLimits(), quota: QuotaLimits = QuotaLimits(),
-        minimumFreeBytes: Int64 = 64 * 1_048_576, logLevel: Logger.Level = .info
+        minimumFreeBytes: Int64 = 64 * 1_048_576, logLevel: Logger.Level = .info, metricsPort: Int? = nil
     ) {
         self.host = host
         self.port = port
@@ -47,6 +50,7 @@ public struct ServerConfiguration: Sendable {
         self.quota = quota
         self.minimumFreeBytes = minimumFreeBytes
         self.logLevel = logLevel
+        self.metricsPort = metricsPort
     }
 }
 

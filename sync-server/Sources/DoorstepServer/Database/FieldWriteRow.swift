@@ -103,9 +103,15 @@ enum ConflictRows {
     }
 
     /// Replaces the stored open conflicts of one field.
+    ///
+    /// - Returns: How many of `open` were not open before, and how many open before are not in it.
     static func replace(
         _ db: any SQLSession, response: String, campaign: String, field: String, with open: [FieldHistory.Write]
-    ) throws {
+    ) throws -> (opened: Int, resolved: Int) {
+        let before = Set(try SQLRow.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM conflicts WHERE response = ? AND field = ?"), arguments: [response, field]
+        ).map { $0[0] as String })
+        let after = Set(open.map { id(response: response, field: field, stamp: $0.stamp) })
         try db.cachedStatement(sql: "DELETE FROM conflicts WHERE response = ? AND field = ?")
             .execute(arguments: [response, field])
         let insert = try db.cachedStatement(sql: """
@@ -117,6 +123,7 @@ enum ConflictRows {
                 write.stamp.description, write.value.map { JSONWriter.answer($0) }, write.device,
             ])
         }
+        return (after.subtracting(before).count, before.subtracting(after).count)
     }
 }
 

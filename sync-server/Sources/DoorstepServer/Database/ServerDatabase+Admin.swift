@@ -162,7 +162,9 @@ extension ServerDatabase {
     /// Copies the live database to `file` with SQLite's online backup, while the server may run.
     ///
     /// The file is created with mode 0600 before anything is copied into it. See
-    /// <https://www.sqlite.org/backup.html>.
+    /// <https://www.sqlite.org/backup.html>. Once the copy is closed, the live database counts
+    /// the run and notes its time in `meta` (`backup_runs`, `last_backup_at`), which the server's
+    /// metrics show.
     public func backup(to file: URL) throws {
         if FileManager.default.fileExists(atPath: file.path) {
             throw AdminError("\(file.path) already exists; choose a new file for the backup.")
@@ -174,6 +176,16 @@ extension ServerDatabase {
         let destination = try DatabaseQueue(path: file.path)
         try embedded.pool.backup(to: destination)
         try destination.close()
+        try embedded.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO meta(key, value) VALUES ('backup_runs', '1')
+                ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+                """)
+            try db.execute(
+                sql: "INSERT INTO meta(key, value) VALUES ('last_backup_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                arguments: [String(Date().timeIntervalSince1970)]
+            )
+        }
     }
 
     /// Replaces the data directory's database with a backup and gives it a new epoch.

@@ -70,7 +70,7 @@ extension ServerDatabase {
     /// - Returns: The response's merged state after the write.
     /// - Throws: ``APIError`` 404 for an unknown conflict, 422 for a value the question refuses.
     public func resolveConflict(_ id: String, value: AnswerValue?, by identity: Identity) async throws -> ResponseState {
-        try await store.write { db in
+        let (state, events) = try await store.write { db in
             guard let conflict = try SQLRow.fetchOne(db, sql: "SELECT response, field FROM conflicts WHERE id = ?", arguments: [id]),
                   let responseID = UUID(uuidString: conflict["response"]),
                   let row = try ResponseRow.fetch(db, id: conflict["response"])
@@ -105,7 +105,9 @@ extension ServerDatabase {
             guard let updated = try ResponseRow.fetch(db, id: row.id) else {
                 throw APIError.notFound("Response \(row.id) is unknown.")
             }
-            return updated.state
+            return (updated.state, batch.events)
         }
+        metrics?.committed(events)
+        return state
     }
 }

@@ -26,6 +26,9 @@ public struct ServerDatabase: Sendable {
     let clock: ServerClock
     /// Whether a write erased personal data since the store was last scrubbed.
     private let erasures: ErasureMark
+    /// Where pushes, pulls and conflict resolutions are recorded once committed; `nil` when the
+    /// server serves no metrics.
+    public internal(set) var metrics: ServerMetrics?
 
     /// Opens (creating if needed) the embedded database in `directory` and migrates it.
     ///

@@ -23,6 +23,9 @@ struct PullPage {
     /// Where ``Column`` sits in the rows, found by name in the first row.
     private var columns: [Column: Int] = [:]
 
+    /// How many items the page carries: forms, campaigns, knocks and responses.
+    var itemCount: Int { forms.count + campaigns.count + visits.count + responseCount }
+
     init(cursor: Int64, epoch: String) {
         self.cursor = cursor
         self.epoch = epoch

@@ -37,6 +37,7 @@ extension ServerDatabase {
         try await auditRead("pull", responses: sensitive, by: identity) { count in
             "Pulled \(count) response\(count == 1 ? "" : "s") with sensitive answers."
         }
+        metrics?.pulled(items: page.itemCount)
         return try page.json(serverTime: clock.tick())
     }
 

@@ -100,14 +100,17 @@ extension PushBatch {
         return (try replaceConflicts(of: row, histories), kept)
     }
 
-    /// Rewrites the open conflicts of each written field; returns how many there are.
-    func replaceConflicts(of row: ResponseRow, _ histories: [(name: String, history: FieldHistory)]) throws -> Int {
+    /// Rewrites the open conflicts of each written field, noting how many opened and closed;
+    /// returns how many there are.
+    mutating func replaceConflicts(of row: ResponseRow, _ histories: [(name: String, history: FieldHistory)]) throws -> Int {
         var conflicts = 0
         for (name, history) in histories {
             let open = history.conflicts
             conflicts += open.count
             if history.writes.count > 1 {
-                try ConflictRows.replace(db, response: row.id, campaign: row.campaign, field: name, with: open)
+                let change = try ConflictRows.replace(db, response: row.id, campaign: row.campaign, field: name, with: open)
+                pendingConflicts.opened += change.opened
+                pendingConflicts.resolved += change.resolved
             }
         }
         return conflicts

@@ -52,6 +52,10 @@ struct PushBatch {
     var appendedResponses: Set<String> = []
     /// Response numbers reserved and not used yet, the next last.
     var reservedNumbers: [Int64] = []
+    /// What the batch decided, for the metrics.
+    var events = PushEvents()
+    /// The conflicts opened and closed by the operation being applied, kept apart until it succeeds.
+    var pendingConflicts = (opened: 0, resolved: 0)
     var validators: [FormVersionKey: AnswerValidator] = [:]
     var campaignForms: [String: String?] = [:]
     let statements: Statements
@@ -246,6 +250,7 @@ extension PushBatch {
         operationNumber += 1
         pendingTallies.removeAll(keepingCapacity: true)
         pendingPrepared = nil
+        pendingConflicts = (0, 0)
         let sequenceMark = sequence
         var outcome = Outcome()
         var refusal: Refusal?
@@ -270,11 +275,15 @@ extension PushBatch {
             if let (group, keys) = pendingPrepared {
                 preparedTallies[group, default: []].increment(at: keys)
             }
+            events.decided(operation.kind, .applied)
+            events.conflictsOpened += pendingConflicts.opened
+            events.conflictsResolved += pendingConflicts.resolved
             return OperationResult(id: operation.id, status: .applied, conflicts: outcome.conflicts)
         }
         sequence = sequenceMark
         operationNumber -= 1
         try recordUnapplied(prepared, refusal)
+        events.decided(operation.kind, refusal.status)
         return OperationResult(id: operation.id, status: refusal.status, reason: refusal.reason)
     }
 

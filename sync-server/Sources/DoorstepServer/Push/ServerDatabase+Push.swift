@@ -46,15 +46,16 @@ extension ServerDatabase {
             return PushPreparation.Form(entry: entry, validator: forms.validator(key, entry, today: today))
         }
         defer { preparation.cancel() }
-        let (results, epoch) = try await store.write { db in
+        let (results, epoch, events) = try await store.write { db in
             var batch = try PushBatch(
                 db: db, database: self, identity: identity, maxDriftMilliseconds: drift, today: today,
                 preparation: preparation
             )
             let results = try batch.apply(ids: source.ids)
             try batch.finish()
-            return (results, try Self.epoch(db))
+            return (results, try Self.epoch(db), batch.events)
         }
+        metrics?.pushed(events, operations: results.count)
         await scrubAfterErasure()
         return PushResponse(results: results, serverTime: clock.tick(), epoch: epoch)
     }

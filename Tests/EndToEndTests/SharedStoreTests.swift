@@ -249,4 +249,38 @@ struct SharedStoreTests {
         first.stop()
         try first.expectSound(FaultSeed("shared-store-same-batch"))
     }
+
+    @Test("An instance opens no more PostgreSQL connections than --database-connections allows while many laptops sync")
+    func instanceKeepsToItsConnectionLimit() throws {
+        // Given an instance allowed two connections, and six laptops holding responses
+        let server = try FaultServer(arguments: ["--database-connections", "2"])
+        var random = FaultSeed("connection-limit").generator(trial: 0)
+        let officers = try (0..<6).map { try FaultLaptop(name: "officer-\($0)") }
+        var recorded: Set<String> = []
+        for officer in officers {
+            try officer.login(server: server.url, token: try server.token("collector", name: officer.name))
+            try officer.syncUntilDone()
+            recorded.formUnion(try officer.recordMany(40, campaign: server.campaign, addresses: server.addresses, using: &random))
+        }
+
+        // When they all sync at once in small batches, and the database's connections are
+        // counted all the while (leaving out the counting one)
+        let syncs = try officers.map { try $0.startSync(["--batch-size", "5", "--retry-max-time", "60"]) }
+        var peak = 0
+        let deadline = Date().addingTimeInterval(120)
+        while syncs.contains(where: \.isRunning), Date() < deadline {
+            peak = max(peak, try server.count("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+            sleepSeconds(0.01)
+        }
+
+        // Then every sync succeeded through at most two connections, and every response is stored
+        for sync in syncs {
+            let result = sync.wait()
+            #expect(result.status == 0, "sync exited \(result.status): \(result.stderr.suffix(300))")
+        }
+        print("connection limit: peak \(peak) connections of the instance while 6 laptops synced")
+        #expect((1...2).contains(peak), "the instance held \(peak) connections")
+        #expect(try server.count("SELECT COUNT(*) FROM responses") == recorded.count)
+        server.stop()
+    }
 }

@@ -69,8 +69,14 @@ struct DataOptions: ParsableArguments {
         return URL(fileURLWithPath: path ?? ".")
     }
 
-    func open(instance: String = ServerDatabase.defaultInstance) throws -> ServerDatabase {
-        try ServerDatabase(location: location, instance: instance)
+    /// Opens the store; on PostgreSQL with at most `connections` connections (default 8).
+    func open(instance: String = ServerDatabase.defaultInstance, connections: Int? = nil) throws -> ServerDatabase {
+        var location = try location
+        if case .postgres(var database) = location, let connections {
+            database.maximumConnections = connections
+            location = .postgres(database)
+        }
+        return try ServerDatabase(location: location, instance: instance)
     }
 
     private static func given(_ option: String?, _ variable: String) -> String? {

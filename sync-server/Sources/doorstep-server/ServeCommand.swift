@@ -25,6 +25,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "This instance's name among instances sharing a PostgreSQL database; part of every stamp it issues (default: host name and process id).")
     var instance: String?
+    @Option(help: "Connections this instance opens to PostgreSQL at most, each with a thread waiting on it (default 8).")
+    var databaseConnections: Int?
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on; 0 picks a free one.") var port = 8080
     @Option(help: "Seconds a device's clock may run ahead before the server re-stamps its writes.")
@@ -68,6 +70,14 @@ struct Serve: AsyncParsableCommand {
         guard quotaWindow >= 1 else { throw ValidationError("The quota window must be at least 1 second.") }
         guard minFreeMib >= 0 else { throw ValidationError("The free space cannot be negative.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level \(logLevel).") }
+        if let databaseConnections {
+            guard data.url != nil else {
+                throw ValidationError("--database-connections sizes the connections to PostgreSQL: pass --database URL too.")
+            }
+            guard (1...200).contains(databaseConnections) else {
+                throw ValidationError("--database-connections must be from 1 to 200.")
+            }
+        }
         if let instance {
             guard !instance.isEmpty, instance.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }) else {
                 throw ValidationError("An instance name is ASCII letters, digits, '-' and '.'.")
@@ -96,7 +106,7 @@ struct Serve: AsyncParsableCommand {
         )
         let database: ServerDatabase
         do {
-            database = try data.open(instance: instance ?? ServerDatabase.defaultInstance)
+            database = try data.open(instance: instance ?? ServerDatabase.defaultInstance, connections: databaseConnections)
         } catch {
             throw Failure.report("Cannot open \(data.shown): \(error)", code: 1)
         }

@@ -49,6 +49,19 @@ struct AdminCommandTests {
         #expect(try ProcessRunner.server(["tokens", "create", "--data", data, "--role", "collector", "--name", "pc-1"]).status == 0)
     }
 
+    @Test(
+        "serve's connection count to PostgreSQL is refused without a database, or out of range, in one sentence",
+        arguments: [
+            (["--data", "/tmp/doorstep-unused", "--database-connections", "3"], "pass --database URL too"),
+            (["--database", "postgres://doorstep@127.0.0.1:1/doorstep", "--database-connections", "0"], "from 1 to 200"),
+        ]
+    )
+    func databaseConnectionsNeedADatabase(arguments: [String], message: String) throws {
+        let result = try ProcessRunner.run(BuiltProducts.executable("doorstep-server"), ["serve"] + arguments, timeout: 60)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
     @Test("Every doorstep-server command's help shows an example of typing it")
     func everyCommandHasAnExample() throws {
         let commands = try HelpTree.walk { path in try ProcessRunner.server(path + ["--help"]).stdout }

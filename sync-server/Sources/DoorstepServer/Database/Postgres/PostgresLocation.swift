@@ -13,6 +13,8 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     let configuration: PostgresConnection.Configuration
     /// The URL without its password, for messages and logs.
     public let description: String
+    /// How many connections, and threads to wait on them, a store on this database opens at most.
+    public var maximumConnections = 8
 
     /// Reads `url`.
     ///

@@ -27,15 +27,13 @@ public final class PostgresStore: SQLStore {
     private let closed = Atomic<Bool>(false)
 
     /// Connects to the database at `location` and brings its schema up to date
-    /// (``PostgresSchema``).
+    /// (``PostgresSchema``). It uses ``PostgresLocation/maximumConnections`` connections at most.
     ///
-    /// - Parameter maximumConnections: How many connections (and threads) this instance uses at
-    ///   most.
     /// - Throws: ``StoreFailure`` when the database cannot be reached, or PostgreSQL's error.
-    public init(location: PostgresLocation, maximumConnections: Int = 8) throws {
+    public init(location: PostgresLocation) throws {
         self.location = location
-        connections = PostgresConnectionPool(location: location, capacity: maximumConnections)
-        threads = NIOThreadPool(numberOfThreads: maximumConnections)
+        connections = PostgresConnectionPool(location: location, capacity: location.maximumConnections)
+        threads = NIOThreadPool(numberOfThreads: location.maximumConnections)
         threads.start()
         do {
             try write { db in try PostgresSchema.migrate(db) }

@@ -38,12 +38,13 @@ extension PushBatch {
             table: "tallies", columns: ["campaign", "dimension", "question", "bucket", "count"],
             suffix: "ON CONFLICT(campaign, dimension, question, bucket) DO UPDATE SET count = tallies.count + excluded.count"
         )))
-        var touched = false
+        var lowered = false
         for (key, delta) in folded where delta != 0 {
             try upsert.execute(key.campaign, key.key.dimension, key.key.question, key.key.bucket, delta)
-            touched = true
+            lowered = lowered || delta < 0
         }
-        if touched { try db.execute(sql: "DELETE FROM tallies WHERE count = 0") }
+        // Only a count lowered can reach 0.
+        if lowered { try db.execute(sql: "DELETE FROM tallies WHERE count = 0") }
         try ServerDatabase.setSequence(db, sequence)
         try database.clock.save(db)
     }

@@ -52,6 +52,8 @@ struct PushBatch {
     var appendedResponses: Set<String> = []
     /// Response numbers reserved and not used yet, the next last.
     var reservedNumbers: [Int64] = []
+    /// Operations of the batch not applied yet: no more numbers than these are reserved.
+    var operationsLeft = 0
     /// What the batch decided, for the metrics.
     var events = PushEvents()
     /// The conflicts opened and closed by the operation being applied, kept apart until it succeeds.
@@ -161,6 +163,7 @@ struct PushBatch {
         heldBefore = held
         var seen: [UUID: OperationResult] = [:]
         let handOver = Self.handOver(db)
+        operationsLeft = ids.count
         for start in stride(from: 0, to: ids.count, by: handOver) {
             let operations = try preparation.take(start..<min(start + handOver, ids.count))
             if db.appendsWait { try lookUpNewResponses(operations) }
@@ -168,6 +171,7 @@ struct PushBatch {
             defer { DispatchQueue.global(qos: .utility).async { _ = operations } }
             for prepared in operations {
                 let id = prepared.operation.id
+                operationsLeft -= 1
                 if let result = seen[id] ?? stored[id] {
                     results.append(result)
                     continue
@@ -236,7 +240,8 @@ extension PushBatch {
     /// A reserved response number, reserving more when none is left.
     mutating func reservedNumber() throws -> Int64 {
         if reservedNumbers.isEmpty {
-            reservedNumbers = try db.reserveKeys(table: "responses", column: "number", count: 512).reversed()
+            let count = min(512, operationsLeft + 1)
+            reservedNumbers = try db.reserveKeys(table: "responses", column: "number", count: count).reversed()
         }
         guard let number = reservedNumbers.popLast() else {
             throw StoreFailure(reason: "the store reserved no response number")

@@ -204,7 +204,8 @@ final class PostgresSession: SQLSession {
                 if case .text(let text) = value, text.utf8.contains(0) { throw TextWithNUL() }
             }
             values.append(contentsOf: row)
-            if rowCount >= Self.rowsPerCopy, session.sendsFullStatements { try send() }
+            // Rows moved through the temporary table wait for a read or the commit: one move then.
+            if insert.suffix.isEmpty, rowCount >= Self.rowsPerCopy, session.sendsFullStatements { try send() }
             return nil
         }
 
@@ -235,12 +236,14 @@ final class PostgresSession: SQLSession {
 
         private var temporaryName: String { "doorstep_append_\(insert.table)_\(index)" }
 
-        /// Makes the temporary table (it lasts as long as the connection) and returns the
-        /// statement that moves its rows into the table.
+        /// Makes the temporary table (it lasts as long as the connection, and is emptied at every
+        /// commit, so that no dead rows pile up in it) and returns the statement that moves its
+        /// rows into the table.
         private func temporaryTable() throws -> String {
             if let move { return move }
             _ = try session.run(
-                "CREATE TEMP TABLE IF NOT EXISTS \(temporaryName) (LIKE \(insert.table))", UnsafeBufferPointer(start: nil, count: 0)
+                "CREATE TEMP TABLE IF NOT EXISTS \(temporaryName) (LIKE \(insert.table)) ON COMMIT DELETE ROWS",
+                UnsafeBufferPointer(start: nil, count: 0)
             )
             let columns = insert.columns.joined(separator: ", ")
             let move = """

@@ -20,7 +20,7 @@ struct TLSEndToEndTests {
     }()
 
     /// A CA and a certificate it signed for 127.0.0.1 (an IP subject alternative name), made with
-    /// the openssl lines of docs/operations.md.
+    /// openssl as docs/operations.md shows, valid for two days.
     struct TestCA {
         let folder: TemporaryDirectory
         var ca: String { folder.appending("ca.pem").path }

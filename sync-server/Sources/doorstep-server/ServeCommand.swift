@@ -16,7 +16,7 @@ struct Serve: AsyncParsableCommand {
             Examples:
               doorstep-server serve --data /var/lib/doorstep-server --host 127.0.0.1 --port 8080
               doorstep-server serve --port 0 --log-level warning     # a free port, printed
-              doorstep-server serve --host 0.0.0.0 --port 8443 --tls-cert /etc/doorstep/tls/cert.pem --tls-key /etc/doorstep/tls/key.pem
+              doorstep-server serve --host 0.0.0.0 --port 8443 --tls-cert /etc/doorstep/tls/server.pem --tls-key /etc/doorstep/tls/server.key
               doorstep-server serve --database postgres://doorstep@db.internal/doorstep --instance web-1
             """
     )

@@ -2,42 +2,19 @@ import DoorstepTestSupport
 import Foundation
 import Testing
 
-/// The systemd units and the cron line of `docs/operations.md`, run as written (with the built
-/// `doorstep` in place of `/usr/local/bin/doorstep`).
+/// The overnight sync job's units of `sync-server/deploy/` and the cron line of
+/// `docs/operations.md`, run as written (with the built `doorstep` in place of
+/// `/usr/local/bin/doorstep`); ``ServiceUnitsTests`` verifies the units with systemd-analyze.
 @Suite("The overnight sync job in docs/operations.md")
 struct OvernightJobTests {
     static let installedPath = "/usr/local/bin/doorstep"
-    static let systemdAnalyze = "/usr/bin/systemd-analyze"
 
-    /// The fenced blocks of the operations guide: files named in the line before them, and the crontab.
-    struct Guide {
-        var files: [String: String] = [:]
-        var crontab: [String] = []
-
-        init() throws {
-            let text = try String(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("docs/operations.md"), encoding: .utf8)
-            let lines = text.components(separatedBy: "\n")
-            var index = 0
-            var lastNamed: String?
-            while index < lines.count {
-                let line = lines[index]
-                if line.hasPrefix("`~/.config/systemd/user/"), let end = line.dropFirst().firstIndex(of: "`") {
-                    lastNamed = String(line[line.index(after: line.startIndex)..<end]).components(separatedBy: "/").last
-                }
-                if line.hasPrefix("```"), line.count > 3 {
-                    let info = line.dropFirst(3)
-                    var body: [String] = []
-                    index += 1
-                    while index < lines.count, !lines[index].hasPrefix("```") {
-                        body.append(lines[index])
-                        index += 1
-                    }
-                    if info == "ini", let name = lastNamed { files[name] = body.joined(separator: "\n") + "\n" }
-                    if info == "crontab" { crontab = body.filter { !$0.isEmpty && !$0.hasPrefix("#") } }
-                    lastNamed = nil
-                }
-                index += 1
-            }
+    /// The crontab block of the operations guide, without comments.
+    static func crontab() throws -> [String] {
+        let text = try String(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("docs/operations.md"), encoding: .utf8)
+        let blocks = text.components(separatedBy: "```crontab\n").dropFirst()
+        return blocks.flatMap { block in
+            (block.components(separatedBy: "```").first ?? "").split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
         }
     }
 
@@ -49,27 +26,12 @@ struct OvernightJobTests {
         return alice
     }
 
-    @Test("The service and timer pass systemd-analyze verify, and the service's command syncs",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: systemdAnalyze)))
-    func systemdUnits() throws {
-        let guide = try Guide()
-        let service = try #require(guide.files["doorstep-sync.service"])
-        let timer = try #require(guide.files["doorstep-sync.timer"])
-        #expect(service.contains("ExecStart=\(Self.installedPath) "))
-
-        // Given the units as written, pointing at the built binary
-        let folder = try TemporaryDirectory("doorstep-units")
-        defer { folder.remove() }
-        let built = BuiltProducts.executable("doorstep").path
-        let servicePath = try folder.write(service.replacingOccurrences(of: Self.installedPath, with: built), to: "doorstep-sync.service")
-        let timerPath = try folder.write(timer, to: "doorstep-sync.timer")
-
-        // Then systemd finds nothing to complain about
-        let verify = try ProcessRunner.run(URL(fileURLWithPath: Self.systemdAnalyze), ["verify", "--man=no", servicePath, timerPath])
-        #expect(verify.status == 0, "\(verify.stderr)")
-        #expect(verify.stderr.isEmpty, "\(verify.stderr)")
-
-        // And ExecStart, run as systemd would, pushes the waiting response and prints the summary
+    @Test("The service's command syncs")
+    func serviceCommand() throws {
+        let service = try String(
+            contentsOf: BuiltProducts.packageRoot.appendingPathComponent("sync-server/deploy/doorstep-sync.service"), encoding: .utf8
+        )
+        // Given a laptop with work to push: ExecStart, run as systemd would, pushes it and prints the summary
         let execStart = try #require(service.components(separatedBy: "\n").first { $0.hasPrefix("ExecStart=") })
         let words = execStart.dropFirst("ExecStart=".count).split(separator: " ").map(String.init)
         #expect(words.first == Self.installedPath)
@@ -83,9 +45,9 @@ struct OvernightJobTests {
 
     @Test("The cron line syncs, retries on 75 at most four times, and stops at once on 77")
     func cronLine() throws {
-        let guide = try Guide()
-        #expect(guide.crontab.count == 1)
-        let line = try #require(guide.crontab.first)
+        let crontab = try Self.crontab()
+        #expect(crontab.count == 1)
+        let line = try #require(crontab.first)
         let fields = line.split(separator: " ", maxSplits: 5).map(String.init)
         #expect(fields.count == 6)
         #expect(fields.prefix(5) == ["30", "2", "*", "*", "*"])

@@ -5,7 +5,7 @@ import Foundation
 struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Copy the database to a file with SQLite's online backup; safe while serving.",
-        discussion: "Example: doorstep-server backup --data /var/lib/doorstep --output /backups/doorstep-2026-06-06.sqlite"
+        discussion: "Example: doorstep-server backup --data /var/lib/doorstep-server --output /backups/doorstep-2026-06-06.sqlite"
     )
     @OptionGroup var data: DataOptions
     @Option(help: "The backup file to write; must not exist.") var output: String

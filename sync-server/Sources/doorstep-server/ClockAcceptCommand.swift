@@ -7,7 +7,7 @@ extension ClockCommand {
     struct Accept: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Continue from this machine's clock when the saved one is ahead (serve refuses to start then); run with every server instance stopped.",
-            discussion: "Example: doorstep-server clock accept --data /var/lib/doorstep"
+            discussion: "Example: doorstep-server clock accept --data /var/lib/doorstep-server"
         )
         @OptionGroup var data: DataOptions
 

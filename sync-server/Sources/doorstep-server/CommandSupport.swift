@@ -105,6 +105,8 @@ enum Failure {
             throw report(error.description, code: 65)
         } catch let error as AdminError {
             throw report(error.message, code: 65)
+        } catch let error as ServerTLSError {
+            throw report(error.description, code: 65)
         } catch let error as ExitCode {
             throw error
         } catch let failure as StoreFailure {

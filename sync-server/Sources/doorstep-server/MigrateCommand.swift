@@ -11,7 +11,7 @@ struct Migrate: ParsableCommand {
             Then serve with --database URL instead of --data DIR.
 
             Example:
-              doorstep-server migrate --data /var/lib/doorstep --database postgres://doorstep@db.internal/doorstep
+              doorstep-server migrate --data /var/lib/doorstep-server --database postgres://doorstep@db.internal/doorstep
             """
     )
 

@@ -5,7 +5,7 @@ import Foundation
 struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Replace the database with a backup and start a new epoch; run with the server stopped.",
-        discussion: "Example: doorstep-server restore --data /var/lib/doorstep /backups/doorstep-2026-06-06.sqlite"
+        discussion: "Example: doorstep-server restore --data /var/lib/doorstep-server /backups/doorstep-2026-06-06.sqlite"
     )
     @OptionGroup var data: DataOptions
     @Argument(help: "A file written by `doorstep-server backup`.") var file: String

@@ -15,9 +15,10 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the server; prints the URL it listens on, stops on SIGTERM or SIGINT.",
         discussion: """
             Examples:
-              doorstep-server serve --data /var/lib/doorstep --host 127.0.0.1 --port 8080
+              doorstep-server serve --data /var/lib/doorstep-server --host 127.0.0.1 --port 8080
               doorstep-server serve --port 0 --log-level warning     # a free port, printed
               doorstep-server serve --log-format json --metrics-port 9464
+              doorstep-server serve --host 0.0.0.0 --port 8443 --tls-cert /etc/doorstep/tls/server.pem --tls-key /etc/doorstep/tls/server.key
               doorstep-server serve --database postgres://doorstep@db.internal/doorstep --instance web-1
             """
     )
@@ -29,6 +30,12 @@ struct Serve: AsyncParsableCommand {
     var databaseConnections: Int?
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on; 0 picks a free one.") var port = 8080
+    @Option(help: ArgumentHelp(
+        "Serve over TLS with this PEM certificate (then any intermediate CA certificates); needs --tls-key.", valueName: "file"
+    ))
+    var tlsCert: String?
+    @Option(help: ArgumentHelp("The PEM file of the --tls-cert certificate's private key, unencrypted.", valueName: "file"))
+    var tlsKey: String?
     @Option(help: "Seconds a device's clock may run ahead before the server re-stamps its writes.")
     var maxClockDrift = 300
     @Option(help: "The most operations one push may carry.") var maxBatch = 5_000
@@ -57,6 +64,9 @@ struct Serve: AsyncParsableCommand {
             guard metricsPort == 0 || metricsPort != port else {
                 throw ValidationError("The metrics port must differ from the port the server listens on.")
             }
+        }
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together: pass both to serve over TLS, or neither for plain HTTP.")
         }
         guard maxClockDrift >= 0 else { throw ValidationError("The clock drift cannot be negative.") }
         guard maxBatch >= 1 else { throw ValidationError("The batch limit must be at least 1.") }
@@ -94,8 +104,12 @@ struct Serve: AsyncParsableCommand {
             return handler
         }
         OpenFileLimit.raise()
+        var tls: ServerTLS?
+        if let tlsCert, let tlsKey {
+            try Failure.run { tls = try ServerTLS(certificateFile: tlsCert, keyFile: tlsKey) }
+        }
         let configuration = ServerConfiguration(
-            host: host, port: port, store: try data.location, maxClockDrift: .seconds(maxClockDrift),
+            host: host, port: port, tls: tls, store: try data.location, maxClockDrift: .seconds(maxClockDrift),
             maxBatchSize: maxBatch,
             connections: ConnectionLimits(
                 idleTimeout: .milliseconds(Int64(idleTimeout * 1_000)), headerTimeout: .milliseconds(Int64(headerTimeout * 1_000)),
@@ -116,9 +130,8 @@ struct Serve: AsyncParsableCommand {
             try? database.close()
             throw Failure.report(error.description, code: 1)
         }
-        let app = buildApplication(configuration: configuration, database: database)
         do {
-            try await app.runService()
+            try await buildApplication(configuration: configuration, database: database).runService()
         } catch {
             try? database.close()
             throw Failure.report("The server stopped: \(error)", code: 1)

@@ -56,7 +56,7 @@ struct MigrateTests {
         let copy = try ServerDatabase(location: .postgres(location))
         var configuration = fixture.configuration
         configuration.store = .postgres(location)
-        let app = buildApplication(configuration: configuration, database: copy)
+        let app = try buildApplication(configuration: configuration, database: copy)
         let copied = try await Self.pages(app, token: fixture.token(.organiser))
         #expect(copied == original)
         #expect(try await copy.conflicts(campaign: nil).map(\.id) == before.map(\.id))

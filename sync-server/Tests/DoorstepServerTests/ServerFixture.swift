@@ -92,7 +92,7 @@ struct ServerFixture {
     func token(_ role: Role) -> String { tokens[role]! }
 
     var app: some ApplicationProtocol {
-        buildApplication(configuration: configuration, database: database)
+        get throws { try buildApplication(configuration: configuration, database: database) }
     }
 
     /// Counts the rows of a table.

@@ -2,6 +2,7 @@ import DoorstepCore
 import Foundation
 public import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 
 /// Builds the server application over its store, opening (and migrating) its database.
@@ -10,22 +11,28 @@ import Logging
 /// - Throws: When the database cannot be opened.
 public func buildApplication(configuration: ServerConfiguration) throws -> some ApplicationProtocol {
     let database = try ServerDatabase(location: configuration.store)
-    return buildApplication(configuration: configuration, database: database)
+    return try buildApplication(configuration: configuration, database: database)
 }
 
 /// Builds the server application over an open database; tests and `serve` share it.
 ///
 /// Every connection's HTTP/1.1 pipeline gets an ``HTTPExchangeHandler`` (`100 Continue`, JSON
 /// answers to malformed requests, `Connection: close`, the timeouts and the connection cap of
-/// ``ServerConfiguration/connections``). Once listening, the application prints its URL
-/// (`http://HOST:PORT`) as the first line on stdout.
+/// ``ServerConfiguration/connections``), behind TLS when ``ServerConfiguration/tls`` is set, so
+/// the same limits hold over both. Once listening, the application prints its URL
+/// (`http://HOST:PORT`, or `https://` over TLS) as the first line on stdout.
 ///
 /// With ``ServerConfiguration/metricsPort``, the database records into a new ``ServerMetrics``
 /// and a second listener on 127.0.0.1 serves them at `/metrics`, running and stopping with the
 /// application.
+///
+/// - Parameters:
+///   - configuration: Where to listen, over TLS or not, and the limits.
+///   - database: The open store to serve.
+/// - Throws: When the TLS settings cannot wrap the HTTP/1.1 pipeline.
 public func buildApplication(
     configuration: ServerConfiguration, database: ServerDatabase
-) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
     var logger = Logger(label: "doorstep-server")
     logger.logLevel = configuration.logLevel
     var database = database
@@ -35,16 +42,18 @@ public func buildApplication(
     let connectionLogger = logger
     let limits = configuration.connections
     let connections = ConnectionCounter()
+    let http1 = HTTPServerBuilder.http1(configuration: .init(additionalChannelHandlers: [
+        HTTPExchangeHandler(logger: connectionLogger, limits: limits, connections: connections),
+    ]))
+    let scheme = configuration.tls == nil ? "http" : "https"
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [
-            HTTPExchangeHandler(logger: connectionLogger, limits: limits, connections: connections),
-        ])),
+        server: try configuration.tls.map { try .tls(http1, tlsConfiguration: $0.configuration) } ?? http1,
         configuration: .init(address: .hostname(host, port: configuration.port), serverName: "doorstep-server"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             let shownHost = host.contains(":") ? "[\(host)]" : host
-            FileHandle.standardOutput.write(Data("http://\(shownHost):\(port)\n".utf8))
+            FileHandle.standardOutput.write(Data("\(scheme)://\(shownHost):\(port)\n".utf8))
         },
         logger: logger
     )

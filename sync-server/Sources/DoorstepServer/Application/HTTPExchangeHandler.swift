@@ -325,11 +325,19 @@ final class HTTPExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
         let written = context.eventLoop.makePromise(of: Void.self)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
         written.futureResult.assumeIsolated().whenComplete { _ in self.closeOutput(context: context) }
+        // Over TLS the answer is held until the handshake ends: a client that never finishes its
+        // handshake is closed all the same.
+        closeLater(context: context)
     }
 
     /// Shuts output, and the whole connection after ``lingerTime`` unless the client closes first.
     private func closeOutput(context: ChannelHandlerContext) {
         context.close(mode: .output, promise: nil)
+        closeLater(context: context)
+    }
+
+    /// Closes the whole connection after ``lingerTime`` unless it closes first; the first call counts.
+    private func closeLater(context: ChannelHandlerContext) {
         guard linger == nil else { return }
         linger = context.eventLoop.assumeIsolated().scheduleTask(in: Self.lingerTime) {
             context.close(promise: nil)

@@ -6,12 +6,14 @@ import Darwin
 import Foundation
 public import Logging
 
-/// How the server runs: where it listens, its data directory and its limits.
+/// How the server runs: where it listens and whether over TLS, its data directory and its limits.
 public struct ServerConfiguration: Sendable {
     /// The address to bind; `127.0.0.1` unless told.
     public var host: String
     /// The port; `0` picks a free one (the URL printed on start says which).
     public var port: Int
+    /// The certificate and key every connection speaks TLS with (`https://`); `nil` for plain HTTP.
+    public var tls: ServerTLS?
     /// Where the data is: a data directory holding `doorstep-server.sqlite`, or PostgreSQL.
     public var store: StoreLocation
     /// How far ahead of the server's clock a device stamp may be before the server re-stamps it.
@@ -35,13 +37,14 @@ public struct ServerConfiguration: Sendable {
 
     /// Creates a configuration; every limit has a default.
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, store: StoreLocation,
+        host: String = "127.0.0.1", port: Int = 8080, tls: ServerTLS? = nil, store: StoreLocation,
         maxClockDrift: Duration = .seconds(300), maxBatchSize: Int = 5_000, maxPullLimit: Int = 5_000,
         connections: ConnectionLimits = ConnectionLimits(), quota: QuotaLimits = QuotaLimits(),
         minimumFreeBytes: Int64 = 64 * 1_048_576, logLevel: Logger.Level = .info, metricsPort: Int? = nil
     ) {
         self.host = host
         self.port = port
+        self.tls = tls
         self.store = store
         self.maxClockDrift = maxClockDrift
         self.maxBatchSize = maxBatchSize

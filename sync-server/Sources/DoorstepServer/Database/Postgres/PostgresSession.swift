@@ -89,7 +89,8 @@ final class PostgresSession: SQLSession {
         case .none:
             break
         case .pending(let marks):
-            for (appends, mark) in zip(appends, marks) { appends.drop(after: mark) }
+            // An appending statement made inside the savepoint holds only rows of it.
+            for (index, appends) in appends.enumerated() { appends.drop(after: index < marks.count ? marks[index] : 0) }
         case .sent:
             for appends in appends { appends.drop(after: 0) }
             _ = try run("ROLLBACK TO SAVEPOINT operation", UnsafeBufferPointer(start: nil, count: 0))

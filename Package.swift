@@ -161,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "doorstep-bench",
             dependencies: [
-                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport", "DoorstepServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

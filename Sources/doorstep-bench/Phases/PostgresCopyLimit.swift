@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepServer
 import Foundation
 import GRDB
 
@@ -22,10 +23,10 @@ struct PostgresCopyLimit {
 
     /// Writes the `COPY` script: every table's rows in `COPY`'s text format, then the log's last number.
     private func write(_ rows: RawInsertLimit.PreparedRows, to file: URL) throws {
-        var responses = "COPY responses(number, id, campaign, address, form, form_version, recorded_at, device, token_id, answers_json, stamp, changed_seq) FROM STDIN;\n"
-        var writes = "COPY field_writes(response, field, stamp, value_json, device, operation) FROM STDIN;\n"
-        var visits = "COPY visits(id, campaign, address, outcome, note, at, device, token_id, stamp, changed_seq) FROM STDIN;\n"
-        var log = "COPY operations(seq, id, received_at, device, token_id, type, stamp, applied_stamp, response, payload_json, status, conflicts) FROM STDIN;\n"
+        var responses: [SQLValue] = []
+        var writes: [SQLValue] = []
+        var visits: [SQLValue] = []
+        var log: [SQLValue] = []
         var number: Int64 = 0
         for (offset, row) in rows.operations.enumerated() {
             let seq = Int64(offset + 1)
@@ -33,52 +34,48 @@ struct PostgresCopyLimit {
             if let values = row.responseRow {
                 number += 1
                 response = number
-                responses += Self.line([number] + values)
-                writes += Self.line([number, "*", row.stamp, row.answersJSON, row.device, seq])
+                responses += Self.values([number] + values)
+                writes += Self.values([number, "*", row.stamp, row.answersJSON, row.device, seq])
             }
             if let values = row.visitRow {
-                visits += Self.line(values)
+                visits += Self.values(values)
             }
-            log += Self.line([
+            log += Self.values([
                 seq, row.id, rows.receivedAt, row.device, rows.tokenID, row.kind, row.stamp, row.stamp, response, row.payload,
                 "applied", 0,
             ])
         }
-        var tallies = "COPY tallies(campaign, dimension, question, bucket, count) FROM STDIN;\n"
+        var tallies: [SQLValue] = []
         for (key, count) in rows.tallies {
-            tallies += Self.line([Scenario.campaign, key.dimension, key.question, key.bucket, count])
+            tallies += Self.values([Scenario.campaign, key.dimension, key.question, key.bucket, count])
         }
-        let end = "\\.\n"
-        let script = responses + end + writes + end + visits + end + log + end + tallies + end
-            + "UPDATE meta SET value = '\(rows.operations.count)' WHERE key = 'seq';\n"
-        try script.write(to: file, atomically: false, encoding: .utf8)
+        var script: [UInt8] = []
+        for (table, values) in [
+            ("responses(number, id, campaign, address, form, form_version, recorded_at, device, token_id, answers_json, stamp, changed_seq)", responses),
+            ("field_writes(response, field, stamp, value_json, device, operation)", writes),
+            ("visits(id, campaign, address, outcome, note, at, device, token_id, stamp, changed_seq)", visits),
+            ("operations(seq, id, received_at, device, token_id, type, stamp, applied_stamp, response, payload_json, status, conflicts)", log),
+            ("tallies(campaign, dimension, question, bucket, count)", tallies),
+        ] {
+            script += Array("COPY \(table) FROM STDIN;\n".utf8)
+            let width = table.split(separator: ",").count
+            PostgresCopyText.append(values, width: width, to: &script)
+            script += Array("\\.\n".utf8)
+        }
+        script += Array("UPDATE meta SET value = '\(rows.operations.count)' WHERE key = 'seq';\n".utf8)
+        try Data(script).write(to: file)
     }
 
-    /// One row in `COPY`'s text format: tab-separated, `\N` for NULL, backslash escapes.
-    private static func line(_ values: [(any DatabaseValueConvertible)?]) -> String {
-        values.map { value -> String in
+    /// Values as the server binds them.
+    private static func values(_ values: [(any DatabaseValueConvertible)?]) -> [SQLValue] {
+        values.map { value in
             switch value?.databaseValue.storage ?? .null {
-            case .null: return "\\N"
-            case .int64(let number): return String(number)
-            case .double(let number): return String(number)
-            case .string(let text): return escaped(text)
-            case .blob(let data): return escaped(String(decoding: data, as: UTF8.self))
-            }
-        }.joined(separator: "\t") + "\n"
-    }
-
-    private static func escaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "\\": result += "\\\\"
-            case "\t": result += "\\t"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            default: result.unicodeScalars.append(character)
+            case .null: .null
+            case .int64(let number): .integer(number)
+            case .double(let number): .real(number)
+            case .string(let text): .text(text)
+            case .blob(let data): .text(String(decoding: data, as: UTF8.self))
             }
         }
-        return result
     }
 }

@@ -257,35 +257,11 @@ final class PostgresSession: SQLSession {
     }
 
     /// Sends `values`, rows of `columns` one after another, into `table` with `COPY … FROM STDIN`
-    /// in its text format: PostgreSQL's own bulk load, within the transaction.
+    /// in its text format (``PostgresCopyText``): PostgreSQL's own bulk load, within the transaction.
     fileprivate func copy(into table: String, columns: [String], _ values: ArraySlice<SQLValue>) throws {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(values.count * 24)
-        var column = 0
-        for value in values {
-            switch value {
-            case .null: bytes.append(contentsOf: [0x5C, 0x4E]) // \N
-            case .integer(let number): bytes.append(contentsOf: String(number).utf8)
-            case .real(let number): bytes.append(contentsOf: String(number).utf8)
-            case .text(let text):
-                for byte in text.utf8 {
-                    switch byte {
-                    case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-                    case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
-                    case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
-                    case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
-                    default: bytes.append(byte)
-                    }
-                }
-            }
-            column += 1
-            if column == columns.count {
-                bytes.append(0x0A)
-                column = 0
-            } else {
-                bytes.append(0x09)
-            }
-        }
+        PostgresCopyText.append(values, width: columns.count, to: &bytes)
         // Sent without waiting: PostgreSQL loads these rows while the session prepares the next.
         let (connection, logger, buffer) = (connection, logger, ByteBuffer(bytes: bytes))
         let future = connection.eventLoop.makeFutureWithTask {

@@ -56,7 +56,7 @@ public func buildApplication(
     return app
 }
 
-/// The routes: `/healthz` (``HealthCheck``), then every `/v1` route behind the token middleware
+/// The routes: `/healthz` (``HealthCheck``) and `/openapi.yaml` (``OpenAPIDescription``), then every `/v1` route behind the token middleware
 /// and the token's quota (``QuotaMiddleware``); before any route, the request log (and the
 /// request metrics, when the database records into ``ServerDatabase/metrics``), the JSON errors,
 /// the body checks of ``RequestBodyMiddleware`` and the decoding of path parameters.
@@ -67,6 +67,7 @@ public func buildRouter(configuration: ServerConfiguration, database: ServerData
     router.add(middleware: RequestBodyMiddleware())
     router.add(middleware: PathParametersMiddleware())
     router.get("healthz", use: HealthCheck(database: database, minimumFreeBytes: configuration.minimumFreeBytes).respond)
+    router.get("openapi.yaml", use: OpenAPIDescription.respond)
     let v1 = router.group("v1")
         .add(middleware: TokenAuthMiddleware(database: database))
         .add(middleware: QuotaMiddleware(quota: RequestQuota(limits: configuration.quota)))

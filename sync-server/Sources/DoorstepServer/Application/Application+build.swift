@@ -59,7 +59,8 @@ public func buildApplication(
 /// The routes: `/healthz` (``HealthCheck``) and `/openapi.yaml` (``OpenAPIDescription``), then every `/v1` route behind the token middleware
 /// and the token's quota (``QuotaMiddleware``); before any route, the request log (and the
 /// request metrics, when the database records into ``ServerDatabase/metrics``), the JSON errors,
-/// the body checks of ``RequestBodyMiddleware`` and the decoding of path parameters.
+/// the body checks of ``RequestBodyMiddleware`` and the decoding of path parameters; after every
+/// route, the 405 of ``MethodNotAllowedMiddleware`` for a served path asked with another method.
 public func buildRouter(configuration: ServerConfiguration, database: ServerDatabase) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: database.metrics))
@@ -73,5 +74,7 @@ public func buildRouter(configuration: ServerConfiguration, database: ServerData
         .add(middleware: QuotaMiddleware(quota: RequestQuota(limits: configuration.quota)))
     SyncController(database: database, configuration: configuration).addRoutes(to: v1)
     ReportingController(database: database).addRoutes(to: v1, signedLinks: router)
+    // After every route, so that it stands in front of the not-found answer alone.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }

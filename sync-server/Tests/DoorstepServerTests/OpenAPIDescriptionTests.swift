@@ -41,15 +41,11 @@ struct OpenAPIDescriptionTests {
         return operations
     }
 
-    /// The routes the server's router serves, as `METHOD /path/{parameter}`.
+    /// The routes the server's router serves, as `METHOD /path/{parameter}` (Hummingbird writes a
+    /// captured segment as OpenAPI does).
     static func servedRoutes(_ fixture: ServerFixture) -> Set<String> {
         let router = buildRouter(configuration: fixture.configuration, database: fixture.database)
-        return Set(router.routes.map { route in
-            let path = route.path.description.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-                segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
-            }.joined(separator: "/")
-            return "\(route.method.rawValue) \(path)"
-        })
+        return Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
     }
 
     @Test("Every route the router serves is documented, and every documented route is served")

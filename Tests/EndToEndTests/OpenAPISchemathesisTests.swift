@@ -59,17 +59,20 @@ enum Schemathesis {
         return true
     }()
 
-    /// Runs `schemathesis run` against the server at `url` with `token`, bounded in time.
+    /// Runs `schemathesis run` against the server at `url` with `token`, bounded in time, in a
+    /// temporary folder (it keeps a cache of crashes in the folder it runs in).
     ///
     /// Every check runs but `positive_data_acceptance`: it expects any request the schemas allow
     /// to succeed, while some refusals depend on the data or on parameters together (a map
     /// question or a language the campaign's form lacks, free text asked of a snapshot), which
     /// OpenAPI cannot express; those answer 400 with the JSON error, which the other checks hold.
     static func run(url: String, token: String, seed: UInt32) throws -> ProcessResult {
-        try ProcessRunner.run(
+        let folder = try TemporaryDirectory("doorstep-schemathesis")
+        defer { folder.remove() }
+        return try ProcessRunner.run(
             URL(fileURLWithPath: "/usr/bin/env"),
             [
-                "schemathesis", "run", "\(url)/openapi.yaml", "--url", url,
+                "--chdir", folder.path, "schemathesis", "run", "\(url)/openapi.yaml", "--url", url,
                 "--header", "Authorization: Bearer \(token)",
                 "--checks", "all", "--exclude-checks", "positive_data_acceptance",
                 "--max-examples", String(maxExamples), "--seed", String(seed),

@@ -136,6 +136,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "sync-server/Sources/DoorstepServer",
+            // A copy of docs/openapi.yaml, compiled into the binary (served at /openapi.yaml).
+            resources: [.embedInCode("Resources/openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -229,6 +231,7 @@ let package = Package(
                 "DoorstepServer", "DoorstepCore", "DoorstepWire", "DoorstepTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

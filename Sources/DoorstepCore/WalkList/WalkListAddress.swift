@@ -69,11 +69,14 @@ public struct WalkListAddress: Codable, Sendable, Hashable {
         uprn = try container.decodeIfPresent(String.self, forKey: .uprn)
         notes = try container.decodeIfPresent([String: String].self, forKey: .notes) ?? [:]
         addedBy = try container.decodeIfPresent(String.self, forKey: .addedBy)
-        if let latitude = try container.decodeIfPresent(Double.self, forKey: .latitude),
-           let longitude = try container.decodeIfPresent(Double.self, forKey: .longitude) {
+        // All four are read, so a coordinate of the wrong type is refused even beside a full pair.
+        let latitude = try container.decodeIfPresent(Double.self, forKey: .latitude)
+        let longitude = try container.decodeIfPresent(Double.self, forKey: .longitude)
+        let easting = try container.decodeIfPresent(Double.self, forKey: .easting)
+        let northing = try container.decodeIfPresent(Double.self, forKey: .northing)
+        if let latitude, let longitude {
             location = .degrees(latitude: latitude, longitude: longitude)
-        } else if let easting = try container.decodeIfPresent(Double.self, forKey: .easting),
-                  let northing = try container.decodeIfPresent(Double.self, forKey: .northing) {
+        } else if let easting, let northing {
             location = .grid(easting: easting, northing: northing)
         }
     }

@@ -38,10 +38,13 @@ extension NewAddress {
         let door = try object.required("door").object([
             "id", "address", "postcode", "street", "area", "uprn", "notes", "added_by", "latitude", "longitude", "easting", "northing",
         ])
+        // All four are read, as `Codable` does, so a coordinate of the wrong type is refused.
+        let latitude = try door.optional("latitude")?.number(), longitude = try door.optional("longitude")?.number()
+        let easting = try door.optional("easting")?.number(), northing = try door.optional("northing")?.number()
         var location: DoorLocation?
-        if let latitude = try door.optional("latitude")?.number(), let longitude = try door.optional("longitude")?.number() {
+        if let latitude, let longitude {
             location = .degrees(latitude: latitude, longitude: longitude)
-        } else if let easting = try door.optional("easting")?.number(), let northing = try door.optional("northing")?.number() {
+        } else if let easting, let northing {
             location = .grid(easting: easting, northing: northing)
         }
         self.door = WalkListAddress(

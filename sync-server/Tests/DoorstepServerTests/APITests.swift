@@ -27,6 +27,24 @@ struct APITests {
         }
     }
 
+    @Test("A served path asked with another method gets 405 naming the methods in Allow")
+    func wrongMethodIs405() async throws {
+        let fixture = try ServerFixture()
+        try await fixture.app.test(.router) { client in
+            for (method, uri, allowed) in [
+                (HTTPRequest.Method.delete, "/v1/whoami", "GET"), (.get, "/v1/push", "POST"), (.put, "/healthz", "GET"),
+                (.patch, "/v1/campaigns/day1/snapshots", "GET, POST"), (.get, "/v1/conflicts/abc/resolve/", "POST"),
+            ] {
+                let response = try await client.send(method, uri, token: fixture.token(.admin))
+                #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                #expect(response.errorBody?.error == "method_not_allowed", "\(method) \(uri)")
+                #expect(response.headers[.allow] == allowed, "\(method) \(uri)")
+            }
+            // A path no route serves stays 404, whatever the method
+            #expect(try await client.send(.delete, "/v1/campaigns/day1", token: fixture.token(.admin)).status == .notFound)
+        }
+    }
+
     @Test func missingMalformedUnknownAndRevokedTokensGet401() async throws {
         let fixture = try ServerFixture()
         try await fixture.app.test(.router) { client in

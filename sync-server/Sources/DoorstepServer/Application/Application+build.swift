@@ -65,10 +65,11 @@ public func buildApplication(
     return app
 }
 
-/// The routes: `/healthz` (``HealthCheck``), then every `/v1` route behind the token middleware
+/// The routes: `/healthz` (``HealthCheck``) and `/openapi.yaml` (``OpenAPIDescription``), then every `/v1` route behind the token middleware
 /// and the token's quota (``QuotaMiddleware``); before any route, the request log (and the
 /// request metrics, when the database records into ``ServerDatabase/metrics``), the JSON errors,
-/// the body checks of ``RequestBodyMiddleware`` and the decoding of path parameters.
+/// the body checks of ``RequestBodyMiddleware`` and the decoding of path parameters; after every
+/// route, the 405 of ``MethodNotAllowedMiddleware`` for a served path asked with another method.
 public func buildRouter(configuration: ServerConfiguration, database: ServerDatabase) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: database.metrics))
@@ -76,10 +77,13 @@ public func buildRouter(configuration: ServerConfiguration, database: ServerData
     router.add(middleware: RequestBodyMiddleware())
     router.add(middleware: PathParametersMiddleware())
     router.get("healthz", use: HealthCheck(database: database, minimumFreeBytes: configuration.minimumFreeBytes).respond)
+    router.get("openapi.yaml", use: OpenAPIDescription.respond)
     let v1 = router.group("v1")
         .add(middleware: TokenAuthMiddleware(database: database))
         .add(middleware: QuotaMiddleware(quota: RequestQuota(limits: configuration.quota)))
     SyncController(database: database, configuration: configuration).addRoutes(to: v1)
     ReportingController(database: database).addRoutes(to: v1, signedLinks: router)
+    // After every route, so that it stands in front of the not-found answer alone.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }

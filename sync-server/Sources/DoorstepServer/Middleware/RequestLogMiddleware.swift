@@ -6,8 +6,8 @@ import NIOCore
 /// method, status and `duration_ms` as metadata — and, when metrics are served, records the
 /// request in ``ServerMetrics``.
 ///
-/// The route is the pattern the router matched (`/v1/conflicts/{id}/resolve`), or `NotFound`:
-/// never a path with ids in it, so it can label a metric.
+/// The route is the pattern the router matched (`/v1/conflicts/{id}/resolve`; for a 405, the
+/// pattern the path fits), or `NotFound`: never a path with ids in it, so it can label a metric.
 public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics?
 

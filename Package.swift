@@ -70,7 +70,7 @@ let package = Package(
         // MARK: Log lines on stderr, as text or JSON, for both executables (I/O: not in the core).
         .target(
             name: "DoorstepLogging",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["DoorstepWire", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 

@@ -1,3 +1,4 @@
+import DoorstepWire
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -115,24 +116,10 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    /// Appends `text` as a JSON string (RFC 8259 §7): quotes, backslashes and control characters escaped.
+    /// Appends `text` as a JSON string (RFC 8259 §7), escaped as everything else the project
+    /// writes (``JSONWriter``).
     private static func append(string text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += JSONWriter.string(text)
     }
 
     /// The current time in UTC with milliseconds, as RFC 3339 writes it.

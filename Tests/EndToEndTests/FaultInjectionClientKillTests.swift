@@ -23,9 +23,7 @@ struct FaultInjectionClientKillTests {
         // Given an officer's laptop holding many responses and knocks not yet pushed
         let server = try FaultServer()
         let officer = try FaultLaptop(name: "officer")
-        try officer.login(server: server.url, token: try server.token("collector", name: "officer"))
-        try officer.syncUntilDone()
-        var recorded = Set(try officer.recordMany(Self.responses, campaign: server.campaign, addresses: server.addresses, using: &random))
+        var recorded = Set(try server.enrol(officer, recording: Self.responses, using: &random))
 
         // When its sync is killed at random moments, the officer records more in between, and syncs again
         // (the longest wait before a kill shrinks to the length of a sync that ended first)

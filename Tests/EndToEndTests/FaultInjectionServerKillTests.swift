@@ -25,9 +25,7 @@ struct FaultInjectionServerKillTests {
         let officers = [try FaultLaptop(name: "officer-a"), try FaultLaptop(name: "officer-b")]
         var recorded: Set<String> = []
         for officer in officers {
-            try officer.login(server: server.url, token: try server.token("collector", name: officer.name))
-            try officer.syncUntilDone()
-            recorded.formUnion(try officer.recordMany(Self.responsesPerLaptop, campaign: server.campaign, addresses: server.addresses, using: &random))
+            recorded.formUnion(try server.enrol(officer, recording: Self.responsesPerLaptop, using: &random))
         }
         let organiser = try FaultLaptop(name: "organiser")
         try organiser.login(server: server.url, token: try server.token("organiser", name: "organiser"))

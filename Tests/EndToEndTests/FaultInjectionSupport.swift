@@ -304,6 +304,17 @@ final class FaultServer: @unchecked Sendable {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// Logs `officer` in with a new collector token of its name, through `url` (this server's
+    /// own when nil; another instance's or a proxy's), takes the form and the campaign, and
+    /// records `count` responses on the walk list; returns their ids.
+    func enrol(
+        _ officer: FaultLaptop, through url: String? = nil, recording count: Int, using random: inout SeededGenerator
+    ) throws -> [String] {
+        try officer.login(server: url ?? self.url, token: try token("collector", name: officer.name))
+        try officer.syncUntilDone()
+        return try officer.recordMany(count, campaign: campaign, addresses: addresses, using: &random)
+    }
+
     /// Reads the server's database in this process (WAL lets it read while the server writes),
     /// or its PostgreSQL database when the tests run on PostgreSQL.
     func read<T>(_ body: (any SQLSession) throws -> T) throws -> T {

@@ -34,9 +34,7 @@ struct SharedStoreTests {
         let servers = [first.url, second.url]
         var recorded: Set<String> = []
         for (index, officer) in officers.enumerated() {
-            try officer.login(server: servers[index], token: try first.token("collector", name: officer.name))
-            try officer.syncUntilDone()
-            recorded.formUnion(try officer.recordMany(Self.responsesPerLaptop, campaign: first.campaign, addresses: first.addresses, using: &random))
+            recorded.formUnion(try first.enrol(officer, through: servers[index], recording: Self.responsesPerLaptop, using: &random))
         }
         let organiser = try FaultLaptop(name: "organiser")
         try organiser.login(server: first.url, token: try first.token("organiser", name: "organiser"))
@@ -118,9 +116,7 @@ struct SharedStoreTests {
         let officers = try (0..<Self.balancedOfficers).map { try FaultLaptop(name: "officer-\($0)") }
         var recorded: Set<String> = []
         for officer in officers {
-            try officer.login(server: proxy.url, token: try first.token("collector", name: officer.name))
-            try officer.syncUntilDone()
-            recorded.formUnion(try officer.recordMany(Self.balancedResponsesPerLaptop, campaign: first.campaign, addresses: first.addresses, using: &random))
+            recorded.formUnion(try first.enrol(officer, through: proxy.url, recording: Self.balancedResponsesPerLaptop, using: &random))
         }
         let organiser = try FaultLaptop(name: "organiser")
         try organiser.login(server: proxy.url, token: try first.token("organiser", name: "organiser"))
@@ -258,9 +254,7 @@ struct SharedStoreTests {
         let officers = try (0..<6).map { try FaultLaptop(name: "officer-\($0)") }
         var recorded: Set<String> = []
         for officer in officers {
-            try officer.login(server: server.url, token: try server.token("collector", name: officer.name))
-            try officer.syncUntilDone()
-            recorded.formUnion(try officer.recordMany(40, campaign: server.campaign, addresses: server.addresses, using: &random))
+            recorded.formUnion(try server.enrol(officer, recording: 40, using: &random))
         }
 
         // When they all sync at once in small batches, and the database's connections are

@@ -39,6 +39,9 @@ extension ClientStore {
                 let erased = try fetchForm(id: current.form, version: current.formVersion, db)
                     .definition().questionsErasedOnWithdrawal
                 isErased = erased.contains
+            case .expired:
+                // The server's purge; a device never asks for it.
+                isErased = { _ in false }
             }
             try removeErasedData(response: id, scope: scope, erasing: isErased, db)
             let note = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -85,7 +88,7 @@ extension ClientStore {
             case .updateResponse(var update):
                 update.fields = update.fields.filter { !isErased($0.name) }
                 operation.body = .updateResponse(update)
-            case .recordVisit, .eraseResponse, .addAddress:
+            case .recordVisit, .eraseResponse, .addAddress, .recordOutcome:
                 continue
             }
             try db.execute(

@@ -130,7 +130,8 @@ private struct PulledResponseMerger {
         _ scope: Erasure.Scope?, form: String, version: String
     ) throws -> ((String, Bool) -> Bool)? {
         switch scope {
-        case nil:
+        case nil, .expired:
+            // A purge made by the server: what it sends is what it holds.
             return nil
         case .all:
             return { _, _ in true }

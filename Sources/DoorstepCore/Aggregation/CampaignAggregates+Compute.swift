@@ -34,7 +34,7 @@ extension CampaignAggregates {
         for question in catalogue.followUpQuestions {
             let buckets = catalogue.buckets(of: question.name, in: all)
             for choice in catalogue.choices(of: question, seen: buckets)
-            where !FormDefinition.isNegativeChoice(choice.name) {
+            where forms.contains(where: { $0.asksForFollowUp(choice.name, on: question.name) }) {
                 let count = buckets[choice.name] ?? 0
                 if let index = agencies.firstIndex(where: { $0.name == choice.name }) {
                     agencies[index].count = (agencies[index].count ?? 0) + count

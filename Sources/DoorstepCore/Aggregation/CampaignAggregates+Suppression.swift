@@ -321,7 +321,7 @@ private struct SuppressionLayout {
             table.equation(totals: [safeguarding], parts: flagged, exact: headline.consentQuestions.isEmpty)
         }
         if let followUps = cells["follow_ups"],
-           let asking = singleChoice(headline.followUpQuestions, counted: Tally.Plan.asksForFollowUp)
+           let asking = singleChoice(headline.followUpQuestions, counted: { choice in headline.followUpsByAgency.contains { $0.name == choice } })
         {
             table.equation(totals: [followUps], parts: asking)
         }

@@ -20,48 +20,39 @@ extension FormDefinition {
         questions.filter { $0.type == .text && !$0.sensitive }
     }
 
-    /// The select questions that record follow-ups requested: by convention, a `select_one` or
-    /// `select_multiple` question whose name starts with `follow_up` or `followup`.
-    ///
-    /// One whose choices only say yes or no (``isYesNoList(_:)``, such as `follow_up: yes_no`) asks
-    /// whether a follow-up is wanted; any other (such as `follow_up_agency: agency`) names the
-    /// agencies asked to act, one per chosen choice that is not a refusal (``isNegativeChoice(_:)``).
+    /// The questions that ask agencies to follow up: the questions of the form's follow-up routes
+    /// (``followUps``), but for those marked `safeguarding: true` (counted as concerns instead).
     public var followUpQuestions: [Question] {
-        aggregatedQuestions.filter { question in
-            switch question.type {
-            case .selectOne, .selectMultiple:
-                let name = question.name.lowercased()
-                return name.hasPrefix("follow_up") || name.hasPrefix("followup")
-            default:
-                return false
-            }
-        }
+        let routed = Set(followUps.map(\.question))
+        return aggregatedQuestions.filter { routed.contains($0.name) && !$0.safeguarding }
     }
 
-    /// The follow-up questions whose choices name agencies.
+    /// The follow-up questions whose choices name agencies: every one, as each route maps choices to agencies.
     public var followUpAgencyQuestions: [Question] {
-        followUpQuestions.filter { !Self.isYesNoList($0.choices) }
+        followUpQuestions
     }
 
-    /// The agencies (choice names) these answers ask to follow up, over every agency question.
+    /// Whether choosing `choice` on follow-up question `question` asks an agency to act.
+    public func asksForFollowUp(_ choice: String, on question: String) -> Bool {
+        followUps.contains { $0.question == question && $0.agency(for: choice) != nil }
+    }
+
+    /// The choices these answers pick that ask an agency to follow up, over every follow-up question.
     public func followUpAgencies(in answers: Answers) -> [String] {
         var agencies: [String] = []
         for question in followUpAgencyQuestions {
             guard let value = answers[question.name] else { continue }
             for choice in Tally.buckets(of: value, for: question)
-            where !Self.isNegativeChoice(choice) && !agencies.contains(choice) {
+            where asksForFollowUp(choice, on: question.name) && !agencies.contains(choice) {
                 agencies.append(choice)
             }
         }
         return agencies
     }
 
-    /// Whether these answers ask for a follow-up: a yes to a follow-up question, or an agency named.
+    /// Whether these answers ask any agency for a follow-up.
     public func requestsFollowUp(_ answers: Answers) -> Bool {
-        followUpQuestions.contains { question in
-            guard let value = answers[question.name] else { return false }
-            return Tally.buckets(of: value, for: question).contains { !Self.isNegativeChoice($0) && !Self.isUnsure($0) }
-        }
+        !followUpAgencies(in: answers).isEmpty
     }
 
     /// Whether a choice list only says yes, no or unsure.

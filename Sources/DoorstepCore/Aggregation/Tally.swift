@@ -149,18 +149,13 @@ extension Tally {
                 Entry(
                     slot: slot(question), shape: AnswerShape(question.type),
                     followUpChoices: followUps.contains(question.name)
-                        ? question.choices.map { ($0.name, Self.asksForFollowUp($0.name)) } : nil
+                        ? question.choices.map { ($0.name, form.asksForFollowUp($0.name, on: question.name)) } : nil
                 )
             }
             safeguarding = form.questions.filter(\.safeguarding).map(slot)
             consent = form.consent.flatMap(form.question(named:)).map(slot)
             texts = form.countedTextQuestions.map(slot)
             version = form.version
-        }
-
-        /// Whether choosing `choice` on a follow-up question asks for a follow-up.
-        static func asksForFollowUp(_ choice: String) -> Bool {
-            !FormDefinition.isNegativeChoice(choice) && !FormDefinition.isUnsure(choice)
         }
 
         /// What one response contributes (see ``Tally/contributions(of:form:street:area:)``).
@@ -231,7 +226,7 @@ extension Tally {
                 let count = appendBuckets(of: answer, shape: entry.shape) { bucket in
                     keys.append(TallyKey(dimension: all, question: name, bucket: bucket))
                     if !followUp, let choices = entry.followUpChoices {
-                        followUp = choices.first { $0.name == bucket }?.asks ?? Self.asksForFollowUp(bucket)
+                        followUp = choices.first { $0.name == bucket }?.asks ?? false
                     }
                 }
                 if count == 0 { keys.remove(at: answered) }

@@ -4,10 +4,10 @@ import Foundation
 /// expressions and their references, and cycles among calculations.
 struct FormChecker {
     let form: FormDefinition
-    private(set) var faults: [String] = []
+    var faults: [String] = []
 
     /// Questions and groups by name (the first of a repeated name).
-    private var questions: [String: Question] = [:]
+    private(set) var questions: [String: Question] = [:]
     private var groups: [String: QuestionGroup] = [:]
 
     init(_ form: FormDefinition) {
@@ -35,6 +35,8 @@ struct FormChecker {
         checkConsent()
         checkReplacedChoices()
         checkChoiceColumns()
+        checkFollowUps()
+        checkRetention()
         return faults
     }
 

@@ -25,12 +25,18 @@ public struct FormDefinition: Sendable, Hashable, Identifiable {
     /// The languages the form is written in: those `languages` lists, else the default and every
     /// language a text map uses, in the order they first appear.
     public var languages: [FormLanguage]
+    /// Where follow-ups go (`follow_ups:`): which question names agencies, and which answers are
+    /// sealed to them. Empty when the form asks for none.
+    public var followUps: [FollowUpRoute]
+    /// How long answers are kept when their question does not say (`retention:`); `nil` keeps
+    /// them until erased.
+    public var retention: RetentionPeriod?
 
     /// Creates a form from its parts; ``parse(yaml:)`` is the usual way.
     public init(
         id: String, version: String, title: String, questions: [Question], choiceLists: [String: [Choice]],
         groups: [QuestionGroup] = [], consent: String? = nil, defaultLanguage: String? = nil,
-        languages: [FormLanguage] = []
+        languages: [FormLanguage] = [], followUps: [FollowUpRoute] = [], retention: RetentionPeriod? = nil
     ) {
         self.id = id
         self.version = version
@@ -41,6 +47,8 @@ public struct FormDefinition: Sendable, Hashable, Identifiable {
         self.consent = consent
         self.defaultLanguage = defaultLanguage
         self.languages = languages
+        self.followUps = followUps
+        self.retention = retention
     }
 
     /// The form's language with code `code`, if it has one.
@@ -154,13 +162,15 @@ public struct Question: Sendable, Hashable {
     /// which it is true are offered (a cascading select). A bare word reads a column of the
     /// choice (``Choice/property(_:)``).
     public var choiceFilter: String?
+    /// How long the answer is kept (`retention:`); the form's ``FormDefinition/retention`` when `nil`.
+    public var retention: RetentionPeriod?
 
     public init(
         name: String, type: QuestionType, label: LocalizedText, hint: LocalizedText? = nil, required: Bool = false,
         relevant: String? = nil, constraint: String? = nil, constraintMessage: LocalizedText? = nil,
         requiredMessage: LocalizedText? = nil, defaultValue: String? = nil, calculate: String? = nil, sensitive: Bool = false,
         onWithdrawal: OnWithdrawal? = nil, safeguarding: Bool = false, group: String? = nil, choices: [Choice] = [],
-        choiceFilter: String? = nil
+        choiceFilter: String? = nil, retention: RetentionPeriod? = nil
     ) {
         self.name = name
         self.type = type
@@ -179,6 +189,7 @@ public struct Question: Sendable, Hashable {
         self.group = group
         self.choices = choices
         self.choiceFilter = choiceFilter
+        self.retention = retention
     }
 }
 

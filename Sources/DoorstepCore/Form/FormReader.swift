@@ -16,10 +16,11 @@ struct FormReader {
 
     static let formKeys: Set<String> = [
         "id", "version", "title", "consent", "default_language", "languages", "questions", "choices",
+        "follow_ups", "retention",
     ]
     static let questionKeys: Set<String> = [
         "name", "type", "label", "hint", "required", "required_message", "relevant", "constraint", "constraint_message",
-        "choice_filter", "default", "calculate", "sensitive", "on_withdrawal", "safeguarding",
+        "choice_filter", "default", "calculate", "sensitive", "on_withdrawal", "safeguarding", "retention",
     ]
     static let groupKeys: Set<String> = ["name", "type", "label", "hint", "relevant", "questions"]
     static let choiceKeys: Set<String> = ["name", "label", "replaces"]
@@ -42,7 +43,7 @@ struct FormReader {
         }
         for key in unknownKeys(mapping, allowed: Self.formKeys) {
             faults.append(
-                "The form has unknown key '\(key)'; use id, version, title, consent, default_language, languages, questions and choices."
+                "The form has unknown key '\(key)'; use id, version, title, consent, default_language, languages, retention, follow_ups, questions and choices."
             )
         }
         let id = text(mapping["id"], key: "id", who: "The form")
@@ -55,6 +56,8 @@ struct FormReader {
         let title = text(mapping["title"], key: "title", who: "The form") ?? id ?? ""
         let consent = text(mapping["consent"], key: "consent", who: "The form")
         readLanguages(mapping)
+        let retention = retention(mapping["retention"], who: "The form")
+        let followUps = readFollowUps(mapping["follow_ups"])
 
         let choiceLists = readChoiceLists(mapping["choices"])
         var questions: [Question] = []
@@ -68,7 +71,7 @@ struct FormReader {
         return FormDefinition(
             id: id ?? "", version: version ?? "", title: title, questions: questions,
             choiceLists: choiceLists, groups: groups, consent: consent, defaultLanguage: defaultLanguage,
-            languages: languages
+            languages: languages, followUps: followUps, retention: retention
         )
     }
 
@@ -128,7 +131,8 @@ struct FormReader {
                 safeguarding: flag(mapping["safeguarding"], key: "safeguarding", who: who),
                 group: group,
                 choices: choices,
-                choiceFilter: text(mapping["choice_filter"], key: "choice_filter", who: who)
+                choiceFilter: text(mapping["choice_filter"], key: "choice_filter", who: who),
+                retention: retention(mapping["retention"], who: who)
             )
             if name != nil { questions.append(question) }
         }
@@ -274,6 +278,15 @@ struct FormReader {
         }
         let value = scalar.string.trimmingWhitespace()
         return value.isEmpty ? nil : value
+    }
+
+    mutating func retention(_ node: Node?, who: String) -> RetentionPeriod? {
+        guard let raw = text(node, key: "retention", who: who) else { return nil }
+        guard let period = RetentionPeriod(raw) else {
+            faults.append("\(who) has retention '\(raw)'; write \(RetentionPeriod.rule).")
+            return nil
+        }
+        return period
     }
 
     private mutating func flag(_ node: Node?, key: String, who: String) -> Bool {

@@ -19,6 +19,9 @@ public struct AnswerValidator: Sendable {
     /// one of its ``FormDefinition/languages``; the default language when `nil`. Nothing stored
     /// depends on it.
     public var language: String?
+    /// How answers to sealed questions are read: sealed (``SealedAnswerMode/sealed``, the
+    /// default: what is stored and pushed) or as typed at the door, before the laptop seals them.
+    public var sealedAnswers: SealedAnswerMode = .sealed
     /// What `now()` returns.
     let now: @Sendable () -> String
     /// What `uuid()` returns.
@@ -115,6 +118,12 @@ public struct AnswerValidator: Sendable {
             case .calculate:
                 // Computed again below, but for one that keeps the value it was first given.
                 if compiled.keepsFirstValue[index], !value.isEmptyAnswer { given[index] = value }
+            case .input where compiled.sealed[index] && sealedAnswers == .sealed:
+                switch value {
+                case .text(let text) where text.isEmpty: break
+                case .text(let text) where SealedAnswer(text: text) != nil: given[index] = value
+                default: typeProblems[index] = notSealedProblem(at: index)
+                }
             case .input:
                 switch Self.normalize(value, name: compiled.names[index], shape: compiled.shapes[index], choices: compiled.choices[index]) {
                 case .success(let clean): if !clean.isEmptyAnswer { given[index] = clean }
@@ -127,6 +136,8 @@ public struct AnswerValidator: Sendable {
         for index in compiled.names.indices where compiled.kinds[index] == .input && relevant[index] {
             if let problem = typeProblems[index] {
                 problems.append(problem)
+            } else if let value = settled[index], compiled.sealed[index] {
+                if let problem = sealingProblem(value, at: index, given: settled) { problems.append(problem) }
             } else if let value = settled[index] {
                 if let problem = filteredChoiceProblem(value, at: index, given: settled) ?? constraintProblem(value, at: index, given: settled) {
                     problems.append(problem)
@@ -269,7 +280,7 @@ public struct AnswerValidator: Sendable {
     }
 
     /// A choice the question's `choice_filter` does not offer given the other answers.
-    private func filteredChoiceProblem(_ value: AnswerValue, at index: Int, given slots: Slots) -> AnswerProblem? {
+    func filteredChoiceProblem(_ value: AnswerValue, at index: Int, given slots: Slots) -> AnswerProblem? {
         guard compiled.choiceFilters[index] != nil else { return nil }
         let names: [String]
         switch value {
@@ -306,7 +317,7 @@ public struct AnswerValidator: Sendable {
         }
     }
 
-    private func constraintProblem(_ value: AnswerValue, at index: Int, given slots: Slots) -> AnswerProblem? {
+    func constraintProblem(_ value: AnswerValue, at index: Int, given slots: Slots) -> AnswerProblem? {
         guard let expression = compiled.constraints[index] else { return nil }
         var evaluator = evaluator(slots)
         evaluator.current = value

@@ -24,6 +24,8 @@ struct CompiledForm: Sendable {
     let required: [Bool]
     /// Per question: whether a withdrawal of consent erases its answer.
     let erasedOnWithdrawal: [Bool]
+    /// Per question: whether a follow-up route seals its answer (``FormDefinition/sealedQuestionNames``).
+    let sealed: [Bool]
     /// The index of each question in `form.questions` (the first of a repeated name).
     let questionIndex: [String: Int]
     /// When every name is ASCII (as in a checked form): question indexes by the UTF-8 length of
@@ -92,6 +94,8 @@ struct CompiledForm: Sendable {
         choices = form.questions.map(\.choices)
         required = form.questions.map(\.required)
         erasedOnWithdrawal = form.questions.map(\.erasedOnWithdrawal)
+        let sealedNames = form.sealedQuestionNames
+        sealed = form.questions.map { sealedNames.contains($0.name) }
         var groups: [String: QuestionGroup] = [:]
         for group in form.groups where groups[group.name] == nil { groups[group.name] = group }
 

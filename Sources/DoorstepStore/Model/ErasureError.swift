@@ -13,6 +13,8 @@ public enum ErasureError: Error, Hashable, Sendable, CustomStringConvertible {
             "Response \(id.lowercasedString) was already erased in full; there is nothing left to remove."
         case .alreadyErased(let id, .sensitive):
             "The personal answers of response \(id.lowercasedString) were already erased; erase it whole with doorstep erase --all."
+        case .alreadyErased(let id, .expired):
+            "Answers of response \(id.lowercasedString) were purged at the end of their retention period; erase the rest with doorstep erase --all."
         }
     }
 }

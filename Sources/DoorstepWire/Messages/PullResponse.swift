@@ -12,11 +12,13 @@ public struct PullResponse: Codable, Sendable, Hashable {
     public var campaigns: [CampaignInfo]
     public var visits: [VisitEvent]
     public var responses: [ResponseState]
+    /// The partnership's agencies and their current public keys, on every page.
+    public var agencies: [AgencyKey]
 
     public init(
         cursor: Int64, more: Bool, epoch: String, serverTime: HLCTimestamp,
         forms: [PublishedForm] = [], campaigns: [CampaignInfo] = [], visits: [VisitEvent] = [],
-        responses: [ResponseState] = []
+        responses: [ResponseState] = [], agencies: [AgencyKey] = []
     ) {
         self.cursor = cursor
         self.more = more
@@ -26,11 +28,25 @@ public struct PullResponse: Codable, Sendable, Hashable {
         self.campaigns = campaigns
         self.visits = visits
         self.responses = responses
+        self.agencies = agencies
     }
 
     private enum CodingKeys: String, CodingKey {
-        case cursor, more, epoch, forms, campaigns, visits, responses
+        case cursor, more, epoch, forms, campaigns, visits, responses, agencies
         case serverTime = "server_time"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        cursor = try container.decode(Int64.self, forKey: .cursor)
+        more = try container.decode(Bool.self, forKey: .more)
+        epoch = try container.decode(String.self, forKey: .epoch)
+        serverTime = try container.decode(HLCTimestamp.self, forKey: .serverTime)
+        forms = try container.decode([PublishedForm].self, forKey: .forms)
+        campaigns = try container.decode([CampaignInfo].self, forKey: .campaigns)
+        visits = try container.decode([VisitEvent].self, forKey: .visits)
+        responses = try container.decode([ResponseState].self, forKey: .responses)
+        agencies = try container.decodeIfPresent([AgencyKey].self, forKey: .agencies) ?? []
     }
 }
 
@@ -59,7 +75,7 @@ extension PullResponse {
     /// Reads a page from checked JSON text, as `Codable` does.
     package init(json: JSONValue) throws(JSONShapeError) {
         let object = try json.object(
-            ["cursor", "more", "epoch", "server_time", "forms", "campaigns", "visits", "responses"], repeatedNames: .refused
+            ["cursor", "more", "epoch", "server_time", "forms", "campaigns", "visits", "responses", "agencies"], repeatedNames: .refused
         )
         let cursorValue = try object.required("cursor")
         guard let cursor = Int64(exactly: try cursorValue.integer()) else { throw cursorValue.fail("a cursor") }
@@ -70,6 +86,7 @@ extension PullResponse {
         forms = try object.required("forms").decoded([PublishedForm].self)
         campaigns = try object.required("campaigns").decoded([CampaignInfo].self)
         visits = try object.required("visits").decoded([VisitEvent].self)
+        agencies = try object.optional("agencies")?.decoded([AgencyKey].self) ?? []
         responses = []
         for response in try object.required("responses").elements() {
             responses.append(try ResponseState(json: response))
@@ -80,10 +97,13 @@ extension PullResponse {
     /// elements' text joined by commas).
     package static func write(
         cursor: Int64, more: Bool, epoch: String, serverTime: HLCTimestamp, forms: [PublishedForm],
-        campaigns: [CampaignInfo], visits: [VisitEvent], responses: [UInt8], to json: inout JSONWriter
+        campaigns: [CampaignInfo], visits: [VisitEvent], responses: [UInt8], agencies: [AgencyKey],
+        to json: inout JSONWriter
     ) throws {
         let encoder = JSONEncoder.wire
-        json.raw(#"{"campaigns":"#)
+        json.raw(#"{"agencies":"#)
+        json.raw(try encoder.encode(agencies))
+        json.raw(#","campaigns":"#)
         json.raw(try encoder.encode(campaigns))
         json.raw(#","cursor":"#)
         json.integer(cursor)

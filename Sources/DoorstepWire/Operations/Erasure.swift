@@ -10,6 +10,9 @@ public struct Erasure: Codable, Hashable, Sendable {
         case sensitive
         /// The whole response.
         case all
+        /// The answers past their retention period, removed by the server's purge; what is left
+        /// is what the server still holds.
+        case expired
     }
 
     public var response: UUID
@@ -26,6 +29,8 @@ public struct Erasure: Codable, Hashable, Sendable {
 extension Erasure.Scope {
     /// The accepted values, for an error message.
     package static let expected = #""sensitive" or "all""#
+    /// Whether a device may ask for this scope: ``expired`` is the server's own.
+    public var isRequestable: Bool { self != .expired }
 }
 
 // MARK: Fast reader and writer

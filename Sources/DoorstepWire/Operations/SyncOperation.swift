@@ -36,6 +36,8 @@ public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
         case eraseResponse(Erasure)
         /// A door found on the day that is not on the walk list.
         case addAddress(NewAddress)
+        /// An agency recorded what it did about a follow-up.
+        case recordOutcome(FollowUpOutcome)
     }
 
     /// The wire name of the operation's kind, as in `"type"` of the JSON.
@@ -46,19 +48,20 @@ public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
         case .recordVisit: "visit"
         case .eraseResponse: "response.erase"
         case .addAddress: "address.add"
+        case .recordOutcome: "followup.outcome"
         }
     }
 
     /// Every wire name ``kind`` takes.
-    public static let kinds = ["response.create", "response.update", "visit", "response.erase", "address.add"]
+    public static let kinds = ["response.create", "response.update", "visit", "response.erase", "address.add", "followup.outcome"]
 
-    /// The response the operation creates, changes or erases; `nil` for a knock.
+    /// The response the operation creates, changes or erases; `nil` for a knock, a door or an outcome.
     public var response: UUID? {
         switch body {
         case .createResponse(let response): response.response
         case .updateResponse(let update): update.response
         case .eraseResponse(let erasure): erasure.response
-        case .recordVisit, .addAddress: nil
+        case .recordVisit, .addAddress, .recordOutcome: nil
         }
     }
 
@@ -82,6 +85,7 @@ public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
         case "visit": body = .recordVisit(try container.decode(Visit.self, forKey: .payload))
         case "response.erase": body = .eraseResponse(try container.decode(Erasure.self, forKey: .payload))
         case "address.add": body = .addAddress(try container.decode(NewAddress.self, forKey: .payload))
+        case "followup.outcome": body = .recordOutcome(try container.decode(FollowUpOutcome.self, forKey: .payload))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container, debugDescription: "Unknown operation type \"\(type)\"."
@@ -101,6 +105,7 @@ public struct SyncOperation: Codable, Hashable, Sendable, Identifiable {
         case .recordVisit(let payload): try container.encode(payload, forKey: .payload)
         case .eraseResponse(let payload): try container.encode(payload, forKey: .payload)
         case .addAddress(let payload): try container.encode(payload, forKey: .payload)
+        case .recordOutcome(let payload): try container.encode(payload, forKey: .payload)
         }
     }
 }
@@ -130,6 +135,7 @@ extension SyncOperation {
         case "visit": body = .recordVisit(try Visit(json: payload))
         case "response.erase": body = .eraseResponse(try Erasure(json: payload))
         case "address.add": body = .addAddress(try NewAddress(json: payload))
+        case "followup.outcome": body = .recordOutcome(try FollowUpOutcome(json: payload))
         case let other: throw type.invalid("Unknown operation type \"\(other)\"")
         }
     }
@@ -147,6 +153,7 @@ extension SyncOperation {
         case .recordVisit(let payload): payload.write(to: &json)
         case .eraseResponse(let payload): payload.write(to: &json)
         case .addAddress(let payload): payload.write(to: &json)
+        case .recordOutcome(let payload): payload.write(to: &json)
         }
         json.raw(#","stamp":"#)
         json.stamp(stamp)

@@ -117,7 +117,7 @@ struct RawInsertLimit {
                     visit.visit.uuidString, visit.campaign, visit.address, visit.outcome.rawValue, visit.note, visit.at,
                     operation.device, tokenID, operation.stamp.description, sequence,
                 ]
-            case .updateResponse, .eraseResponse, .addAddress:
+            case .updateResponse, .eraseResponse, .addAddress, .recordOutcome:
                 break
             }
             prepared.append(row)

@@ -45,7 +45,7 @@ struct EraseCommand: ParsableCommand {
                 "Erased the personal answers (\(removed.joined(separator: ", "))) of response \(id.lowercasedString) "
                     + "from this laptop; \(everywhere)."
             )
-        case (.sensitive, true):
+        case (.sensitive, true), (.expired, _):
             Console.out(
                 "Response \(id.lowercasedString) holds no personal answers on this laptop; it is marked erased, and "
                     + "the server and every other laptop drop any they hold at their next sync."

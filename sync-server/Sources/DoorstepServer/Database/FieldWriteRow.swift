@@ -187,7 +187,7 @@ enum Erasing {
                 return change
             }
             copy.body = .updateResponse(update)
-        case .recordVisit, .eraseResponse, .addAddress:
+        case .recordVisit, .eraseResponse, .addAddress, .recordOutcome:
             break
         }
         return copy

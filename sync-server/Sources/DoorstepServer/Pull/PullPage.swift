@@ -94,7 +94,7 @@ struct PullPage {
         var json = JSONWriter(capacity: responses.bytes.count + 4096)
         try PullResponse.write(
             cursor: cursor, more: more, epoch: epoch, serverTime: serverTime, forms: forms, campaigns: campaigns,
-            visits: visits, responses: responses.bytes, to: &json
+            visits: visits, responses: responses.bytes, agencies: [], to: &json
         )
         return json.bytes
     }

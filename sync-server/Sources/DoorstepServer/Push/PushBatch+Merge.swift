@@ -25,7 +25,7 @@ extension PushBatch {
         var kept: Set<String>?
         var writable = changes
         switch row.erased {
-        case .all:
+        case .all, .expired:
             return (0, [])
         case .sensitive:
             let sensitive = form.questionsErasedOnWithdrawal

@@ -336,6 +336,8 @@ extension PushBatch {
         case .addAddress(let new):
             try add(new)
             return Outcome()
+        case .recordOutcome:
+            throw Refusal.rejected("Follow-up outcomes are not taken yet.")
         }
     }
 

@@ -80,6 +80,16 @@ let package = Package(
             dependencies: ["DoorstepCore", "DoorstepWire", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
+        // Sealing answers to agencies' keys, and the agencies' key files (swift-crypto's HPKE and scrypt).
+        .target(
+            name: "DoorstepSealing",
+            dependencies: [
+                "DoorstepCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .systemLibrary(
             name: "CCurl",
             path: "Sources/CCurl",
@@ -105,6 +115,7 @@ let package = Package(
             name: "doorstep",
             dependencies: [
                 "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport", "DoorstepSync", "DoorstepXLSForm", "DoorstepLogging",
+                "DoorstepSealing",
                 "CTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -181,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DoorstepCoreTests",
-            dependencies: ["DoorstepCore", "DoorstepWire", "DoorstepReport", "DoorstepTestSupport"],
+            dependencies: ["DoorstepCore", "DoorstepWire", "DoorstepReport", "DoorstepSealing", "DoorstepTestSupport"],
             // Read from the source tree by `ValidationCorpus`.
             exclude: ["Corpus"],
             swiftSettings: swiftSettings

@@ -323,7 +323,7 @@ struct ODKExpressionCaseTests {
 
 extension Result {
     /// The error, when there is one.
-    fileprivate var failure: Failure? {
+    var failure: Failure? {
         if case .failure(let error) = self { return error }
         return nil
     }

@@ -289,6 +289,7 @@ extension SyncOperation {
         case .updateResponse(let update): update.response
         case .eraseResponse(let erasure): erasure.response
         case .recordVisit(let visit): visit.visit
+        case .recordOutcome(let outcome): outcome.response
         case .addAddress: id
         }
     }

@@ -41,7 +41,10 @@ enum AggregationFixture {
             Question(name: "seen_on", type: .date, label: "When did you last see trouble?"),
             Question(name: "double_years", type: .calculate, label: "Twice the years", calculate: "${years} * 2"),
         ],
-        choiceLists: [:]
+        choiceLists: [:],
+        followUps: [
+            FollowUpRoute(question: "follow_up", agencies: [("police", "police"), ("council", "council"), ("fire", "fire")]),
+        ]
     )
 
     struct Row {

@@ -11,6 +11,9 @@ struct RandomDay {
         version: 1
         title: Random day
         consent: consent
+        follow_ups:
+          - question: follow_up_agency
+            agencies: {police: police, council: council}
         questions:
           - name: consent
             type: select_one yes_no

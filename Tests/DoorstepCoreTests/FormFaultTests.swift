@@ -61,7 +61,7 @@ import Testing
 
     @Test func unknownFormKey() {
         #expect(faults(questions: "  - {name: q, type: text, label: Q}", header: "id: f\nversion: 1\nauthor: me\n") == [
-            "The form has unknown key 'author'; use id, version, title, consent, default_language, languages, questions and choices.",
+            "The form has unknown key 'author'; use id, version, title, consent, default_language, languages, retention, follow_ups, questions and choices.",
         ])
     }
 

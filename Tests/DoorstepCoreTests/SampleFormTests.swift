@@ -19,7 +19,10 @@ import Testing
     }
 
     static func validator(_ file: String) throws -> AnswerValidator {
-        AnswerValidator(form: try load(file), today: today)
+        // The answers as typed at the door, before the laptop seals the personal ones.
+        var validator = AnswerValidator(form: try load(file), today: today)
+        validator.sealedAnswers = .plain
+        return validator
     }
 
     static func problems(_ validator: AnswerValidator, _ answers: Answers) -> [String] {
@@ -187,7 +190,12 @@ import Testing
          ["safe_day: 'quite_safe' is not one of the choices (very_safe, fairly_safe, a_bit_unsafe, very_unsafe, dont_know)."]),
         (["safeguarding_details": .text("")], ["safeguarding_details: An answer is required."]),
         (["referral": .text("")], ["referral: An answer is required."]),
-        (["follow_up_agency": .list([])], ["follow_up_agency: An answer is required."]),
+        // With no agency chosen, the contact details have nobody to be sealed to.
+        (["follow_up_agency": .list([])], [
+            "follow_up_agency: An answer is required.",
+            "contact_name: No agency was chosen to receive this answer, so it cannot be kept; leave it out.",
+            "contact_phone: No agency was chosen to receive this answer, so it cannot be kept; leave it out.",
+        ]),
         (["advice_given": .list(["none", "fire_safety"])],
          ["advice_given: “None” cannot be chosen together with advice that was given."]),
         (["safe_after_dark": .integer(2)],

@@ -170,7 +170,7 @@ struct SealingTests {
             }
         }
         #expect(faults(Self.form).isEmpty)
-        #expect(faults(Self.form.replacingOccurrences(of: "            sensitive: true\n", with: "")).contains { $0.contains("mark it sensitive") })
+        #expect(faults(Self.form.replacingOccurrences(of: "    sensitive: true\n", with: "")).contains { $0.contains("mark it sensitive") })
         #expect(faults(Self.form.replacingOccurrences(of: "council: council-asb", with: "council: Council")).contains { $0.contains("agency id") })
         #expect(faults(Self.form.replacingOccurrences(of: "fire_rescue: fire,", with: "fire: fire,")).contains { $0.contains("not a choice") })
         #expect(faults(Self.form.replacingOccurrences(of: "label: When?", with: "label: When?\n    relevant: string-length(${phone}) > 3")).contains { $0.contains("reads sealed answer 'phone'") })

@@ -129,7 +129,8 @@ struct ValidationEquivalenceTests {
             ]),
             Question(name: "n", type: .calculate, label: "N again", calculate: "${n} + 1"),
         ],
-        choiceLists: [:]
+        choiceLists: [:],
+        followUps: [FollowUpRoute(question: "follow_up_who", agencies: [("police", "police")])]
     )
 
     static func forms() throws -> [FormDefinition] {
@@ -236,9 +237,18 @@ struct ValidationEquivalenceTests {
         for (index, entry) in corpus.cases.enumerated() {
             let form = try #require(forms[entry.form])
             let raw = ValidationCorpus.answers(entry.answers)
+            // The corpus predates follow-up routes: a raw answer that is no choice of a follow-up
+            // question asked for a follow-up under the former name rule, and asks none under routes.
+            let unroutedChoice = form.followUpQuestions.contains { question in
+                raw[question.name].map { Tally.buckets(of: $0, for: question) }?
+                    .contains { bucket in !question.choices.contains { $0.name == bucket } } ?? false
+            }
+            func comparable(_ keys: [TallyKey]) -> [TallyKey] {
+                unroutedChoice ? keys.filter { !($0.question == Tally.responseQuestion && $0.bucket == Tally.followUpBucket) } : keys
+            }
             #expect(
-                withoutNewDimensions(Tally.contributions(of: raw, form: form, street: entry.street, area: entry.area))
-                    == entry.contributions.tallyKeys,
+                comparable(withoutNewDimensions(Tally.contributions(of: raw, form: form, street: entry.street, area: entry.area)))
+                    == comparable(entry.contributions.tallyKeys),
                 "case \(index): \(raw)"
             )
             let validator = AnswerValidator(form: form, today: corpus.today)

@@ -36,6 +36,15 @@ public enum FormPresenter {
             lines += wrap(line, indent: "")
         }
         lines.append("* required, [personal] personal data, [safeguarding] safeguarding flag.")
+        if !form.followUps.isEmpty {
+            lines += wrap(
+                "[sealed] sealed on the laptop to the agencies the resident chose; only they can read it.", indent: ""
+            )
+        }
+        if let retention = form.retention {
+            lines.append("Answers are kept \(retention) unless a question says otherwise.")
+        }
+        let notes = QuestionNotes(form, numbers: numbers)
 
         var openGroups: [String] = []
         for question in form.questions {
@@ -59,12 +68,14 @@ public enum FormPresenter {
                 openGroups = path
             }
             lines.append("")
-            lines += present(question, number: numbers[question.name], words: words, language: language)
+            lines += present(question, number: numbers[question.name], words: words, language: language, notes: notes)
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func present(_ question: Question, number: Int?, words: ExpressionWords, language: String?) -> [String] {
+    private static func present(
+        _ question: Question, number: Int?, words: ExpressionWords, language: String?, notes: QuestionNotes
+    ) -> [String] {
         var lines: [String] = []
         let indent = "    "
         switch question.type {
@@ -79,13 +90,23 @@ public enum FormPresenter {
             if question.required { marks.append("*") }
             if question.sensitive { marks.append("[personal]") }
             if question.safeguarding { marks.append("[safeguarding]") }
+            if notes.sealedBy[question.name] != nil { marks.append("[sealed]") }
             let heading = "\(number.map { "\($0)." } ?? "-") \(question.localizedLabel.text(in: language))\(marks.isEmpty ? "" : " " + marks.joined(separator: " "))"
             let numberWidth = number.map { String($0).count + 2 } ?? 2
             lines += wrap(heading, indent: String(repeating: " ", count: max(4, numberWidth)), first: "")
             lines += wrap("(\(question.name), \(answerKind(question.type)))", indent: indent, first: indent)
             if let hint = question.localizedHint { lines += wrap("Hint: \(hint.text(in: language))", indent: indent + "  ", first: indent) }
             for (offset, choice) in question.choices.enumerated() {
-                lines += wrap("\(offset + 1)) \(choice.localizedLabel.text(in: language))", indent: indent + "     ", first: indent + "  ")
+                let agency = notes.agencies[question.name]?[choice.name].map { " → follow-up by \($0)" } ?? ""
+                lines += wrap(
+                    "\(offset + 1)) \(choice.localizedLabel.text(in: language))\(agency)", indent: indent + "     ", first: indent + "  "
+                )
+            }
+            if let routes = notes.sealedBy[question.name] {
+                lines += wrap("Sealed to the agencies chosen in \(routes).", indent: indent + "  ", first: indent)
+            }
+            if let retention = question.retention {
+                lines.append("\(indent)Kept \(retention).")
             }
             if let defaultValue = question.defaultValue {
                 lines.append("\(indent)Default: \(defaultValue)")
@@ -99,6 +120,24 @@ public enum FormPresenter {
             lines += wrap("Only if \(words.describe(relevant)).", indent: indent + "  ", first: indent)
         }
         return lines
+    }
+
+    /// What follow-up routes say about each question, worded for the officer.
+    private struct QuestionNotes {
+        /// Per routing question: choice name → agency id.
+        var agencies: [String: [String: String]] = [:]
+        /// Per sealed question: the routing questions it is sealed by, as `Q16` or their names.
+        var sealedBy: [String: String] = [:]
+
+        init(_ form: FormDefinition, numbers: [String: Int]) {
+            var routing: [String: [String]] = [:]
+            for route in form.followUps {
+                for (choice, agency) in route.agencies { agencies[route.question, default: [:]][choice] = agency }
+                let named = numbers[route.question].map { "Q\($0)" } ?? route.question
+                for name in route.sealed where !(routing[name]?.contains(named) ?? false) { routing[name, default: []].append(named) }
+            }
+            sealedBy = routing.mapValues { $0.joined(separator: " and ") }
+        }
     }
 
     private static func answerKind(_ type: QuestionType) -> String {

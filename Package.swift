@@ -174,7 +174,7 @@ let package = Package(
         .executableTarget(
             name: "doorstep-bench",
             dependencies: [
-                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport", "DoorstepServer",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTransport", "DoorstepServer", "DoorstepSealing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),

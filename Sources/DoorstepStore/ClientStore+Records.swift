@@ -70,14 +70,14 @@ extension ClientStore {
     @discardableResult
     public func recordResponse(
         campaign: String, address: String, form: FormDefinition, answers: Answers, safeguarding: Bool,
-        draft: UUID? = nil
+        draft: UUID? = nil, id: UUID = UUID()
     ) throws -> UUID {
         try pool.write { db in
             let address = try fetchAddress(campaign: campaign, id: address, db).id
             let campaign = try fetchCampaign(id: campaign, db).id
             _ = try fetchForm(id: form.id, version: form.version, db)
             let response = NewResponse(
-                response: UUID(), campaign: campaign, address: address, form: form.id, formVersion: form.version,
+                response: id, campaign: campaign, address: address, form: form.id, formVersion: form.version,
                 recordedAt: Self.timestamp(now()), answers: answers, safeguarding: safeguarding
             )
             let operation = SyncOperation(stamp: try tick(db), device: deviceID, body: .createResponse(response))

@@ -68,6 +68,9 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "Keep the work folder (homes, server data, every process's output) and the PostgreSQL databases afterwards.")
     var keep = false
 
+    @Flag(help: "Send the contact details in plain, the form's follow-up routes removed: the figure sealing is compared with.")
+    var unsealed = false
+
     @Option(help: "Seed of the generated answers.")
     var seed: UInt64 = 20_251_122
 
@@ -102,7 +105,7 @@ struct Bench: AsyncParsableCommand {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let runner = try BenchRun(
             folder: folder, sizes: sizes, phases: chosen, quick: quick, seed: seed, formFile: try formFile(),
-            database: database, instances: instances
+            database: database, instances: instances, sealing: !unsealed
         )
         let report: BenchReport
         do {

@@ -32,7 +32,7 @@ final class BenchRun {
 
     init(
         folder: URL, sizes: Sizes, phases: Set<Phase>, quick: Bool, seed: UInt64, formFile: URL, database: String?,
-        instances: Int
+        instances: Int, sealing: Bool
     ) throws {
         self.folder = folder
         self.sizes = sizes
@@ -45,7 +45,9 @@ final class BenchRun {
         let postgres = try database.map { try PostgresServer(url: $0, tools: tools) }
         if let postgres { Log.line("Servers keep their data on PostgreSQL, \(postgres.description), a database each") }
         Log.line("Preparing the template data directory (form, campaign of \(sizes.addresses) doors, tokens) in \(folder.path)")
-        scenario = try Scenario(formFile: formFile, addressCount: sizes.addresses, folder: folder, tools: tools, postgres: postgres)
+        scenario = try Scenario(
+            formFile: formFile, addressCount: sizes.addresses, folder: folder, tools: tools, postgres: postgres, sealing: sealing
+        )
         var system = utsname()
         uname(&system)
         let release = withUnsafeBytes(of: &system.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
@@ -60,7 +62,8 @@ final class BenchRun {
                 cores: ProcessInfo.processInfo.activeProcessorCount, memoryBytes: ProcessInfo.processInfo.physicalMemory,
                 system: "Linux \(release)"
             ),
-            startedAt: Date().formatted(.iso8601), store: postgres == nil ? "sqlite" : "postgres", instances: instances
+            startedAt: Date().formatted(.iso8601), store: postgres == nil ? "sqlite" : "postgres", instances: instances,
+            sealing: sealing
         )
     }
 

@@ -1,4 +1,6 @@
 import DoorstepCore
+import DoorstepSealing
+import Foundation
 
 /// A small deterministic random generator (SplitMix64), so the same seed makes the same data.
 struct SplitMix64: RandomNumberGenerator {
@@ -20,32 +22,56 @@ struct SplitMix64: RandomNumberGenerator {
 /// Each response follows the form's skip logic with plausible proportions (most residents agree
 /// to answer, a few raise a safeguarding concern, some ask to be contacted), and is passed through
 /// ``AnswerValidator`` so that what the benchmark stores and pushes is exactly what the client would
-/// store: calculates computed, choices in form order. A consenting resident gives about twenty answers.
+/// store: calculates computed, choices in form order, and the answers the form's follow-up routes
+/// seal sealed to the agencies chosen, as `doorstep record` seals them. A consenting resident gives
+/// about twenty answers; one response in five carries contact details.
 struct AnswerGenerator {
     /// The form the answers are for.
     let form: FormDefinition
     private let validator: AnswerValidator
+    private let keys: [String: AgencyPublicKey]
     private var random: SplitMix64
 
     /// - Parameters:
     ///   - form: `community-safety`, parsed.
+    ///   - keys: Each routed agency's public key, by agency id (empty for a form without routes).
     ///   - seed: The same seed gives the same answers.
-    init(form: FormDefinition, today: String, seed: UInt64) {
+    init(form: FormDefinition, today: String, keys: [String: AgencyPublicKey], seed: UInt64) {
         self.form = form
-        validator = AnswerValidator(form: form, today: today)
+        var validator = AnswerValidator(form: form, today: today)
+        validator.sealedAnswers = .plain
+        self.validator = validator
+        self.keys = keys
         random = SplitMix64(seed: seed)
     }
 
-    /// The next response's validated answers and whether they flag a safeguarding concern.
+    /// The next response's validated answers, as typed at the door (nothing sealed yet), and
+    /// whether they flag a safeguarding concern.
     ///
     /// - Throws: ``BenchError/invalidGeneratedResponse(_:)`` if the form rejects them (a bug here
     ///   or a change of the form).
-    mutating func next() throws -> (answers: Answers, safeguarding: Bool) {
+    mutating func nextPlain() throws -> (answers: Answers, safeguarding: Bool) {
         let raw = draw()
         switch validator.validate(raw) {
         case .success(let clean): return (clean, validator.flagsSafeguarding(clean))
         case .failure(let problems): throw BenchError.invalidGeneratedResponse(problems.description)
         }
+    }
+
+    /// The next response's answers as the laptop stores them for response `id`: validated, and
+    /// the personal answers the form's routes seal sealed to the agencies chosen.
+    mutating func next(response id: UUID) throws -> (answers: Answers, safeguarding: Bool) {
+        var (answers, safeguarding) = try nextPlain()
+        for name in form.sealedQuestionNames {
+            guard let value = answers[name] else { continue }
+            let agencies = form.sealingAgencies(for: name, given: answers)
+            let recipients = try agencies.map { agency in
+                guard let key = keys[agency] else { throw BenchError.invalidGeneratedResponse("no key for agency \(agency)") }
+                return key
+            }
+            answers[name] = .text(try AnswerSealer.seal(value.description, response: id, question: name, to: recipients).text)
+        }
+        return (answers, safeguarding)
     }
 
     // MARK: Drawing
@@ -107,14 +133,15 @@ struct AnswerGenerator {
     }
 
     private mutating func followUp(_ answers: inout Answers) {
-        let wants = chance(0.2)
+        // 88% consent × 25% want a follow-up × 90% give contact details: one response in five.
+        let wants = chance(0.25)
         answers["follow_up"] = .text(wants ? "yes" : "no")
         guard wants else { return }
         answers["follow_up_agency"] = .list(some(
             of: ["police": 40, "council_asb": 35, "fire_rescue": 20, "housing": 20, "victim_support": 8, "drug_alcohol": 6],
             count: 1 + Int.random(in: 0...1, using: &random)
         ))
-        let consents = chance(0.7)
+        let consents = chance(0.9)
         answers["contact_consent"] = .text(consents ? "yes" : "no")
         guard consents else { return }
         answers["contact_name"] = .text(element(Self.firstNames) + " " + element(Self.surnames))

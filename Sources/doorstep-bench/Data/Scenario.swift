@@ -1,4 +1,5 @@
 import DoorstepCore
+import DoorstepSealing
 import DoorstepStore
 import Foundation
 
@@ -10,8 +11,11 @@ struct Scenario: Sendable {
     /// The collector token's name in the template.
     static let collectorName = "bench-collector"
 
-    /// The parsed sample form.
+    /// The parsed sample form (without its follow-up routes when the run does not seal).
     let form: FormDefinition
+    /// Each agency's public key, registered on the template server: every agency the form's
+    /// routes name, or none when the run does not seal.
+    let keys: [String: AgencyPublicKey]
     /// The form's file.
     let formFile: URL
     /// The walk list's address ids, in list order.
@@ -29,14 +33,24 @@ struct Scenario: Sendable {
     private let folder: URL
     private let tools: Toolbox
 
-    /// Publishes the form, writes a walk list of `addressCount` doors on forty streets in four
-    /// areas, creates the campaign and the tokens, all with the real `doorstep-server` commands.
-    init(formFile: URL, addressCount: Int, folder: URL, tools: Toolbox, postgres: PostgresServer?) throws {
-        self.formFile = formFile
+    /// Publishes the form, registers a key for each agency it routes to, writes a walk list of
+    /// `addressCount` doors on forty streets in four areas, creates the campaign and the tokens,
+    /// all with the real `doorstep-server` commands.
+    ///
+    /// - Parameter sealing: Whether personal answers are sealed to agencies as the form says;
+    ///   when `false` the form's `follow_ups` are removed, so the same answers travel in plain.
+    init(formFile: URL, addressCount: Int, folder: URL, tools: Toolbox, postgres: PostgresServer?, sealing: Bool) throws {
         self.folder = folder
         self.tools = tools
         self.postgres = postgres
-        let source = try String(contentsOf: formFile, encoding: .utf8)
+        var source = try String(contentsOf: formFile, encoding: .utf8)
+        if sealing {
+            self.formFile = formFile
+        } else {
+            source = Self.withoutFollowUps(source)
+            self.formFile = folder.appendingPathComponent("form-unsealed.yaml")
+            try source.write(to: self.formFile, atomically: true, encoding: .utf8)
+        }
         form = try FormDefinition.parse(yaml: source)
         today = Date().formatted(.iso8601.year().month().day())
         template = folder.appendingPathComponent("template-data")
@@ -55,7 +69,16 @@ struct Scenario: Sendable {
         let walkList = folder.appendingPathComponent("walk-list.csv")
         try csv.write(to: walkList, atomically: true, encoding: .utf8)
 
-        try tools.admin(["forms", "publish", "--data", template.path, formFile.path])
+        var keys: [String: AgencyPublicKey] = [:]
+        for agency in form.routedAgencies {
+            let key = try AgencyKeyring.generate(agency: agency, created: today).currentPublicKey
+            let file = folder.appendingPathComponent("\(agency).pub")
+            try key.fileText.write(to: file, atomically: true, encoding: .utf8)
+            try tools.admin(["agencies", "add", "--data", template.path, "--id", agency, "--name", agency, "--key", file.path])
+            keys[agency] = key
+        }
+        self.keys = keys
+        try tools.admin(["forms", "publish", "--data", template.path, self.formFile.path])
         try tools.admin([
             "campaigns", "create", "--data", template.path, "--id", Self.campaign, "--name", "Day of action, West End",
             "--form", form.id, "--addresses", walkList.path,
@@ -87,13 +110,29 @@ struct Scenario: Sendable {
         let store = try ClientStore(home: home)
         let (_, elapsed) = try timed {
             for index in 0..<count {
-                let (answers, safeguarding) = try generator.next()
+                let id = UUID()
+                let (answers, safeguarding) = try generator.next(response: id)
                 try store.recordResponse(
                     campaign: Self.campaign, address: addresses[(firstAddress + index) % addresses.count], form: form,
-                    answers: answers, safeguarding: safeguarding
+                    answers: answers, safeguarding: safeguarding, id: id
                 )
             }
         }
         return elapsed
+    }
+
+    /// `source` without its top-level `follow_ups:` block.
+    static func withoutFollowUps(_ source: String) -> String {
+        var lines: [Substring] = []
+        var skipping = false
+        for line in source.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("follow_ups:") {
+                skipping = true
+                continue
+            }
+            if skipping, let first = line.first, first != " ", first != "#" { skipping = false }
+            if !skipping { lines.append(line) }
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -17,9 +17,9 @@ extension BenchRun {
         let pushHeaders = [("Authorization", "Bearer \(scenario.collectorToken)"), ("Content-Type", "application/json")]
 
         // Distinct validated answer sets, reused round-robin: validation is not what is measured here.
-        var generator = AnswerGenerator(form: scenario.form, today: scenario.today, seed: seed &+ 2)
+        var generator = AnswerGenerator(form: scenario.form, today: scenario.today, keys: scenario.keys, seed: seed &+ 2)
         var pool: [(answers: Answers, safeguarding: Bool)] = []
-        for _ in 0..<min(count, 10_000) { pool.append(try generator.next()) }
+        for _ in 0..<min(count, 10_000) { pool.append(try generator.next(response: UUID())) }
         let loader = BatchLoader(
             pool: pool, addresses: scenario.addresses, form: scenario.form, count: count, batchSize: batchSize,
             startMilliseconds: Int64(Date().timeIntervalSince1970 * 1000) - 60_000

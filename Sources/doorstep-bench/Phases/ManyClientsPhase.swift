@@ -23,7 +23,7 @@ extension BenchRun {
         }
         var serversStopped = false
         defer { if !serversStopped { for server in servers { server.stop() } } }
-        var generator = AnswerGenerator(form: scenario.form, today: scenario.today, seed: seed &+ 3)
+        var generator = AnswerGenerator(form: scenario.form, today: scenario.today, keys: scenario.keys, seed: seed &+ 3)
         var homes: [URL] = []
         for index in 0..<clients {
             let home = path("client-\(index + 1)")

@@ -12,7 +12,7 @@ extension BenchRun {
         try enrol(home: home, server: server.url, token: scenario.collectorToken)
 
         Log.line("Recording \(count) responses in one home through ClientStore.recordResponse")
-        var generator = AnswerGenerator(form: scenario.form, today: scenario.today, seed: seed)
+        var generator = AnswerGenerator(form: scenario.form, today: scenario.today, keys: scenario.keys, seed: seed)
         let generated = try scenario.record(count, in: home, generator: &generator)
         let operations = try ClientStore(home: home).pendingOperations(limit: Int.max)
         let replayHome = path("home-replay")

@@ -14,6 +14,8 @@ struct BenchReport: Codable {
     var store: String
     /// Server instances on one database in the clients phase.
     var instances: Int
+    /// Whether personal answers were sealed to agencies as the form says (`false` with `--unsealed`).
+    var sealing: Bool
     var seconds: Double = 0
     var push: Push?
     var naive: Naive?

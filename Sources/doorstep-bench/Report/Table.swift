@@ -114,7 +114,8 @@ enum Table {
         }
         let width = (rows.map(\.0.count).max() ?? 0) + 2
         let store = report.store == "postgres" ? "PostgreSQL store" : "SQLite store"
-        var text = "Doorstep benchmark (\(report.mode), \(report.build) build, \(store), \(report.machine.cores) cores, \(report.machine.system)), \(String(format: "%.0f", report.seconds)) s\n\n"
+        let sealing = report.sealing ? "contact details sealed" : "contact details in plain"
+        var text = "Doorstep benchmark (\(report.mode), \(report.build) build, \(store), \(sealing), \(report.machine.cores) cores, \(report.machine.system)), \(String(format: "%.0f", report.seconds)) s\n\n"
         for (name, value) in rows {
             text += name.padding(toLength: width, withPad: " ", startingAt: 0) + value + "\n"
         }

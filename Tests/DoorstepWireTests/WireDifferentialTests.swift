@@ -62,7 +62,7 @@ struct WireDifferentialTests {
         var json = JSONWriter()
         try PullResponse.write(
             cursor: page.cursor, more: page.more, epoch: page.epoch, serverTime: page.serverTime, forms: page.forms,
-            campaigns: page.campaigns, visits: page.visits, responses: elements.bytes, to: &json
+            campaigns: page.campaigns, visits: page.visits, responses: elements.bytes, agencies: page.agencies, to: &json
         )
         let encoded = try JSONEncoder.wire.encode(page)
         #expect(json.bytes == Array(encoded), "seed \(seed)")

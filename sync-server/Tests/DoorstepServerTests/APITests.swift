@@ -290,6 +290,7 @@ extension SyncOperation {
         case .eraseResponse(let erasure): erasure.response
         case .recordVisit(let visit): visit.visit
         case .addAddress: id
+        case .recordOutcome(let outcome): outcome.response
         }
     }
 

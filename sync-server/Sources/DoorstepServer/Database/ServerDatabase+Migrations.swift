@@ -215,6 +215,14 @@ extension ServerDatabase {
                 """)
             try recount(db) { key, _ in key.dimension == TallyKey.textDimension ? key : nil }
         }
+        migrator.registerMigration("v9-campaign-retention") { db in
+            // A campaign's cap on how long answers are kept (NULL: the form's periods), and how
+            // long laptops keep answers once synced.
+            try db.execute(sql: """
+                ALTER TABLE campaigns ADD COLUMN retention TEXT;
+                ALTER TABLE campaigns ADD COLUMN device_retention TEXT NOT NULL DEFAULT '30 days';
+                """)
+        }
         return migrator
     }
 

@@ -60,6 +60,8 @@ struct PushBatch {
     var pendingConflicts = (opened: 0, resolved: 0)
     var validators: [FormVersionKey: AnswerValidator] = [:]
     var campaignForms: [String: String?] = [:]
+    /// Which answers have outlived their retention period.
+    var retention = RetentionLookup()
     let statements: Statements
 
     /// The statements every operation uses, prepared once per batch. The history rows of new

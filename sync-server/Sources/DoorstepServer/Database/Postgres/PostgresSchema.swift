@@ -218,6 +218,10 @@ enum PostgresSchema {
             """,
             "INSERT INTO meta(key, value) VALUES ('seq', '0')",
         ]),
+        ("v2-campaign-retention", [
+            "ALTER TABLE campaigns ADD COLUMN retention TEXT",
+            "ALTER TABLE campaigns ADD COLUMN device_retention TEXT NOT NULL DEFAULT '30 days'",
+        ]),
     ]
 
     /// Runs the migrations `db` has not run yet; the first also gives the data its epoch.

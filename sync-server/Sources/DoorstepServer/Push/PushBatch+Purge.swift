@@ -77,5 +77,6 @@ extension PushBatch {
         case .failure: counted = before.counted.filter { row.fields[$0.key] != nil }
         }
         try save(row, before: before, form: form, counting: counted)
+        keepPendingTallies()
     }
 }

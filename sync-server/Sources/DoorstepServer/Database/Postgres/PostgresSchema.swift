@@ -221,6 +221,8 @@ enum PostgresSchema {
         ("v2-campaign-retention", [
             "ALTER TABLE campaigns ADD COLUMN retention TEXT",
             "ALTER TABLE campaigns ADD COLUMN device_retention TEXT NOT NULL DEFAULT '30 days'",
+            "ALTER TABLE responses DROP CONSTRAINT responses_erased_check",
+            "ALTER TABLE responses ADD CONSTRAINT responses_erased_check CHECK (erased IN ('sensitive', 'expired', 'all'))",
         ]),
     ]
 

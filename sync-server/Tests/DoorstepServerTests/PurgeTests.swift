@@ -83,7 +83,7 @@ struct PurgeTests {
             let sequence = try await fixture.database.store.read { db in try ServerDatabase.sequence(db) }
             let dry = try await fixture.database.purge(dryRun: true, by: "purge")
             #expect(dry.dryRun)
-            #expect(Set(dry.responses.map(\.id)) == [withPhone.uuidString, without.uuidString])
+            #expect(Set(dry.responses.map(\.id)) == [withPhone.lowercasedString, without.lowercasedString])
             #expect(dry.answers == 3)
             #expect(try Self.holding(fixture, "field_writes", "value_json", Self.phone) == 1)
             let after = try await fixture.database.store.read { db in try ServerDatabase.sequence(db) }
@@ -92,7 +92,7 @@ struct PurgeTests {
 
             // The purge removes the phone numbers and worries, and nothing else.
             let report = try await fixture.database.purge(by: "purge")
-            let purged = try #require(report.responses.first { $0.id == withPhone.uuidString })
+            let purged = try #require(report.responses.first { $0.id == withPhone.lowercasedString })
             #expect(purged.answers == ["phone", "worries"])
             #expect(purged.erased == .expired)
             #expect(report.answers == 3)

@@ -7,7 +7,7 @@ import Logging
 public struct PurgeReport: Sendable, Hashable, Codable {
     /// One response purged.
     public struct Response: Sendable, Hashable, Codable {
-        /// The response's id.
+        /// The response's id, in lower case.
         public var id: String
         /// Its campaign.
         public var campaign: String
@@ -84,7 +84,7 @@ extension ServerDatabase {
                               let form = try forms.definition(id: row.form, version: row.formVersion, db),
                               let plan = try retention.purgePlan(of: row, form: form, now: now, db)
                         else { return nil }
-                        return PurgeReport.Response(id: id, campaign: row.campaign, answers: plan.removed, erased: plan.scope)
+                        return PurgeReport.Response(id: id.lowercased(), campaign: row.campaign, answers: plan.removed, erased: plan.scope)
                     }
                 }
                 : store.write { db in
@@ -100,7 +100,7 @@ extension ServerDatabase {
                         // routed to (the agencies of `SealedAnswer(text:)` for the values of
                         // `plan.removed` in `row.fields`), a `purged` outcome is recorded here, in
                         // this transaction, with the function the follow-up outcomes provide.
-                        purged.append(PurgeReport.Response(id: id, campaign: row.campaign, answers: plan.removed, erased: plan.scope))
+                        purged.append(PurgeReport.Response(id: id.lowercased(), campaign: row.campaign, answers: plan.removed, erased: plan.scope))
                     }
                     try batch.finish()
                     return purged

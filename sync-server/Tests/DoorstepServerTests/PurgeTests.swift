@@ -164,6 +164,26 @@ struct PurgeTests {
         }
     }
 
+    @Test("Two purges at once (two instances on PostgreSQL) remove each answer once")
+    func concurrentPurgesPurgeOnce() async throws {
+        let fixture = try Self.fixture()
+        try await fixture.app.test(.router) { client in
+            _ = try await client.push([
+                Self.create(UUID(), address: "b1", answers: ["safe": .text("very"), "phone": .text(Self.phone)], 1),
+                Self.create(UUID(), address: "b2", answers: ["safe": .text("not"), "phone": .text("07700 900 1234")], 2),
+            ], token: fixture.token(.collector))
+        }
+        let other = try ServerDatabase.forTest(fixture.directory.url)
+        async let first = fixture.database.purge(by: "serve")
+        async let second = other.purge(by: "serve")
+        let reports = try await [first, second]
+        try other.close()
+        #expect(reports.map(\.answers).reduce(0, +) == 2)
+        #expect(Set(reports.flatMap(\.responses).map(\.id)).count == 2)
+        #expect(try fixture.count("audit_log", where: "action = 'purge'") == 2)
+        #expect(try Self.holding(fixture, "field_writes", "value_json", Self.phone) == 0)
+    }
+
     @Test("A campaign's retention caps every answer: all of them expire, the response is erased whole and counts nowhere")
     func campaignCapExpiresEverything() async throws {
         let fixture = try Self.fixture()

@@ -69,5 +69,15 @@ struct RetentionEndToEndTests {
         if !TestStore.isPostgres {
             #expect(try !Self.anyFileHolds(deployment.data.path, Self.phone))
         }
+
+        // And the other answers may still be corrected, the purged one not written again
+        let refused = try alice.run(["edit", id, "--set", "callback_phone=07700 900 0000"])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("retention period has ended"), "\(refused.stderr)")
+        try alice.expect(["edit", id, "--set", "rating=5"])
+        try alice.sync()
+        let corrected = try #require(try alice.show(id)["answers"] as? [String: Any])
+        #expect(corrected["rating"] as? Int == 5)
+        #expect(corrected["callback_phone"] == nil)
     }
 }

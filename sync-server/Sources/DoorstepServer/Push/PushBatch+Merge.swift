@@ -70,6 +70,10 @@ extension PushBatch {
             histories.append((change.name, history))
         }
         guard row.fields != before.fields else {
+            if writable.count < changes.count {
+                // Values were kept off: the device that wrote them pulls the state without them.
+                try save(row, before: before, form: form, counting: before.counted)
+            }
             return (try replaceConflicts(of: row, histories), kept)
         }
         var counted = validity(of: row, written: won.map(\.name), form: form, expired: expired)

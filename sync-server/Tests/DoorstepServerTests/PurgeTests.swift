@@ -184,6 +184,28 @@ struct PurgeTests {
         #expect(try Self.holding(fixture, "field_writes", "value_json", Self.phone) == 0)
     }
 
+    @Test("The purge's runs and the answers it removed show in the metrics, whichever process ran it")
+    func purgeMetrics() async throws {
+        let fixture = try Self.fixture()
+        try await fixture.app.test(.router) { client in
+            _ = try await client.push([
+                Self.create(UUID(), address: "b1", answers: ["safe": .text("very"), "worries": .list(["fires"]), "phone": .text(Self.phone)], 1),
+            ], token: fixture.token(.collector))
+        }
+        try fixture.database.close()
+        let port = try closedLoopbackPort()
+        let server = try RunningServer(data: fixture.directory.path, arguments: ["--metrics-port", String(port), "--purge-interval", "0"])
+        let before = try MetricsLiveTests.scrape(port: port)
+        #expect(before["doorstep_purge_runs_total"] == 0 && before["doorstep_purged_answers_total"] == 0)
+        let purged = try ProcessRunner.server(["purge", "--data", fixture.directory.path])
+        #expect(purged.status == 0, "\(purged.stderr)")
+        #expect(purged.stdout.contains("Purged 2 answers of 1 response."), "\(purged.stdout)")
+        let after = try MetricsLiveTests.scrape(port: port)
+        #expect(after["doorstep_purge_runs_total"] == 1)
+        #expect(after["doorstep_purged_answers_total"] == 2)
+        #expect(server.stop() == 0)
+    }
+
     @Test("A campaign's retention caps every answer: all of them expire, the response is erased whole and counts nowhere")
     func campaignCapExpiresEverything() async throws {
         let fixture = try Self.fixture()

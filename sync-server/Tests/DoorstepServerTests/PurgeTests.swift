@@ -206,6 +206,28 @@ struct PurgeTests {
         #expect(server.stop() == 0)
     }
 
+    @Test("A run of several batches writes one audit entry, brought up to date with each batch")
+    func severalBatchesOneEntry() async throws {
+        let fixture = try Self.fixture()
+        try await fixture.app.test(.router) { client in
+            let operations = (0..<(ServerDatabase.purgeBatch + 50)).map { index in
+                Ops.create(UUID(), answers: ["safe": .text("very"), "phone": .text("07700 900 \(1000 + index)")], stamp: Ops.stamp(Int64(index), "d"))
+            }
+            let pushed = try await client.push(operations, token: fixture.token(.collector))
+            #expect(pushed.results.allSatisfy { $0.status == .applied })
+        }
+        try fixture.database.updateCampaign(id: ServerFixture.campaign, retention: RetentionPeriod("1 minute"))
+        let report = try await fixture.database.purge(by: "purge")
+        #expect(report.responses.count == ServerDatabase.purgeBatch + 50)
+        let details = try await fixture.database.store.read { db in
+            try String.fetchAll(db, sql: "SELECT detail FROM audit_log WHERE action = 'purge'")
+        }
+        let count = ServerDatabase.purgeBatch + 50
+        #expect(details == ["Purged \(2 * count) answers of \(count) responses whose retention period ended."])
+        let runs = try await fixture.database.purgeRuns()
+        #expect(runs.runs == 1 && runs.answers == 2 * count)
+    }
+
     @Test("A campaign's retention caps every answer: all of them expire, the response is erased whole and counts nowhere")
     func campaignCapExpiresEverything() async throws {
         let fixture = try Self.fixture()

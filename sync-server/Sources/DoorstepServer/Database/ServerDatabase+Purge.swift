@@ -48,7 +48,9 @@ extension ServerDatabase {
     /// (the one pushes take, on PostgreSQL shared by every instance) and deciding again under it,
     /// so a kill leaves no response half purged and instances purging together purge once. Every
     /// run but a dry one writes one audit entry (action `purge`, by `actor`), even when nothing
-    /// expired, and counts itself in `meta` (`purge_runs`, `purged_answers`) for the metrics.
+    /// expired, and counts itself in `meta` (`purge_runs`, `purged_answers`) for the metrics; both
+    /// are written with the first batch and brought up to date in each batch's transaction, so a
+    /// run killed half way is audited for what it did.
     ///
     /// - Parameters:
     ///   - dryRun: Say what would go and change nothing (no audit entry either).
@@ -57,27 +59,17 @@ extension ServerDatabase {
     /// - Returns: What was purged.
     public func purge(dryRun: Bool = false, by actor: String, now: Date = Date()) async throws -> PurgeReport {
         let at = now.formatted(.iso8601)
-        // Candidates, read without the lock; each is decided again under it.
-        let candidates: [String] = try await store.read { db in
-            var retention = RetentionLookup()
-            var ids: [String] = []
-            let rows = try SQLRow.fetchAll(db, sql: """
-                SELECT r.number, r.id, r.campaign, r.address, r.form, r.form_version, r.recorded_at, r.device, r.token_id,
-                       r.erased, r.answers_json, r.stamp, r.fields_json
-                FROM responses r WHERE r.erased IS DISTINCT FROM 'all' ORDER BY r.number
-                """)
-            for row in rows {
-                let response = try ResponseRow(row: row, id: row["id"])
-                guard let form = try forms.definition(id: response.form, version: response.formVersion, db) else { continue }
-                if try retention.purgePlan(of: response, form: form, now: now, db) != nil { ids.append(response.id) }
-            }
-            return ids
-        }
+        let candidates = try await purgeCandidates(now: now)
         var report = PurgeReport(dryRun: dryRun, at: at, by: actor, responses: [])
-        for start in stride(from: 0, to: candidates.count, by: Self.purgeBatch) {
-            let ids = Array(candidates[start..<min(start + Self.purgeBatch, candidates.count)])
-            let purged: [PurgeReport.Response] = try await dryRun
-                ? store.read { db in
+        // A run that purges nothing still writes its audit entry: one (empty) batch at least.
+        var batches = stride(from: 0, to: candidates.count, by: Self.purgeBatch).map {
+            Array(candidates[$0..<min($0 + Self.purgeBatch, candidates.count)])
+        }
+        if batches.isEmpty && !dryRun { batches = [[]] }
+        var auditEntry: Int64?
+        for ids in batches {
+            if dryRun {
+                report.responses += try await store.read { db in
                     var retention = RetentionLookup()
                     return try ids.compactMap { id in
                         guard let row = try ResponseRow.fetch(db, id: id),
@@ -87,48 +79,97 @@ extension ServerDatabase {
                         return PurgeReport.Response(id: id.lowercased(), campaign: row.campaign, answers: plan.removed, erased: plan.scope)
                     }
                 }
-                : store.write { db in
-                    var batch = try PushBatch(db: db, database: self, identity: Self.purgeIdentity(actor), maxDriftMilliseconds: 0)
-                    var purged: [PurgeReport.Response] = []
-                    for id in ids {
-                        guard let row = try ResponseRow.fetch(db, id: id),
-                              let form = try forms.definition(id: row.form, version: row.formVersion, db),
-                              let plan = try batch.retention.purgePlan(of: row, form: form, now: now, db)
-                        else { continue }
-                        try batch.purge(row, form: form, scope: plan.scope, expired: plan.expired)
-                        // Follow-up outcomes (call point): for each agency a purged sealed answer was
-                        // routed to (the agencies of `SealedAnswer(text:)` for the values of
-                        // `plan.removed` in `row.fields`), a `purged` outcome is recorded here, in
-                        // this transaction, with the function the follow-up outcomes provide.
-                        purged.append(PurgeReport.Response(id: id.lowercased(), campaign: row.campaign, answers: plan.removed, erased: plan.scope))
-                    }
-                    try batch.finish()
-                    return purged
+                continue
+            }
+            let (entry, sofar) = (auditEntry, report.responses)
+            let (purged, written) = try await store.write { db in
+                var batch = try PushBatch(db: db, database: self, identity: Self.purgeIdentity(actor), maxDriftMilliseconds: 0)
+                var purged: [PurgeReport.Response] = []
+                for id in ids {
+                    guard let row = try ResponseRow.fetch(db, id: id),
+                          let form = try forms.definition(id: row.form, version: row.formVersion, db),
+                          let plan = try batch.retention.purgePlan(of: row, form: form, now: now, db)
+                    else { continue }
+                    try batch.purge(row, form: form, scope: plan.scope, expired: plan.expired)
+                    // Follow-up outcomes (call point): for each agency a purged sealed answer was
+                    // routed to (the agencies of `SealedAnswer(text:)` for the values of
+                    // `plan.removed` in `row.fields`), a `purged` outcome is recorded here, in
+                    // this transaction, with the function the follow-up outcomes provide.
+                    purged.append(PurgeReport.Response(id: id.lowercased(), campaign: row.campaign, answers: plan.removed, erased: plan.scope))
                 }
+                try batch.finish()
+                let written = try Self.auditPurge(
+                    db, entry: entry, at: at, actor: actor, so: sofar + purged, adding: purged.reduce(0) { $0 + $1.answers.count }
+                )
+                return (purged, written)
+            }
+            auditEntry = written
             report.responses += purged
         }
-        guard !dryRun else { return report }
-        let (responses, answers) = (report.responses.count, report.answers)
-        try await store.write { db in
-            try db.execute(
-                sql: "INSERT INTO audit_log(at, token_name, role, action, campaign, detail) VALUES (?, ?, ?, ?, NULL, ?)",
-                arguments: [
-                    at, actor, Role.admin.rawValue, "purge",
-                    "Purged \(answers) answer\(answers == 1 ? "" : "s") of \(responses) response\(responses == 1 ? "" : "s") "
-                        + "whose retention period ended.",
-                ]
-            )
-            try db.execute(sql: """
-                INSERT INTO meta(key, value) VALUES ('purge_runs', '1')
-                ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)
-                """)
-            try db.execute(sql: """
-                INSERT INTO meta(key, value) VALUES ('purged_answers', ?)
-                ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + CAST(excluded.value AS INTEGER) AS TEXT)
-                """, arguments: [String(answers)])
-        }
-        await scrubAfterErasure()
+        if !dryRun { await scrubAfterErasure() }
         return report
+    }
+
+    /// Writes the run's audit entry with what it purged so far, in the transaction of the batch
+    /// just purged, so that a run killed half way is audited for what it did: the first batch
+    /// inserts the entry and counts the run in `meta`, the next ones rewrite its detail. Each
+    /// batch adds its answers to `meta`.
+    ///
+    /// - Returns: The entry's id.
+    private static func auditPurge(
+        _ db: any SQLSession, entry: Int64?, at: String, actor: String, so far: [PurgeReport.Response], adding answers: Int
+    ) throws -> Int64? {
+        let total = far.reduce(0) { $0 + $1.answers.count }
+        let detail = "Purged \(total) answer\(total == 1 ? "" : "s") of \(far.count) response\(far.count == 1 ? "" : "s") "
+            + "whose retention period ended."
+        try db.execute(sql: """
+            INSERT INTO meta(key, value) VALUES ('purged_answers', ?)
+            ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + CAST(excluded.value AS INTEGER) AS TEXT)
+            """, arguments: [String(answers)])
+        if let entry {
+            try db.execute(sql: "UPDATE audit_log SET detail = ? WHERE id = ?", arguments: [detail, entry])
+            return entry
+        }
+        try db.execute(sql: """
+            INSERT INTO meta(key, value) VALUES ('purge_runs', '1')
+            ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)
+            """)
+        let insert = try BindingStatement(db, sql: """
+            INSERT INTO audit_log(at, token_name, role, action, campaign, detail) VALUES (?, ?, ?, ?, NULL, ?)\(db.dialect.returning("id"))
+            """)
+        return try insert.execute(at, actor, Role.admin.rawValue, "purge", detail)
+    }
+
+    /// The responses that may have answers to purge at `now`, read without the write lock (each
+    /// is decided again under it). Only campaigns and form versions with a period somewhere (a
+    /// cap, the form's `retention` or a question's) are read.
+    private func purgeCandidates(now: Date) async throws -> [String] {
+        try await store.read { db in
+            var retention = RetentionLookup()
+            var ids: [String] = []
+            let groups = try SQLRow.fetchAll(db, sql: """
+                SELECT DISTINCT campaign, form, form_version FROM responses WHERE erased IS DISTINCT FROM 'all'
+                """)
+            for group in groups {
+                let (campaign, form, version): (String, String, String) = (group["campaign"], group["form"], group["form_version"])
+                guard let definition = try forms.definition(id: form, version: version, db) else { continue }
+                let hasPeriod = try retention.cap(campaign, db) != nil || definition.retention != nil
+                    || definition.questions.contains { $0.retention != nil }
+                guard hasPeriod else { continue }
+                let rows = try SQLRow.fetchAll(db, sql: """
+                    SELECT number, id, campaign, address, form, form_version, recorded_at, device, token_id,
+                           erased, answers_json, stamp, fields_json
+                    FROM responses
+                    WHERE campaign = ? AND form = ? AND form_version = ? AND erased IS DISTINCT FROM 'all'
+                    ORDER BY number
+                    """, arguments: [campaign, form, version])
+                for row in rows {
+                    let response = try ResponseRow(row: row, id: row["id"])
+                    if try retention.purgePlan(of: response, form: definition, now: now, db) != nil { ids.append(response.id) }
+                }
+            }
+            return ids
+        }
     }
 
     /// The purge's runs and the answers it removed, as counted in `meta`.

@@ -8,15 +8,26 @@ public import Foundation
 /// lengthens one. Without a period anywhere an answer is kept until the response is erased.
 public struct RetentionRule: Sendable, Hashable {
     /// The form version the response was recorded on.
-    public var form: FormDefinition
+    public let form: FormDefinition
     /// The campaign's cap on every answer's period; `nil` when it sets none.
-    public var cap: RetentionPeriod?
+    public let cap: RetentionPeriod?
+    /// The questions that hold answers, by the period they are kept; those kept until erased are left out.
+    private let questionsByPeriod: [RetentionPeriod: Set<String>]
 
     /// The rule for responses to `form` in a campaign whose cap is `cap`.
     public init(form: FormDefinition, cap: RetentionPeriod?) {
         self.form = form
         self.cap = cap
+        var questionsByPeriod: [RetentionPeriod: Set<String>] = [:]
+        for question in form.questions where question.type != .note {
+            guard let period = RetentionPeriod.shorter(form.retention(of: question), cap) else { continue }
+            questionsByPeriod[period, default: []].insert(question.name)
+        }
+        self.questionsByPeriod = questionsByPeriod
     }
+
+    /// Whether any answer has a period: when not, nothing ever expires.
+    public var expiresAnything: Bool { !questionsByPeriod.isEmpty }
 
     /// How long the answer to `question` is kept: the shorter of its form's period
     /// (``FormDefinition/retention(of:)``) and the cap; `nil` when kept until erased.
@@ -33,9 +44,8 @@ public struct RetentionRule: Sendable, Hashable {
     /// (expiry at or before `now`).
     public func expiredQuestions(recordedAt: Date, now: Date) -> Set<String> {
         var expired: Set<String> = []
-        for question in form.questions where question.type != .note {
-            guard let period = period(of: question) else { continue }
-            if period.expiry(after: recordedAt) <= now { expired.insert(question.name) }
+        for (period, names) in questionsByPeriod where period.expiry(after: recordedAt) <= now {
+            expired.formUnion(names)
         }
         return expired
     }

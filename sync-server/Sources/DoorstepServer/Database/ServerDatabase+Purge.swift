@@ -153,9 +153,7 @@ extension ServerDatabase {
             for group in groups {
                 let (campaign, form, version): (String, String, String) = (group["campaign"], group["form"], group["form_version"])
                 guard let definition = try forms.definition(id: form, version: version, db) else { continue }
-                let hasPeriod = try retention.cap(campaign, db) != nil || definition.retention != nil
-                    || definition.questions.contains { $0.retention != nil }
-                guard hasPeriod else { continue }
+                guard try retention.rule(campaign: campaign, form: definition, db).expiresAnything else { continue }
                 let rows = try SQLRow.fetchAll(db, sql: """
                     SELECT number, id, campaign, address, form, form_version, recorded_at, device, token_id,
                            erased, answers_json, stamp, fields_json

@@ -7,6 +7,8 @@ import Foundation
 struct RetentionLookup {
     /// Each campaign's cap on retention periods, by id.
     private var caps: [String: RetentionPeriod?] = [:]
+    /// The rule of each campaign and form version met, by campaign, form id and version.
+    private var rules: [[String]: RetentionRule] = [:]
 
     /// The cap campaign `id` sets on every answer's retention period; `nil` when it sets none.
     mutating func cap(_ id: String, _ db: any SQLSession) throws -> RetentionPeriod? {
@@ -22,11 +24,18 @@ struct RetentionLookup {
     mutating func expiredQuestions(
         of row: ResponseRow, form: FormDefinition, now: Date = Date(), _ db: any SQLSession
     ) throws -> Set<String> {
-        let rule = RetentionRule(form: form, cap: try cap(row.campaign, db))
-        guard form.retention != nil || rule.cap != nil || form.questions.contains(where: { $0.retention != nil }),
-              let seconds = RecordedAtRule.seconds(row.recordedAt)
-        else { return [] }
+        let rule = try rule(campaign: row.campaign, form: form, db)
+        guard rule.expiresAnything, let seconds = RecordedAtRule.seconds(row.recordedAt) else { return [] }
         return rule.expiredQuestions(recordedAt: Date(timeIntervalSince1970: seconds), now: now)
+    }
+
+    /// The rule for responses of `campaign` to `form`, made once.
+    mutating func rule(campaign: String, form: FormDefinition, _ db: any SQLSession) throws -> RetentionRule {
+        let key = [campaign, form.id, form.version]
+        if let known = rules[key] { return known }
+        let rule = RetentionRule(form: form, cap: try cap(campaign, db))
+        rules[key] = rule
+        return rule
     }
 
     /// What purging `row` at `now` would do: the scope it ends with, the expired questions and
@@ -41,7 +50,7 @@ struct RetentionLookup {
         guard row.erased != .all else { return nil }
         let expired = try expiredQuestions(of: row, form: form, now: now, db)
         guard !expired.isEmpty else { return nil }
-        let rule = RetentionRule(form: form, cap: try cap(row.campaign, db))
+        let rule = try rule(campaign: row.campaign, form: form, db)
         let scope: Erasure.Scope = rule.expiresEverything(expired) ? .all : row.erased ?? .expired
         let removed = row.fields.filter { expired.contains($0.key) && $0.value.value != nil }.keys.sorted()
         guard !removed.isEmpty || scope != row.erased else { return nil }

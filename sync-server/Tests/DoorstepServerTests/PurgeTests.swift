@@ -273,6 +273,9 @@ struct PurgeTests {
         #expect(badUpdate.status == 64)
         #expect(badUpdate.stderr.contains(RetentionPeriod.rule))
 
+        let listed = try ProcessRunner.server(["campaigns", "list", "--data", data])
+        #expect(listed.stdout.contains("KEPT      ON LAPTOPS"), "\(listed.stdout)")
+        #expect(listed.stdout.contains("6 months  2 weeks"), "\(listed.stdout)")
         let database = try ServerDatabase.forTest(fixture.directory.url)
         let row = try database.store.read { db in
             try SQLRow.fetchOne(db, sql: "SELECT retention, device_retention FROM campaigns WHERE id = 'day3'")

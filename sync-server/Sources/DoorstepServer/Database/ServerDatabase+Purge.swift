@@ -184,6 +184,18 @@ extension ServerDatabase {
         Identity(name: actor, tokenID: actor, role: .admin)
     }
 
+    /// Each campaign's retention, by id: its cap on every answer's period (`nil`: the form's
+    /// periods), and how long laptops keep a synced response's answers.
+    public func campaignRetentions() async throws -> [String: (retention: String?, device: String)] {
+        try await store.read { db in
+            var retentions: [String: (retention: String?, device: String)] = [:]
+            for row in try SQLRow.fetchAll(db, sql: "SELECT id, retention, device_retention FROM campaigns") {
+                retentions[row["id"]] = (row["retention"], row["device_retention"])
+            }
+            return retentions
+        }
+    }
+
     /// Changes a campaign's retention: the cap on every answer's period (``RetentionRule``), and
     /// how long laptops keep synced answers, which goes out at the next pull.
     ///

@@ -22,11 +22,11 @@ extension ClientStore {
     func saveCampaign(_ campaign: CampaignInfo, _ db: Database) throws {
         try db.execute(
             sql: """
-                INSERT INTO campaigns (id, name, form, date, area) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO campaigns (id, name, form, date, area, device_retention) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, form = excluded.form,
-                    date = excluded.date, area = excluded.area
+                    date = excluded.date, area = excluded.area, device_retention = excluded.device_retention
                 """,
-            arguments: [campaign.id, campaign.name, campaign.form, campaign.date, campaign.area]
+            arguments: [campaign.id, campaign.name, campaign.form, campaign.date, campaign.area, campaign.deviceRetention]
         )
         // Doors added here and not yet delivered stay until the server's list brings them back.
         try db.execute(sql: """

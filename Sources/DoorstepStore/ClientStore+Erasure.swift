@@ -20,11 +20,13 @@ extension ClientStore {
     ///     except those marked `on_withdrawal: keep`); ``Erasure/Scope/all`` removes every answer.
     ///   - reason: Why, for the server's log; blank counts as none.
     /// - Returns: The erasure queued.
-    /// - Throws: ``ClientStoreError/unknownResponse(_:)``, ``ErasureError/alreadyErased(_:scope:)``, or
+    /// - Throws: ``ErasureError/notRequestable(_:)`` for ``Erasure/Scope/expired`` (the server's
+    ///   own), ``ClientStoreError/unknownResponse(_:)``, ``ErasureError/alreadyErased(_:scope:)``, or
     ///   ``ClientStoreError/unknownForm(id:version:)`` when the response's form version is not stored;
     ///   then nothing is changed.
     @discardableResult
     public func eraseResponse(id: UUID, scope: Erasure.Scope, reason: String?) throws -> Erasure {
+        guard scope.isRequestable else { throw ErasureError.notRequestable(scope) }
         defer { scrubAfterErasure() }
         return try pool.write { db in
             let current = try fetchResponse(id: id, db)
@@ -32,16 +34,12 @@ extension ClientStore {
                 throw ErasureError.alreadyErased(id, scope: erased)
             }
             let isErased: (String) -> Bool
-            switch scope {
-            case .all:
+            if scope == .all {
                 isErased = { _ in true }
-            case .sensitive:
+            } else {
                 let erased = try fetchForm(id: current.form, version: current.formVersion, db)
                     .definition().questionsErasedOnWithdrawal
                 isErased = erased.contains
-            case .expired:
-                // The server's purge; a device never asks for it.
-                isErased = { _ in false }
             }
             try removeErasedData(response: id, scope: scope, erasing: isErased, db)
             let note = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -62,7 +60,8 @@ extension ClientStore {
     }
 
     /// Removes erased answers from this laptop, inside the caller's transaction: the response is
-    /// marked erased with `scope` (an erasure of everything is never narrowed back), the fields
+    /// marked erased with `scope` (an erasure of everything is never narrowed back, and the
+    /// server's purge, `expired`, marks only a response not erased otherwise), the fields
     /// `isErased` names are deleted, and their values are scrubbed out of every stored operation
     /// about the response. Used for erasures made here and for those pulled from the server.
     func removeErasedData(
@@ -70,7 +69,9 @@ extension ClientStore {
     ) throws {
         let id = response.uuidString
         try db.execute(
-            sql: "UPDATE responses SET erased = ? WHERE id = ? AND (erased IS NULL OR erased != 'all')",
+            sql: scope == .expired
+                ? "UPDATE responses SET erased = ? WHERE id = ? AND erased IS NULL"
+                : "UPDATE responses SET erased = ? WHERE id = ? AND (erased IS NULL OR erased != 'all')",
             arguments: [scope.rawValue, id]
         )
         let names = try String.fetchAll(db, sql: "SELECT name FROM response_fields WHERE response = ?", arguments: [id])
@@ -83,7 +84,8 @@ extension ClientStore {
             switch operation.body {
             case .createResponse(var created):
                 created.answers = created.answers.filter { !isErased($0.key) }
-                created.erased = created.erased == .all ? .all : scope
+                // A device never sends `expired`: a create keeps the erasure asked for here, if any.
+                if scope.isRequestable { created.erased = created.erased == .all ? .all : scope }
                 operation.body = .createResponse(created)
             case .updateResponse(var update):
                 update.fields = update.fields.filter { !isErased($0.name) }

@@ -70,6 +70,7 @@ private struct PulledResponseMerger {
     private let insertResponse: Statement
     private let localStamps: Statement
     private let writeField: Statement
+    private let unsynced: Statement
     /// The names of the questions a withdrawal of consent erases, per form version, read once per
     /// page; `nil` when the version is not stored.
     private var erasedOnWithdrawal: [String: Set<String>?] = [:]
@@ -88,6 +89,7 @@ private struct PulledResponseMerger {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         localStamps = try db.cachedStatement(sql: "SELECT name, stamp FROM response_fields WHERE response = ?")
+        unsynced = try db.cachedStatement(sql: "UPDATE responses SET synced_at = NULL WHERE id = ?")
         writeField = try db.cachedStatement(sql: """
             INSERT INTO response_fields (response, name, value, stamp) VALUES (?, ?, ?, ?)
             ON CONFLICT (response, name) DO UPDATE SET value = excluded.value, stamp = excluded.stamp
@@ -97,6 +99,8 @@ private struct PulledResponseMerger {
     /// Merges the server's state of one response into the local one.
     /// - Parameter id: `state.id` as the store writes it.
     mutating func merge(_ state: ResponseState, id: String) throws {
+        // Pulled now: synced at the end of this sync, unless a change waits (see ``ClientStore/dropExpiredAnswers(now:)``).
+        try unsynced.execute(arguments: [id])
         guard let local = try Row.fetchOne(lookup, arguments: [id]) else {
             try insertResponse.execute(arguments: [
                 id, state.campaign, state.address, state.form, state.formVersion, state.device,

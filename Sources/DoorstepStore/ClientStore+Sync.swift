@@ -18,6 +18,10 @@ extension ClientStore {
                 operation.isUrgent, Self.timestamp(now()),
             ]
         )
+        // A change made here: the response is not synced until the server has it.
+        if let response {
+            try db.execute(sql: "UPDATE responses SET synced_at = NULL WHERE id = ?", arguments: [response.uuidString])
+        }
     }
 
     /// Operations waiting to be pushed: those carrying a safeguarding concern first, then the oldest.

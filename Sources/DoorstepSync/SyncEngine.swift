@@ -91,6 +91,7 @@ public struct SyncEngine: Sendable {
         }
         let now = Date()
         try store.recordSyncCompleted(at: now)
+        state.summary.dropped = try store.dropExpiredAnswers(now: now)
         state.summary.pending = try store.pendingCount()
         let undelivered = try store.undeliveredOperations()
         state.summary.held = undelivered.filter { $0.state == .held }

@@ -22,6 +22,9 @@ public struct SyncSummary: Codable, Sendable, Hashable {
     public var resent: Bool
     /// Pull pages applied.
     public var pages: Int
+    /// Responses whose answers left this laptop after the sync: synced longer ago than their
+    /// campaign's device retention (``ClientStore/dropExpiredAnswers(now:)``).
+    public var dropped: Int
     /// When the sync finished, ISO 8601.
     public var finishedAt: String
 
@@ -29,7 +32,7 @@ public struct SyncSummary: Codable, Sendable, Hashable {
     public init(
         pushed: Int = 0, pulled: Int = 0, conflicts: Int = 0, held: [UndeliveredOperation] = [],
         rejected: [UndeliveredOperation] = [], heldNow: Int = 0, rejectedNow: Int = 0, pending: Int = 0,
-        resent: Bool = false, pages: Int = 0, finishedAt: String = ""
+        resent: Bool = false, pages: Int = 0, dropped: Int = 0, finishedAt: String = ""
     ) {
         self.pushed = pushed
         self.pulled = pulled
@@ -41,11 +44,12 @@ public struct SyncSummary: Codable, Sendable, Hashable {
         self.pending = pending
         self.resent = resent
         self.pages = pages
+        self.dropped = dropped
         self.finishedAt = finishedAt
     }
 
     private enum CodingKeys: String, CodingKey {
-        case pushed, pulled, conflicts, held, rejected, pending, resent, pages
+        case pushed, pulled, conflicts, held, rejected, pending, resent, pages, dropped
         case heldNow = "held_now", rejectedNow = "rejected_now", finishedAt = "finished_at"
     }
 }

@@ -25,7 +25,7 @@ struct ClientStoreTests {
             let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
             #expect(migrations == [
                 "v1-client-store", "v2-outbox-index-without-state", "v3-outbox-held-and-discarded",
-                "v4-visits-declined-outcome", "v5-door-outcomes", "v6-one-draft-per-door", "v7-added-addresses",
+                "v4-visits-declined-outcome", "v5-door-outcomes", "v6-one-draft-per-door", "v7-added-addresses", "v8-retention",
             ])
         }
     }

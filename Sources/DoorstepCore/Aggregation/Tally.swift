@@ -176,7 +176,7 @@ extension Tally {
         }
 
         /// What one response contributes in the ``TallyKey/allDimension`` alone, from its answers
-        /// in form order as ``AnswerValidator/validateInFormOrder(_:personalDataErased:)`` gives them.
+        /// in form order as ``AnswerValidator/validateInFormOrder(_:personalDataErased:expired:)`` gives them.
         public func keys(inFormOrder values: [AnswerValue?]) -> [TallyKey] {
             keys { $0.index < values.count ? values[$0.index] : nil }
         }

@@ -38,8 +38,7 @@ public struct RetentionPeriod: Sendable, Hashable, CustomStringConvertible {
 
     /// The moment an answer recorded at `start` expires.
     public func expiry(after start: Date) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let calendar = Self.utc
         let component: Calendar.Component
         switch unit {
         case .minute: component = .minute
@@ -51,6 +50,13 @@ public struct RetentionPeriod: Sendable, Hashable, CustomStringConvertible {
         }
         return calendar.date(byAdding: component, value: count, to: start) ?? start
     }
+
+    /// The Gregorian calendar in UTC, made once.
+    private static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
 
     /// The shorter of two periods, measured from the same start; `nil` counts as for ever.
     public static func shorter(_ a: RetentionPeriod?, _ b: RetentionPeriod?) -> RetentionPeriod? {

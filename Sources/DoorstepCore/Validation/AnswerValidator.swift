@@ -74,17 +74,23 @@ public struct AnswerValidator: Sendable {
     ///   - personalDataErased: The resident withdrew consent: the questions a withdrawal erases
     ///     (``FormDefinition/questionsErasedOnWithdrawal``) may then be unanswered even where the
     ///     form requires them.
+    ///   - expired: Questions whose answers outlived their retention period and were purged
+    ///     (``RetentionRule``): they too may be unanswered where the form requires them.
     /// - Returns: the clean answers to store, or every problem in the order of the form.
-    public func validate(_ answers: Answers, personalDataErased: Bool = false) -> Result<Answers, AnswerProblems> {
-        validateInFormOrder(answers, personalDataErased: personalDataErased).map(self.answers(inFormOrder:))
+    public func validate(
+        _ answers: Answers, personalDataErased: Bool = false, expired: Set<String> = []
+    ) -> Result<Answers, AnswerProblems> {
+        validateInFormOrder(answers, personalDataErased: personalDataErased, expired: expired).map(self.answers(inFormOrder:))
     }
 
-    /// ``validate(_:personalDataErased:)`` without building a dictionary: the clean answers by
+    /// ``validate(_:personalDataErased:expired:)`` without building a dictionary: the clean answers by
     /// question index, `values[i]` answering `form.questions[i]` (`nil` where there is none).
     ///
     /// For a caller that reads many responses of one form by position, such as the server
     /// writing them out and counting them; ``answers(inFormOrder:)`` gives the dictionary.
-    public func validateInFormOrder(_ answers: Answers, personalDataErased: Bool = false) -> Result<[AnswerValue?], AnswerProblems> {
+    public func validateInFormOrder(
+        _ answers: Answers, personalDataErased: Bool = false, expired: Set<String> = []
+    ) -> Result<[AnswerValue?], AnswerProblems> {
         var problems: [AnswerProblem] = []
         var typeProblems: [Int: AnswerProblem] = [:]
         // The answers given, by question index; each slot becomes its clean answer (or a default) below.
@@ -142,15 +148,16 @@ public struct AnswerValidator: Sendable {
                 if let problem = filteredChoiceProblem(value, at: index, given: settled) ?? constraintProblem(value, at: index, given: settled) {
                     problems.append(problem)
                 }
-            } else if compiled.required[index] && !(personalDataErased && compiled.erasedOnWithdrawal[index]) {
+            } else if compiled.required[index] && !(personalDataErased && compiled.erasedOnWithdrawal[index])
+                && !expired.contains(compiled.names[index]) {
                 problems.append(requiredProblem(form.questions[index]))
             }
         }
         return problems.isEmpty ? .success(settled) : .failure(AnswerProblems(problems: problems))
     }
 
-    /// The answers by question name that ``validate(_:personalDataErased:)`` gives, from
-    /// ``validateInFormOrder(_:personalDataErased:)``'s values (a repeated name keeps its last question's).
+    /// The answers by question name that ``validate(_:personalDataErased:expired:)`` gives, from
+    /// ``validateInFormOrder(_:personalDataErased:expired:)``'s values (a repeated name keeps its last question's).
     public func answers(inFormOrder values: [AnswerValue?]) -> Answers {
         var answers = Answers(minimumCapacity: values.reduce(0) { $0 + ($1 == nil ? 0 : 1) })
         for (index, value) in values.enumerated() where index < compiled.names.count {

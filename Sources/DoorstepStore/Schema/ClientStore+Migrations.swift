@@ -238,6 +238,32 @@ extension ClientStore {
             // the server's walk list names the token.
             try db.execute(sql: "ALTER TABLE addresses ADD COLUMN added_by TEXT")
         }
+        migrator.registerMigration("v8-retention") { db in
+            // A response may be marked `expired` (the server purged answers past their retention
+            // period), and notes when it was last fully synced: its answers stay on this laptop
+            // until then plus the campaign's device retention (NULL: the default). SQLite cannot
+            // change a CHECK constraint in place, so the table is rebuilt.
+            try db.execute(sql: """
+                ALTER TABLE campaigns ADD COLUMN device_retention TEXT;
+                CREATE TABLE responses_new (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    campaign TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    form TEXT NOT NULL,
+                    form_version TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    erased TEXT CHECK (erased IN ('sensitive', 'expired', 'all')),
+                    synced_at TEXT
+                );
+                INSERT INTO responses_new (id, campaign, address, form, form_version, device, recorded_at, erased)
+                    SELECT id, campaign, address, form, form_version, device, recorded_at, erased FROM responses;
+                DROP TABLE responses;
+                ALTER TABLE responses_new RENAME TO responses;
+                CREATE INDEX responses_by_campaign ON responses(campaign, recorded_at);
+                CREATE INDEX responses_by_address ON responses(campaign, address);
+                """)
+        }
         return migrator
     }
 }

@@ -50,12 +50,19 @@ struct EditCommand: ParsableCommand {
                 if current.erased == .sensitive && question.erasedOnWithdrawal {
                     throw CLIError(.dataError, "\(name): The resident's personal answers were erased and cannot be written again.")
                 }
+                if current.erased == .expired, current.answers[name] == nil,
+                   let recorded = try? Date(current.recordedAt, strategy: .iso8601),
+                   RetentionRule(form: form, cap: nil).expiredQuestions(recordedAt: recorded, now: Date()).contains(name) {
+                    throw CLIError(.dataError, "\(name): This answer's retention period has ended; the server purged it and keeps no new one.")
+                }
                 switch validator.coerce(String(parts[1]), for: question) {
                 case .failure(let problem): throw AnswerProblems(problems: [problem])
                 case .success(let value): answers[name] = value
                 }
             }
-            switch validator.validate(answers, personalDataErased: current.erased == .sensitive) {
+            // The server purged some answers of an expired response: those may stay unanswered.
+            let purged = current.erased == .expired ? Set(form.questions.map(\.name)).subtracting(current.answers.keys) : []
+            switch validator.validate(answers, personalDataErased: current.erased == .sensitive, expired: purged) {
             case .success(let clean): return clean
             case .failure(let problems): throw problems
             }

@@ -42,8 +42,11 @@ struct ShowCommand: ParsableCommand {
         Console.out("Form      \(response.form) version \(response.formVersion)")
         Console.out("Recorded  \(response.recordedAt) by device \(response.device)")
         Console.out("Sync      \(DeliveryText.line(response.delivery))")
-        if let erased = response.erased {
-            Console.out("Erased    \(erased == .all ? "every answer" : "personal answers"), at the resident's request")
+        switch response.erased {
+        case .sensitive?: Console.out("Erased    personal answers, at the resident's request")
+        case .all?: Console.out("Erased    every answer, at the resident's request or at the end of their retention period")
+        case .expired?: Console.out("Erased    answers past their retention period, purged by the server")
+        case nil: break
         }
         Console.out()
         let answers = response.answers

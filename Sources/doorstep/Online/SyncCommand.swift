@@ -133,6 +133,10 @@ struct SyncCommand: AsyncParsableCommand {
         if summary.heldNow > 0 { text += ", \(count(summary.heldNow, "change")) held by the server" }
         if summary.rejectedNow > 0 { text += ", \(count(summary.rejectedNow, "change")) rejected" }
         if summary.pending > 0 { text += "; \(summary.pending) recorded meanwhile wait for the next sync" }
+        if summary.dropped > 0 {
+            text += "; the answers of \(count(summary.dropped, "response")) synced longer ago than the campaign keeps them on laptops "
+                + "were removed from this laptop (door status kept)"
+        }
         return text + "."
     }
 }

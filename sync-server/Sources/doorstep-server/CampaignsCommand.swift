@@ -10,6 +10,6 @@ struct Campaigns: ParsableCommand {
               doorstep-server campaigns list
               doorstep-server campaigns publish west-end
             """,
-        subcommands: [Create.self, List.self, Publish.self]
+        subcommands: [Create.self, Update.self, List.self, Publish.self]
     )
 }

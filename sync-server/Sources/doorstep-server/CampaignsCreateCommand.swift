@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoorstepCore
 import DoorstepServer
+import DoorstepWire
 import Foundation
 
 extension Campaigns {
@@ -13,7 +14,10 @@ extension Campaigns {
 
                 Example:
                   doorstep-server campaigns create --id west-end-2026-06 --name "West End day of action" \\
-                    --form community-safety --addresses forms/west-end-walk-list.csv --date 2026-06-06
+                    --form community-safety --addresses forms/west-end-walk-list.csv --date 2026-06-06 \\
+                    --retention "12 months" --device-retention "14 days"
+
+                A period is \(RetentionPeriod.rule).
                 """
         )
         @OptionGroup var data: DataOptions
@@ -24,6 +28,20 @@ extension Campaigns {
         @Option(help: "The day, YYYY-MM-DD.") var date: String?
         @Option(help: "The area the day covers.") var area: String?
         @Option(help: "Counts below this are hidden from viewers.") var suppressionThreshold = 5
+        @Option(help: ArgumentHelp(
+            "Keep no answer longer than this (such as 12 months): caps the form's periods, never lengthens one (default: the form's).",
+            valueName: "period"
+        ))
+        var retention: String?
+        @Option(help: ArgumentHelp(
+            "How long officers' laptops keep a response's answers once it is synced.", valueName: "period"
+        ))
+        var deviceRetention = CampaignInfo.defaultDeviceRetention.description
+
+        func validate() throws {
+            _ = try RetentionOption.period(retention, option: "--retention")
+            _ = try RetentionOption.period(deviceRetention, option: "--device-retention")
+        }
 
         func run() throws {
             try Failure.run {
@@ -36,7 +54,10 @@ extension Campaigns {
                 let walkList = try WalkListCSV.parse(text)
                 try data.open().createCampaign(
                     id: id, name: name, form: form, date: date, area: area,
-                    suppressionThreshold: suppressionThreshold, addresses: walkList
+                    suppressionThreshold: suppressionThreshold, retention: try RetentionOption.period(retention, option: "--retention"),
+                    deviceRetention: try RetentionOption.period(deviceRetention, option: "--device-retention")
+                        ?? CampaignInfo.defaultDeviceRetention,
+                    addresses: walkList
                 )
                 print("Created campaign \(id) with \(walkList.count) addresses.")
             }

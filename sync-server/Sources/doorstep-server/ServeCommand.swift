@@ -20,6 +20,7 @@ struct Serve: AsyncParsableCommand {
               doorstep-server serve --log-format json --metrics-port 9464
               doorstep-server serve --host 0.0.0.0 --port 8443 --tls-cert /etc/doorstep/tls/server.pem --tls-key /etc/doorstep/tls/server.key
               doorstep-server serve --database postgres://doorstep@db.internal/doorstep --instance web-1
+              doorstep-server serve --purge-interval 0      # no purge here; doorstep-server purge runs from cron
             """
     )
 
@@ -56,6 +57,8 @@ struct Serve: AsyncParsableCommand {
     var logFormat = LogFormat.text
     @Option(help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (off unless given; 0 picks a free port, logged).")
     var metricsPort: Int?
+    @Option(help: "Seconds between runs of the purge of answers past their retention period, the first at start (0: never; run doorstep-server purge from cron instead).")
+    var purgeInterval = 86_400
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("The port must be between 0 and 65535.") }
@@ -79,6 +82,7 @@ struct Serve: AsyncParsableCommand {
         guard quotaRequests >= 0, quotaMib >= 0 else { throw ValidationError("A quota cannot be negative.") }
         guard quotaWindow >= 1 else { throw ValidationError("The quota window must be at least 1 second.") }
         guard minFreeMib >= 0 else { throw ValidationError("The free space cannot be negative.") }
+        guard purgeInterval >= 0 else { throw ValidationError("The purge interval cannot be negative.") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("Unknown log level \(logLevel).") }
         if let databaseConnections {
             guard data.url != nil else {
@@ -130,12 +134,18 @@ struct Serve: AsyncParsableCommand {
             try? database.close()
             throw Failure.report(error.description, code: 1)
         }
+        let interval = purgeInterval
+        let purging = interval > 0 ? Task { await database.purgePeriodically(every: .seconds(interval)) } : nil
         do {
             try await buildApplication(configuration: configuration, database: database).runService()
         } catch {
+            purging?.cancel()
+            _ = await purging?.value
             try? database.close()
             throw Failure.report("The server stopped: \(error)", code: 1)
         }
+        purging?.cancel()
+        _ = await purging?.value
         try database.close()
     }
 }

@@ -111,11 +111,16 @@ extension ServerDatabase {
 
     /// Creates a day of action with its walk list.
     ///
+    /// - Parameters:
+    ///   - retention: A cap on how long every answer is kept (see ``RetentionRule``); `nil` keeps
+    ///     the form's periods.
+    ///   - deviceRetention: How long laptops keep a response's answers once it is synced.
     /// - Throws: ``AdminError`` when the id is not a ``ResourceID``, the id is taken, the form is
     ///   not published or the walk list is empty.
     public func createCampaign(
         id: String, name: String, form: String, date: String? = nil, area: String? = nil,
-        suppressionThreshold: Int = 5, addresses: [WalkListAddress]
+        suppressionThreshold: Int = 5, retention: RetentionPeriod? = nil,
+        deviceRetention: RetentionPeriod = CampaignInfo.defaultDeviceRetention, addresses: [WalkListAddress]
     ) throws {
         try ResourceID.check(id, of: "campaign")
         guard !name.isEmpty else { throw AdminError("A campaign needs a non-empty name.") }
@@ -130,10 +135,12 @@ extension ServerDatabase {
             let sequence = try Self.sequence(db) + 1
             try db.execute(
                 sql: """
-                    INSERT INTO campaigns(id, name, form, date, area, suppression_threshold, created_at, changed_seq)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO campaigns(id, name, form, date, area, suppression_threshold, created_at, changed_seq,
+                                          retention, device_retention)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [id, name, form, date, area, suppressionThreshold, Timestamps.now(), sequence]
+                arguments: [id, name, form, date, area, suppressionThreshold, Timestamps.now(), sequence,
+                            retention?.description, deviceRetention.description]
             )
             let encoder = JSONEncoder.wire
             for (position, address) in addresses.enumerated() {

@@ -42,7 +42,8 @@ extension ServerDatabase {
             )
         }
         return CampaignInfo(
-            id: id, name: row["name"], form: row["form"], date: row["date"], area: row["area"], addresses: addresses
+            id: id, name: row["name"], form: row["form"], date: row["date"], area: row["area"], addresses: addresses,
+            deviceRetention: row["device_retention"]
         )
     }
 }

@@ -215,6 +215,43 @@ extension ServerDatabase {
                 """)
             try recount(db) { key, _ in key.dimension == TallyKey.textDimension ? key : nil }
         }
+        migrator.registerMigration("v9-campaign-retention") { db in
+            // A campaign's cap on how long answers are kept (NULL: the form's periods), and how
+            // long laptops keep answers once synced.
+            try db.execute(sql: """
+                ALTER TABLE campaigns ADD COLUMN retention TEXT;
+                ALTER TABLE campaigns ADD COLUMN device_retention TEXT NOT NULL DEFAULT '30 days';
+                """)
+            // A response may be marked `expired` (the purge's scope): SQLite changes a CHECK by
+            // building the table again (https://www.sqlite.org/lang_altertable.html#otheralter).
+            try db.execute(sql: """
+                CREATE TABLE responses_new(
+                    number INTEGER PRIMARY KEY,
+                    id TEXT NOT NULL UNIQUE,
+                    campaign TEXT NOT NULL REFERENCES campaigns(id),
+                    address TEXT NOT NULL,
+                    form TEXT NOT NULL,
+                    form_version TEXT NOT NULL,
+                    recorded_at TEXT NOT NULL,
+                    device TEXT NOT NULL,
+                    token_id TEXT NOT NULL,
+                    erased TEXT CHECK (erased IN ('sensitive', 'expired', 'all')),
+                    answers_json TEXT NOT NULL,
+                    stamp TEXT NOT NULL,
+                    fields_json TEXT,
+                    changed_seq INTEGER NOT NULL
+                );
+                INSERT INTO responses_new(number, id, campaign, address, form, form_version, recorded_at, device, token_id,
+                                          erased, answers_json, stamp, fields_json, changed_seq)
+                SELECT number, id, campaign, address, form, form_version, recorded_at, device, token_id,
+                       erased, answers_json, stamp, fields_json, changed_seq FROM responses;
+                DROP TABLE responses;
+                ALTER TABLE responses_new RENAME TO responses;
+                CREATE INDEX responses_seq ON responses(changed_seq);
+                CREATE INDEX responses_token_seq ON responses(token_id, changed_seq);
+                CREATE INDEX responses_campaign ON responses(campaign);
+                """)
+        }
         return migrator
     }
 

@@ -17,7 +17,7 @@ struct MetricsEndpoint: Sendable {
         let storage = try await database.storageSize()
         metrics.sample(ServerMetrics.Sample(
             openConnections: connections.count, databaseBytes: storage.database, walBytes: storage.wal,
-            backups: try await database.backupRuns()
+            backups: try await database.backupRuns(), purges: try await database.purgeRuns()
         ))
         var headers = HTTPFields()
         headers[.contentType] = Self.contentType

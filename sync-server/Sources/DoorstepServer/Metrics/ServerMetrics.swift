@@ -34,6 +34,8 @@ public final class ServerMetrics: Sendable {
         static let walSize = "doorstep_wal_size_bytes"
         static let backups = "doorstep_backup_runs_total"
         static let lastBackup = "doorstep_last_backup_timestamp_seconds"
+        static let purgeRuns = "doorstep_purge_runs_total"
+        static let purgedAnswers = "doorstep_purged_answers_total"
     }
 
     /// The answers an operation gets, as labels.
@@ -48,6 +50,8 @@ public final class ServerMetrics: Sendable {
     private let databaseSize: CoreMetrics.Gauge
     /// The backup count last read from the database, so a scrape adds only new runs.
     private let backupsSeen = Mutex<Int?>(nil)
+    /// The purge runs and purged answers last read from the database, the same way.
+    private let purgesSeen = Mutex<(runs: Int, answers: Int)?>(nil)
 
     /// Creates the metrics with every counter at zero, so that rates and alerts have a start.
     init() {
@@ -62,6 +66,8 @@ public final class ServerMetrics: Sendable {
         lastCommit = CoreMetrics.Gauge(label: Name.lastCommit, factory: factory)
         openConnections = CoreMetrics.Gauge(label: Name.openConnections, factory: factory)
         databaseSize = CoreMetrics.Gauge(label: Name.databaseSize, factory: factory)
+        _ = CoreMetrics.Counter(label: Name.purgeRuns, factory: factory)
+        _ = CoreMetrics.Counter(label: Name.purgedAnswers, factory: factory)
         for kind in SyncOperation.kinds {
             for status in Self.statuses { _ = operations(kind, status) }
         }
@@ -118,6 +124,8 @@ public final class ServerMetrics: Sendable {
         /// Backups `doorstep-server backup` made of this data, and when the last one finished
         /// (unix seconds); `nil` on PostgreSQL, which `pg_dump` backs up.
         var backups: (runs: Int, last: Double?)?
+        /// The purge's runs (in `serve` or by `doorstep-server purge`) and the answers they removed.
+        var purges: (runs: Int, answers: Int)
     }
 
     /// Records what a scrape sampled.
@@ -135,6 +143,13 @@ public final class ServerMetrics: Sendable {
             CoreMetrics.Counter(label: Name.backups, factory: factory).increment(by: max(added, 0))
             if let last = backups.last { CoreMetrics.Gauge(label: Name.lastBackup, factory: factory).record(last) }
         }
+        let purges = sample.purges
+        let added = purgesSeen.withLock { seen in
+            defer { seen = purges }
+            return (purges.runs - (seen?.runs ?? 0), purges.answers - (seen?.answers ?? 0))
+        }
+        CoreMetrics.Counter(label: Name.purgeRuns, factory: factory).increment(by: max(added.0, 0))
+        CoreMetrics.Counter(label: Name.purgedAnswers, factory: factory).increment(by: max(added.1, 0))
     }
 
     /// Every metric in Prometheus's text format

@@ -5,10 +5,17 @@ import Foundation
 extension PushBatch {
     // MARK: Kinds of operation
 
+    /// Why a device's operation naming the erasure scope `expired` is rejected.
+    static let expiredScopeRefusal =
+        "A device may not erase with scope expired: the server purges answers itself when their retention period ends."
+
     mutating func create(
         _ new: NewResponse, prepared: PushPreparation.Prepared, stamp: HLCTimestamp, aliases: [HLCTimestamp]
     ) throws -> Outcome {
         let operation = prepared.operation
+        if let erased = new.erased, !erased.isRequestable {
+            throw Refusal.rejected(Self.expiredScopeRefusal)
+        }
         if recordedAtRule.fault(new.recordedAt) == .ahead {
             // The interview is real but the laptop's clock is not: hold it (the laptop keeps it and
             // sends it again) rather than refuse the push or lose the response.
@@ -191,6 +198,9 @@ extension PushBatch {
     }
 
     mutating func erase(_ erasure: Erasure, operation: SyncOperation) throws -> Outcome {
+        guard erasure.scope.isRequestable else {
+            throw Refusal.rejected(Self.expiredScopeRefusal)
+        }
         var (row, form) = try changeableResponse(erasure.response)
         let id = row.id
         let scope: Erasure.Scope = row.erased == .all || erasure.scope == .all ? .all : .sensitive
@@ -207,7 +217,7 @@ extension PushBatch {
         // An erasure is applied whatever the validator says of what is left (a required answer
         // may be gone): what is left then counts as it did, less what was erased.
         let counted: Answers
-        switch validity(of: row, written: [], form: form) {
+        switch validity(of: row, written: [], form: form, expired: try expiredQuestions(of: row, form: form)) {
         case .success(let valid): counted = valid
         case .failure: counted = before.counted.filter { row.fields[$0.key] != nil }
         }

@@ -24,15 +24,21 @@ extension PushBatch {
     ) throws -> (conflicts: Int, kept: Set<String>?) {
         var kept: Set<String>?
         var writable = changes
+        // Answers past their retention period are purged (or about to be): writes to them are
+        // kept off, as those to answers an erasure removed.
+        let expired = try expiredQuestions(of: row, form: form)
+        var keptOff = expired
         switch row.erased {
-        case .all, .expired:
+        case .all:
             return (0, [])
         case .sensitive:
-            let sensitive = form.questionsErasedOnWithdrawal
-            writable = changes.filter { !sensitive.contains($0.name) }
-            kept = Set(writable.map(\.name))
-        case nil:
+            keptOff.formUnion(form.questionsErasedOnWithdrawal)
+        case .expired, nil:
             break
+        }
+        if row.erased != nil || !keptOff.isEmpty {
+            writable = changes.filter { !keptOff.contains($0.name) }
+            kept = Set(writable.map(\.name))
         }
         let before = row
         let insertWrite = try db.cachedStatement(sql: Self.fieldWriteInsert.sql)
@@ -64,9 +70,13 @@ extension PushBatch {
             histories.append((change.name, history))
         }
         guard row.fields != before.fields else {
+            if writable.count < changes.count {
+                // Values were kept off: the device that wrote them pulls the state without them.
+                try save(row, before: before, form: form, counting: before.counted)
+            }
             return (try replaceConflicts(of: row, histories), kept)
         }
-        var counted = validity(of: row, written: won.map(\.name), form: form)
+        var counted = validity(of: row, written: won.map(\.name), form: form, expired: expired)
         if case .failure(let problem) = counted {
             // Concurrent: a written field's base is not the value it replaces, or another field
             // holds a write stamped after this one (the device cannot have seen it).
@@ -87,7 +97,7 @@ extension PushBatch {
                 row.fields[name] = FieldValue(value: replaced?.value, stamp: restamp)
                 if let index = histories.firstIndex(where: { $0.name == name }) { histories[index].history.insert(restore) }
             }
-            counted = validity(of: row, written: [], form: form)
+            counted = validity(of: row, written: [], form: form, expired: expired)
         }
         switch counted {
         case .success(let answers):
@@ -118,9 +128,11 @@ extension PushBatch {
 
     /// The answers `row` counts with, or why it is not a valid response under `form`: every
     /// problem the whole-response validator finds, and an answer `written` now to a question that
-    /// is not relevant.
-    mutating func validity(of row: ResponseRow, written: [String], form: FormDefinition) -> Result<Answers, Refusal> {
-        switch validator(for: form).validate(row.answers, personalDataErased: row.erased != nil) {
+    /// is not relevant. Answers to `expired` questions may be missing where the form requires them.
+    mutating func validity(
+        of row: ResponseRow, written: [String], form: FormDefinition, expired: Set<String>
+    ) -> Result<Answers, Refusal> {
+        switch validator(for: form).validate(row.answers, personalDataErased: row.erased != nil, expired: expired) {
         case .failure(let problems):
             return .failure(.rejected(problems.description))
         case .success(let clean):

@@ -60,6 +60,8 @@ struct PushBatch {
     var pendingConflicts = (opened: 0, resolved: 0)
     var validators: [FormVersionKey: AnswerValidator] = [:]
     var campaignForms: [String: String?] = [:]
+    /// Which answers have outlived their retention period.
+    var retention = RetentionLookup()
     let statements: Statements
 
     /// The statements every operation uses, prepared once per batch. The history rows of new
@@ -272,11 +274,7 @@ extension PushBatch {
         }
         if inSavepoint { try db.releaseSavepoint() }
         guard let refusal else {
-            for pending in pendingTallies {
-                var counts = tallies.removeValue(forKey: pending.group) ?? [:]
-                for key in pending.keys { counts[key, default: 0] += pending.delta }
-                tallies[pending.group] = counts
-            }
+            keepPendingTallies()
             if let (group, keys) = pendingPrepared {
                 preparedTallies[group, default: []].increment(at: keys)
             }
@@ -290,6 +288,16 @@ extension PushBatch {
         try recordUnapplied(prepared, refusal)
         events.decided(operation.kind, refusal.status)
         return OperationResult(id: operation.id, status: refusal.status, reason: refusal.reason)
+    }
+
+    /// Adds the tally changes of the change just made to the batch's, and starts afresh.
+    mutating func keepPendingTallies() {
+        for pending in pendingTallies {
+            var counts = tallies.removeValue(forKey: pending.group) ?? [:]
+            for key in pending.keys { counts[key, default: 0] += pending.delta }
+            tallies[pending.group] = counts
+        }
+        pendingTallies.removeAll(keepingCapacity: true)
     }
 
     /// Opens the savepoint of the operation being applied, before its first write.

@@ -218,6 +218,12 @@ enum PostgresSchema {
             """,
             "INSERT INTO meta(key, value) VALUES ('seq', '0')",
         ]),
+        ("v2-campaign-retention", [
+            "ALTER TABLE campaigns ADD COLUMN retention TEXT",
+            "ALTER TABLE campaigns ADD COLUMN device_retention TEXT NOT NULL DEFAULT '30 days'",
+            "ALTER TABLE responses DROP CONSTRAINT responses_erased_check",
+            "ALTER TABLE responses ADD CONSTRAINT responses_erased_check CHECK (erased IN ('sensitive', 'expired', 'all'))",
+        ]),
     ]
 
     /// Runs the migrations `db` has not run yet; the first also gives the data its epoch.

@@ -127,7 +127,7 @@ let package = Package(
         .target(
             name: "DoorstepServer",
             dependencies: [
-                "DoorstepCore", "DoorstepWire", "DoorstepReport",
+                "DoorstepCore", "DoorstepWire", "DoorstepReport", "DoorstepSealing",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -154,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "doorstep-server",
             dependencies: [
-                "DoorstepServer", "DoorstepCore", "DoorstepWire", "DoorstepXLSForm", "DoorstepLogging",
+                "DoorstepServer", "DoorstepCore", "DoorstepWire", "DoorstepXLSForm", "DoorstepLogging", "DoorstepSealing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -239,7 +239,7 @@ let package = Package(
         .testTarget(
             name: "DoorstepServerTests",
             dependencies: [
-                "DoorstepServer", "DoorstepCore", "DoorstepWire", "DoorstepTestSupport",
+                "DoorstepServer", "DoorstepCore", "DoorstepWire", "DoorstepSealing", "DoorstepTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
@@ -255,7 +255,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepServer", "DoorstepTestSupport",
+                "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepServer", "DoorstepSealing", "DoorstepTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"],

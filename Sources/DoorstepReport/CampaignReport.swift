@@ -65,6 +65,10 @@ public struct CampaignReport: Sendable {
             page.add("</section>")
         }
 
+        if let completion = figures.followUpCompletion {
+            page.add(FollowUpTable.section(completion, heading: "h3"))
+        }
+
         if let work = figures.work, !work.officers.isEmpty {
             page.add(page.workSection(work))
         }

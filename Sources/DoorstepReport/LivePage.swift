@@ -52,6 +52,7 @@ public struct LivePage: Sendable {
             )))
             page.add("</section>")
         }
+        page.add(FollowUpTable.section(progress.followUps, heading: "h2"))
         page.add("<section class=\"block\"><h2>Laptops</h2>")
         page.add("<table><caption>Laptops by when the server last heard from them</caption><thead><tr><th scope=\"col\">Officer</th><th scope=\"col\">Last heard</th><th scope=\"col\">Knocks</th><th scope=\"col\">Responses</th></tr></thead><tbody>")
         for laptop in progress.laptops {

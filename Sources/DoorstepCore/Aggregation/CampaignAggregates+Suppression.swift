@@ -40,6 +40,8 @@ extension CampaignAggregates {
         result.suppression.applied = true
         // Who knocked where and when is for organisers: a viewer's figures never carry it.
         result.work = nil
+        // Nor how far each agency got with its follow-ups.
+        result.followUpCompletion = nil
         // Nor where each door is and how its visit went: the streets' lines stay, shaded by figures.
         result.map?.doors = []
         result.headline.followUpsByAgency = result.headline.followUpsByAgency.map { Self.clearingHiddenPercent($0, base: result.responses) }

@@ -48,6 +48,9 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
     public var map: CampaignMap?
     /// The free-text questions that are not sensitive, their answers counted by text.
     public var texts: [TextCounts] = []
+    /// Follow-ups by agency and outcome, for organisers; `nil` in a viewer's figures and for a
+    /// form that routes no follow-up.
+    public var followUpCompletion: [FollowUpCompletion]?
 
     /// Creates aggregates from their parts; ``compute(campaign:name:date:forms:tallies:funnels:)`` is the usual way.
     public init(
@@ -75,6 +78,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
     private enum CodingKeys: String, CodingKey {
         case campaign, name, date, form, suppression, responses, declined, headline, funnel, questions, streets, areas, work
         case versions, map, texts
+        case followUpCompletion = "follow_up_completion"
         case formVersion = "form_version", formTitle = "form_title", formVersions = "form_versions"
     }
 
@@ -100,6 +104,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         work = try container.decodeIfPresent(WorkSummary.self, forKey: .work)
         map = try container.decodeIfPresent(CampaignMap.self, forKey: .map)
         texts = try container.decodeIfPresent([TextCounts].self, forKey: .texts) ?? []
+        followUpCompletion = try container.decodeIfPresent([FollowUpCompletion].self, forKey: .followUpCompletion)
     }
 
     /// Encodes every key, a suppressed figure as `null`.
@@ -124,6 +129,7 @@ public struct CampaignAggregates: Codable, Sendable, Hashable {
         try container.encodeIfPresent(work, forKey: .work)
         try container.encodeIfPresent(map, forKey: .map)
         try container.encode(texts, forKey: .texts)
+        try container.encodeIfPresent(followUpCompletion, forKey: .followUpCompletion)
     }
 
     /// Whether small counts were hidden, and below what.

@@ -81,10 +81,12 @@ public struct CampaignProgress: Codable, Sendable, Hashable {
     public var concerns: [Concern]
     /// Address ids marked do-not-contact, in walk-list order.
     public var doNotContact: [String]
+    /// Follow-ups by agency and outcome (counts only); empty when the form routes none.
+    public var followUps: [FollowUpCompletion]
 
     public init(
         campaign: String, name: String, generatedAt: String, laptops: [Laptop], streets: [Street], total: Street,
-        hours: [WorkSummary.Hour], concerns: [Concern], doNotContact: [String]
+        hours: [WorkSummary.Hour], concerns: [Concern], doNotContact: [String], followUps: [FollowUpCompletion] = []
     ) {
         self.campaign = campaign
         self.name = name
@@ -95,10 +97,11 @@ public struct CampaignProgress: Codable, Sendable, Hashable {
         self.hours = hours
         self.concerns = concerns
         self.doNotContact = doNotContact
+        self.followUps = followUps
     }
 
     private enum CodingKeys: String, CodingKey {
         case campaign, name, laptops, streets, total, hours, concerns
-        case generatedAt = "generated_at", doNotContact = "do_not_contact"
+        case generatedAt = "generated_at", doNotContact = "do_not_contact", followUps = "follow_ups"
     }
 }

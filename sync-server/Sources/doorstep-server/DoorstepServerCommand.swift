@@ -22,7 +22,7 @@ struct DoorstepServerCommand: AsyncParsableCommand {
               doorstep-server serve --host 127.0.0.1 --port 8080
             """,
         subcommands: [
-            Serve.self, Forms.self, Campaigns.self, Tokens.self, Purge.self, Backup.self, Restore.self, Migrate.self, ClockCommand.self,
+            Serve.self, Forms.self, Campaigns.self, Tokens.self, Agencies.self, Purge.self, Backup.self, Restore.self, Migrate.self, ClockCommand.self,
             CampaignAlias.self, TokenAlias.self,
         ]
     )

@@ -25,7 +25,12 @@ extension Tokens {
                 } else {
                     Table.print(
                         ["ID", "ROLE", "NAME", "CREATED", "STATE"],
-                        tokens.map { [$0.id, $0.role.rawValue, $0.name, $0.createdAt, $0.revokedAt.map { "revoked \($0)" } ?? "live"] }
+                        tokens.map { token in
+                            [
+                                token.id, token.agency.map { "agency \($0)" } ?? token.role.rawValue, token.name, token.createdAt,
+                                token.revokedAt.map { "revoked \($0)" } ?? "live",
+                            ]
+                        }
                     )
                 }
             }

@@ -90,6 +90,11 @@ struct APITests {
             let forms = try await client.send(.get, "/v1/forms", token: fixture.token(role)).decode([PublishedForm].self)
             #expect(forms.map(\.id) == ["survey"])
             #expect(forms.first?.source == ServerFixture.formYAML)
+            guard role != .agency else {
+                // An agency sees the doors of its follow-ups only, never the walk lists.
+                #expect(try await client.send(.get, "/v1/campaigns", token: fixture.token(role)).status == .forbidden)
+                return
+            }
             let campaigns = try await client.send(.get, "/v1/campaigns", token: fixture.token(role)).decode([CampaignInfo].self)
             #expect(campaigns.map(\.id) == [ServerFixture.campaign])
             if role == .viewer {

@@ -1,5 +1,6 @@
 import DoorstepCore
 import DoorstepWire
+import DoorstepSealing
 import DoorstepServer
 import DoorstepTestSupport
 import Foundation
@@ -81,15 +82,24 @@ struct ServerFixture {
                 WalkListAddress(id: "a3", address: "3 Mill Lane", street: "Mill Lane", area: "East"),
             ]
         )
+        // The partnership's fire service, whose agency token the fixture hands out.
+        try database.addAgency(id: Self.agency, name: "Fire and rescue", key: Self.agencyKeyring.currentPublicKey)
         var tokens: [Role: String] = [:]
         for role in Role.allCases {
-            tokens[role] = try database.createToken(name: "\(role.rawValue)-1", role: role).token
+            tokens[role] = try database.createToken(
+                name: "\(role.rawValue)-1", role: role, agency: role == .agency ? Self.agency : nil
+            ).token
         }
         self.tokens = tokens
         secondCollector = try database.createToken(name: "collector-2", role: .collector).token
     }
 
     func token(_ role: Role) -> String { tokens[role]! }
+
+    /// The agency the fixture's agency token acts for.
+    static let agency = "fire"
+    /// The agency's keys, made once for every fixture.
+    static let agencyKeyring = try! AgencyKeyring.generate(agency: agency, created: "2026-12-04T00:00:00Z")
 
     var app: some ApplicationProtocol {
         get throws { try buildApplication(configuration: configuration, database: database) }

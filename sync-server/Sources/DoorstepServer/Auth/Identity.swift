@@ -6,11 +6,14 @@ public struct Identity: Sendable, Hashable {
     public var tokenID: String
     /// What the token may do.
     public var role: Role
+    /// For an ``Role/agency`` token, the agency it acts for.
+    public var agency: String?
 
     /// Creates an identity.
-    public init(name: String, tokenID: String, role: Role) {
+    public init(name: String, tokenID: String, role: Role, agency: String? = nil) {
         self.name = name
         self.tokenID = tokenID
         self.role = role
+        self.agency = agency
     }
 }

@@ -9,4 +9,7 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
     case viewer
     /// Everything an organiser can do, plus the audit log.
     case admin
+    /// A partner agency (fire, council, housing, safeguarding), bound to one agency: reads the
+    /// follow-ups routed to it and records their outcomes; nothing else.
+    case agency
 }

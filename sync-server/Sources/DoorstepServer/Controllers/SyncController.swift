@@ -23,6 +23,7 @@ public struct SyncController: Sendable {
         group.post("push", use: push)
         group.get("pull", use: pull)
         group.get("conflicts", use: conflicts)
+        group.get("followups", use: followUps)
         group.post("conflicts/:id/resolve", use: resolve)
     }
 
@@ -30,7 +31,10 @@ public struct SyncController: Sendable {
     @Sendable func whoami(_ request: Request, context: AppRequestContext) async throws -> Response {
         let identity = try context.requireRole(in: Set(Role.allCases))
         let epoch = try await database.store.read { db in try ServerDatabase.epoch(db) }
-        return .json(ServerIdentity(name: identity.name, role: identity.role.rawValue, epoch: epoch, serverTime: database.clock.tick()))
+        return .json(ServerIdentity(
+            name: identity.name, role: identity.role.rawValue, agency: identity.agency, epoch: epoch,
+            serverTime: database.clock.tick()
+        ))
     }
 
     @Sendable func forms(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -38,13 +42,15 @@ public struct SyncController: Sendable {
         return .json(try await database.publishedForms())
     }
 
+    /// `GET /v1/campaigns`: not for agencies, which see their follow-ups' doors only.
     @Sendable func campaigns(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireRole(in: Set(Role.allCases))
+        let identity = try context.requireRole(.collector, .organiser, .viewer, .admin)
         return .json(try await database.campaigns().map { $0.visible(to: identity.role) })
     }
 
     @Sendable func push(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let identity = try context.requireRole(.collector, .organiser, .admin)
+        // An agency pushes follow-up outcomes only: ``ResponseAuthority`` refuses anything else.
+        let identity = try context.requireRole(.collector, .organiser, .admin, .agency)
         let bytes = Array(try await request.collectJSONBody(context: context).readableBytesView)
         // The JSON is checked whole here; operations are read while the ones before are applied.
         // A `recorded_at` ahead of the clock holds its one operation (in the batch), not the push.
@@ -70,6 +76,13 @@ public struct SyncController: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.jsonBytes)))
+    }
+
+    /// `GET /v1/followups`: an agency's worklist, the follow-ups routed to its agency (optionally of one `campaign`).
+    @Sendable func followUps(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let identity = try context.requireRole(.agency)
+        let campaign = request.uri.queryParameters["campaign"].map(String.init)
+        return .json(try await database.followUps(for: identity, campaign: campaign))
     }
 
     /// `GET /v1/pull`: not for viewers, who get published figures only, never doors, knocks or notes.

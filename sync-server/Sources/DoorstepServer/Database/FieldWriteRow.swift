@@ -156,6 +156,8 @@ enum Erasing {
                 arguments: [number, FieldWriteRow.createField]
             )
             try db.execute(sql: "DELETE FROM conflicts WHERE response = ?", arguments: [response])
+            // An agency's note on a follow-up may name the resident: it goes with the response.
+            try db.execute(sql: "UPDATE followup_outcomes SET note = NULL WHERE response = ?", arguments: [number])
         }
         let logged = try SQLRow.fetchAll(
             db, sql: "SELECT seq, payload_json FROM operations WHERE response = ?", arguments: [number]
@@ -187,6 +189,9 @@ enum Erasing {
                 return change
             }
             copy.body = .updateResponse(update)
+        case .recordOutcome(var outcome) where fields == nil:
+            outcome.note = nil
+            copy.body = .recordOutcome(outcome)
         case .recordVisit, .eraseResponse, .addAddress, .recordOutcome:
             break
         }

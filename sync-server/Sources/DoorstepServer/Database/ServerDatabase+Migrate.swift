@@ -12,8 +12,9 @@ public struct StoreMigration: Sendable {
 extension ServerDatabase {
     /// The tables, parents before children, as ``migrate(from:to:)`` copies them.
     static let copiedTables = [
-        "meta", "tokens", "forms", "campaigns", "addresses", "visits", "responses", "field_writes", "conflicts",
-        "tallies", "operations", "unapplied_operations", "audit_log", "snapshots",
+        "meta", "agencies", "agency_keys", "tokens", "forms", "campaigns", "addresses", "visits", "responses",
+        "field_writes", "conflicts", "followup_outcomes", "tallies", "operations", "unapplied_operations", "audit_log",
+        "snapshots",
     ]
 
     /// Copies an embedded deployment into an empty PostgreSQL database and checks the copy: run

@@ -252,6 +252,7 @@ extension ServerDatabase {
                 CREATE INDEX responses_campaign ON responses(campaign);
                 """)
         }
+        migrator.registerMigration("v10-agencies") { db in try createAgencies(SQLiteSession(db)) }
         return migrator
     }
 

@@ -90,11 +90,14 @@ extension ServerDatabase {
                           let form = try forms.definition(id: row.form, version: row.formVersion, db),
                           let plan = try batch.retention.purgePlan(of: row, form: form, now: now, db)
                     else { continue }
+                    // The agencies whose sealed answers go: their follow-ups say `purged`.
+                    var agencies: [String] = []
+                    for name in plan.removed {
+                        guard case .text(let text)? = row.fields[name]?.value, let sealed = SealedAnswer(text: text) else { continue }
+                        for agency in sealed.agencies where !agencies.contains(agency) { agencies.append(agency) }
+                    }
                     try batch.purge(row, form: form, scope: plan.scope, expired: plan.expired)
-                    // Follow-up outcomes (call point): for each agency a purged sealed answer was
-                    // routed to (the agencies of `SealedAnswer(text:)` for the values of
-                    // `plan.removed` in `row.fields`), a `purged` outcome is recorded here, in
-                    // this transaction, with the function the follow-up outcomes provide.
+                    try Self.recordPurgedOutcome(response: row.number, agencies: agencies, stamp: clock.tick(), db)
                     purged.append(PurgeReport.Response(id: id.lowercased(), campaign: row.campaign, answers: plan.removed, erased: plan.scope))
                 }
                 try batch.finish()

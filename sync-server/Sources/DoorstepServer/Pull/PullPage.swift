@@ -17,6 +17,8 @@ struct PullPage {
     var forms: [PublishedForm] = []
     var campaigns: [CampaignInfo] = []
     var visits: [VisitEvent] = []
+    /// Every agency's current key, on every page.
+    var agencies: [AgencyKey] = []
     /// The elements of the `responses` array, joined by commas.
     private var responses = JSONWriter(capacity: 1 << 16)
     private var responseCount = 0
@@ -94,7 +96,7 @@ struct PullPage {
         var json = JSONWriter(capacity: responses.bytes.count + 4096)
         try PullResponse.write(
             cursor: cursor, more: more, epoch: epoch, serverTime: serverTime, forms: forms, campaigns: campaigns,
-            visits: visits, responses: responses.bytes, agencies: [], to: &json
+            visits: visits, responses: responses.bytes, agencies: agencies, to: &json
         )
         return json.bytes
     }

@@ -96,6 +96,7 @@ extension ServerDatabase {
         }
 
         var page = PullPage(cursor: cursor, epoch: try epoch(db))
+        page.agencies = try Self.currentAgencyKeys(db)
         var taken = 0
         var last: Int64?
         var next = others.startIndex

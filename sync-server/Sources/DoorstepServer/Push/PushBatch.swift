@@ -62,6 +62,8 @@ struct PushBatch {
     var campaignForms: [String: String?] = [:]
     /// Which answers have outlived their retention period.
     var retention = RetentionLookup()
+    /// Every agency key registered, as `agency.keyid`, read when a sealed answer first needs it.
+    var registeredKeys: Set<String>?
     let statements: Statements
 
     /// The statements every operation uses, prepared once per batch. The history rows of new
@@ -331,6 +333,8 @@ extension PushBatch {
     ) throws -> Outcome {
         let operation = prepared.operation
         guard !operation.device.isEmpty else { throw Refusal.rejected("The operation names no device.") }
+        if let refusal = authority.refusal(toSend: operation) { throw Refusal.rejected(refusal) }
+        try checkSealedKeys(operation)
         switch operation.body {
         case .createResponse(let new):
             return try create(new, prepared: prepared, stamp: stamp, aliases: aliases)
@@ -344,8 +348,8 @@ extension PushBatch {
         case .addAddress(let new):
             try add(new)
             return Outcome()
-        case .recordOutcome:
-            throw Refusal.rejected("Follow-up outcomes are not taken yet.")
+        case .recordOutcome(let outcome):
+            return try record(outcome, stamp: stamp)
         }
     }
 

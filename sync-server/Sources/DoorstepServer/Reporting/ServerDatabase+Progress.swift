@@ -68,7 +68,7 @@ extension ServerDatabase {
                 campaign: figures.campaign, name: figures.name, generatedAt: Timestamps.now(), laptops: laptops,
                 streets: figures.streets.map { street($0.name, $0.funnel) },
                 total: street("", figures.funnel), hours: figures.work?.hours ?? [],
-                concerns: concerns, doNotContact: doNotContact
+                concerns: concerns, doNotContact: doNotContact, followUps: figures.followUpCompletion ?? []
             )
         }
     }

@@ -67,6 +67,7 @@ extension ServerDatabase {
         )
         figures.work = try Self.work(campaign: campaign, db)
         figures.map = CampaignMap.compute(addresses: info.addresses, doors: doors)
+        figures.followUpCompletion = try Self.followUpCompletion(campaign: campaign, forms: forms, tallies: tallies, db)
         return figures
     }
 

@@ -224,6 +224,11 @@ enum PostgresSchema {
             "ALTER TABLE responses DROP CONSTRAINT responses_erased_check",
             "ALTER TABLE responses ADD CONSTRAINT responses_erased_check CHECK (erased IN ('sensitive', 'expired', 'all'))",
         ]),
+        ("v3-agencies", ServerDatabase.agencyTables + [
+            "ALTER TABLE tokens ADD COLUMN agency TEXT REFERENCES agencies(id)",
+            "ALTER TABLE tokens DROP CONSTRAINT tokens_role_check",
+            "ALTER TABLE tokens ADD CONSTRAINT tokens_role_check CHECK (role IN ('collector', 'organiser', 'viewer', 'admin', 'agency'))",
+        ]),
     ]
 
     /// Runs the migrations `db` has not run yet; the first also gives the data its epoch.

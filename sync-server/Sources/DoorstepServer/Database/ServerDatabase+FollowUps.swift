@@ -27,10 +27,10 @@ extension ServerDatabase {
                     FROM responses r
                     JOIN addresses a ON a.campaign = r.campaign AND a.id = r.address
                     LEFT JOIN followup_outcomes o ON o.response = r.number AND o.agency = ?
-                    WHERE (? IS NULL OR r.campaign = ?) AND r.erased IS DISTINCT FROM 'all'
+                    WHERE r.erased IS DISTINCT FROM 'all'\(campaign == nil ? "" : " AND r.campaign = ?")
                     ORDER BY r.recorded_at, r.id
                     """,
-                arguments: [agency, campaign, campaign]
+                arguments: campaign.map { [agency, $0] } ?? [agency]
             )
             for row in rows {
                 let key = FormVersionKey(id: row["form"], version: row["form_version"])

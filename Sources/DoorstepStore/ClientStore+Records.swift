@@ -64,20 +64,25 @@ extension ClientStore {
     ///   - form: The form version answered; it must be stored.
     ///   - answers: The validated answers.
     ///   - safeguarding: Whether the answers flag a safeguarding concern; the operation is then pushed first.
-    ///   - draft: The draft the answers came from, removed in the same transaction.
+    ///   - draft: The draft the answers came from, removed in the same transaction; the draft held
+    ///     plain answers, so the log is checkpointed afterwards (as after an erasure) and, with
+    ///     `secure_delete`, they leave the files.
+    ///   - id: The new response's id: answers sealed at the door are bound to it, so the caller
+    ///     chooses it before sealing.
     /// - Returns: The new response's id.
     /// - Throws: ``ClientStoreError`` when the campaign, address or form version is unknown.
     @discardableResult
     public func recordResponse(
         campaign: String, address: String, form: FormDefinition, answers: Answers, safeguarding: Bool,
-        draft: UUID? = nil
+        draft: UUID? = nil, id: UUID = UUID()
     ) throws -> UUID {
-        try pool.write { db in
+        defer { if draft != nil { scrubAfterErasure() } }
+        return try pool.write { db in
             let address = try fetchAddress(campaign: campaign, id: address, db).id
             let campaign = try fetchCampaign(id: campaign, db).id
             _ = try fetchForm(id: form.id, version: form.version, db)
             let response = NewResponse(
-                response: UUID(), campaign: campaign, address: address, form: form.id, formVersion: form.version,
+                response: id, campaign: campaign, address: address, form: form.id, formVersion: form.version,
                 recordedAt: Self.timestamp(now()), answers: answers, safeguarding: safeguarding
             )
             let operation = SyncOperation(stamp: try tick(db), device: deviceID, body: .createResponse(response))

@@ -27,7 +27,13 @@ struct AgenciesCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the agencies on this laptop.",
-            discussion: "--json prints an array of {agency, name, key_id, public_key}."
+            discussion: """
+                --json prints an array of {agency, name, key_id, public_key}.
+
+                Examples:
+                  doorstep agencies
+                  doorstep agencies list --json
+                """
         )
 
         @OptionGroup var home: HomeOptions

@@ -36,7 +36,12 @@ struct FollowupsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Send recorded outcomes, fetch the agency's follow-ups, and list them opened."
+            abstract: "Send recorded outcomes, fetch the agency's follow-ups, and list them opened.",
+            discussion: """
+                Examples:
+                  doorstep followups
+                  doorstep followups list --key /secure/fire.key --json
+                """
         )
 
         @OptionGroup var home: HomeOptions

@@ -281,10 +281,12 @@ extension ClientStore {
         }
     }
 
-    /// Throws a draft away.
+    /// Throws a draft away, leaving its answers in no file (as after an erasure).
     ///
     /// - Throws: ``ClientStoreError/unknownDraft(_:)``.
     public func deleteDraft(id: UUID) throws {
+        // A draft holds plain answers: none stays in the log.
+        defer { scrubAfterErasure() }
         try pool.write { db in
             try db.execute(sql: "DELETE FROM drafts WHERE id = ?", arguments: [id.uuidString])
             if db.changesCount == 0 { throw ClientStoreError.unknownDraft(id) }

@@ -83,3 +83,13 @@ extension StoredResponse {
         return result
     }
 }
+
+extension AnswerValue {
+    /// The answer as a table shows it: a sealed answer as the agencies it is sealed to, never its ciphertext.
+    var readable: String {
+        if case .text(let text) = self, let sealed = SealedAnswer(text: text) {
+            return "sealed to \(sealed.agencies.joined(separator: ", "))"
+        }
+        return description
+    }
+}

@@ -22,8 +22,10 @@ struct FollowupsCommand: AsyncParsableCommand {
 
             --json prints {agency, fetched_at, follow_ups: [...]}, each with response, campaign, \
             form, form_version, recorded_at, address, postcode, asked ([{choice, label}]), answers \
-            (opened values), unopened ({question: reason}) and outcome (null or {outcome, note, \
-            stamp}). It holds residents' contact details: keep it on this machine.
+            (opened values, choice names as stored), unopened ({question: reason}), outcome (the \
+            server's latest: null or {outcome, note, stamp}) and pending_outcome (one recorded here \
+            and not sent yet: null or {outcome, note}). It holds residents' \
+            contact details: keep it on this machine.
 
             Examples:
               doorstep followups
@@ -62,7 +64,11 @@ struct FollowupsCommand: AsyncParsableCommand {
             let followUps = list.followUps.filter { campaign == nil || $0.campaign == campaign }
             let needsKey = followUps.contains { $0.answers.values.contains { $0.sealedText != nil } }
             let keyring = needsKey ? try openKeyring(agency: list.agency) : nil
-            let opened = followUps.map { Worklist.Entry($0, keyring: keyring, store: store) }
+            var pending: [UUID: FollowUpOutcome] = [:]
+            for operation in try store.pendingOperations(limit: Int.max) {
+                if case .recordOutcome(let outcome) = operation.body { pending[outcome.response] = outcome }
+            }
+            let opened = followUps.map { Worklist.Entry($0, keyring: keyring, store: store, pending: pending[$0.response]) }
             for reason in Worklist.reasons(opened) { Console.error(reason) }
             if json {
                 try Console.json(Worklist.JSON(agency: list.agency, fetchedAt: fetchedAt, followUps: opened))
@@ -165,13 +171,17 @@ enum Worklist {
         var followUp: FollowUp
         /// The routing choices that asked the agency, with their labels.
         var asked: [(choice: String, label: String)]
-        /// Every answer that travels with the follow-up, in form order: opened, or plain.
-        var answers: [(name: String, label: String, value: String)]
+        /// Every answer that travels with the follow-up, in form order: opened, or plain; `value`
+        /// as stored (choice names), `shown` as people read it (choice labels).
+        var answers: [(name: String, label: String, value: String, shown: String)]
+        /// An outcome recorded on this laptop and not sent yet.
+        var pending: FollowUpOutcome?
         /// Why a sealed answer did not open, by question name.
         var unopened: [(name: String, reason: String)]
 
-        init(_ followUp: FollowUp, keyring: AgencyKeyring?, store: ClientStore) {
+        init(_ followUp: FollowUp, keyring: AgencyKeyring?, store: ClientStore, pending: FollowUpOutcome?) {
             self.followUp = followUp
+            self.pending = pending
             let form = try? store.form(id: followUp.form, version: followUp.formVersion).definition()
             let routeChoices = form?.followUps.flatMap { route in
                 route.agencies.compactMap { choice, _ in form?.question(named: route.question)?.choices.first { $0.name == choice } }
@@ -186,14 +196,14 @@ enum Worklist {
                 let question = form?.question(named: name)
                 let label = question.map { $0.label.isEmpty ? name : $0.label } ?? name
                 guard let text = value.sealedText else {
-                    answers.append((name, label, question?.display(value, in: nil) ?? value.description))
+                    answers.append((name, label, value.description, question?.display(value, in: nil) ?? value.description))
                     continue
                 }
                 guard let keyring else { continue }
                 do {
                     guard let sealed = SealedAnswer(text: text) else { throw SealingError.cannotOpen }
                     let plain = try AnswerSealer.open(sealed, response: followUp.response, question: name, with: keyring)
-                    answers.append((name, label, plain))
+                    answers.append((name, label, plain, plain))
                 } catch {
                     unopened.append((name, "\(error)"))
                 }
@@ -208,9 +218,11 @@ enum Worklist {
                 "  Where       \(door.address)\(door.postcode.map { ", \($0)" } ?? "")",
                 "  Asked for   \(asked.map(\.label).joined(separator: "; "))",
             ]
-            for answer in answers { lines.append("  \(answer.label): \(answer.value)") }
+            for answer in answers { lines.append("  \(answer.label): \(answer.shown)") }
             for missing in unopened { lines.append("  \(missing.name): not opened (see above)") }
-            if let outcome = followUp.outcome {
+            if let pending {
+                lines.append("  Outcome     \(pending.outcome.rawValue)\(pending.note.map { ": \($0)" } ?? "") (recorded here, not sent yet)")
+            } else if let outcome = followUp.outcome {
                 lines.append("  Outcome     \(outcome.outcome.rawValue)\(outcome.note.map { ": \($0)" } ?? "")")
             } else {
                 lines.append("  Outcome     none yet")
@@ -256,6 +268,21 @@ enum Worklist {
             var answers: [String: String]
             var unopened: [String: String]
             var outcome: RecordedOutcome?
+            var pendingOutcome: Pending?
+
+            /// An outcome recorded here and not sent yet.
+            struct Pending: Encodable {
+                var outcome: String
+                var note: String?
+
+                func encode(to encoder: any Encoder) throws {
+                    var container = encoder.container(keyedBy: CodingKeys.self)
+                    try container.encode(outcome, forKey: .outcome)
+                    try container.encode(note, forKey: .note)
+                }
+
+                private enum CodingKeys: String, CodingKey { case outcome, note }
+            }
 
             struct Choice: Encodable {
                 var choice: String
@@ -275,10 +302,12 @@ enum Worklist {
                 answers = Dictionary(entry.answers.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
                 unopened = Dictionary(entry.unopened.map { ($0.name, $0.reason) }, uniquingKeysWith: { first, _ in first })
                 outcome = followUp.outcome
+                pendingOutcome = entry.pending.map { Pending(outcome: $0.outcome.rawValue, note: $0.note) }
             }
 
             private enum CodingKeys: String, CodingKey {
                 case response, campaign, form, address, postcode, asked, answers, unopened, outcome
+                case pendingOutcome = "pending_outcome"
                 case formVersion = "form_version", recordedAt = "recorded_at"
             }
 
@@ -295,6 +324,7 @@ enum Worklist {
                 try container.encode(answers, forKey: .answers)
                 try container.encode(unopened, forKey: .unopened)
                 try container.encode(outcome, forKey: .outcome)
+                try container.encode(pendingOutcome, forKey: .pendingOutcome)
             }
         }
 

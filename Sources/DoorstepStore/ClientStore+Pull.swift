@@ -9,6 +9,7 @@ extension ClientStore {
     ///
     /// * Forms: every version is stored; the server's source wins over a local copy of the same version.
     /// * Campaigns: inserted or updated, their walk lists replaced by the server's.
+    /// * Agencies: the server's list, with each one's current public key, replaces the laptop's.
     /// * Visits: added unless already there (this laptop's own come back too).
     /// * Responses: a new one is stored whole. For one already here, a field takes the server's
     ///   value where the server's stamp is higher than the local one; where the response has no
@@ -40,6 +41,7 @@ extension ClientStore {
                 )
             }
             for campaign in page.campaigns { try saveCampaign(campaign, db) }
+            try replaceAgencies(with: page.agencies, db)
             var latest = page.serverTime
             for event in page.visits {
                 try insertVisit(event, db)

@@ -64,7 +64,11 @@ extension ClientStore {
     ///   - form: The form version answered; it must be stored.
     ///   - answers: The validated answers.
     ///   - safeguarding: Whether the answers flag a safeguarding concern; the operation is then pushed first.
-    ///   - draft: The draft the answers came from, removed in the same transaction.
+    ///   - draft: The draft the answers came from, removed in the same transaction; the draft held
+    ///     plain answers, so the log is checkpointed afterwards (as after an erasure) and, with
+    ///     `secure_delete`, they leave the files.
+    ///   - id: The new response's id: answers sealed at the door are bound to it, so the caller
+    ///     chooses it before sealing.
     /// - Returns: The new response's id.
     /// - Throws: ``ClientStoreError`` when the campaign, address or form version is unknown.
     @discardableResult
@@ -72,7 +76,8 @@ extension ClientStore {
         campaign: String, address: String, form: FormDefinition, answers: Answers, safeguarding: Bool,
         draft: UUID? = nil, id: UUID = UUID()
     ) throws -> UUID {
-        try pool.write { db in
+        defer { if draft != nil { scrubAfterErasure() } }
+        return try pool.write { db in
             let address = try fetchAddress(campaign: campaign, id: address, db).id
             let campaign = try fetchCampaign(id: campaign, db).id
             _ = try fetchForm(id: form.id, version: form.version, db)
@@ -276,10 +281,12 @@ extension ClientStore {
         }
     }
 
-    /// Throws a draft away.
+    /// Throws a draft away, leaving its answers in no file (as after an erasure).
     ///
     /// - Throws: ``ClientStoreError/unknownDraft(_:)``.
     public func deleteDraft(id: UUID) throws {
+        // A draft holds plain answers: none stays in the log.
+        defer { scrubAfterErasure() }
         try pool.write { db in
             try db.execute(sql: "DELETE FROM drafts WHERE id = ?", arguments: [id.uuidString])
             if db.changesCount == 0 { throw ClientStoreError.unknownDraft(id) }

@@ -63,6 +63,12 @@ public struct ServerAPI: Sendable {
         }
     }
 
+    /// `GET /v1/followups` (agency tokens): every follow-up routed to the token's agency, its
+    /// sealed answers as stored.
+    public func followUps() async throws(SyncError) -> FollowUpList {
+        try decode(FollowUpList.self, from: await send(.get, "/v1/followups"))
+    }
+
     /// `GET /v1/conflicts`: values kept because they were overwritten concurrently.
     public func conflicts(campaign: String?) async throws(SyncError) -> [ConflictInfo] {
         try decode([ConflictInfo].self, from: await send(.get, "/v1/conflicts", query: campaign.map { [("campaign", $0)] } ?? []))

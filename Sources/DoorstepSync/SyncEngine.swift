@@ -63,7 +63,12 @@ public struct SyncEngine: Sendable {
         self.logger = logger
     }
 
-    /// Runs one sync: checks the token, pushes every pending operation, pulls until nothing more.
+    /// The role of a partner agency's token, whose laptop keeps the agency's worklist.
+    public static let agencyRole = "agency"
+
+    /// Runs one sync: checks the token, pushes every pending operation, pulls until nothing more;
+    /// with an agency's token (``agencyRole``), pushes and then refreshes the agency's worklist
+    /// (``ClientStore/saveWorklist(_:)``) instead of pulling.
     ///
     /// A server that cannot be connected to at all on the first request ends the sync at once
     /// (unless ``Options/waitsForServer``); failures after that are retried as the API's policy allows.
@@ -84,10 +89,19 @@ public struct SyncEngine: Sendable {
         }
         try store.requeueHeld()
         logger.info("Syncing.", metadata: ["server": "\(api.server)", "as": "\(identity.name) (\(identity.role))"])
-        var finished = false
-        while !finished {
+        if identity.role == Self.agencyRole {
+            // An agency pulls nothing (the server refuses it): it pushes its outcomes and
+            // refreshes the follow-ups routed to it.
             try await push(&state, progress: progress)
-            finished = try await pull(&state, progress: progress)
+            let list = try await api.followUps()
+            try store.saveWorklist(list)
+            state.summary.pulled = list.followUps.count
+        } else {
+            var finished = false
+            while !finished {
+                try await push(&state, progress: progress)
+                finished = try await pull(&state, progress: progress)
+            }
         }
         let now = Date()
         try store.recordSyncCompleted(at: now)

@@ -26,6 +26,7 @@ struct Doorstep: AsyncParsableCommand {
             EraseCommand.self,
             DiscardCommand.self,
             ResponsesCommand.self,
+            AgenciesCommand.self,
             ShowCommand.self,
             StatusCommand.self,
             LoginCommand.self,
@@ -36,6 +37,8 @@ struct Doorstep: AsyncParsableCommand {
             ResolveCommand.self,
             ExportCommand.self,
             ReportCommand.self,
+            FollowupsCommand.self,
+            KeysCommand.self,
         ]
     )
 

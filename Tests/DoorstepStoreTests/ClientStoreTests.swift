@@ -26,6 +26,7 @@ struct ClientStoreTests {
             #expect(migrations == [
                 "v1-client-store", "v2-outbox-index-without-state", "v3-outbox-held-and-discarded",
                 "v4-visits-declined-outcome", "v5-door-outcomes", "v6-one-draft-per-door", "v7-added-addresses", "v8-retention",
+                "v9-agency-keys-and-worklist",
             ])
         }
     }

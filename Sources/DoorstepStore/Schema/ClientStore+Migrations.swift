@@ -264,6 +264,26 @@ extension ClientStore {
                 CREATE INDEX responses_by_address ON responses(campaign, address);
                 """)
         }
+        migrator.registerMigration("v9-agency-keys-and-worklist") { db in
+            // The partner agencies and the public key each answer routed to them is sealed to
+            // (from every pull, or added by hand without a server); on an agency's own laptop, its
+            // worklist as the server last sent it (sealed answers as received), read offline.
+            try db.execute(sql: """
+                CREATE TABLE agencies (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    key_id TEXT NOT NULL,
+                    public_key TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE agency_worklist (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    agency TEXT NOT NULL,
+                    list TEXT NOT NULL,
+                    fetched_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

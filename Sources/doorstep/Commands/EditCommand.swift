@@ -15,9 +15,16 @@ struct EditCommand: ParsableCommand {
             validated after the change (skip logic may clear answers that no longer apply, calculations \
             are redone); if it is invalid nothing is changed and the problems are printed (exit 65).
 
+            A sealed answer (contact details a follow-up carries) is sealed again to the agencies the \
+            resident chose when it is set. An edit that changes which agencies a kept sealed answer \
+            goes to must set that answer again in the same edit, or nothing is changed (exit 65): \
+            only the plain value can be sealed to the new agencies, and this laptop no longer has it.
+
             Examples:
               doorstep edit 3f2a9c1e --set safe_day=fairly_safe
               doorstep edit 3f2a9c1e --set "problems=1 3" --set problems_other=
+              doorstep edit 3f2a9c1e --set contact_phone="07700 900123"
+              doorstep edit 3f2a9c1e --set "follow_up_agency=fire_rescue" --set contact_phone="07700 900123"
             """
     )
 
@@ -39,8 +46,10 @@ struct EditCommand: ParsableCommand {
         let stored = try store.response(id: id)
         let form = try store.form(id: stored.form, version: stored.formVersion).definition()
         let validator = AnswerValidator(form: form, today: Console.today(), now: Console.now)
+        let sealer = try DoorSealer(form: form, store: store)
         let update = try store.editResponse(id: id) { current in
             var answers = current.answers
+            var entered: Set<String> = []
             for assignment in assignments {
                 let parts = assignment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let name = String(parts[0]).trimmingWhitespace()
@@ -59,10 +68,12 @@ struct EditCommand: ParsableCommand {
                 case .failure(let problem): throw AnswerProblems(problems: [problem])
                 case .success(let value): answers[name] = value
                 }
+                entered.insert(name)
             }
             // The server purged some answers of an expired response: those may stay unanswered.
             let purged = current.erased == .expired ? Set(form.questions.map(\.name)).subtracting(current.answers.keys) : []
-            switch validator.validate(answers, personalDataErased: current.erased == .sensitive, expired: purged) {
+            let sealedAgain = try Self.sealEntered(entered, in: answers, response: id, validator: validator, sealer: sealer, erased: current.erased)
+            switch validator.validate(sealedAgain, personalDataErased: current.erased == .sensitive, expired: purged) {
             case .success(let clean): return clean
             case .failure(let problems): throw problems
             }
@@ -73,5 +84,39 @@ struct EditCommand: ParsableCommand {
         }
         let changed = update.fields.map { $0.value == nil ? "\($0.name) (cleared)" : $0.name }
         Console.out("Changed \(changed.joined(separator: ", ")) of response \(id.lowercasedString).")
+    }
+
+    /// Seals the sealed answers entered in this edit (checked as typed first), after refusing an
+    /// edit that routes a sealed answer kept from before to other agencies than it was sealed to:
+    /// only the officer who types it again can seal it to them.
+    private static func sealEntered(
+        _ entered: Set<String>, in answers: Answers, response: UUID, validator: AnswerValidator, sealer: DoorSealer,
+        erased: Erasure.Scope?
+    ) throws -> Answers {
+        let form = validator.form
+        let context = validator.withCalculations(answers)
+        var stale: [(name: String, agencies: [String])] = []
+        for name in sealer.sealedNames(in: answers) where !entered.contains(name) {
+            guard case .text(let text)? = answers[name], let sealed = SealedAnswer(text: text),
+                  let question = form.question(named: name), validator.isRelevant(question, given: context)
+            else { continue }
+            let wanted = form.sealingAgencies(for: name, given: answers)
+            if !wanted.isEmpty, Set(wanted) != Set(sealed.agencies) { stale.append((name, wanted)) }
+        }
+        if !stale.isEmpty {
+            let lines = stale.map { "\($0.name): The resident's choice now routes this sealed answer to other agencies; enter it again so that it is sealed to \($0.agencies.joined(separator: ", ")) (--set \($0.name)=...)." }
+            throw CLIError(.dataError, lines: lines)
+        }
+        let reentered = sealer.sealedNames(in: answers).filter(entered.contains)
+        guard !reentered.isEmpty else { return answers }
+        var plain = validator
+        plain.sealedAnswers = .plain
+        var typed = answers
+        for name in sealer.sealedNames(in: answers) where !entered.contains(name) { typed[name] = nil }
+        if case .failure(let problems) = plain.validate(typed, personalDataErased: erased == .sensitive) {
+            let own = problems.problems.filter { reentered.contains($0.question) }
+            if !own.isEmpty { throw AnswerProblems(problems: own) }
+        }
+        return try sealer.seal(answers, response: response, only: reentered)
     }
 }

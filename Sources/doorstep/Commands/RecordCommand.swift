@@ -117,9 +117,19 @@ struct RecordCommand: ParsableCommand {
             throw CLIError(.failure, "Stopped before saving. \(kept)")
         case .completed(let answers):
             draft = questionnaire.draft
+            let sealer = try DoorSealer(form: validator.form, store: store)
+            if let missing = sealer.missingKey(in: answers) {
+                throw CLIError(
+                    missing.exitCode,
+                    "Not saved: \(missing.description) The answers are kept as draft \(draft.id.lowercasedString): "
+                        + "doorstep record \(draft.address) --resume saves it then."
+                )
+            }
+            let response = UUID()
             let id = try store.recordResponse(
-                campaign: draft.campaign, address: draft.address, form: validator.form, answers: answers,
-                safeguarding: validator.flagsSafeguarding(answers), draft: draft.id
+                campaign: draft.campaign, address: draft.address, form: validator.form,
+                answers: try sealer.seal(answers, response: response),
+                safeguarding: validator.flagsSafeguarding(answers), draft: draft.id, id: response
             )
             Console.error("Saved.")
             warnIfSafeguarding(validator, answers)
@@ -163,9 +173,11 @@ struct RecordCommand: ParsableCommand {
         case .failure(let problems):
             throw problems
         case .success(let answers):
+            let response = UUID()
+            let sealed = try DoorSealer(form: validator.form, store: store).seal(answers, response: response)
             let id = try store.recordResponse(
-                campaign: campaign, address: address, form: validator.form, answers: answers,
-                safeguarding: validator.flagsSafeguarding(answers)
+                campaign: campaign, address: address, form: validator.form, answers: sealed,
+                safeguarding: validator.flagsSafeguarding(answers), id: response
             )
             warnIfSafeguarding(validator, answers)
             Console.out(id.lowercasedString)
@@ -200,9 +212,11 @@ struct RecordCommand: ParsableCommand {
         return (draft, validator)
     }
 
-    /// Checks answers to `form` today, with its messages in the language asked for.
+    /// Checks answers to `form` today, with its messages in the language asked for; sealed
+    /// questions' answers as typed, before they are sealed.
     private func validator(for form: FormDefinition) throws -> AnswerValidator {
         var validator = AnswerValidator(form: form, today: Console.today(), now: Console.now)
+        validator.sealedAnswers = .plain
         validator.language = try language.code(for: form)
         return validator
     }

@@ -12,8 +12,12 @@ struct ShowCommand: ParsableCommand {
         discussion: """
             --json prints an object with id, campaign, address, form, form_version, recorded_at, device, \
             erased, sync (synced, pending, held or rejected), sync_reason, pending_changes, held_changes, \
-            rejected_changes, answers ({question name: value}, arrays for multi-selects) and \
-            fields (each value with the clock stamp of its last write).
+            rejected_changes, answers ({question name: value}, arrays for multi-selects), sealed \
+            ({question name: [agency, ...]} for each answer sealed to agencies; its answer is the \
+            sealed text as stored) and fields (each value with the clock stamp of its last write).
+
+            A sealed answer (contact details for a follow-up) is shown as "sealed to" the agencies \
+            it was sealed to at the door: only they can open it, with their own key.
 
             Examples:
               doorstep show 3f2a9c1e
@@ -50,6 +54,7 @@ struct ShowCommand: ParsableCommand {
         }
         Console.out()
         let answers = response.answers
+        let sealed = response.sealedTo
         let ordered = (form?.questions.map(\.name) ?? []) + answers.keys.sorted()
         var shown: Set<String> = []
         for name in ordered where shown.insert(name).inserted {
@@ -57,7 +62,11 @@ struct ShowCommand: ParsableCommand {
             let question = form?.question(named: name)
             let label = question.map { $0.type == .calculate || $0.label.isEmpty ? "\(name) (calculated)" : $0.localizedLabel.text(in: code) }
             Console.out(label ?? name)
-            Console.out("    \(question?.display(value, in: code) ?? value.description)")
+            if let agencies = sealed[name] {
+                Console.out("    sealed to \(agencies.joined(separator: ", "))")
+            } else {
+                Console.out("    \(question?.display(value, in: code) ?? value.description)")
+            }
         }
     }
 }
@@ -73,6 +82,8 @@ struct ResponseJSON: Encodable {
     var summary: ResponseSummaryJSON
     var device: String
     var answers: Answers
+    /// The agencies each sealed answer is sealed to.
+    var sealed: [String: [String]]
     var fields: [String: Field]
 
     init(_ response: StoredResponse) {
@@ -83,11 +94,12 @@ struct ResponseJSON: Encodable {
         )
         device = response.device
         answers = response.answers
+        sealed = response.sealedTo
         fields = response.fields.mapValues { Field(value: $0.value, stamp: $0.stamp.description) }
     }
 
     private enum CodingKeys: String, CodingKey {
-        case device, answers, fields
+        case device, answers, sealed, fields
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -95,6 +107,7 @@ struct ResponseJSON: Encodable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(device, forKey: .device)
         try container.encode(answers, forKey: .answers)
+        try container.encode(sealed, forKey: .sealed)
         try container.encode(fields, forKey: .fields)
     }
 }

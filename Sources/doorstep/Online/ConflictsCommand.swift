@@ -33,8 +33,8 @@ struct ConflictsCommand: AsyncParsableCommand {
                 conflicts.map { conflict in
                     [
                         conflict.id, conflict.response.lowercasedString, conflict.field,
-                        conflict.value?.description ?? "(cleared)", conflict.officer ?? conflict.device,
-                        conflict.current?.description ?? "(cleared)",
+                        conflict.value?.readable ?? "(cleared)", conflict.officer ?? conflict.device,
+                        conflict.current?.readable ?? "(cleared)",
                     ]
                 }
             )

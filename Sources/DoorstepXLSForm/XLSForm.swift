@@ -4,8 +4,8 @@ public import Foundation
 /// Doorstep's form YAML, which `doorstep forms import` writes and `forms check`, `forms show`,
 /// `forms add` and `doorstep-server forms publish` read in place of a YAML file.
 ///
-/// The `survey`, `choices` and `settings` sheets are read as `docs/forms.md` ("Already have an
-/// XLSForm?") describes; whatever Doorstep cannot do is refused with its sheet, row and column.
+/// The `survey`, `choices` and `settings` sheets, and Doorstep's own `follow_ups` sheet, are read
+/// as `docs/forms.md` ("Already have an XLSForm?") describes; whatever Doorstep cannot do is refused with its sheet, row and column.
 public enum XLSForm {
     /// Whether `path` names a workbook (ends in `.xlsx`, in any case) rather than a YAML form.
     public static func isWorkbook(_ path: String) -> Bool {

@@ -1,8 +1,8 @@
 import DoorstepCore
 import Foundation
 
-/// Turns an XLSForm workbook's `survey`, `choices` and `settings` sheets into Doorstep's form
-/// YAML, row by row, refusing with its sheet, row and column whatever Doorstep cannot do.
+/// Turns an XLSForm workbook's `survey`, `choices`, `settings` and `follow_ups` sheets into
+/// Doorstep's form YAML, row by row, refusing with its sheet, row and column whatever Doorstep cannot do.
 ///
 /// It writes what the sheets say; whether that makes a valid form (names, references,
 /// expressions) is for ``DoorstepCore/FormDefinition/parse(yaml:)`` to check, as for any form.
@@ -10,6 +10,8 @@ struct XLSFormConverter {
     let survey: XLSFormSheet
     let choices: XLSFormSheet?
     let settings: XLSFormSheet?
+    /// Doorstep's own sheet: one follow-up route a row.
+    let followUps: XLSFormSheet?
     /// The form's id when the settings give none: the file's name, as pyxform does.
     let fallbackID: String
     /// The form's languages, in the order their columns first appear.
@@ -24,10 +26,12 @@ struct XLSFormConverter {
     static let surveyKeys: Set<String> = [
         "type", "name", "label", "hint", "required", "required_message", "relevant", "constraint", "constraint_message",
         "default", "calculation", "choice_filter", "read_only", "appearance", "sensitive", "on_withdrawal", "safeguarding",
+        "retention",
     ]
     static let groupKeys: Set<String> = ["type", "name", "label", "hint", "relevant", "appearance"]
     static let choiceKeys: Set<String> = ["list_name", "name", "label", "replaces"]
-    static let settingKeys: Set<String> = ["form_id", "version", "form_title", "default_language", "consent"]
+    static let settingKeys: Set<String> = ["form_id", "version", "form_title", "default_language", "consent", "retention"]
+    static let routeKeys: Set<String> = ["question", "agencies", "sealed", "with"]
     /// Settings for ODK's servers and apps, which mean nothing to Doorstep: kept as comments.
     static let serverSettings: Set<String> = [
         "instance_name", "style", "public_key", "submission_url", "auto_send", "auto_delete", "name", "namespaces",
@@ -40,6 +44,7 @@ struct XLSFormConverter {
         self.survey = survey
         choices = workbook.sheet(named: "choices").flatMap(XLSFormSheet.init)
         settings = workbook.sheet(named: "settings").flatMap(XLSFormSheet.init)
+        followUps = workbook.sheet(named: "follow_ups").flatMap(XLSFormSheet.init)
         self.fallbackID = fallbackID
         try settleLanguages()
     }
@@ -78,6 +83,11 @@ struct XLSFormConverter {
             form.append(("languages", .sequence(languages.map { language in
                 .mapping([("code", .scalar(language.code))] + (language.name.map { [("name", YAMLNode.scalar($0))] } ?? []))
             })))
+        }
+        if let retention = setting("retention") { form.append(("retention", .scalar(retention))) }
+        if let followUps {
+            let routes = try routes(followUps)
+            if !routes.isEmpty { form.append(("follow_ups", .sequence(routes))) }
         }
         form.append(("questions", .sequence(try questions())))
         if let choices {
@@ -231,6 +241,7 @@ struct XLSFormConverter {
             if let value = try flag(survey, row, key) { entries.append((key, .scalar(value))) }
         }
         if let value = survey.value(row, "on_withdrawal") { entries.append(("on_withdrawal", .scalar(value))) }
+        if let value = survey.value(row, "retention") { entries.append(("retention", .scalar(value))) }
         if let filter = survey.value(row, "choice_filter") { entries.append(("choice_filter", .scalar(filter))) }
         if try flag(survey, row, "read_only") == "true", !["note", "calculate"].contains(type.name) {
             throw survey.error(row, key: "read_only", "Doorstep has no read-only questions; show a computed value with a calculate question, or text with a note.")
@@ -365,5 +376,44 @@ struct XLSFormConverter {
             lists[list, default: []].append(.mapping(entries))
         }
         return .mapping(order.map { ($0, .sequence(lists[$0] ?? [])) })
+    }
+
+    // MARK: The follow_ups sheet
+
+    /// One route a row: `question`, `agencies` as `choice=agency` pairs, and the question names
+    /// of `sealed` and `with`. Whether the names are the form's is for the form checker.
+    private func routes(_ sheet: XLSFormSheet) throws(XLSFormError) -> [YAMLNode] {
+        var routes: [YAMLNode] = []
+        for row in sheet.rows {
+            try checkColumns(sheet, row, allowed: Self.routeKeys)
+            guard let question = sheet.value(row, "question") else {
+                throw sheet.error(row, key: "question", "The route has no question; name the select question whose choices ask agencies.")
+            }
+            guard let text = sheet.value(row, "agencies") else {
+                throw sheet.error(row, key: "agencies", "The route has no agencies; pair each choice that asks an agency with the agency's id, such as fire_rescue=fire council_asb=council-asb.")
+            }
+            var agencies: [(key: String, value: YAMLNode)] = []
+            // `choice = agency` with spaces around the `=` is the same pair.
+            let spaced = text.replacingOccurrences(of: #"\s*=\s*"#, with: "=", options: .regularExpression)
+            for pair in Self.words(spaced) {
+                let parts = pair.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw sheet.error(row, key: "agencies", "'\(pair)' is not a choice=agency pair; write each choice that asks an agency and the agency's id, separated by spaces, such as fire_rescue=fire council_asb=council-asb.")
+                }
+                agencies.append((parts[0], .scalar(parts[1])))
+            }
+            var entries: [(key: String, value: YAMLNode)] = [("question", .scalar(question)), ("agencies", .mapping(agencies))]
+            for key in ["sealed", "with"] {
+                let names = sheet.value(row, key).map(Self.words) ?? []
+                if !names.isEmpty { entries.append((key, .sequence(names.map { .scalar($0) }))) }
+            }
+            routes.append(.mapping(entries))
+        }
+        return routes
+    }
+
+    /// The words of a cell that lists names, separated by spaces or commas.
+    private static func words(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
     }
 }

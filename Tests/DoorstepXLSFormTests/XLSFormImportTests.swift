@@ -244,7 +244,7 @@ import Testing
         ("media", [["type", "name", "label", "image"], ["note", "map", "Map", "map.png"]],
          "survey sheet, row 2, column D (image): Doorstep shows no pictures, sound or video; take the media out of the form."),
         ("an unknown column", [["type", "name", "label", "guidance_hint"], ["text", "a", "A", "Say it slowly"]],
-         "survey sheet, row 2, column D (guidance_hint): Doorstep does not know the column 'guidance_hint'; its columns are appearance, calculation, choice_filter, constraint, constraint_message, default, hint, label, name, on_withdrawal, read_only, relevant, required, required_message, safeguarding, sensitive, type (see docs/forms.md)."),
+         "survey sheet, row 2, column D (guidance_hint): Doorstep does not know the column 'guidance_hint'; its columns are appearance, calculation, choice_filter, constraint, constraint_message, default, hint, label, name, on_withdrawal, read_only, relevant, required, required_message, retention, safeguarding, sensitive, type (see docs/forms.md)."),
         ("a cell without a heading", [["type", "name", "label"], ["text", "a", "A", "stray"]],
          "survey sheet, row 2, column D: The column has no heading; give it one, or empty it."),
         ("required as an expression", [["type", "name", "label", "required"], ["text", "a", "A", "${b} = 'yes'"]],
@@ -288,11 +288,105 @@ import Testing
         #expect(try Self.refusal([survey, ("choices", [["list_name", "name", "label"], ["l", nil, "X"]]), Self.settings])
             == "choices sheet, row 2, column B (name): The choice has no name.")
         #expect(try Self.refusal([survey, ("settings", [["form_id", "version", "allow_choice_duplicates"], ["f", "1", "yes"]])])
-            == "settings sheet, row 2, column C (allow_choice_duplicates): Doorstep does not know the setting 'allow_choice_duplicates'; its settings are consent, default_language, form_id, form_title, version.")
+            == "settings sheet, row 2, column C (allow_choice_duplicates): Doorstep does not know the setting 'allow_choice_duplicates'; its settings are consent, default_language, form_id, form_title, retention, version.")
         #expect(try Self.refusal([survey, ("settings", [["form_id"], ["f"]])])
             == "settings sheet, row 2, column version: The form has no version; Doorstep keeps every version of a form, so give it one, such as 1 or 2026110101.")
         #expect(try Self.refusal([survey, ("settings", [["version", "default_language"], ["1", "English language"]])])
             == "settings sheet, row 2, column B (default_language): 'English language' names no language code; write it as Name (code), such as English (en).")
+    }
+
+    // MARK: Retention and follow-ups
+
+    /// A form with a follow-up route: who calls back, the contact details sealed to them.
+    static let routedSurvey: (name: String, rows: [[Cell?]]) = ("survey", [
+        ["type", "name", "label", "required", "sensitive", "retention"],
+        ["select_multiple agency", "follow_up_agency", "Who should contact you?", nil, nil, nil],
+        ["text", "contact_name", "Your name", "yes", "yes", "12 months"],
+        ["select_one method", "contact_method", "How should they contact you?", nil, nil, nil],
+        ["integer", "age", "Age", nil, nil, nil],
+    ])
+    static let routedChoices: (name: String, rows: [[Cell?]]) = ("choices", [
+        ["list_name", "name", "label"],
+        ["agency", "fire_rescue", "Fire and rescue"], ["agency", "council_asb", "The council's ASB team"], ["agency", "none", "Nobody"],
+        ["method", "phone", "Phone"], ["method", "visit", "A visit"],
+    ])
+    static let routedSettings: (name: String, rows: [[Cell?]]) = (
+        "settings", [["form_id", "version", "retention"], ["street", .number("1"), "3 years"]]
+    )
+
+    @Test("The follow_ups sheet gives one route a row; retention, a column and a setting, gives the periods")
+    func followUpsAndRetention() throws {
+        let routes: (name: String, rows: [[Cell?]]) = ("follow_ups", [
+            ["Question", "agencies", "sealed", "with"],
+            // Pairs apart by spaces or commas, and `=` with spaces around it, read the same.
+            ["follow_up_agency", "fire_rescue=fire,  council_asb = council-asb", "contact_name", "contact_method"],
+        ])
+        let yaml = try Self.yaml([Self.routedSurvey, Self.routedChoices, Self.routedSettings, routes])
+        #expect(yaml.contains("""
+            retention: 3 years
+            follow_ups:
+              - question: follow_up_agency
+                agencies:
+                  fire_rescue: fire
+                  council_asb: council-asb
+                sealed:
+                  - contact_name
+                with:
+                  - contact_method
+            questions:
+            """))
+        let form = try FormDefinition.parse(yaml: yaml)
+        #expect(form.followUps == [FollowUpRoute(
+            question: "follow_up_agency", agencies: [("fire_rescue", "fire"), ("council_asb", "council-asb")],
+            sealed: ["contact_name"], with: ["contact_method"]
+        )])
+        #expect(form.retention == RetentionPeriod(count: 3, unit: .year))
+        #expect(form.question(named: "contact_name")?.retention == RetentionPeriod(count: 12, unit: .month))
+        #expect(form.question(named: "age")?.retention == nil)
+        #expect(form.question(named: "age").map(form.retention(of:)) == RetentionPeriod(count: 3, unit: .year))
+
+        // Without the sheet and the setting, a form has neither.
+        let plain = try Self.form([Self.routedSurvey, Self.routedChoices, Self.settings])
+        #expect(plain.followUps.isEmpty && plain.retention == nil)
+    }
+
+    static let routeRefusals: [(String, [[Cell?]], String)] = [
+        ("a pair without =", [["question", "agencies"], ["follow_up_agency", "fire_rescue=fire council_asb:council-asb"]],
+         "follow_ups sheet, row 2, column B (agencies): 'council_asb:council-asb' is not a choice=agency pair; write each choice that asks an agency and the agency's id, separated by spaces, such as fire_rescue=fire council_asb=council-asb."),
+        ("a pair without an agency", [["question", "agencies"], ["follow_up_agency", "fire_rescue="]],
+         "follow_ups sheet, row 2, column B (agencies): 'fire_rescue=' is not a choice=agency pair; write each choice that asks an agency and the agency's id, separated by spaces, such as fire_rescue=fire council_asb=council-asb."),
+        ("a pair with two =", [["question", "agencies"], ["follow_up_agency", "fire_rescue=fire=police"]],
+         "follow_ups sheet, row 2, column B (agencies): 'fire_rescue=fire=police' is not a choice=agency pair; write each choice that asks an agency and the agency's id, separated by spaces, such as fire_rescue=fire council_asb=council-asb."),
+        ("no agencies", [["question", "agencies", "sealed"], ["follow_up_agency", nil, "contact_name"]],
+         "follow_ups sheet, row 2, column B (agencies): The route has no agencies; pair each choice that asks an agency with the agency's id, such as fire_rescue=fire council_asb=council-asb."),
+        ("no question", [["question", "agencies"], [], [nil, "fire_rescue=fire"]],
+         "follow_ups sheet, row 3, column A (question): The route has no question; name the select question whose choices ask agencies."),
+        ("an unknown column", [["question", "agencies", "sealed", "with", "notes"], ["follow_up_agency", "fire_rescue=fire", nil, nil, "Call within a week"]],
+         "follow_ups sheet, row 2, column E (notes): Doorstep does not know the column 'notes'; its columns are agencies, question, sealed, with (see docs/forms.md)."),
+    ]
+
+    @Test("A follow_ups row Doorstep cannot read is refused with its sheet, row and column", arguments: routeRefusals.indices)
+    func routeRefused(_ index: Int) throws {
+        let (what, routes, expected) = Self.routeRefusals[index]
+        #expect(try Self.refusal([Self.routedSurvey, Self.routedChoices, Self.settings, ("follow_ups", routes)]) == expected, "\(what)")
+    }
+
+    @Test("Names a route gives and retention periods are checked as a YAML form's are, by question")
+    func routesCheckedAsForms() throws {
+        let routes: (name: String, rows: [[Cell?]]) = ("follow_ups", [
+            ["question", "agencies", "sealed"],
+            ["follow_up_agency", "fire_rescue=Fire bins=council", "contact_name age"],
+        ])
+        let survey: (name: String, rows: [[Cell?]]) = ("survey", Self.routedSurvey.rows + [["text", "note_to_self", "Notes", nil, nil, "for ever"]])
+        let settings: (name: String, rows: [[Cell?]]) = ("settings", [["form_id", "version", "retention"], ["street", "1", "3 decades"]])
+        let yaml = try Self.yaml([survey, Self.routedChoices, settings, routes])
+        #expect(throws: FormError(faults: [
+            "The form has retention '3 decades'; write \(RetentionPeriod.rule).",
+            "Question 'note_to_self' has retention 'for ever'; write \(RetentionPeriod.rule).",
+            "The follow-up route of 'follow_up_agency' sends 'fire_rescue' to agency 'Fire'; an agency id is \(AgencyID.rule).",
+            "The follow-up route of 'follow_up_agency' maps 'bins', which is not a choice of 'follow_up_agency'.",
+            "The follow-up route of 'follow_up_agency' seals 'age'; mark it sensitive: true, as personal data.",
+        ])) { try FormDefinition.parse(yaml: yaml) }
     }
 
     // MARK: The sample forms

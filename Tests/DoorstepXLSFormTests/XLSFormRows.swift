@@ -1,6 +1,7 @@
 import DoorstepCore
 
-/// A Doorstep form written out as an XLSForm's sheets, the way a form author would lay it out
+/// A Doorstep form written out as an XLSForm's sheets (with Doorstep's `retention` column and
+/// setting and its `follow_ups` sheet), the way a form author would lay it out
 /// in a spreadsheet: the XLSForm versions of the sample forms, whose import must give the form
 /// back. Empty text is an empty cell.
 enum XLSFormRows {
@@ -28,7 +29,7 @@ enum XLSFormRows {
         var survey: [[String]] = [
             ["type", "name"] + headings("label") + headings("hint") + ["required"] + headings("required_message")
                 + ["relevant", "constraint"] + headings("constraint_message")
-                + ["default", "calculation", "sensitive", "on_withdrawal", "safeguarding"],
+                + ["default", "calculation", "sensitive", "on_withdrawal", "safeguarding", "retention"],
         ]
         let width = survey[0].count
         func groupRow(_ type: String, _ group: QuestionGroup?) -> [String] {
@@ -57,7 +58,8 @@ enum XLSFormRows {
                     + [flag(question.required)] + texts(question.localizedRequiredMessage)
                     + [question.relevant ?? "", question.constraint ?? ""] + texts(question.localizedConstraintMessage)
                     + [question.defaultValue ?? "", question.calculate ?? "", flag(question.sensitive),
-                       question.onWithdrawal?.rawValue ?? "", flag(question.safeguarding)]
+                       question.onWithdrawal?.rawValue ?? "", flag(question.safeguarding),
+                       question.retention?.description ?? ""]
             )
         }
         survey += open.map { _ in groupRow("end group", nil) }
@@ -70,9 +72,20 @@ enum XLSFormRows {
         }
         let defaultLanguage = form.defaultLanguage.flatMap(form.language).map(heading)
         let settings = [
-            ["form_id", "version", "form_title", "default_language", "consent"],
-            [form.id, form.version, form.title, defaultLanguage ?? "", form.consent ?? ""],
+            ["form_id", "version", "form_title", "default_language", "consent", "retention"],
+            [form.id, form.version, form.title, defaultLanguage ?? "", form.consent ?? "", form.retention?.description ?? ""],
         ]
-        return [("survey", survey), ("choices", choices), ("settings", settings)]
+        var sheets: Sheets = [("survey", survey), ("choices", choices), ("settings", settings)]
+        if !form.followUps.isEmpty {
+            var routes = [["question", "agencies", "sealed", "with"]]
+            for route in form.followUps {
+                routes.append([
+                    route.question, route.agencies.map { "\($0.choice)=\($0.agency)" }.joined(separator: " "),
+                    route.sealed.joined(separator: " "), route.with.joined(separator: " "),
+                ])
+            }
+            sheets.append(("follow_ups", routes))
+        }
+        return sheets
     }
 }

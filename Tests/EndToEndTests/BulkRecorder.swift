@@ -9,7 +9,7 @@ enum BulkRecorder {
         let store = try ClientStore(home: home)
         let stored = try store.form(id: store.campaign(id: campaign).form)
         let form = try stored.definition()
-        let validator = AnswerValidator(form: form, today: "2026-01-01")
+        let validator = LaptopSealing.validator(form)
         var ids: Set<String> = []
         for index in 0..<count {
             var answers: DoorstepCore.Answers = [:]
@@ -24,9 +24,11 @@ enum BulkRecorder {
             answers["safeguarding_concern"] = .text(concern ? "yes" : "no")
             if concern { answers["safeguarding_details"] = .text("Hoarding seen in the hall.") }
             let valid = try validator.validate(answers).get()
-            let id = try store.recordResponse(
-                campaign: campaign, address: addresses[index % addresses.count], form: form, answers: valid,
-                safeguarding: validator.flagsSafeguarding(valid)
+            let id = UUID()
+            _ = try store.recordResponse(
+                campaign: campaign, address: addresses[index % addresses.count], form: form,
+                answers: try LaptopSealing.sealed(valid, form: form, response: id, store: store),
+                safeguarding: validator.flagsSafeguarding(valid), id: id
             )
             ids.insert(id.uuidString.lowercased())
         }

@@ -1,5 +1,4 @@
 import DoorstepCore
-import DoorstepSealing
 import DoorstepTestSupport
 import Foundation
 import Testing
@@ -17,18 +16,14 @@ final class Deployment: @unchecked Sendable {
     /// Each agency the form routes follow-ups to, and its key file (locked with ``passphrase``),
     /// registered on the server so that laptops can seal to it.
     private(set) var agencyKeys: [String: String] = [:]
-    /// The passphrase of every agency key file the deployment makes.
-    static let passphrase = "correct horse battery staple"
 
     init(addressCount: Int = 20, serverArguments: [String] = [], form: String = "safe-and-well") throws {
         data = try TemporaryDirectory("doorstep-e2e-server")
         self.form = form
         let formFile = BuiltProducts.sampleForm("\(form).yaml")
-        var keys: [String: String] = [:]
-        for agency in try FormDefinition.parse(yaml: String(contentsOf: formFile, encoding: .utf8)).routedAgencies {
-            keys[agency] = try Self.registerAgency(agency, data: data)
-        }
-        agencyKeys = keys
+        agencyKeys = try LaptopSealing.registerAgencies(
+            of: FormDefinition.parse(yaml: String(contentsOf: formFile, encoding: .utf8)), data: data
+        )
         try Self.admin(["forms", "publish", "--data", data.path, formFile.path])
         addresses = (1...addressCount).map { String(format: "A%03d", $0) }
         var csv = "id,address,street,area,postcode\n"
@@ -66,21 +61,6 @@ final class Deployment: @unchecked Sendable {
     func token(_ role: String, name: String) throws -> String {
         try Self.admin(["tokens", "create", "--data", data.path, "--role", role, "--name", name])
             .trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Makes `agency`'s key pair, as the agency would on its own machine, and registers its
-    /// public key on the server (`doorstep-server agencies add`).
-    func registerAgency(_ agency: String) throws {
-        agencyKeys[agency] = try Self.registerAgency(agency, data: data)
-    }
-
-    /// ``registerAgency(_:)`` in `data`; returns the key file's path.
-    private static func registerAgency(_ agency: String, data: TemporaryDirectory) throws -> String {
-        let keyring = try AgencyKeyring.generate(agency: agency, created: "2026-12-04T00:00:00Z")
-        let keyFile = try data.write(try keyring.fileText(passphrase: passphrase), to: "\(agency).key")
-        let publicFile = try data.write(keyring.currentPublicKey.fileText, to: "\(agency).pub")
-        try admin(["agencies", "add", "--data", data.path, "--id", agency, "--name", agency, "--key", publicFile])
-        return keyFile
     }
 
     /// A new laptop of `agency`, logged in with an agency token, its key file in its home.
@@ -138,7 +118,7 @@ final class Device: @unchecked Sendable {
         home.remove()
     }
 
-    var environment: [String: String] { ["DOORSTEP_HOME": home.path, "DOORSTEP_KEY_PASSPHRASE": Deployment.passphrase] }
+    var environment: [String: String] { ["DOORSTEP_HOME": home.path, "DOORSTEP_KEY_PASSPHRASE": LaptopSealing.passphrase] }
 
     /// Runs `doorstep` with this home.
     func run(_ arguments: [String], input: String? = nil, environment extra: [String: String] = [:]) throws -> ProcessResult {

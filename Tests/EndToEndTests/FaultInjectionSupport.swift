@@ -230,6 +230,7 @@ final class FaultServer: @unchecked Sendable {
         data = try TemporaryDirectory("doorstep-faults-server")
         let formFile = BuiltProducts.sampleForm("safe-and-well.yaml")
         form = try FormDefinition.parse(yaml: try String(contentsOf: formFile, encoding: .utf8))
+        _ = try LaptopSealing.registerAgencies(of: form, data: data)
         try Self.admin(["forms", "publish", "--data", data.path, formFile.path])
         addresses = (1...addressCount).map { String(format: "W%04d", $0) }
         var places: [String: (street: String, area: String)] = [:]
@@ -673,14 +674,16 @@ final class FaultLaptop: @unchecked Sendable {
     func recordMany(_ count: Int, campaign: String, addresses: [String], using generator: inout SeededGenerator) throws -> [String] {
         let store = try ClientStore(home: home.url)
         let form = try store.form(id: store.campaign(id: campaign).form).definition()
-        let validator = AnswerValidator(form: form, today: "2026-01-01")
+        let validator = LaptopSealing.validator(form)
         var ids: [String] = []
         for _ in 0..<count {
             let answers = try validator.validate(FaultAnswers.random(using: &generator)).get()
             let address = addresses[Int.random(in: 0..<addresses.count, using: &generator)]
-            let id = try store.recordResponse(
-                campaign: campaign, address: address, form: form, answers: answers,
-                safeguarding: validator.flagsSafeguarding(answers)
+            let id = UUID()
+            _ = try store.recordResponse(
+                campaign: campaign, address: address, form: form,
+                answers: try LaptopSealing.sealed(answers, form: form, response: id, store: store),
+                safeguarding: validator.flagsSafeguarding(answers), id: id
             )
             ids.append(id.uuidString.lowercased())
             if Int.random(in: 0..<4, using: &generator) == 0 {

@@ -13,13 +13,15 @@ struct FollowUpEndToEndTests {
     static let name = "Ann Quickly-Example"
 
     /// A consenting resident who asks the fire service and the council to phone back.
-    static let answers: [String: Any] = [
+    static var answers: [String: Any] {
+        [
         "consent": "yes", "years_at_address": "1_to_5", "safe_day": "fairly_safe", "safe_after_dark": "a_bit_unsafe",
         "problems": ["asb", "arson"], "problem_times": ["evening"], "would_report": "yes", "report_how": ["police_101"],
         "reported_before": "no", "follow_up": "yes", "follow_up_agency": ["fire_rescue", "council_asb"],
         "contact_consent": "yes", "contact_name": name, "contact_method": "phone", "contact_phone": phone,
         "contact_time": "evening", "safeguarding_concern": "no", "advice_given": ["fire_safety"],
-    ]
+        ]
+    }
 
     /// Every file under `path` (a file or a folder), with whether it holds the phone number or the name.
     static func plaintext(in path: String) throws -> [String] {

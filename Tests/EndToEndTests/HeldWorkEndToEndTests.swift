@@ -10,6 +10,10 @@ struct HeldWorkEndToEndTests {
     static func standaloneLaptop(_ deployment: Deployment, campaign: String, walkList: String) throws -> Device {
         let laptop = try Device(name: "standalone")
         try laptop.expect(["forms", "add", BuiltProducts.sampleForm("safe-and-well.yaml").path])
+        // The partnership's agencies' public keys, so that personal answers are sealed at the door.
+        for agency in deployment.agencyKeys.keys.sorted() {
+            try laptop.expect(["agencies", "add", deployment.data.path + "/\(agency).pub"])
+        }
         let list = try laptop.home.write(walkList, to: "walk.csv")
         try laptop.expect(["campaigns", "add", "--id", campaign, "--name", "Standalone day", "--form", deployment.form, "--addresses", list])
         return laptop

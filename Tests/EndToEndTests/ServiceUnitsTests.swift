@@ -66,8 +66,8 @@ struct ServiceUnitsTests {
         // Given every unit of the folder, pointing at the built binaries
         let names = try Self.unitNames()
         #expect(names == [
-            "doorstep-server-backup.service", "doorstep-server-backup.timer", "doorstep-server.service",
-            "doorstep-sync.service", "doorstep-sync.timer",
+            "doorstep-server-backup.service", "doorstep-server-backup.timer", "doorstep-server-purge.service",
+            "doorstep-server-purge.timer", "doorstep-server.service", "doorstep-sync.service", "doorstep-sync.timer",
         ])
         let folder = try TemporaryDirectory("doorstep-units")
         defer { folder.remove() }
@@ -84,7 +84,7 @@ struct ServiceUnitsTests {
         let guide = try String(contentsOf: BuiltProducts.packageRoot.appendingPathComponent("docs/operations.md"), encoding: .utf8)
         let units = try Self.unitNames().map { try String(contentsOf: Self.deploy.appendingPathComponent($0), encoding: .utf8) }
         let quoted = guide.split(separator: "\n").filter { $0.hasPrefix("ExecStart=") }
-        #expect(quoted.count == 3)
+        #expect(quoted.count == 4)
         for line in quoted {
             #expect(units.contains { $0.split(separator: "\n").contains(line) }, "\(line)")
         }

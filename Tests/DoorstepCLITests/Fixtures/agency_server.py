@@ -6,6 +6,7 @@ as the server refuses it to an agency. Every request's method and path is append
 named by the second argument. Prints PORT N once it listens."""
 import json
 import os
+import signal
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -65,7 +66,10 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(200, {"results": results, "epoch": "e1", "server_time": STAMP})
 
 
-# Never outlive a test that died without stopping it.
+# The test stops it with SIGTERM, which a test runner's children may inherit blocked; and it
+# never outlives a test that died without stopping it.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
 threading.Timer(120, lambda: os._exit(0)).start()
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 print(f"PORT {server.server_address[1]}", flush=True)

@@ -164,7 +164,15 @@ struct SealedAnswersCLITests {
         let json = try #require(try fixture.json(["show", id, "--json"]) as? [String: Any])
         #expect(json["sealed"] as? [String: [String]] == ["contact_name": ["housing"], "contact_phone": ["housing"]])
 
-        let invalid = try fixture.run(["edit", id, "--set", "contact_phone=not a phone"])
+        // A phone number for a resident who asked to be e-mailed no longer applies: cleared, never kept plain.
+        try fixture.expectSuccess(["edit", id, "--set", "contact_method=email", "--set", "contact_email=jane@example.org",
+                                   "--set", "contact_phone=07700 900111"])
+        let emailed = try #require(try fixture.json(["show", id, "--json"]) as? [String: Any])
+        #expect(emailed["sealed"] as? [String: [String]] == ["contact_email": ["housing"], "contact_name": ["housing"]])
+        #expect(!Self.storeBytes(fixture).contains(Data("07700 900111".utf8)))
+        #expect(!Self.storeBytes(fixture).contains(Data("jane@example.org".utf8)))
+
+        let invalid = try fixture.run(["edit", id, "--set", "contact_method=phone", "--set", "contact_phone=not a phone"])
         #expect(invalid.status == 65)
         #expect(invalid.stderr.contains("Enter a UK phone number"))
     }

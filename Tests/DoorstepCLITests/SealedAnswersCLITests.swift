@@ -164,7 +164,15 @@ struct SealedAnswersCLITests {
         let json = try #require(try fixture.json(["show", id, "--json"]) as? [String: Any])
         #expect(json["sealed"] as? [String: [String]] == ["contact_name": ["housing"], "contact_phone": ["housing"]])
 
-        let invalid = try fixture.run(["edit", id, "--set", "contact_phone=not a phone"])
+        // A phone number for a resident who asked to be e-mailed no longer applies: cleared, never kept plain.
+        try fixture.expectSuccess(["edit", id, "--set", "contact_method=email", "--set", "contact_email=jane@example.org",
+                                   "--set", "contact_phone=07700 900111"])
+        let emailed = try #require(try fixture.json(["show", id, "--json"]) as? [String: Any])
+        #expect(emailed["sealed"] as? [String: [String]] == ["contact_email": ["housing"], "contact_name": ["housing"]])
+        #expect(!Self.storeBytes(fixture).contains(Data("07700 900111".utf8)))
+        #expect(!Self.storeBytes(fixture).contains(Data("jane@example.org".utf8)))
+
+        let invalid = try fixture.run(["edit", id, "--set", "contact_method=phone", "--set", "contact_phone=not a phone"])
         #expect(invalid.status == 65)
         #expect(invalid.stderr.contains("Enter a UK phone number"))
     }
@@ -209,6 +217,32 @@ struct SealedAnswersCLITests {
         let id = try #require(responses.first?["id"] as? String)
         #expect(try fixture.expectSuccess(["show", id]).contains("sealed to fire"))
         #expect(!Self.storeBytes(fixture).contains(Data(Self.phone.utf8)))
+    }
+
+    @Test("The questionnaire with no key for the agency chosen: not saved, said before saving, and the draft kept to resume")
+    func questionnaireWithoutKey() throws {
+        let fixture = try CLIFixture(empty: true)
+        defer { fixture.remove() }
+        let form = try fixture.directory.write(Self.callBackForm, to: "callback.yaml")
+        let csv = try fixture.directory.write(walkListCSV, to: "walk.csv")
+        try fixture.expectSuccess(["forms", "add", form])
+        try fixture.expectSuccess(["campaigns", "add", "--id", "west", "--name", "West End day", "--form", "callback",
+                                   "--addresses", csv, "--date", "2025-11-22"])
+        let environment = ["DOORSTEP_HOME": fixture.home, "NO_COLOR": "1"]
+        let terminal = try PseudoTerminal(BuiltProducts.executable("doorstep"), ["record", "a1"], environment: environment, columns: 200)
+        try terminal.expect("> ")
+        terminal.type("1")
+        try terminal.expect("Phone number")
+        try terminal.expect("> ")
+        terminal.type(Self.phone)
+        try terminal.expect("q stops and keeps the draft.")
+        try terminal.expect("> ")
+        terminal.type("")
+        #expect(try terminal.waitForExit() == 65)
+        let said = try terminal.expect("--resume saves it then.")
+        #expect(said.contains("Not saved: phone (Phone number) must be sealed to agency fire, which has no public key on this laptop"))
+        #expect(try fixture.count("responses") == 0)
+        #expect(try fixture.count("drafts") == 1)
     }
 
     @Test("An agency's worklist read offline: sealed answers open with its key, one that does not says why once, outcomes queue")
@@ -270,9 +304,70 @@ struct SealedAnswersCLITests {
         let recorded = try fixture.run(["followups", "outcome", String(id.prefix(8)), "--outcome", "contacted", "--note", "Visit booked"],
                                        environment: agency)
         #expect(recorded.status == 0, "\(recorded.stderr)")
+        let pending = try fixture.run(["followups", "--key", key], environment: agency)
+        #expect(pending.stdout.contains("contacted: Visit booked (recorded here, not sent yet)"))
         let queue = try DatabaseQueue(path: agencyHome.appendingPathComponent("doorstep.sqlite").path)
         let kinds = try queue.read { db in try String.fetchAll(db, sql: "SELECT kind FROM outbox") }
         #expect(kinds == ["followup.outcome"])
+    }
+
+    @Test("An agency's laptop against a stand-in server: login, followups sends the outcome and refreshes the list, sync never pulls")
+    func agencyLaptop() throws {
+        let fixture = try Self.fixture()
+        defer { fixture.remove() }
+        let id = try fixture.record(Self.answers)
+        let answers = try fixture.answers(id)
+        let worklist: [String: Any] = [
+            "agency": "fire",
+            "follow_ups": [[
+                "response": id, "campaign": "west", "form": "community-safety", "form_version": "1",
+                "recorded_at": "2025-11-22T10:00:00Z", "address": ["id": "a1", "address": "1 Oak Street", "postcode": "LS1 1AA"],
+                "asked": ["fire_rescue"], "outcome": NSNull(),
+                "answers": ["contact_name": answers["contact_name"]!, "contact_phone": answers["contact_phone"]!, "contact_method": "phone"],
+            ]],
+        ]
+        let listFile = fixture.directory.appending("worklist.json")
+        try JSONSerialization.data(withJSONObject: worklist).write(to: listFile)
+
+        let server = Process()
+        let output = Pipe()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = [
+            "python3", BuiltProducts.packageRoot.appendingPathComponent("Tests/DoorstepCLITests/Fixtures/agency_server.py").path,
+            listFile.path, fixture.directory.appending("requests.log").path,
+        ]
+        server.standardOutput = output
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate() }
+        let port = try #require(PrintedPort.read(from: output, of: server))
+        let url = "http://127.0.0.1:\(port)"
+
+        let agencyHome = fixture.directory.appending("fire-home").path
+        let agency = ["DOORSTEP_HOME": agencyHome, "DOORSTEP_KEY_PASSPHRASE": Self.passphrase]
+        let login = try fixture.run(["login", "--server", url, "--token", "fire-token"], environment: agency)
+        #expect(login.status == 0, "\(login.stderr)")
+        #expect(login.stdout.contains("(agency)"))
+        // The key file in the Doorstep home is the default.
+        try FileManager.default.copyItem(atPath: fixture.directory.appending("fire.key").path, toPath: agencyHome + "/fire.key")
+
+        let listed = try fixture.run(["followups"], environment: agency)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.contains(Self.phone) && listed.stdout.contains("Outcome     none yet"))
+
+        let recorded = try fixture.run(["followups", "outcome", String(id.prefix(8)), "--outcome", "done", "--note", "Alarms fitted"],
+                                       environment: agency)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let synced = try fixture.run(["sync"], environment: agency)
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(synced.stdout.contains("Pushed 1 change"))
+        let after = try fixture.run(["followups"], environment: agency)
+        #expect(after.stdout.contains("Outcome     done: Alarms fitted") && !after.stdout.contains("not sent yet"))
+
+        let requests = try String(contentsOf: fixture.directory.appending("requests.log"), encoding: .utf8).split(separator: "\n")
+        #expect(requests.contains("POST /v1/push"))
+        #expect(requests.contains("GET /v1/followups"))
+        #expect(!requests.contains { $0.hasPrefix("GET /v1/pull") })
     }
 
     /// A one-page form that routes a call-back to the fire agency, with the phone number sealed.

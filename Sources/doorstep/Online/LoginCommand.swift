@@ -15,7 +15,8 @@ struct LoginCommand: AsyncParsableCommand {
         discussion: """
             The server and token are kept in the store (mode 0600). With --cacert the CA certificate \
             is copied into the home folder and trusted for every later sync. Pass --token - to read \
-            the token from standard input, out of sight of the shell history.
+            the token from standard input, out of sight of the shell history. A partner agency logs \
+            in with its agency token, then lists its follow-ups with doorstep followups.
 
             Examples:
               doorstep login --server http://127.0.0.1:8080 --token -

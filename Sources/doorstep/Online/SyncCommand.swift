@@ -23,6 +23,11 @@ struct SyncCommand: AsyncParsableCommand {
             0 everything delivered, 75 something held, the server unreachable or another sync \
             running (try later), 65 something rejected, 77 token refused, 64 not logged in.
 
+            Every sync also brings the partnership's agencies and the public keys residents' \
+            contact details are sealed to. On a partner agency's laptop (logged in with an agency \
+            token) sync pushes the outcomes recorded there and refreshes the agency's follow-ups \
+            instead of pulling (see doorstep followups).
+
             Examples:
               doorstep sync
               doorstep sync --json --quiet     # for the overnight job

@@ -22,7 +22,9 @@ struct DoorSealer {
     }
 
     /// The answers with each of `names` (default: every sealed question answered) sealed to the
-    /// agencies `answers` route it to, bound to `response` and its question.
+    /// agencies `answers` route it to, bound to `response` and its question; the caller validates
+    /// the result in ``DoorstepCore/SealedAnswerMode/sealed`` mode, or has validated the plain
+    /// answers, which routes every sealed answer kept.
     ///
     /// - Throws: A data error (65) naming the answer and the agency when an agency it must be
     ///   sealed to has no key on this laptop, or when its key is not valid.
@@ -31,6 +33,9 @@ struct DoorSealer {
         for name in names ?? sealedNames(in: answers) {
             guard let value = answers[name], !value.isEmptyAnswer else { continue }
             let agencies = form.sealingAgencies(for: name, given: answers)
+            // Routed to no agency: left for the validator, which clears an answer that no longer
+            // applies and refuses one that does (it cannot be kept), so it is never stored plain.
+            guard !agencies.isEmpty else { continue }
             var publicKeys: [AgencyPublicKey] = []
             for agency in agencies {
                 guard let key = keys[agency] else { throw missingKey(question: name, agency: agency) }

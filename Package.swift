@@ -228,7 +228,6 @@ let package = Package(
                 "DoorstepCore", "DoorstepWire", "DoorstepStore", "DoorstepTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

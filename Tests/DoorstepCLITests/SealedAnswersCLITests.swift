@@ -311,65 +311,6 @@ struct SealedAnswersCLITests {
         #expect(kinds == ["followup.outcome"])
     }
 
-    @Test("An agency's laptop against a stand-in server: login, followups sends the outcome and refreshes the list, sync never pulls")
-    func agencyLaptop() throws {
-        let fixture = try Self.fixture()
-        defer { fixture.remove() }
-        let id = try fixture.record(Self.answers)
-        let answers = try fixture.answers(id)
-        let worklist: [String: Any] = [
-            "agency": "fire",
-            "follow_ups": [[
-                "response": id, "campaign": "west", "form": "community-safety", "form_version": "1",
-                "recorded_at": "2025-11-22T10:00:00Z", "address": ["id": "a1", "address": "1 Oak Street", "postcode": "LS1 1AA"],
-                "asked": ["fire_rescue"], "outcome": NSNull(),
-                "answers": ["contact_name": answers["contact_name"]!, "contact_phone": answers["contact_phone"]!, "contact_method": "phone"],
-            ]],
-        ]
-        let listFile = fixture.directory.appending("worklist.json")
-        try JSONSerialization.data(withJSONObject: worklist).write(to: listFile)
-
-        let server = Process()
-        let output = Pipe()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = [
-            "python3", BuiltProducts.packageRoot.appendingPathComponent("Tests/DoorstepCLITests/Fixtures/agency_server.py").path,
-            listFile.path, fixture.directory.appending("requests.log").path,
-        ]
-        server.standardOutput = output
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { server.terminate() }
-        let port = try #require(PrintedPort.read(from: output, of: server))
-        let url = "http://127.0.0.1:\(port)"
-
-        let agencyHome = fixture.directory.appending("fire-home").path
-        let agency = ["DOORSTEP_HOME": agencyHome, "DOORSTEP_KEY_PASSPHRASE": Self.passphrase]
-        let login = try fixture.run(["login", "--server", url, "--token", "fire-token"], environment: agency)
-        #expect(login.status == 0, "\(login.stderr)")
-        #expect(login.stdout.contains("(agency)"))
-        // The key file in the Doorstep home is the default.
-        try FileManager.default.copyItem(atPath: fixture.directory.appending("fire.key").path, toPath: agencyHome + "/fire.key")
-
-        let listed = try fixture.run(["followups"], environment: agency)
-        #expect(listed.status == 0, "\(listed.stderr)")
-        #expect(listed.stdout.contains(Self.phone) && listed.stdout.contains("Outcome     none yet"))
-
-        let recorded = try fixture.run(["followups", "outcome", String(id.prefix(8)), "--outcome", "done", "--note", "Alarms fitted"],
-                                       environment: agency)
-        #expect(recorded.status == 0, "\(recorded.stderr)")
-        let synced = try fixture.run(["sync"], environment: agency)
-        #expect(synced.status == 0, "\(synced.stderr)")
-        #expect(synced.stdout.contains("Pushed 1 change"))
-        let after = try fixture.run(["followups"], environment: agency)
-        #expect(after.stdout.contains("Outcome     done: Alarms fitted") && !after.stdout.contains("not sent yet"))
-
-        let requests = try String(contentsOf: fixture.directory.appending("requests.log"), encoding: .utf8).split(separator: "\n")
-        #expect(requests.contains("POST /v1/push"))
-        #expect(requests.contains("GET /v1/followups"))
-        #expect(!requests.contains { $0.hasPrefix("GET /v1/pull") })
-    }
-
     /// A one-page form that routes a call-back to the fire agency, with the phone number sealed.
     static let callBackForm = """
         id: callback

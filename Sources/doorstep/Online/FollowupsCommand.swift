@@ -142,7 +142,10 @@ struct FollowupsCommand: AsyncParsableCommand {
     }
 }
 
-extension FollowUpOutcome.Outcome: ExpressibleByArgument {}
+extension FollowUpOutcome.Outcome: ExpressibleByArgument {
+    /// The outcomes an agency records; `purged` is the server's own.
+    public static var allValueStrings: [String] { recordable.map(\.rawValue) }
+}
 
 /// Reading and showing an agency's worklist.
 enum Worklist {

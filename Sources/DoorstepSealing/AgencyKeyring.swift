@@ -1,6 +1,6 @@
 import Crypto
-public import DoorstepCore
-public import Foundation
+import DoorstepCore
+import Foundation
 import _CryptoExtras
 
 /// An agency's private keys, newest first: kept on the agency's own machine in a file locked with

@@ -1,6 +1,6 @@
 import Crypto
-public import DoorstepCore
-public import Foundation
+import DoorstepCore
+import Foundation
 
 /// An agency's public key: what an admin registers on the server and laptops seal answers to.
 ///

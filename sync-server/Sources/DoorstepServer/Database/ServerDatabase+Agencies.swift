@@ -1,6 +1,6 @@
 import DoorstepCore
 public import DoorstepSealing
-public import DoorstepWire
+import DoorstepWire
 import Foundation
 
 /// An agency as `doorstep-server agencies list` shows it: its keys, newest (current) first.

@@ -296,7 +296,6 @@ extension SyncOperation {
         case .recordVisit(let visit): visit.visit
         case .recordOutcome(let outcome): outcome.response
         case .addAddress: id
-        case .recordOutcome(let outcome): outcome.response
         }
     }
 

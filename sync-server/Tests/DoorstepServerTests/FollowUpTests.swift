@@ -1,5 +1,6 @@
 import DoorstepCore
 import DoorstepSealing
+import DoorstepTestSupport
 import DoorstepServer
 import DoorstepWire
 import Foundation
@@ -30,6 +31,7 @@ struct FollowUpTests {
             label: Phone
             relevant: count-selected(${agency}) > 0
             sensitive: true
+            retention: 12 months
           - name: best_time
             type: text
             label: When is best?
@@ -83,6 +85,22 @@ struct FollowUpTests {
                 answers: ["agency": .list(chosen), "phone": .text(sealed.text), "best_time": .text("evenings"), "note": .text("dog")],
                 stamp: Ops.stamp(0, "laptop-1"), form: "contact", campaign: FollowUpTests.campaign
             )
+        }
+
+        /// A sealed answer to `agencies` under their registered keys unless `keyIDs` says, with a
+        /// made-up ciphertext of `byte`s: the server checks the shape and the keys, never the contents.
+        func sealed(to agencies: [String], keyIDs: [String: String] = [:], byte: UInt8 = 9) -> AnswerValue {
+            .text(SealedAnswer(recipients: agencies.map { agency in
+                SealedAnswer.Recipient(
+                    agency: agency, keyID: keyIDs[agency] ?? keys[agency]!.keyID,
+                    encapsulatedKey: [UInt8](repeating: 7, count: 32), ciphertext: [UInt8](repeating: byte, count: 24)
+                )
+            }).text)
+        }
+
+        /// A new response in the contact campaign.
+        func create(_ response: UUID, address: String = "d1", answers: Answers, stamp: HLCTimestamp) -> SyncOperation {
+            Ops.create(response, address: address, answers: answers, stamp: stamp, form: "contact", campaign: FollowUpTests.campaign)
         }
 
         func followUps(_ agency: String, client: some TestClientProtocol) async throws -> FollowUpList {
@@ -240,6 +258,148 @@ struct FollowUpTests {
                 .get, "/v1/campaigns/\(FollowUpTests.campaign)/aggregates", token: partnership.fixture.token(.viewer)
             ).decode(CampaignAggregates.self)
             #expect(viewer.followUpCompletion == nil)
+        }
+    }
+
+    @Test("The purge records purged for each agency a purged sealed answer was sealed to, replacing an agency's outcome")
+    func purgedOutcome() async throws {
+        let partnership = try Partnership()
+        let asking = UUID()
+        try await partnership.fixture.app.test(.router) { client in
+            _ = try await client.push(
+                [partnership.create(asking, answers: [
+                    "agency": .list(["fire_rescue", "council"]), "phone": partnership.sealed(to: ["fire", "council-asb"]),
+                ], stamp: Ops.stamp(1, "laptop-1"))],
+                token: partnership.fixture.token(.collector)
+            )
+            _ = try await client.push(
+                [Partnership.outcome(asking, agency: "fire", .contacted, stamp: Ops.stamp(5, "fire-laptop"))],
+                token: partnership.agencyTokens["fire"]!, device: "fire-laptop"
+            )
+            // Recorded 2026-11-01 and kept 12 months: purged 400 days from now.
+            let report = try await partnership.fixture.database.purge(by: "test", now: Date().addingTimeInterval(400 * 86_400))
+            #expect(report.responses.map(\.answers) == [["phone"]])
+            for agency in ["fire", "council-asb"] {
+                let list = try await partnership.followUps(agency, client: client)
+                #expect(list.followUps.first?.outcome?.outcome == .purged, "\(agency)")
+                #expect(list.followUps.first?.outcome?.note == nil)
+                #expect(list.followUps.first?.answers["phone"] == nil)
+            }
+            #expect(try await partnership.followUps("housing", client: client).followUps.isEmpty)
+        }
+    }
+
+    @Test("An answer sealed to a key the server does not know is refused naming it; an older key still counts; pull pages carry the current keys")
+    func sealedKeys() async throws {
+        let partnership = try Partnership()
+        let old = ServerFixture.agencyKeyring.currentPublicKey
+        var rotated = ServerFixture.agencyKeyring
+        let newer = try rotated.rotate(created: "2026-12-05T00:00:00Z")
+        try partnership.fixture.database.addAgencyKey(newer, agency: "fire")
+        try await partnership.fixture.app.test(.router) { client in
+            let answers: (AnswerValue) -> Answers = { phone in ["agency": .list(["fire_rescue"]), "phone": phone] }
+            let unknown = UUID(), older = UUID(), current = UUID()
+            let result = try await client.push([
+                partnership.create(unknown, answers: answers(partnership.sealed(to: ["fire"], keyIDs: ["fire": "00112233445566ff"])), stamp: Ops.stamp(1, "laptop-1")),
+                partnership.create(older, answers: answers(partnership.sealed(to: ["fire"], keyIDs: ["fire": old.keyID])), stamp: Ops.stamp(2, "laptop-1")),
+                partnership.create(current, answers: answers(partnership.sealed(to: ["fire"], keyIDs: ["fire": newer.keyID])), stamp: Ops.stamp(3, "laptop-1")),
+                Ops.update(older, [FieldChange(name: "phone", value: partnership.sealed(to: ["fire"], keyIDs: ["fire": "ffeeddccbbaa0099"]), base: nil)],
+                           stamp: Ops.stamp(4, "laptop-1")),
+            ], token: partnership.fixture.token(.collector))
+            #expect(result.results.map(\.status) == [.rejected, .applied, .applied, .rejected], "\(result.results)")
+            #expect(result.results[0].reason?.contains("phone") == true && result.results[0].reason?.contains("agency fire") == true)
+            #expect(result.results[3].reason?.contains("ffeeddccbbaa0099") == true)
+
+            let pages = try await client.pullAll(token: partnership.fixture.token(.organiser)).pages
+            for page in pages {
+                #expect(page.agencies.map(\.agency) == ["council-asb", "fire", "housing"])
+                #expect(page.agencies.first { $0.agency == "fire" }?.keyID == newer.keyID)
+                #expect(page.agencies.first { $0.agency == "fire" }?.publicKey == newer.base64)
+            }
+        }
+    }
+
+    @Test("agencies add, key and list; a bad key file or another agency's is refused (65), a missing one 66; tokens create --agency")
+    func adminCommands() throws {
+        let directory = try TemporaryDirectory("agencies")
+        defer { directory.remove() }
+        let data = directory.url.path
+        var keyring = try AgencyKeyring.generate(agency: "fire", created: "2026-12-04T00:00:00Z")
+        let fire = keyring.currentPublicKey
+        let rotated = try keyring.rotate(created: "2026-12-05T00:00:00Z")
+        var file: [String: String] = [:]
+        for (name, text) in [
+            "fire.pub": fire.fileText, "rotated.pub": rotated.fileText, "bad.pub": "doorstep-agency-public-key 1 fire 0011 AAAA\n",
+            "wrong-id.pub": fire.fileText.replacingOccurrences(of: fire.keyID, with: "0123456789abcdef"),
+        ] {
+            file[name] = try directory.write(text, to: name)
+        }
+
+        let added = try ProcessRunner.server(["agencies", "add", "--data", data, "--id", "fire", "--name", "Fire and rescue", "--key", file["fire.pub"]!])
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout == "Agency fire added with key \(fire.keyID).\n")
+        let mismatched = try ProcessRunner.server(["agencies", "add", "--data", data, "--id", "housing", "--name", "Housing", "--key", file["fire.pub"]!])
+        #expect(mismatched.status == 65)
+        #expect(mismatched.stderr == "doorstep-server: The key file is agency fire's, not housing's; ask housing for its own public key.\n")
+        for bad in ["bad.pub", "wrong-id.pub"] {
+            let refused = try ProcessRunner.server(["agencies", "add", "--data", data, "--id", "fire", "--name", "Fire", "--key", file[bad]!])
+            #expect(refused.status == 65, "\(bad): \(refused.stderr)")
+            #expect(refused.stderr.split(separator: "\n").count == 1)
+        }
+        #expect(try ProcessRunner.server(["agencies", "add", "--data", data, "--id", "fire", "--name", "Fire", "--key", "/nonexistent.pub"]).status == 66)
+        #expect(try ProcessRunner.server(["agencies", "add", "--data", data, "--id", "fire", "--name", "Fire", "--key", file["fire.pub"]!]).status == 65)
+
+        let rotation = try ProcessRunner.server(["agencies", "key", "--data", data, "--id", "fire", "--key", file["rotated.pub"]!])
+        #expect(rotation.status == 0, "\(rotation.stderr)")
+        let listed = try ProcessRunner.server(["agencies", "list", "--data", data, "--json"])
+        let agencies = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        let keys = try #require(agencies.first?["keys"] as? [[String: Any]])
+        #expect(agencies.count == 1)
+        #expect(keys.map { $0["key_id"] as? String } == [rotated.keyID, fire.keyID])
+        #expect(keys.first?["current"] as? Bool == true)
+        #expect(try ProcessRunner.server(["agencies", "list", "--data", data]).stdout.hasPrefix("ID"))
+
+        let token = try ProcessRunner.server(["tokens", "create", "--data", data, "--role", "agency", "--agency", "fire", "--name", "Fire team"])
+        #expect(token.status == 0, "\(token.stderr)")
+        #expect(token.stdout.hasPrefix("dst_"))
+        #expect(try ProcessRunner.server(["tokens", "create", "--data", data, "--role", "agency", "--agency", "police", "--name", "Police"]).status == 65)
+        #expect(try ProcessRunner.server(["tokens", "create", "--data", data, "--role", "agency", "--name", "Nobody"]).status == 64)
+        #expect(try ProcessRunner.server(["tokens", "create", "--data", data, "--role", "collector", "--agency", "fire", "--name", "PC"]).status == 64)
+        #expect(try ProcessRunner.server(["tokens", "list", "--data", data]).stdout.contains("agency fire"))
+    }
+
+    @Test("Erasure reaches sealed answers like any answer; concurrent sealed values conflict like any other")
+    func erasureAndConflicts() async throws {
+        let partnership = try Partnership()
+        let erased = UUID(), contested = UUID()
+        let collector = partnership.fixture.token(.collector)
+        try await partnership.fixture.app.test(.router) { client in
+            let created = try await client.push([
+                partnership.create(erased, answers: ["agency": .list(["fire_rescue"]), "phone": partnership.sealed(to: ["fire"])], stamp: Ops.stamp(1, "laptop-1")),
+                partnership.create(contested, answers: ["agency": .list(["fire_rescue"]), "phone": partnership.sealed(to: ["fire"])], stamp: Ops.stamp(2, "laptop-1")),
+            ], token: collector)
+            #expect(created.results.map(\.status) == [.applied, .applied])
+
+            // Two edits of the sealed answer made on the same base meet: one wins, the other is kept.
+            let base = Ops.stamp(2, "laptop-1")
+            let edits = try await client.push([
+                Ops.update(contested, [FieldChange(name: "phone", value: partnership.sealed(to: ["fire"], byte: 1), base: base)], stamp: Ops.stamp(5, "laptop-1")),
+                Ops.update(contested, [FieldChange(name: "phone", value: partnership.sealed(to: ["fire"], byte: 2), base: base)], stamp: Ops.stamp(6, "organiser-laptop")),
+            ], token: partnership.fixture.token(.organiser))
+            #expect(edits.results.map(\.status) == [.applied, .applied])
+            #expect(try partnership.fixture.count("conflicts", where: "field = 'phone'") == 1)
+
+            // Erasure of the personal answers removes the sealed text from every table.
+            let erasure = try await client.push([Ops.erase(erased, scope: .sensitive, stamp: Ops.stamp(7, "laptop-1"))], token: collector)
+            #expect(erasure.results.map(\.status) == [.applied])
+            let list = try await partnership.followUps("fire", client: client)
+            let followUp = try #require(list.followUps.first { $0.response == erased })
+            #expect(followUp.answers["phone"] == nil)
+            let id = erased.uuidString
+            #expect(try partnership.fixture.count("responses", where: "id = '\(id)' AND answers_json LIKE '%sealed1:%'") == 0)
+            #expect(try partnership.fixture.count(
+                "field_writes", where: "response = (SELECT number FROM responses WHERE id = '\(id)') AND value_json LIKE '%sealed1:%'"
+            ) == 0)
         }
     }
 }

@@ -1,4 +1,5 @@
 public import DoorstepCore
+public import DoorstepWire
 import GRDB
 
 extension ClientStore {
@@ -24,6 +25,28 @@ extension ClientStore {
             arguments: [id, version, title, source, Self.timestamp(now())]
         )
         return .added
+    }
+
+    /// Stores form versions as the server publishes them, the server's source winning over a
+    /// local copy of the same version: an agency's laptop, which pulls nothing, labels its
+    /// follow-ups with them.
+    public func savePublishedForms(_ forms: [PublishedForm]) throws {
+        try pool.write { db in
+            for form in forms { try savePublished(form, db) }
+        }
+    }
+
+    /// One published form version, inside the caller's transaction (a pulled page's, too).
+    func savePublished(_ form: PublishedForm, _ db: Database) throws {
+        let title = (try? FormDefinition.parse(yaml: form.source))?.title ?? form.id
+        try db.execute(
+            sql: """
+                INSERT INTO forms (id, version, title, source, added_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id, version) DO UPDATE SET title = excluded.title, source = excluded.source
+                    WHERE source != excluded.source
+                """,
+            arguments: [form.id, form.version, title, form.source, Self.timestamp(now())]
+        )
     }
 
     /// Every stored form version, by form id and then version order.

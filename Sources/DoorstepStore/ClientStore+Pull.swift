@@ -29,17 +29,7 @@ extension ClientStore {
             if let stored = try String.fetchOne(db, sql: "SELECT epoch FROM device WHERE id = 1"), stored != page.epoch {
                 throw ClientStoreError.epochMismatch(stored: stored, received: page.epoch)
             }
-            for form in page.forms {
-                let title = (try? FormDefinition.parse(yaml: form.source))?.title ?? form.id
-                try db.execute(
-                    sql: """
-                        INSERT INTO forms (id, version, title, source, added_at) VALUES (?, ?, ?, ?, ?)
-                        ON CONFLICT (id, version) DO UPDATE SET title = excluded.title, source = excluded.source
-                            WHERE source != excluded.source
-                        """,
-                    arguments: [form.id, form.version, title, form.source, Self.timestamp(now())]
-                )
-            }
+            for form in page.forms { try savePublished(form, db) }
             for campaign in page.campaigns { try saveCampaign(campaign, db) }
             try replaceAgencies(with: page.agencies, db)
             var latest = page.serverTime

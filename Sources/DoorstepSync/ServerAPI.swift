@@ -38,6 +38,11 @@ public struct ServerAPI: Sendable {
         try decode(ServerIdentity.self, from: await send(.get, "/v1/whoami", retry: retry))
     }
 
+    /// `GET /v1/forms`: every published form version (an agency's laptop labels its follow-ups with them).
+    public func forms() async throws(SyncError) -> [PublishedForm] {
+        try decode([PublishedForm].self, from: await send(.get, "/v1/forms"))
+    }
+
     /// `GET /v1/campaigns`: the days of action the server knows, with their walk lists.
     public func campaigns() async throws(SyncError) -> [CampaignInfo] {
         try decode([CampaignInfo].self, from: await send(.get, "/v1/campaigns"))

@@ -91,9 +91,10 @@ public struct SyncEngine: Sendable {
         logger.info("Syncing.", metadata: ["server": "\(api.server)", "as": "\(identity.name) (\(identity.role))"])
         if identity.role == Self.agencyRole {
             // An agency pulls nothing (the server refuses it): it pushes its outcomes and
-            // refreshes the follow-ups routed to it.
+            // refreshes the follow-ups routed to it, and the forms that word them.
             try await push(&state, progress: progress)
             let list = try await api.followUps()
+            try store.savePublishedForms(try await api.forms())
             try store.saveWorklist(list)
             state.summary.pulled = list.followUps.count
         } else {

@@ -5,7 +5,8 @@ import Foundation
 extension ServerDatabase {
     /// `GET /v1/followups`: every response whose merged answers ask `identity`'s agency for a
     /// follow-up, with only what its routes send (`sealed` and `with` answers), the door, and
-    /// the latest outcome. The read is audited per campaign, as other reads of personal data.
+    /// the latest outcome; and, as `purged` with nothing else, one whose every answer the purge
+    /// removed. The read is audited per campaign, as other reads of personal data.
     ///
     /// - Parameters:
     ///   - identity: An agency token's identity.
@@ -27,7 +28,7 @@ extension ServerDatabase {
                     FROM responses r
                     JOIN addresses a ON a.campaign = r.campaign AND a.id = r.address
                     LEFT JOIN followup_outcomes o ON o.response = r.number AND o.agency = ?
-                    WHERE r.erased IS DISTINCT FROM 'all'\(campaign == nil ? "" : " AND r.campaign = ?")
+                    WHERE (r.erased IS DISTINCT FROM 'all' OR o.outcome = 'purged')\(campaign == nil ? "" : " AND r.campaign = ?")
                     ORDER BY r.recorded_at, r.id
                     """,
                 arguments: campaign.map { [agency, $0] } ?? [agency]
@@ -39,7 +40,9 @@ extension ServerDatabase {
                 let response = try ResponseRow(row: row, id: row["id"])
                 let answers = response.answers
                 let routes = form.routes(to: agency, given: answers)
-                guard !routes.isEmpty else { continue }
+                // A follow-up whose every answer was purged stays listed, as purged, with nothing else.
+                let purgedWhole = response.erased == .all && (row["outcome"] as String?) == FollowUpOutcome.Outcome.purged.rawValue
+                guard !routes.isEmpty || purgedWhole else { continue }
                 var asked: [String] = []
                 var sent: Answers = [:]
                 for route in routes {

@@ -23,19 +23,9 @@ struct FollowUpEndToEndTests {
         ]
     }
 
-    /// Every file under `path` (a file or a folder), with whether it holds the phone number or the name.
+    /// The files under `path` that hold the resident's phone number (with or without spaces) or name.
     static func plaintext(in path: String) throws -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
-        let files = isDirectory.boolValue
-            ? (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []).map { path + "/" + $0 }
-            : [path]
-        return try files.filter { file in
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else { return false }
-            let data = try Data(contentsOf: URL(fileURLWithPath: file))
-            return [phone, phone.replacingOccurrences(of: " ", with: ""), name].contains { data.range(of: Data($0.utf8)) != nil }
-        }
+        try FileContents.files(under: path, holding: [phone, phone.replacingOccurrences(of: " ", with: ""), name])
     }
 
     /// `doorstep followups --json` on an agency's laptop.

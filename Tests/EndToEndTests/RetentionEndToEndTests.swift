@@ -24,13 +24,7 @@ struct RetentionEndToEndTests {
 
     /// Whether any file under `directory` holds `text`.
     static func anyFileHolds(_ directory: String, _ text: String) throws -> Bool {
-        let files = FileManager.default.enumerator(atPath: directory)?.compactMap { $0 as? String } ?? []
-        return try files.contains { name in
-            let path = directory + "/" + name
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { return false }
-            return try Data(contentsOf: URL(fileURLWithPath: path)).range(of: Data(text.utf8)) != nil
-        }
+        try !FileContents.files(under: directory, holding: [text]).isEmpty
     }
 
     @Test("A one-minute retention purges the answer in serve, and the laptop drops it at its next sync")

@@ -57,6 +57,15 @@ final class Deployment: @unchecked Sendable {
         return result.stdout
     }
 
+    /// Publishes `formYAML` (form id `form`) and creates campaign `id` on it, with a walk list of
+    /// one door, `R1` at 1 Lamp Lane.
+    func addOneDoorCampaign(_ id: String, name: String, form: String, formYAML: String) throws {
+        let file = try data.write(formYAML, to: "\(form).yaml")
+        try Self.admin(["forms", "publish", "--data", data.path, file])
+        let walk = try data.write("id,address\nR1,1 Lamp Lane\n", to: "\(id).csv")
+        try Self.admin(["campaigns", "create", "--data", data.path, "--id", id, "--name", name, "--form", form, "--addresses", walk])
+    }
+
     /// Creates a token with `role`.
     func token(_ role: String, name: String) throws -> String {
         try Self.admin(["tokens", "create", "--data", data.path, "--role", role, "--name", name])

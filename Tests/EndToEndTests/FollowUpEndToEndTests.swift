@@ -133,13 +133,7 @@ struct FollowUpEndToEndTests {
     @Test("A sealed answer kept one minute is purged on the server, from the officer's and the organiser's laptops, and the fire service's list says so")
     func retentionReachesSealedAnswers() throws {
         let deployment = try Deployment(serverArguments: ["--purge-interval", "2"])
-        let form = try deployment.data.write(Self.shortForm, to: "call-back.yaml")
-        try Deployment.admin(["forms", "publish", "--data", deployment.data.path, form])
-        let walk = try deployment.data.write("id,address\nR1,1 Lamp Lane\n", to: "lamp-lane.csv")
-        try Deployment.admin([
-            "campaigns", "create", "--data", deployment.data.path, "--id", "lamp-lane", "--name", "Lamp Lane",
-            "--form", "call-back", "--addresses", walk,
-        ])
+        try deployment.addOneDoorCampaign("lamp-lane", name: "Lamp Lane", form: "call-back", formYAML: Self.shortForm)
         let officer = try deployment.device("officer")
         let organiser = try deployment.device("organiser", role: "organiser")
         let fire = try deployment.agencyDevice("fire")

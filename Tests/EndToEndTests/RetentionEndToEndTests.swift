@@ -31,13 +31,7 @@ struct RetentionEndToEndTests {
     func oneMinuteRetentionReachesTheLaptop() throws {
         // Given a server that purges every two seconds and a campaign on a form keeping the phone a minute
         let deployment = try Deployment(serverArguments: ["--purge-interval", "2"])
-        let form = try deployment.data.write(Self.formYAML, to: "call-back.yaml")
-        try Deployment.admin(["forms", "publish", "--data", deployment.data.path, form])
-        let walk = try deployment.data.write("id,address\nR1,1 Lamp Lane\n", to: "lamp-lane.csv")
-        try Deployment.admin([
-            "campaigns", "create", "--data", deployment.data.path, "--id", "lamp-lane", "--name", "Lamp Lane",
-            "--form", "call-back", "--addresses", walk,
-        ])
+        try deployment.addOneDoorCampaign("lamp-lane", name: "Lamp Lane", form: "call-back", formYAML: Self.formYAML)
         let alice = try deployment.device("alice")
         try alice.sync()
 

@@ -56,6 +56,13 @@ public final class RunningServer: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// How the process ended, such as `exit status 1` or `signal 9`; nil while it runs.
+    public var termination: String? {
+        guard !process.isRunning else { return nil }
+        let status = process.terminationStatus
+        return process.terminationReason == .uncaughtSignal ? "signal \(status)" : "exit status \(status)"
+    }
+
     /// What the server wrote on stderr so far (its logs).
     public func log() -> String {
         (try? String(contentsOf: errors.url, encoding: .utf8)) ?? ""

@@ -271,6 +271,9 @@ final class FaultServer: @unchecked Sendable {
 
     var isRunning: Bool { instance.isRunning }
 
+    /// How the server process ended and the end of its log, when it is no longer running.
+    func death() -> String? { instance.death() }
+
     /// Starts `doorstep-server serve` again on the fixed port.
     func start() throws { try instance.start() }
 
@@ -480,6 +483,12 @@ final class FaultInstance: @unchecked Sendable {
         running.stop()
         logs.append(running.log())
         self.running = nil
+    }
+
+    /// How the current process ended and the end of its log, when it is no longer running.
+    func death() -> String? {
+        guard let running, let termination = running.termination else { return nil }
+        return "doorstep-server ended (\(termination)); its log ends:\n" + running.log().suffix(3_000)
     }
 
     /// Every request-log line, of every process so far, that reports a 5xx status.

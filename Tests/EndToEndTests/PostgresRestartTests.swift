@@ -46,6 +46,7 @@ struct PostgresRestartTests {
             let syncs = try laptops.map { try $0.startSync(["--batch-size", String(Int.random(in: 5...20, using: &random)), "--retry-max-time", "2"]) }
             sleepSeconds(Double.random(in: 0.1...0.6, using: &random))
             try Self.run(TestCluster.stop)
+            if let death = server.death() { Issue.record("\(death) (\(seed))") }
             let health = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["curl", "-s", "-i", "\(server.url)/healthz"], timeout: 30)
             #expect(health.stdout.hasPrefix("HTTP/1.1 503"), "healthz while PostgreSQL is down: \(health.stdout.prefix(200)) (\(seed))")
             #expect(health.stdout.lowercased().contains("retry-after"), "(\(seed))")

@@ -264,12 +264,41 @@ final class PostgresSession: SQLSession {
         PostgresCopyText.append(values, width: columns.count, to: &bytes)
         // Sent without waiting: PostgreSQL loads these rows while the session prepares the next.
         let (connection, logger, buffer) = (connection, logger, ByteBuffer(bytes: bytes))
+        let executor = ConnectionLoopExecutor(connection.eventLoop)
         let future = connection.eventLoop.makeFutureWithTask {
-            try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
-                try await writer.write(buffer)
+            try await withTaskExecutorPreference(executor) {
+                try await Self.copy(buffer, into: table, columns: columns, on: connection, logger: logger)
             }
         }
         copies.append((future, "COPY \(table)(\(columns.joined(separator: ", "))) FROM STDIN"))
+    }
+
+    /// Sends `rows`, in `COPY`'s text format, into `table` over `connection`; run on the
+    /// connection's event loop.
+    private static func copy(
+        _ rows: ByteBuffer, into table: String, columns: [String], on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+            try await requireOpen(connection)
+            try await writer.write(rows)
+            try await requireOpen(connection)
+        }
+    }
+
+    /// Returns at once while `connection` is open; once it closed, waits until PostgresNIO let go
+    /// of it, then throws a ``StoreFailure``.
+    ///
+    /// PostgresNIO (1.33) stops the process with a failed precondition when a `COPY`'s data, its
+    /// end or its abort reaches a connection that closed since the `COPY` began (PostgreSQL shut
+    /// down or restarted, the network failed), until the connection's handler is removed, a turn
+    /// of the event loop after the close. ``copy(into:columns:_:)`` runs the `COPY` on the
+    /// connection's own event loop (``ConnectionLoopExecutor``), so this check and the call after it
+    /// run in one turn of the loop, with no close between them; and once closed it throws only
+    /// after the handler is gone, when the abort fails as an error rather than a crash.
+    private static func requireOpen(_ connection: PostgresConnection) async throws {
+        guard connection.isClosed else { return }
+        try? await connection.closeFuture.get()
+        throw StoreFailure(reason: "PostgreSQL connection: closed during a COPY")
     }
 
     /// Rolls the transaction back, once every `COPY` sent has been answered, refused or not.
@@ -383,4 +412,19 @@ public struct PostgresStatementError: Error, CustomStringConvertible {
 /// request is answered 400.
 public struct TextWithNUL: Error, CustomStringConvertible {
     public var description: String { "A text in the request holds the NUL character (\\u0000), which the database cannot keep." }
+}
+
+/// Runs a task's work on one event loop: a task that prefers it runs each of its steps in a turn of
+/// that loop, where the connection's own handler runs (see `PostgresSession.requireOpen(_:)`).
+private final class ConnectionLoopExecutor: TaskExecutor {
+    private let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }

@@ -102,6 +102,31 @@ struct SealedAnswersCLITests {
         #expect(weak.stderr.contains("at least 12 characters"))
     }
 
+    @Test("Without --output or --key the key file is the Doorstep home's: generate writes it there, show and rotate find it; two there need --key")
+    func keysInTheHome() throws {
+        let fixture = try CLIFixture(empty: true)
+        defer { fixture.remove() }
+        let made = try fixture.run(["keys", "generate", "--agency", "fire"], environment: Self.environment)
+        #expect(made.status == 0, "\(made.stderr)")
+        let key = fixture.home + "/fire.key"
+        #expect(made.stdout.contains(key) && made.stdout.contains(fixture.home + "/fire.pub"))
+        #expect(try Self.mode(key) == 0o600)
+        #expect(try Self.mode(fixture.home) == 0o700)
+
+        let shown = try fixture.run(["keys", "show"], input: "")
+        #expect(shown.status == 0 && shown.stdout.contains("Agency fire"), "\(shown.stderr)")
+        let rotated = try fixture.run(["keys", "rotate"], environment: Self.environment)
+        #expect(rotated.status == 0 && rotated.stdout.contains("\(key) (2 keys"), "\(rotated.stderr)")
+
+        #expect(try fixture.run(["keys", "generate", "--agency", "housing"], environment: Self.environment).status == 0)
+        let several = try fixture.run(["keys", "show"], input: "")
+        #expect(several.status == 64)
+        #expect(several.stderr.contains("several key files (fire.key, housing.key)"), "\(several.stderr)")
+        let none = try fixture.run(["keys", "show"], input: "", environment: ["DOORSTEP_HOME": fixture.directory.appending("empty").path])
+        #expect(none.status == 64)
+        #expect(none.stderr.contains("There is no key file in"), "\(none.stderr)")
+    }
+
     @Test("record --answers seals the phone number to the agencies chosen; show says so, and no store file holds it")
     func recordSealed() throws {
         let fixture = try Self.fixture()
@@ -279,7 +304,7 @@ struct SealedAnswersCLITests {
 
         let noKey = try fixture.run(["followups"], environment: agency)
         #expect(noKey.status == 64)
-        #expect(noKey.stderr.contains("--key"))
+        #expect(noKey.stderr.contains("There is no fire.key in \(agencyHome.path)") && noKey.stderr.contains("--key"), "\(noKey.stderr)")
 
         let listed = try fixture.run(["followups", "--key", key], environment: agency)
         #expect(listed.status == 0, "\(listed.stderr)")
@@ -296,6 +321,11 @@ struct SealedAnswersCLITests {
         ) as? [String: Any])
         let first = try #require((json["follow_ups"] as? [[String: Any]])?.first)
         #expect((first["answers"] as? [String: String])?["contact_phone"] == Self.phone)
+
+        // Without --key: the agency's key file in its Doorstep home.
+        try FileManager.default.copyItem(atPath: key, toPath: agencyHome.appendingPathComponent("fire.key").path)
+        let fromHome = try fixture.run(["followups"], environment: agency)
+        #expect(fromHome.status == 0 && fromHome.stdout.contains(Self.phone), "\(fromHome.stderr)")
 
         let council = try fixture.run(["followups", "--key", fixture.directory.appending("council-asb.key").path], environment: agency)
         #expect(council.status == 64)

@@ -15,10 +15,13 @@ struct KeysCommand: ParsableCommand {
             passphrase is read from --passphrase-file, else $DOORSTEP_KEY_PASSPHRASE, else asked at \
             the terminal. See docs/agency-guide.md.
 
+            The key file is kept in the Doorstep home unless --output names another place: \
+            doorstep followups, keys show and keys rotate find it there.
+
             Examples:
               doorstep keys generate --agency fire
-              doorstep keys show --key fire.key
-              doorstep keys rotate --key fire.key
+              doorstep keys show
+              doorstep keys rotate --key /secure/fire.key
             """,
         subcommands: [Generate.self, Rotate.self, Show.self]
     )
@@ -27,8 +30,8 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make an agency's key file (mode 0600) and its public key file.",
             discussion: """
-                Writes FILE (default AGENCY.key in the current folder) and AGENCY.pub next to it; \
-                refuses to replace either. Back the key file up somewhere safe and keep the \
+                Writes FILE (default AGENCY.key in the Doorstep home, where doorstep followups \
+                looks for it) and AGENCY.pub next to it; refuses to replace either. Back the key file up somewhere safe and keep the \
                 passphrase apart from it: without both, sealed answers cannot be opened by anyone.
 
                 Example: doorstep keys generate --agency fire --output /secure/fire.key
@@ -37,16 +40,24 @@ struct KeysCommand: ParsableCommand {
 
         @Option(help: ArgumentHelp("The agency's id, as the partnership's forms name it (such as fire).", valueName: "id"))
         var agency: String
-        @Option(help: ArgumentHelp("The key file to write (default: AGENCY.key here).", valueName: "file"))
+        @Option(help: ArgumentHelp("The key file to write (default: AGENCY.key in the Doorstep home).", valueName: "file"))
         var output: String?
         @OptionGroup var passphrase: PassphraseOptions
+        @OptionGroup var home: HomeOptions
 
         func validate() throws {
             guard AgencyID.isValid(agency) else { throw ValidationError("'\(agency)' is not an agency id: \(AgencyID.rule).") }
         }
 
         func run() throws {
-            let keyFile = URL(fileURLWithPath: output ?? "\(agency).key")
+            let keyFile: URL
+            if let output {
+                keyFile = URL(fileURLWithPath: output)
+            } else {
+                // The home, made readable by this account alone, as for the store it also holds.
+                _ = try home.openStore()
+                keyFile = try AgencyKeyFile.inHome(home, agency: agency)
+            }
             let publicFile = keyFile.deletingLastPathComponent().appendingPathComponent("\(agency).pub")
             for file in [keyFile, publicFile] where FileManager.default.fileExists(atPath: file.path) {
                 throw CLIError(.usage, "\(file.path) already exists; nothing was written (move it away, or choose another --output).")
@@ -71,14 +82,17 @@ struct KeysCommand: ParsableCommand {
                 after the admin registers the new .pub go to the new key. The file keeps its \
                 passphrase. Back the rewritten key file up again.
 
-                Example: doorstep keys rotate --key fire.key
+                Example: doorstep keys rotate
                 """
         )
 
-        @Option(help: ArgumentHelp("The agency's key file.", valueName: "file")) var key: String
+        @Option(help: ArgumentHelp("The agency's key file (default: the one in the Doorstep home).", valueName: "file"))
+        var key: String?
         @OptionGroup var passphrase: PassphraseOptions
+        @OptionGroup var home: HomeOptions
 
         func run() throws {
+            let key = try AgencyKeyFile.named(key, home: home)
             let keyFile = URL(fileURLWithPath: key)
             let text = try Console.readText(key, what: "key")
             let secret = try passphrase.passphrase(new: false)
@@ -97,13 +111,15 @@ struct KeysCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the public keys in an agency's key file, newest first (no passphrase needed).",
-            discussion: "Example: doorstep keys show --key fire.key"
+            discussion: "Example: doorstep keys show --key /secure/fire.key"
         )
 
-        @Option(help: ArgumentHelp("The agency's key file.", valueName: "file")) var key: String
+        @Option(help: ArgumentHelp("The agency's key file (default: the one in the Doorstep home).", valueName: "file"))
+        var key: String?
+        @OptionGroup var home: HomeOptions
 
         func run() throws {
-            let text = try Console.readText(key, what: "key")
+            let text = try Console.readText(try AgencyKeyFile.named(key, home: home), what: "key")
             let (agency, keys) = try sealing { try AgencyKeyring.publicKeys(fileText: text) }
             Console.out("Agency \(agency)")
             Console.table(["KEY ID", "CREATED", "PUBLIC KEY"], keys.map { [$0.key.keyID, $0.created, $0.key.base64] })

@@ -87,9 +87,9 @@ struct FollowupsCommand: AsyncParsableCommand {
             if let key {
                 path = key
             } else {
-                let fallback = try home.homeURL().appendingPathComponent("\(agency).key").path
+                let fallback = try AgencyKeyFile.inHome(home, agency: agency).path
                 guard FileManager.default.fileExists(atPath: fallback) else {
-                    throw CLIError(.usage, "Give the agency's key file with --key FILE: there is no \(agency).key in \(try home.homeURL().path).")
+                    throw CLIError(.usage, "There is no \(agency).key in \(try home.homeURL().path), where doorstep keys generate writes it: give the agency's key file with --key FILE.")
                 }
                 path = fallback
             }

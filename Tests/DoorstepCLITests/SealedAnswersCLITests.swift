@@ -122,9 +122,13 @@ struct SealedAnswersCLITests {
         let several = try fixture.run(["keys", "show"], input: "")
         #expect(several.status == 64)
         #expect(several.stderr.contains("several key files (fire.key, housing.key)"), "\(several.stderr)")
-        let none = try fixture.run(["keys", "show"], input: "", environment: ["DOORSTEP_HOME": fixture.directory.appending("empty").path])
+        let empty = fixture.directory.appending("empty").path
+        let none = try fixture.run(["keys", "show"], input: "", environment: ["DOORSTEP_HOME": empty])
         #expect(none.status == 64)
         #expect(none.stderr.contains("There is no key file in"), "\(none.stderr)")
+        // Refused for want of a passphrase: no home made either.
+        #expect(try fixture.run(["keys", "generate", "--agency", "fire"], input: "", environment: ["DOORSTEP_HOME": empty]).status == 64)
+        #expect(!FileManager.default.fileExists(atPath: empty))
     }
 
     @Test("record --answers seals the phone number to the agencies chosen; show says so, and no store file holds it")

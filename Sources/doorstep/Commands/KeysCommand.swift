@@ -50,20 +50,17 @@ struct KeysCommand: ParsableCommand {
         }
 
         func run() throws {
-            let keyFile: URL
-            if let output {
-                keyFile = URL(fileURLWithPath: output)
-            } else {
-                // The home, made readable by this account alone, as for the store it also holds.
-                _ = try home.openStore()
-                keyFile = try AgencyKeyFile.inHome(home, agency: agency)
-            }
+            let keyFile = try output.map { URL(fileURLWithPath: $0) } ?? AgencyKeyFile.inHome(home, agency: agency)
             let publicFile = keyFile.deletingLastPathComponent().appendingPathComponent("\(agency).pub")
             for file in [keyFile, publicFile] where FileManager.default.fileExists(atPath: file.path) {
                 throw CLIError(.usage, "\(file.path) already exists; nothing was written (move it away, or choose another --output).")
             }
             let secret = try passphrase.passphrase(new: true)
             let keyring = try sealing { try AgencyKeyring.generate(agency: agency, created: Console.now()) }
+            if output == nil {
+                // The home, made readable by this account alone, as for the store it also holds.
+                _ = try home.openStore()
+            }
             try KeyFiles.write(try sealing { try keyring.fileText(passphrase: secret) }, to: keyFile, replacing: false, mode: 0o600)
             try KeyFiles.write(keyring.currentPublicKey.fileText, to: publicFile, replacing: false, mode: 0o644)
             Console.out("Key file:    \(keyFile.path) (mode 0600)")

@@ -366,5 +366,15 @@ struct AggregationTests {
         let unsuppressed = CSV.parse(Fixture.aggregates().csv())
         #expect(unsuppressed.first { $0[0] == "summary" && $0[1] == "all" && $0[2] == "years" && $0[4] == "mean" }?[6] == "4")
         #expect(!unsuppressed.contains { $0[8] == "suppressed" })
+
+        // Completion by agency, in the organisers' copy only.
+        var organisers = Fixture.aggregates()
+        organisers.followUpCompletion = [FollowUpCompletion(agency: "fire", routed: 3, outcomes: ["contacted": 2, "none": 1])]
+        let completion = CSV.parse(organisers.csv()).filter { $0[0] == "follow_up_outcome" }
+        #expect(completion.map { [$0[1], $0[2], $0[4], $0[6]] } == [
+            ["all", "fire", "routed", "3"], ["all", "fire", "contacted", "2"], ["all", "fire", "no-reply", "0"],
+            ["all", "fire", "declined", "0"], ["all", "fire", "done", "0"], ["all", "fire", "purged", "0"], ["all", "fire", "none", "1"],
+        ])
+        #expect(!organisers.suppressed().csv().contains("follow_up_outcome"))
     }
 }

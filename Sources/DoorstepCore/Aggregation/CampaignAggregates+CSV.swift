@@ -7,7 +7,9 @@ extension CampaignAggregates {
     /// The figures as one long CSV table (RFC 4180), one figure per row.
     ///
     /// `section` says what a row holds: `responses` (items `responses`, `declined`,
-    /// `safeguarding_concerns`, `follow_ups`), `follow_up` (one agency), `funnel` (`addresses`,
+    /// `safeguarding_concerns`, `follow_ups`), `follow_up` (one agency), `follow_up_outcome` (organisers'
+    /// copy only: an agency's id in `question`, `routed` and each latest outcome of
+    /// ``FollowUpCompletion/outcomeOrder`` as items), `funnel` (`addresses`,
     /// `knocked`, `answered`, `surveyed`, `declined`, `refused`, `revisits`, `no_answer`, `visits`), `answered` (a question's answered
     /// count), `choice`, `value` (a number or month and its count), `summary` (`n`, `mean`, `median`,
     /// `min`, `max` in `count`). `dimension` is `all`, `street:<name>`, `area:<name>` or `version:<version>` (no funnel). A suppressed
@@ -36,6 +38,13 @@ extension CampaignAggregates {
                 for agency in headline.followUpsByAgency {
                     row("follow_up", dimension, item: agency.name, itemLabel: agency.label,
                         count: agency.count.map(String.init), percent: agency.percent)
+                }
+                for completion in followUpCompletion ?? [] {
+                    let agency = (completion.agency, "")
+                    row("follow_up_outcome", dimension, question: agency, item: "routed", count: String(completion.routed))
+                    for outcome in FollowUpCompletion.outcomeOrder {
+                        row("follow_up_outcome", dimension, question: agency, item: outcome, count: String(completion.outcomes[outcome] ?? 0))
+                    }
                 }
             }
             if let funnel {

@@ -31,8 +31,9 @@ struct KeysCommand: ParsableCommand {
             abstract: "Make an agency's key file (mode 0600) and its public key file.",
             discussion: """
                 Writes FILE (default AGENCY.key in the Doorstep home, where doorstep followups \
-                looks for it) and AGENCY.pub next to it; refuses to replace either. Back the key file up somewhere safe and keep the \
-                passphrase apart from it: without both, sealed answers cannot be opened by anyone.
+                looks for it) and AGENCY.pub next to it; refuses to replace either. Back the key \
+                file up somewhere safe and keep the passphrase apart from it: without both, sealed \
+                answers cannot be opened by anyone.
 
                 Example: doorstep keys generate --agency fire --output /secure/fire.key
                 """

@@ -21,5 +21,4 @@ enum AgencyKeyFile {
         }
         return folder.appendingPathComponent(files[0]).path
     }
-
 }

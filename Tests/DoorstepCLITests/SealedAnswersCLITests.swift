@@ -39,6 +39,17 @@ struct SealedAnswersCLITests {
         return fixture
     }
 
+    /// A home with the call-back form (``callBackForm``) and campaign `west`.
+    static func callBackFixture() throws -> CLIFixture {
+        let fixture = try CLIFixture(empty: true)
+        let form = try fixture.directory.write(callBackForm, to: "callback.yaml")
+        let csv = try fixture.directory.write(walkListCSV, to: "walk.csv")
+        try fixture.expectSuccess(["forms", "add", form])
+        try fixture.expectSuccess(["campaigns", "add", "--id", "west", "--name", "West End day", "--form", "callback",
+                                   "--addresses", csv, "--date", "2025-11-22"])
+        return fixture
+    }
+
     /// The bytes of the store's files (database, log and shared memory).
     static func storeBytes(_ fixture: CLIFixture) -> Data {
         var bytes = Data()
@@ -208,13 +219,8 @@ struct SealedAnswersCLITests {
 
     @Test("The questionnaire on a terminal: the review shows the phone number typed, the store keeps it sealed, the draft is gone from the files")
     func questionnaire() throws {
-        let fixture = try CLIFixture(empty: true)
+        let fixture = try Self.callBackFixture()
         defer { fixture.remove() }
-        let form = try fixture.directory.write(Self.callBackForm, to: "callback.yaml")
-        let csv = try fixture.directory.write(walkListCSV, to: "walk.csv")
-        try fixture.expectSuccess(["forms", "add", form])
-        try fixture.expectSuccess(["campaigns", "add", "--id", "west", "--name", "West End day", "--form", "callback",
-                                   "--addresses", csv, "--date", "2025-11-22"])
         let key = fixture.directory.appending("fire.key").path
         #expect(try fixture.run(["keys", "generate", "--agency", "fire", "--output", key], environment: Self.environment).status == 0)
         try fixture.expectSuccess(["agencies", "add", fixture.directory.appending("fire.pub").path, "--name", "Fire and Rescue"])
@@ -250,13 +256,8 @@ struct SealedAnswersCLITests {
 
     @Test("The questionnaire with no key for the agency chosen: not saved, said before saving, and the draft kept to resume")
     func questionnaireWithoutKey() throws {
-        let fixture = try CLIFixture(empty: true)
+        let fixture = try Self.callBackFixture()
         defer { fixture.remove() }
-        let form = try fixture.directory.write(Self.callBackForm, to: "callback.yaml")
-        let csv = try fixture.directory.write(walkListCSV, to: "walk.csv")
-        try fixture.expectSuccess(["forms", "add", form])
-        try fixture.expectSuccess(["campaigns", "add", "--id", "west", "--name", "West End day", "--form", "callback",
-                                   "--addresses", csv, "--date", "2025-11-22"])
         let environment = ["DOORSTEP_HOME": fixture.home, "NO_COLOR": "1"]
         let terminal = try PseudoTerminal(BuiltProducts.executable("doorstep"), ["record", "a1"], environment: environment, columns: 200)
         try terminal.expect("> ")

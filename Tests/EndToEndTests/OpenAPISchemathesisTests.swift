@@ -27,7 +27,8 @@ struct OpenAPISchemathesisTests {
         try Deployment.admin(["campaigns", "publish", "--data", deployment.data.path, deployment.campaign])
 
         // When schemathesis tests every route with a token of each role
-        let seed = UInt32.random(in: 1...UInt32.max)
+        // (a fresh seed each run, printed; DOORSTEP_SEED=N replays run N)
+        let seed = ProcessInfo.processInfo.environment["DOORSTEP_SEED"].flatMap { UInt32($0) } ?? UInt32.random(in: 1...UInt32.max)
         for role in ["collector", "organiser", "viewer", "admin"] {
             let token = try deployment.token(role, name: "schemathesis-\(role)")
             let started = Date()
